@@ -1,0 +1,99 @@
+use std::path::PathBuf;
+
+/// Everything that can go wrong while bringing data in.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DataError {
+    /// The file could not be opened or read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating-system error.
+        source: std::io::Error,
+    },
+    /// The file's extension does not name a format we read.
+    #[error("cannot tell the format of {path}: use a .csv, .parquet or .dta file")]
+    UnknownFormat {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A column was asked for that the data does not have.
+    #[error("unknown column `{name}`{}", suggestion_text(.suggestion))]
+    UnknownColumn {
+        /// The name asked for.
+        name: String,
+        /// The closest existing name, when one is close enough.
+        suggestion: Option<String>,
+    },
+    /// A column has the wrong type for the use asked of it.
+    #[error("column `{name}` is {found}, but {expected} is needed")]
+    ColumnType {
+        /// The column.
+        name: String,
+        /// What was found (e.g. "text").
+        found: String,
+        /// What the use needs (e.g. "a number").
+        expected: String,
+    },
+    /// A CSV file could not be parsed.
+    #[error("{path}, line {line}: {message}")]
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: u64,
+        /// What went wrong.
+        message: String,
+    },
+    /// A Parquet file could not be parsed.
+    #[error("{path}: invalid Parquet file: {message}")]
+    Parquet {
+        /// The file (or `<embedded>`).
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// A Stata file could not be parsed.
+    #[error("{path}: invalid Stata file: {message}")]
+    Dta {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+    /// A column type we do not read.
+    #[error("column `{name}` has type {data_type}, which hallyu does not read")]
+    UnsupportedType {
+        /// The column.
+        name: String,
+        /// The type as the file declares it.
+        data_type: String,
+    },
+    /// A `--where` expression could not be parsed.
+    #[error("invalid row selection at position {position}: {message}\n  {expression}\n  {}^", " ".repeat(*.position))]
+    Filter {
+        /// The expression as written.
+        expression: String,
+        /// 0-based character position of the problem.
+        position: usize,
+        /// What went wrong.
+        message: String,
+    },
+    /// Writing a table failed.
+    #[error("cannot write table: {0}")]
+    Write(String),
+    /// An argument out of its valid range.
+    #[error("{0}")]
+    InvalidArgument(String),
+}
+
+fn suggestion_text(s: &Option<String>) -> String {
+    match s {
+        Some(s) => format!(" (did you mean `{s}`?)"),
+        None => String::new(),
+    }
+}
+
+/// Result alias of this crate.
+pub type Result<T> = std::result::Result<T, DataError>;

@@ -1,0 +1,29 @@
+//! # hallyu-data: everything that brings data in
+//!
+//! This crate owns the in-memory [`Table`], the readers for CSV, Parquet and Stata `.dta`
+//! files, row selection (`--where` expressions), the embedded Advanced Guide panel, writers
+//! that serialise a table to a caller-provided sink, and the synthetic gravity-panel generator
+//! used for benchmarks and Monte Carlo work.
+//!
+//! It knows nothing about models or output formats: the estimation layer receives a `Table`
+//! and asks it for columns by name.
+//!
+//! ```
+//! let panel = hallyu_data::embedded::agtpa().unwrap();
+//! assert_eq!(panel.nrows(), 99_981);
+//! assert!(panel.column("trade").is_ok());
+//! ```
+#![deny(missing_docs)]
+
+pub mod embedded;
+mod error;
+pub mod filter;
+pub mod read;
+mod suggest;
+pub mod synth;
+mod table;
+pub mod write;
+
+pub use error::{DataError, Result};
+pub use suggest::nearest;
+pub use table::{Column, StrColumn, StrColumnBuilder, Table, MISSING_CODE};

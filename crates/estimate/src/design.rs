@@ -1,0 +1,293 @@
+//! From a table and a formula to numeric arrays: outcome, regressors, weights, encoded
+//! fixed effects and cluster ids, over the rows where everything is present.
+
+use crate::fixef::{interaction_codes, FixedEffects};
+use crate::formula::{Expr, Formula, Term};
+use crate::{EstimateError, Result};
+use hallyu_data::{Column, DataError, Table, MISSING_CODE};
+
+/// The numeric problem, restricted to complete observations.
+#[derive(Debug, Clone)]
+pub struct Design {
+    /// Outcome.
+    pub y: Vec<f64>,
+    /// Regressor columns.
+    pub x: Vec<Vec<f64>>,
+    /// Regressor names (fixest spelling).
+    pub names: Vec<String>,
+    /// Observation weights, when given.
+    pub weights: Option<Vec<f64>>,
+    /// Fixed effects.
+    pub fe: FixedEffects,
+    /// Cluster variables: name and dense ids.
+    pub clusters: Vec<(String, Vec<u32>)>,
+    /// Rows dropped because a variable was missing or not finite (or the weight was zero).
+    pub dropped_missing: usize,
+}
+
+impl Design {
+    /// Number of observations.
+    pub fn nobs(&self) -> usize {
+        self.y.len()
+    }
+
+    /// Keeps the flagged observations.
+    pub fn subset(&mut self, keep: &[bool]) {
+        let pick = |v: &Vec<f64>| v.iter().zip(keep).filter(|(_, &k)| k).map(|(x, _)| *x).collect::<Vec<f64>>();
+        self.y = pick(&self.y);
+        self.x = self.x.iter().map(pick).collect();
+        self.weights = self.weights.as_ref().map(pick);
+        self.fe = self.fe.subset(keep);
+        for (_, ids) in &mut self.clusters {
+            let kept: Vec<u32> = ids.iter().zip(keep).filter(|(_, &k)| k).map(|(i, _)| *i).collect();
+            *ids = densify(&kept);
+        }
+    }
+}
+
+fn densify(ids: &[u32]) -> Vec<u32> {
+    let upper = ids.iter().max().map_or(0, |m| *m as usize + 1);
+    let mut map = vec![u32::MAX; upper];
+    let mut next = 0;
+    ids.iter()
+        .map(|&i| {
+            let m = &mut map[i as usize];
+            if *m == u32::MAX {
+                *m = next;
+                next += 1;
+            }
+            *m
+        })
+        .collect()
+}
+
+fn numeric<'a>(table: &'a Table, name: &str, formula: &str) -> Result<&'a [f64]> {
+    match table.column(name)? {
+        Column::Num(v) => Ok(v),
+        Column::Str(_) => Err(EstimateError::Data(DataError::ColumnType {
+            name: name.to_string(),
+            found: "text".into(),
+            expected: format!("a number in `{formula}` (use i({name}) for a categorical regressor, or a fixed effect)"),
+        })),
+    }
+}
+
+fn eval(table: &Table, e: &Expr, formula: &str) -> Result<Vec<f64>> {
+    let v = numeric(table, e.column(), formula)?;
+    Ok(match e {
+        Expr::Column(_) => v.to_vec(),
+        Expr::Call(f, _) => v.iter().map(|&x| f.apply(x)).collect(),
+    })
+}
+
+/// Level labels of a categorical column, and per-row level index (None = missing).
+fn levels(column: &Column) -> (Vec<String>, Vec<Option<usize>>) {
+    match column {
+        Column::Str(s) => {
+            let mut order: Vec<usize> = (0..s.levels.len()).collect();
+            order.sort_by(|&a, &b| s.levels[a].cmp(&s.levels[b]));
+            let mut rank = vec![0; s.levels.len()];
+            for (r, &o) in order.iter().enumerate() {
+                rank[o] = r;
+            }
+            let labels = order.iter().map(|&o| s.levels[o].clone()).collect();
+            let idx = s.codes.iter().map(|&c| (c != MISSING_CODE).then(|| rank[c as usize])).collect();
+            (labels, idx)
+        }
+        Column::Num(v) => {
+            let mut vals: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+            vals.sort_by(|a, b| a.total_cmp(b));
+            vals.dedup();
+            let labels = vals.iter().map(|x| format_level(*x)).collect();
+            let idx = v
+                .iter()
+                .map(|x| if x.is_finite() { vals.binary_search_by(|p| p.total_cmp(x)).ok() } else { None })
+                .collect();
+            (labels, idx)
+        }
+    }
+}
+
+fn format_level(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Builds the design. Rows with a missing or non-finite value in any variable used are
+/// dropped and counted; so are rows with zero weight. Negative weights are an error.
+pub fn build(table: &Table, formula: &Formula, weights: Option<&str>, clusters: &[Vec<String>]) -> Result<Design> {
+    let text = formula.text.as_str();
+    // Check every name first, so the user sees the first unknown one with a suggestion.
+    for c in formula.columns().iter().chain(weights.map(str::to_string).iter()).chain(clusters.iter().flatten()) {
+        table.column(c)?;
+    }
+    let n_all = table.nrows();
+    let mut ok = vec![true; n_all];
+    let y = eval(table, &formula.outcome, text)?;
+    mark_finite(&mut ok, &y);
+
+    // Numeric product terms.
+    let mut products: Vec<(String, Vec<f64>)> = Vec::new();
+    for t in &formula.terms {
+        if let Term::Product(es) = t {
+            let mut v = eval(table, &es[0], text)?;
+            for e in &es[1..] {
+                let w = eval(table, e, text)?;
+                v.iter_mut().zip(w).for_each(|(a, b)| *a *= b);
+            }
+            mark_finite(&mut ok, &v);
+            let name = es.iter().map(Expr::label).collect::<Vec<_>>().join(":");
+            products.push((name, v));
+        }
+    }
+    // Categorical terms: missing levels and missing interacted variables.
+    let mut cats = Vec::new();
+    for t in &formula.terms {
+        if let Term::Categorical { factor, var, reference } = t {
+            let (labels, idx) = levels(table.column(factor)?);
+            for (o, i) in ok.iter_mut().zip(&idx) {
+                *o &= i.is_some();
+            }
+            let v = match var {
+                Some(e) => {
+                    let v = eval(table, e, text)?;
+                    mark_finite(&mut ok, &v);
+                    Some((e.label(), v))
+                }
+                None => None,
+            };
+            if let Some(r) = reference {
+                if !labels.contains(r) {
+                    return Err(EstimateError::InvalidOption(format!(
+                        "reference level `{r}` of i({factor}) does not occur; levels are: {}",
+                        preview(&labels)
+                    )));
+                }
+            }
+            cats.push((factor.clone(), labels, idx, v, reference.clone()));
+        }
+    }
+    let weight_values = match weights {
+        Some(w) => {
+            let v = numeric(table, w, text)?;
+            if let Some(i) = v.iter().position(|x| *x < 0.0) {
+                return Err(EstimateError::InvalidOption(format!(
+                    "weights `{w}` must be non-negative; row {} is {}",
+                    i + 1,
+                    v[i]
+                )));
+            }
+            let v = v.to_vec();
+            for (o, x) in ok.iter_mut().zip(&v) {
+                *o &= x.is_finite() && *x > 0.0;
+            }
+            Some(v)
+        }
+        None => None,
+    };
+    let mut fe_codes = Vec::new();
+    for fe in &formula.fixed_effects {
+        let (codes, levels) = interaction_codes(table, fe)?;
+        for (o, c) in ok.iter_mut().zip(&codes) {
+            *o &= *c != MISSING_CODE;
+        }
+        fe_codes.push((Formula::fe_name(fe), codes, levels));
+    }
+    let mut cluster_codes = Vec::new();
+    for cl in clusters {
+        let (codes, _) = interaction_codes(table, cl)?;
+        for (o, c) in ok.iter_mut().zip(&codes) {
+            *o &= *c != MISSING_CODE;
+        }
+        cluster_codes.push((cl.join("^"), codes));
+    }
+
+    let dropped_missing = ok.iter().filter(|k| !**k).count();
+    let pick = |v: &[f64]| v.iter().zip(&ok).filter(|(_, &k)| k).map(|(x, _)| *x).collect::<Vec<f64>>();
+    let mut x = Vec::new();
+    let mut names = Vec::new();
+    if formula.intercept {
+        names.push("(Intercept)".to_string());
+        x.push(vec![1.0; n_all - dropped_missing]);
+    }
+    // Terms keep formula order.
+    let (mut pi, mut ci) = (products.into_iter(), cats.into_iter());
+    for t in &formula.terms {
+        match t {
+            Term::Product(_) => {
+                if let Some((name, v)) = pi.next() {
+                    names.push(name);
+                    x.push(pick(&v));
+                }
+            }
+            Term::Categorical { .. } => {
+                if let Some((factor, labels, idx, var, reference)) = ci.next() {
+                    let sample_idx: Vec<usize> = idx.iter().zip(&ok).filter(|(_, &k)| k).map(|(i, _)| i.unwrap_or(0)).collect();
+                    let mut present = vec![false; labels.len()];
+                    sample_idx.iter().for_each(|&i| present[i] = true);
+                    let reference = match (&reference, &var) {
+                        (Some(r), _) => labels.iter().position(|l| l == r),
+                        // Plain dummies leave out the first level present in the sample.
+                        (None, None) => present.iter().position(|p| *p),
+                        (None, Some(_)) => None,
+                    };
+                    let var_sample = var.as_ref().map(|(label, v)| (label.clone(), pick(v)));
+                    for (l, label) in labels.iter().enumerate() {
+                        if !present[l] || Some(l) == reference {
+                            continue;
+                        }
+                        let col: Vec<f64> = match &var_sample {
+                            Some((_, v)) => sample_idx.iter().zip(v).map(|(&i, &vv)| if i == l { vv } else { 0.0 }).collect(),
+                            None => sample_idx.iter().map(|&i| f64::from(u8::from(i == l))).collect(),
+                        };
+                        names.push(match &var_sample {
+                            Some((vl, _)) => format!("{factor}::{label}:{vl}"),
+                            None => format!("{factor}::{label}"),
+                        });
+                        x.push(col);
+                    }
+                }
+            }
+        }
+    }
+    let mut fe = FixedEffects::empty();
+    for (name, codes, levels) in fe_codes {
+        fe.names.push(name);
+        fe.ids.push(codes);
+        fe.levels.push(levels);
+    }
+    let fe = fe.subset(&ok);
+    let clusters = cluster_codes
+        .into_iter()
+        .map(|(name, codes)| {
+            let kept: Vec<u32> = codes.iter().zip(&ok).filter(|(_, &k)| k).map(|(c, _)| *c).collect();
+            (name, densify(&kept))
+        })
+        .collect();
+    Ok(Design {
+        y: pick(&y),
+        x,
+        names,
+        weights: weight_values.as_deref().map(pick),
+        fe,
+        clusters,
+        dropped_missing,
+    })
+}
+
+fn mark_finite(ok: &mut [bool], v: &[f64]) {
+    for (o, x) in ok.iter_mut().zip(v) {
+        *o &= x.is_finite();
+    }
+}
+
+fn preview(labels: &[String]) -> String {
+    let mut s = labels.iter().take(10).cloned().collect::<Vec<_>>().join(", ");
+    if labels.len() > 10 {
+        s.push_str(", ...");
+    }
+    s
+}

@@ -1,0 +1,168 @@
+//! The result of an estimation: plain data, serialisable as the JSON contract.
+
+use serde::{Deserialize, Serialize};
+
+/// Which estimator produced a fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Estimator {
+    /// Poisson pseudo-maximum likelihood with fixed effects.
+    #[serde(rename = "fepois")]
+    Poisson,
+    /// Ordinary (or weighted) least squares with fixed effects.
+    #[serde(rename = "feols")]
+    Ols,
+}
+
+impl Estimator {
+    /// Command-line name (`fepois`, `feols`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Estimator::Poisson => "fepois",
+            Estimator::Ols => "feols",
+        }
+    }
+}
+
+/// Observations dropped before estimation, by reason.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dropped {
+    /// A variable was missing or not finite (e.g. `log(0)`), or the weight was zero.
+    pub missing: usize,
+    /// Alone in a fixed-effect group (they carry no information).
+    pub singletons: usize,
+    /// Separated (Poisson): their fitted mean is zero at the optimum.
+    pub separated: usize,
+}
+
+/// One estimated coefficient with its inference.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Coefficient {
+    /// Term name (fixest spelling).
+    pub term: String,
+    /// Point estimate.
+    pub estimate: f64,
+    /// Standard error (`null` in JSON when undefined, e.g. no residual degrees of freedom).
+    #[serde(with = "nullable")]
+    pub std_error: f64,
+    /// `estimate / std_error` (z for Poisson, t for OLS).
+    #[serde(with = "nullable")]
+    pub statistic: f64,
+    /// Two-sided p-value.
+    #[serde(with = "nullable")]
+    pub p_value: f64,
+    /// Lower bound of the 95% confidence interval.
+    #[serde(with = "nullable")]
+    pub conf_low: f64,
+    /// Upper bound of the 95% confidence interval.
+    #[serde(with = "nullable")]
+    pub conf_high: f64,
+}
+
+/// Size of one fixed-effect dimension.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FixedEffectInfo {
+    /// Dimension as written (`exporter^year`).
+    pub name: String,
+    /// Number of groups in the estimation sample.
+    pub levels: usize,
+}
+
+/// Goodness of fit.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FitStats {
+    /// Poisson deviance, or the (weighted) residual sum of squares for OLS.
+    pub deviance: f64,
+    /// McFadden pseudo R² `1 - ll / ll0`, ll0 from the constant-only model (Poisson).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub pseudo_r2: Option<f64>,
+    /// R² (OLS).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub r2: Option<f64>,
+    /// R² of the model net of the fixed effects (OLS).
+    #[serde(skip_serializing_if = "Option::is_none", default, with = "nullable_opt")]
+    pub r2_within: Option<f64>,
+    /// Log-likelihood (Poisson).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub log_likelihood: Option<f64>,
+}
+
+/// A complete estimation result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fit {
+    /// `fepois` or `feols`.
+    pub estimator: Estimator,
+    /// The formula as given.
+    pub formula: String,
+    /// Observations used.
+    pub nobs: usize,
+    /// Observations dropped, by reason.
+    pub dropped: Dropped,
+    /// Whether the estimation converged.
+    pub converged: bool,
+    /// IRLS iterations (Poisson) or the largest number of demeaning sweeps (OLS).
+    pub iterations: usize,
+    /// The variance estimator, e.g. `cluster(pair_id)`.
+    pub vcov: String,
+    /// The small-sample correction used (`fixest`, `cluster-only`, `none`).
+    pub ssc: String,
+    /// Estimated coefficients.
+    pub coefficients: Vec<Coefficient>,
+    /// Regressors dropped because they are collinear with the fixed effects or each other.
+    pub collinear: Vec<String>,
+    /// Fixed-effect dimensions.
+    pub fixed_effects: Vec<FixedEffectInfo>,
+    /// Goodness of fit.
+    pub fit: FitStats,
+    /// Reference distribution of the test statistics: `normal` or `t`.
+    pub distribution: String,
+    /// Degrees of freedom of the t distribution (absent for normal).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub df: Option<f64>,
+    /// Number of clusters of each clustering variable.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub clusters: Vec<FixedEffectInfo>,
+    /// Variance-covariance matrix of the coefficients, row by row.
+    pub vcov_matrix: Vec<Vec<f64>>,
+    /// Things the user should know (collinearity, undefined SEs...).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub notes: Vec<String>,
+}
+
+impl Fit {
+    /// The coefficient of a term.
+    pub fn coef(&self, term: &str) -> Option<&Coefficient> {
+        self.coefficients.iter().find(|c| c.term == term)
+    }
+}
+
+/// NaN (undefined) is written as `null` and read back as NaN.
+mod nullable {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if v.is_finite() {
+            s.serialize_f64(*v)
+        } else {
+            s.serialize_none()
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+    }
+}
+
+mod nullable_opt {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(x) if x.is_finite() => s.serialize_f64(*x),
+            _ => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        Ok(Some(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN)))
+    }
+}

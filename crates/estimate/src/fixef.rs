@@ -1,0 +1,307 @@
+//! Fixed effects: dense group ids, group sizes, and the observation-dropping rules that
+//! depend only on them (singletons, all-zero groups).
+//!
+//! Naming convention in this module and in [`crate::demean`] (after fixest's C++ kernels):
+//! `_n` per observation, `_q` per fixed-effect dimension, `_g` per group of one dimension,
+//! `_k` per coefficient.
+
+use hallyu_data::{Column, Table, MISSING_CODE};
+use std::collections::HashMap;
+
+/// Encoded fixed-effect dimensions over the estimation sample.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FixedEffects {
+    /// Name of each dimension as written in the formula (`exporter^year`).
+    pub names: Vec<String>,
+    /// `ids[q][n]`: dense group id (0..levels[q]) of observation `n` in dimension `q`.
+    pub ids: Vec<Vec<u32>>,
+    /// Number of groups of each dimension.
+    pub levels: Vec<usize>,
+}
+
+impl FixedEffects {
+    /// No fixed effects over `n` observations.
+    pub fn empty() -> Self {
+        FixedEffects { names: Vec::new(), ids: Vec::new(), levels: Vec::new() }
+    }
+
+    /// Number of dimensions.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether there are no fixed effects.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Keeps the observations flagged in `keep` and renumbers groups densely.
+    pub fn subset(&self, keep: &[bool]) -> FixedEffects {
+        let mut ids = Vec::with_capacity(self.len());
+        let mut levels = Vec::with_capacity(self.len());
+        for (ids_n, &g) in self.ids.iter().zip(&self.levels) {
+            let kept: Vec<u32> = ids_n.iter().zip(keep).filter(|(_, &k)| k).map(|(i, _)| *i).collect();
+            let (dense, n) = densify(&kept, g);
+            ids.push(dense);
+            levels.push(n);
+        }
+        FixedEffects { names: self.names.clone(), ids, levels }
+    }
+
+    /// Observation counts per group of dimension `q`.
+    pub fn counts(&self, q: usize) -> Vec<u32> {
+        let mut c = vec![0u32; self.levels[q]];
+        for &g in &self.ids[q] {
+            c[g as usize] += 1;
+        }
+        c
+    }
+}
+
+/// Renumbers ids in `0..upper` to `0..k` in order of first appearance.
+fn densify(ids: &[u32], upper: usize) -> (Vec<u32>, usize) {
+    let mut map = vec![u32::MAX; upper];
+    let mut next = 0u32;
+    let out = ids
+        .iter()
+        .map(|&i| {
+            let m = &mut map[i as usize];
+            if *m == u32::MAX {
+                *m = next;
+                next += 1;
+            }
+            *m
+        })
+        .collect();
+    (out, next as usize)
+}
+
+/// Group codes of one column over all rows (`MISSING_CODE` for missing), and their count.
+pub fn codes_of(column: &Column) -> (Vec<u32>, usize) {
+    match column {
+        Column::Str(s) => (s.codes.clone(), s.levels.len()),
+        Column::Num(v) => {
+            let mut map: HashMap<u64, u32> = HashMap::new();
+            let codes = v
+                .iter()
+                .map(|x| {
+                    if x.is_nan() {
+                        MISSING_CODE
+                    } else {
+                        // +0.0 and -0.0 are one group.
+                        let key = if *x == 0.0 { 0u64 } else { x.to_bits() };
+                        let n = map.len() as u32;
+                        *map.entry(key).or_insert(n)
+                    }
+                })
+                .collect();
+            (codes, map.len())
+        }
+    }
+}
+
+/// Codes of an interaction `a^b^...` over all rows of `table`.
+pub fn interaction_codes(table: &Table, columns: &[String]) -> hallyu_data::Result<(Vec<u32>, usize)> {
+    let (mut codes, mut n) = codes_of(table.column(&columns[0])?);
+    for c in &columns[1..] {
+        let (other, m) = codes_of(table.column(c)?);
+        let combined: Vec<u64> = codes
+            .iter()
+            .zip(&other)
+            .map(|(&a, &b)| {
+                if a == MISSING_CODE || b == MISSING_CODE {
+                    u64::MAX
+                } else {
+                    u64::from(a) * m as u64 + u64::from(b)
+                }
+            })
+            .collect();
+        let space = n as u64 * m as u64;
+        let mut next = 0u32;
+        codes = if space <= 1 << 26 {
+            let mut map = vec![u32::MAX; space as usize];
+            combined
+                .iter()
+                .map(|&k| {
+                    if k == u64::MAX {
+                        return MISSING_CODE;
+                    }
+                    let slot = &mut map[k as usize];
+                    if *slot == u32::MAX {
+                        *slot = next;
+                        next += 1;
+                    }
+                    *slot
+                })
+                .collect()
+        } else {
+            let mut map: HashMap<u64, u32> = HashMap::new();
+            combined
+                .iter()
+                .map(|&k| {
+                    if k == u64::MAX {
+                        return MISSING_CODE;
+                    }
+                    *map.entry(k).or_insert_with(|| {
+                        next += 1;
+                        next - 1
+                    })
+                })
+                .collect()
+        };
+        n = next as usize;
+    }
+    Ok((codes, n))
+}
+
+/// Flags observations in singleton groups (one observation) of any dimension, repeating
+/// until none is left, since dropping one can create another. Returns how many were flagged.
+pub fn flag_singletons(fe: &FixedEffects, keep: &mut [bool]) -> usize {
+    let mut dropped = 0;
+    loop {
+        let mut changed = 0;
+        for q in 0..fe.len() {
+            let mut counts = vec![0u32; fe.levels[q]];
+            for (n, &g) in fe.ids[q].iter().enumerate() {
+                if keep[n] {
+                    counts[g as usize] += 1;
+                }
+            }
+            for (n, &g) in fe.ids[q].iter().enumerate() {
+                if keep[n] && counts[g as usize] == 1 {
+                    keep[n] = false;
+                    changed += 1;
+                }
+            }
+        }
+        if changed == 0 {
+            return dropped;
+        }
+        dropped += changed;
+    }
+}
+
+/// Flags observations in groups whose outcome is zero for every observation: their fixed
+/// effect goes to minus infinity in Poisson (separation by fixed effects, Correia, Guimarães
+/// and Zylkin 2020). Returns how many were flagged.
+pub fn flag_zero_groups(fe: &FixedEffects, y: &[f64], keep: &mut [bool]) -> usize {
+    let mut dropped = 0;
+    for q in 0..fe.len() {
+        let mut total = vec![0.0f64; fe.levels[q]];
+        for (n, &g) in fe.ids[q].iter().enumerate() {
+            if keep[n] {
+                total[g as usize] += y[n];
+            }
+        }
+        for (n, &g) in fe.ids[q].iter().enumerate() {
+            if keep[n] && total[g as usize] == 0.0 {
+                keep[n] = false;
+                dropped += 1;
+            }
+        }
+    }
+    dropped
+}
+
+/// Degrees of freedom absorbed by the included fixed-effect dimensions.
+///
+/// `exact = false` is fixest's count: `Σ levels - (Q - 1)`, one redundant coefficient per
+/// extra dimension. `exact = true` is the rank of the dummy matrix as Stata's `regress` with
+/// dummies (and reghdfe) count it: two dimensions lose one coefficient per connected
+/// component of their bipartite graph (e.g. one per year for exporter-year and
+/// importer-year effects); further dimensions are counted as `levels - 1`.
+pub fn absorbed_dof(fe: &FixedEffects, include: &[bool], exact: bool) -> usize {
+    let dims: Vec<usize> = (0..fe.len()).filter(|&q| include[q]).collect();
+    match dims.as_slice() {
+        [] => 0,
+        [q] => fe.levels[*q],
+        [a, b, rest @ ..] => {
+            let redundant = if exact { components(fe, *a, *b) } else { 1 };
+            let mut k = fe.levels[*a] + fe.levels[*b] - redundant;
+            for &q in rest {
+                k += fe.levels[q] - 1;
+            }
+            k
+        }
+    }
+}
+
+/// Connected components of the bipartite graph linking groups of dimensions `a` and `b`.
+fn components(fe: &FixedEffects, a: usize, b: usize) -> usize {
+    let na = fe.levels[a];
+    let mut parent: Vec<usize> = (0..na + fe.levels[b]).collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    for (&ga, &gb) in fe.ids[a].iter().zip(&fe.ids[b]) {
+        let (ra, rb) = (find(&mut parent, ga as usize), find(&mut parent, na + gb as usize));
+        if ra != rb {
+            parent[ra] = rb;
+        }
+    }
+    (0..parent.len()).filter(|&x| find(&mut parent, x) == x).count()
+}
+
+/// Whether every group of dimension `q` lies within a single cluster (the fixed effect is
+/// nested in the cluster variable, so it costs no degrees of freedom in clustered SEs).
+pub fn nested_in(fe_ids: &[u32], fe_levels: usize, cluster: &[u32]) -> bool {
+    let mut owner = vec![u32::MAX; fe_levels];
+    for (&g, &c) in fe_ids.iter().zip(cluster) {
+        let o = &mut owner[g as usize];
+        if *o == u32::MAX {
+            *o = c;
+        } else if *o != c {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fe(ids: Vec<Vec<u32>>) -> FixedEffects {
+        let levels = ids.iter().map(|v| v.iter().max().map_or(0, |m| *m as usize + 1)).collect();
+        FixedEffects { names: vec!["a".into(); ids.len()], ids, levels }
+    }
+
+    #[test]
+    fn singletons_cascade() {
+        // Dropping obs 3 (singleton in dim 0) makes obs 2 a singleton in dim 1.
+        let f = fe(vec![vec![0, 0, 1, 2], vec![0, 0, 1, 1]]);
+        let mut keep = vec![true; 4];
+        assert_eq!(flag_singletons(&f, &mut keep), 2);
+        assert_eq!(keep, [true, true, false, false]);
+    }
+
+    #[test]
+    fn zero_groups() {
+        let f = fe(vec![vec![0, 0, 1, 1]]);
+        let mut keep = vec![true; 4];
+        assert_eq!(flag_zero_groups(&f, &[0.0, 0.0, 1.0, 0.0], &mut keep), 2);
+        assert_eq!(keep, [false, false, true, true]);
+    }
+
+    #[test]
+    fn dof_counts_components() {
+        // Two disconnected blocks: {a0,b0} and {a1,b1}.
+        let f = fe(vec![vec![0, 0, 1, 1], vec![0, 0, 1, 1]]);
+        assert_eq!(absorbed_dof(&f, &[true, true], true), 2);
+        assert_eq!(absorbed_dof(&f, &[true, true], false), 3);
+        let g = fe(vec![vec![0, 0, 1, 1], vec![0, 1, 0, 1]]);
+        assert_eq!(absorbed_dof(&g, &[true, true], true), 3);
+    }
+
+    #[test]
+    fn subset_renumbers() {
+        let f = fe(vec![vec![5, 2, 5, 0]]);
+        let s = f.subset(&[true, false, true, true]);
+        assert_eq!(s.ids[0], [0, 0, 1]);
+        assert_eq!(s.levels[0], 2);
+    }
+}

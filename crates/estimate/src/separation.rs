@@ -1,0 +1,75 @@
+//! Separation in Poisson models: observations whose conditional mean is zero at the
+//! optimum, so that the maximum likelihood estimates do not exist unless they are dropped.
+//!
+//! Fixed-effect separation (groups whose outcome is all zero) is found by
+//! [`crate::fixef::flag_zero_groups`]. The general case, driven by regressors or by
+//! combinations of fixed effects, is found here with the iterative rectifier ("ReLU") of
+//! Correia, Guimarães and Zylkin (2021), *Verifying the existence of maximum likelihood
+//! estimates for generalized linear models*, section 4.2: find `z = Xγ + FE` with `z = 0` where
+//! `y > 0` and `z ≥ 0` where `y = 0`; observations with `z > 0` are separated. Each step is a
+//! weighted least-squares fit of the rectified `u` on the regressors and fixed effects,
+//! with a very large weight on the `y > 0` observations to pin their fit at zero.
+
+use crate::demean::{DemeanOptions, Demeaner};
+use crate::fixef::FixedEffects;
+use crate::wls;
+
+/// Tolerance below which a fitted value counts as zero (ppmlhdfe's default).
+pub const RELU_TOL: f64 = 1e-4;
+
+/// Result of the rectifier.
+pub struct ReluOutcome {
+    /// `true` for separated observations.
+    pub separated: Vec<bool>,
+    /// Whether the rectifier converged (if not, nothing is flagged).
+    pub converged: bool,
+}
+
+/// Runs the iterative rectifier.
+pub fn relu(y: &[f64], x: &[Vec<f64>], fe: &FixedEffects, max_iter: usize) -> ReluOutcome {
+    let n = y.len();
+    let interior = y.iter().filter(|v| **v > 0.0).count();
+    if interior == n {
+        return ReluOutcome { separated: vec![false; n], converged: true };
+    }
+    let heavy = interior as f64 / (RELU_TOL * RELU_TOL);
+    let w: Vec<f64> = y.iter().map(|v| if *v > 0.0 { heavy } else { 1.0 }).collect();
+    let dm = Demeaner::new(fe, &w);
+    let opts = DemeanOptions { tol: 1e-10, ..DemeanOptions::default() };
+    let raw: Vec<&[f64]> = x.iter().map(Vec::as_slice).collect();
+    let mut states = vec![Vec::new(); x.len()];
+    let (xt, _) = dm.demean_many(&raw, &mut states, opts);
+    let xt_ref: Vec<&[f64]> = xt.iter().map(Vec::as_slice).collect();
+    let kept = wls::select_columns(&raw, &xt_ref, &w);
+    let xk: Vec<&[f64]> = kept.iter().map(|&j| xt_ref[j]).collect();
+    let mut u: Vec<f64> = y.iter().map(|v| f64::from(u8::from(*v == 0.0))).collect();
+    let mut state = dm.new_state();
+    let mut ut = vec![0.0; n];
+    let mut uhat = vec![0.0; n];
+    for _ in 0..max_iter {
+        dm.demean(&u, &mut state, opts, &mut ut);
+        let mut resid = ut.clone();
+        if !xk.is_empty() {
+            if let Some((_, beta)) = wls::solve(&xk, &w, &ut) {
+                for (c, b) in xk.iter().zip(&beta) {
+                    resid.iter_mut().zip(c.iter()).for_each(|(r, x)| *r -= b * x);
+                }
+            }
+        }
+        let mut all_nonneg = true;
+        for i in 0..n {
+            let v = u[i] - resid[i];
+            uhat[i] = if y[i] > 0.0 || (v > -0.1 * RELU_TOL && v < RELU_TOL) { 0.0 } else { v };
+            all_nonneg &= uhat[i] >= 0.0;
+        }
+        if all_nonneg {
+            return ReluOutcome { separated: uhat.iter().map(|v| *v > 0.0).collect(), converged: true };
+        }
+        for i in 0..n {
+            if y[i] == 0.0 {
+                u[i] = uhat[i].max(0.0);
+            }
+        }
+    }
+    ReluOutcome { separated: vec![false; n], converged: false }
+}

@@ -1,0 +1,38 @@
+//! # hallyu-replicate: the reference exercises
+//!
+//! Re-estimates every specification of Chapter 1 of Yotov, Piermartini, Monteiro and Larch
+//! (2016), *An Advanced Guide to Trade Policy Analysis* (WTO/UNCTAD), on the embedded panel,
+//! and compares each coefficient and standard error with the published value.
+//!
+//! The published values, their sources and the exact construction of every derived
+//! variable live next to this crate in `data/` (`yotov2016_ch1.csv`, `DERIVED.md`).
+#![deny(missing_docs)]
+
+mod chapter1;
+mod panel;
+
+pub use chapter1::{chapter1_specs, run_chapter1, Comparison, PublishedRow, Spec, SpecOutcome};
+pub use panel::chapter1_panel;
+
+/// What can go wrong while replicating.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReplicateError {
+    /// Data problem.
+    #[error(transparent)]
+    Data(#[from] hallyu_data::DataError),
+    /// Estimation problem.
+    #[error("{spec}: {source}")]
+    Estimate {
+        /// Specification id.
+        spec: String,
+        /// The estimation error.
+        source: hallyu_estimate::EstimateError,
+    },
+    /// The embedded reference table is malformed (a bug).
+    #[error("embedded reference table: {0}")]
+    Reference(String),
+}
+
+/// Result alias.
+pub type Result<T> = std::result::Result<T, ReplicateError>;
