@@ -118,7 +118,10 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
         let mut mu_new: Vec<f64> = eta_new.iter().map(|e| e.exp()).collect();
         let mut dev_new = deviance(y, &mu_new, uw);
         let mut halvings = 0;
-        while (!dev_new.is_finite() || dev_new > dev * (1.0 + 1e-12) + 1e-12) && halvings < 30 {
+        // The starting values are not a fitted model, so the first step may raise the
+        // deviance; later steps must not.
+        let rises = |d: f64| !d.is_finite() || (iterations > 1 && d > dev * (1.0 + 1e-12) + 1e-12);
+        while rises(dev_new) && halvings < 30 {
             for i in 0..n {
                 eta_new[i] = 0.5 * (eta_new[i] + eta[i]);
                 mu_new[i] = eta_new[i].exp();
@@ -137,7 +140,8 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
         mu = mu_new;
         dev = dev_new;
         last = (xt.iter().map(|c| c.to_vec()).collect::<Vec<_>>(), w.clone(), beta);
-        if crit < opts.tol {
+        // A step shrunk by halving is not evidence of convergence.
+        if crit < opts.tol && halvings == 0 {
             if inner_tol <= opts.demean.tol {
                 converged = true;
                 break;

@@ -1,0 +1,38 @@
+//! `hallyu data`: embedded data sets.
+
+use crate::args::DataArgs;
+use crate::output::write_atomic;
+use anyhow::{bail, Result};
+use hallyu_data::read::Format;
+use hallyu_data::{embedded, write, Table};
+use std::path::Path;
+
+/// Writes a table to a .csv or .parquet file, atomically.
+pub fn write_table(table: &Table, path: &Path) -> Result<()> {
+    let format = Format::from_path(path)?;
+    write_atomic(path, |f| {
+        let sink = std::io::BufWriter::new(f);
+        match format {
+            Format::Csv => write::write_csv(table, sink)?,
+            Format::Parquet => write::write_parquet(table, sink)?,
+            Format::Dta => bail!("writing .dta is not supported; use .csv or .parquet"),
+        }
+        Ok(())
+    })
+}
+
+/// Runs the command.
+pub fn run(a: DataArgs) -> Result<u8> {
+    if a.name != "agtpa" {
+        bail!("unknown data set `{}`; available: agtpa", a.name);
+    }
+    match &a.out {
+        None => print!("{}", embedded::AGTPA_README),
+        Some(path) => {
+            let table = embedded::agtpa()?;
+            write_table(&table, path)?;
+            eprintln!("wrote {} rows to {}", table.nrows(), path.display());
+        }
+    }
+    Ok(0)
+}
