@@ -1,8 +1,8 @@
 """hallyu vs pyfixest on the same files: PPML with exporter-year, importer-year and pair
 fixed effects, standard errors clustered by pair.
 
-Every measured run is a fresh process; its wall time is taken from outside (fork to exit)
-and its peak RSS comes from os.wait4() on that very process, so one run's memory never
+Every measured run is a fresh process; its wall time is taken from outside (spawn to
+exit) and its peak RSS is that process's own (GNU time's %M), so one run's memory never
 leaks into another's. Runs of the two tools are interleaved and the median is reported.
 
 Usually started by bench/run.sh, which builds hallyu and prepares bench/.venv; it can also
@@ -73,13 +73,27 @@ class Run:
 # Measuring one process
 
 
+TIME_BIN = "/usr/bin/time"
+
+
 def measure(cmd: list[str], env: dict[str, str], timeout: float) -> Run:
-    """Runs `cmd` to completion; wall time from spawn to exit, peak RSS of that process
-    (ru_maxrss of os.wait4 on its pid: this child and nothing else)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Runs `cmd` to completion; wall time from spawn to exit and the peak RSS of that
+    process alone.
+
+    The RSS comes from GNU time (`/usr/bin/time -f %M`). Reading ru_maxrss of the child
+    straight from os.wait4() would be wrong: Linux carries the high-water RSS of the
+    process image replaced by exec() into the new one, so a child forked from this Python
+    (pandas loaded: ~200 MB) would never report less than its parent. GNU time is a ~2 MB
+    launcher, so its floor is negligible. Without it, os.wait4() is the fallback and the
+    figure is flagged as an upper bound.
+    """
+    use_time = os.access(TIME_BIN, os.X_OK)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        full = [TIME_BIN, "-f", "%M", "-o", rss.name, *cmd] if use_time else cmd
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=ROOT)
-        timer = threading.Timer(timeout, proc.kill)
+        proc = subprocess.Popen(full, stdout=out, stderr=err, env=env, cwd=ROOT, start_new_session=True)
+        timer = threading.Timer(timeout, lambda: os.killpg(proc.pid, 9))
         timer.start()
         try:
             _, status, usage = os.wait4(proc.pid, 0)
@@ -91,16 +105,33 @@ def measure(cmd: list[str], env: dict[str, str], timeout: float) -> Run:
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
-    rss_mb = usage.ru_maxrss / 1024  # Linux reports kilobytes
+        rss_mb = usage.ru_maxrss / 1024  # Linux reports kilobytes
+        if use_time:
+            lines = rss.read().strip().splitlines()
+            try:
+                rss_mb = int(lines[-1]) / 1024
+            except (IndexError, ValueError):
+                rss_mb = float("nan")
     if proc.returncode != 0:
         why = "timed out" if wall >= timeout else f"exit status {proc.returncode}"
         tail = "\n".join((stderr or stdout).strip().splitlines()[-15:])
         return Run(False, wall, rss_mb, {}, f"{why}: {shlex.join(cmd)}\n{tail}")
-    try:
-        result = json.loads(stdout.strip().splitlines()[-1])
-    except (json.JSONDecodeError, IndexError):
-        return Run(False, wall, rss_mb, {}, f"no JSON on stdout of {shlex.join(cmd)}:\n{stdout[-2000:]}")
+    result = parse_json(stdout)
+    if result is None:
+        return Run(False, wall, rss_mb, {}, f"no JSON object on stdout of {shlex.join(cmd)}:\n{stdout[-2000:]}")
     return Run(True, wall, rss_mb, result)
+
+
+def parse_json(text: str) -> dict | None:
+    """The whole output as one JSON object (pretty-printed or not), else its last line."""
+    for candidate in (text.strip(), (text.strip().splitlines() or [""])[-1]):
+        try:
+            value = json.loads(candidate)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(value, dict):
+            return value
+    return None
 
 
 def coefficients(result: dict) -> dict[str, tuple[float, float]]:
@@ -139,10 +170,9 @@ def prepare_synth(name: str, countries: int, years: int, hallyu: Path, regen: bo
         if not hallyu.exists():
             raise RuntimeError(f"{path} is missing and there is no {hallyu} to generate it")
         print(f"generating the {name} panel ({countries} countries x {years} years)", flush=True)
-        tmp = path.with_name(path.stem + ".tmp.parquet")
+        # hallyu writes its output atomically (temporary file, then rename).
         run_checked([str(hallyu), "synth", "--countries", str(countries), "--years", str(years),
-                     "--seed", "1", "--out", str(tmp)])
-        tmp.replace(path)
+                     "--seed", "1", "--out", str(path.relative_to(ROOT))])
     return Case(name, path, SYNTH_FML, SYNTH_CLUSTER, countries * countries * years)
 
 
@@ -157,7 +187,7 @@ def prepare_book(hallyu: Path, regen: bool) -> Case:
         if not hallyu.exists():
             raise RuntimeError(f"{panel} is missing and there is no {hallyu} to export it")
         print("exporting the Advanced Guide panel", flush=True)
-        run_checked([str(hallyu), "data", "agtpa", "--out", str(panel)])
+        run_checked([str(hallyu), "data", "agtpa", "--out", str(panel.relative_to(ROOT))])
     if regen or stale(path, panel, Path(__file__)):
         df = pd.read_parquet(panel)
         year = df["year"].astype("int64")
@@ -255,13 +285,14 @@ def rows_text(s: dict) -> str:
 
 def print_text_table(summaries: list[dict]) -> None:
     head = ["panel", "rows", "obs h/p", "hallyu s", "hallyu MB", "pyfixest s", "(fit s)", "pyfixest MB",
-            "speed p/h", "mem h/p", "max rel dcoef", "max rel dSE", "iter h/p"]
+            "speed p/h", "(fit)", "mem h/p", "max rel dcoef", "max rel dSE", "iter h/p"]
     body = []
     for s in summaries:
         body.append([
             s["case"], rows_text(s), f"{fmt(s['h_nobs'], ',')}/{fmt(s['p_nobs'], ',')}",
             fmt(s["h_wall"]), fmt(s["h_rss"], ".0f"), fmt(s["p_wall"]), fmt(s["p_fit"]), fmt(s["p_rss"], ".0f"),
-            fmt(s["speed"], ".1f") + ("x" if s["speed"] else ""), fmt(s["mem"], ".2f"),
+            fmt(s["speed"], ".1f") + ("x" if s["speed"] else ""),
+            fmt(s["speed_fit"], ".1f") + ("x" if s["speed_fit"] else ""), fmt(s["mem"], ".2f"),
             fmt(s["coef_diff"], ".1e"), fmt(s["se_diff"], ".1e"), f"{fmt(s['h_iter'], 'd')}/{fmt(s['p_iter'], 'd')}",
         ])
     widths = [max(len(r[i]) for r in [head, *body]) for i in range(len(head))]
@@ -274,9 +305,9 @@ def print_text_table(summaries: list[dict]) -> None:
 
 def markdown_table(summaries: list[dict]) -> str:
     out = [
-        "| panel | rows | obs used | hallyu (s) | hallyu peak RSS (MB) | pyfixest read+fit (s) | pyfixest fit only (s) "
-        "| pyfixest peak RSS (MB) | speed-up | memory hallyu/pyfixest | max rel. diff coef | max rel. diff SE "
-        "| IRLS iterations hallyu/pyfixest |",
+        "| panel | rows | obs used | hallyu (s) | hallyu peak RSS (MB) | pyfixest total (s) | pyfixest fit only (s) "
+        "| pyfixest peak RSS (MB) | speed-up total (fit only) | memory hallyu/pyfixest | max rel. diff coef "
+        "| max rel. diff SE | IRLS iterations hallyu/pyfixest |",
         "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for s in summaries:
@@ -284,7 +315,7 @@ def markdown_table(summaries: list[dict]) -> str:
         out.append(
             f"| {s['case']} | {rows_text(s)} | {nobs} | {fmt(s['h_wall'])} | {fmt(s['h_rss'], '.0f')} "
             f"| {fmt(s['p_wall'])} | {fmt(s['p_fit'])} | {fmt(s['p_rss'], '.0f')} "
-            f"| {fmt(s['speed'], '.1f')}{'×' if s['speed'] else ''} | {fmt(s['mem'], '.2f')} "
+            f"| {fmt(s['speed'], '.1f')}× ({fmt(s['speed_fit'], '.1f')}×) | {fmt(s['mem'], '.2f')} "
             f"| {fmt(s['coef_diff'], '.1e')} | {fmt(s['se_diff'], '.1e')} | {fmt(s['h_iter'], 'd')} / {fmt(s['p_iter'], 'd')} |"
         )
     return "\n".join(out)
@@ -379,6 +410,10 @@ def main() -> int:
         print(f"error: {hallyu} not found; build it with `cargo build --release -p hallyu` "
               "(or pass --skip-hallyu)", file=sys.stderr)
         return 2
+
+    if not os.access(TIME_BIN, os.X_OK):
+        print(f"warning: {TIME_BIN} not found (apt-get install time): peak RSS falls back to "
+              "os.wait4() and includes this script's own RSS", file=sys.stderr)
 
     env = dict(os.environ)
     if not args.keep_openblas_env:

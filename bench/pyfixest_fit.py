@@ -22,8 +22,6 @@ import warnings  # noqa: E402
 import pandas as pd  # noqa: E402
 import pyfixest as pf  # noqa: E402
 
-T_IMPORTED = time.perf_counter()
-
 
 def make_demeaner(backend: str, tol: float, maxiter: int):
     """`map:rust`, `map:numba`, `map:jax`, `lsmr:within`, `lsmr:torch`, ... -> typed config.
@@ -84,8 +82,11 @@ def main() -> None:
     p.add_argument("--iwls-maxiter", type=int, default=100)
     a = p.parse_args()
 
+    # pyfixest imports its estimation modules lazily; both calls below pull them in, so
+    # that import_s holds the whole library import and fit_s the fit alone.
     demeaner = make_demeaner(a.backend, a.fixef_tol, a.fixef_maxiter)
     calls = count_irls_iterations()
+    import pyfixest.estimation  # noqa: F401
 
     t0 = time.perf_counter()
     df = pd.read_parquet(a.data)
@@ -115,7 +116,7 @@ def main() -> None:
         "rows": int(len(df)),
         "nobs": int(fit._N),
         "iterations": calls[0] if calls is not None else None,
-        "import_s": T_IMPORTED - T_START,
+        "import_s": t0 - T_START,
         "read_s": t1 - t0,
         "fit_s": t2 - t1,
         "coefficients": [

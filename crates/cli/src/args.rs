@@ -84,8 +84,8 @@ pub struct FitArgs {
     /// "exporter == 'KOR'". Bare words are columns; quote text values.
     #[arg(long = "where", short = 'w', value_name = "EXPR")]
     pub where_: Option<String>,
-    /// Variance estimator. Default: clustered by the first fixed effect when there are fixed
-    /// effects (fixest's default), iid otherwise; --cluster implies cluster.
+    /// Variance estimator. Default: iid (as fixest >= 0.13 and pyfixest); --cluster implies
+    /// cluster; `--vcov cluster` without --cluster clusters by the first fixed effect.
     #[arg(long, value_enum)]
     pub vcov: Option<VcovArg>,
     /// Cluster variable(s): "pair_id", two-way "exporter,importer", interactions "a^b".

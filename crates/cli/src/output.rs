@@ -14,12 +14,17 @@ pub fn emit(text: &str, path: Option<&Path>) -> Result<()> {
             out.flush()?;
             Ok(())
         }
-        Some(p) => write_atomic(p, |f| f.write_all(text.as_bytes()).map_err(anyhow::Error::from)),
+        Some(p) => write_atomic(p, |f| {
+            f.write_all(text.as_bytes()).map_err(anyhow::Error::from)
+        }),
     }
 }
 
 /// Creates `path` atomically from what `fill` writes into a temporary file next to it.
-pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> Result<()>) -> Result<()> {
+pub fn write_atomic(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> Result<()>,
+) -> Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -31,6 +36,8 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> Result
         .with_context(|| format!("cannot create a file in {}", dir.display()))?;
     fill(tmp.as_file_mut()).with_context(|| format!("while writing {}", path.display()))?;
     tmp.as_file_mut().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }

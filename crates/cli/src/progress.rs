@@ -44,6 +44,8 @@ impl Drop for Spinner {
 
 impl Progress for Spinner {
     fn update(&self, stage: &str, iteration: usize, criterion: f64) {
-        self.set(format!("{stage}: iteration {iteration}, relative change in deviance {criterion:.2e}"));
+        self.set(format!(
+            "{stage}: iteration {iteration}, relative change in deviance {criterion:.2e}"
+        ));
     }
 }

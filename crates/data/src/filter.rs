@@ -141,14 +141,24 @@ impl Predicate {
         let n = table.nrows();
         Ok(match self {
             Predicate::And(a, b) => {
-                let (x, y) = (a.evaluate(table, expression)?, b.evaluate(table, expression)?);
+                let (x, y) = (
+                    a.evaluate(table, expression)?,
+                    b.evaluate(table, expression)?,
+                );
                 x.iter().zip(y).map(|(p, q)| *p && q).collect()
             }
             Predicate::Or(a, b) => {
-                let (x, y) = (a.evaluate(table, expression)?, b.evaluate(table, expression)?);
+                let (x, y) = (
+                    a.evaluate(table, expression)?,
+                    b.evaluate(table, expression)?,
+                );
                 x.iter().zip(y).map(|(p, q)| *p || q).collect()
             }
-            Predicate::Not(a) => a.evaluate(table, expression)?.into_iter().map(|v| !v).collect(),
+            Predicate::Not(a) => a
+                .evaluate(table, expression)?
+                .into_iter()
+                .map(|v| !v)
+                .collect(),
             Predicate::Compare { left, op, right } => {
                 let l = resolve(left, table, expression, n)?;
                 let r = resolve(right, table, expression, n)?;
@@ -185,7 +195,9 @@ fn resolve<'a>(o: &'a Operand, t: &'a Table, expr: &str, _n: usize) -> Result<Va
             Ok(col) => Value::Col(col, c),
             Err(DataError::UnknownColumn { suggestion, .. }) => {
                 let hint = match suggestion {
-                    Some(s) => format!("unknown column `{c}` (did you mean `{s}`?); quote text values: '{c}'"),
+                    Some(s) => format!(
+                        "unknown column `{c}` (did you mean `{s}`?); quote text values: '{c}'"
+                    ),
                     None => format!("unknown column `{c}`; quote text values: '{c}'"),
                 };
                 return Err(filter_error(expr, *at, hint));
@@ -215,24 +227,39 @@ fn cmp_num(a: f64, op: CompareOp, b: f64) -> bool {
 
 fn compare(l: &Value<'_>, op: CompareOp, r: &Value<'_>, n: usize, expr: &str) -> Result<Vec<bool>> {
     let mismatch = |a: &str, b: &str| {
-        DataError::InvalidArgument(format!("invalid row selection `{expr}`: cannot compare {a} with {b}"))
+        DataError::InvalidArgument(format!(
+            "invalid row selection `{expr}`: cannot compare {a} with {b}"
+        ))
     };
     Ok(match (l, r) {
-        (Value::Col(Column::Num(a), _), Value::Num(b)) => a.iter().map(|x| cmp_num(*x, op, *b)).collect(),
-        (Value::Num(a), Value::Col(Column::Num(b), _)) => b.iter().map(|x| cmp_num(*a, op, *x)).collect(),
-        (Value::Col(Column::Num(a), _), Value::Col(Column::Num(b), _)) => {
-            a.iter().zip(b.iter()).map(|(x, y)| cmp_num(*x, op, *y)).collect()
+        (Value::Col(Column::Num(a), _), Value::Num(b)) => {
+            a.iter().map(|x| cmp_num(*x, op, *b)).collect()
         }
+        (Value::Num(a), Value::Col(Column::Num(b), _)) => {
+            b.iter().map(|x| cmp_num(*a, op, *x)).collect()
+        }
+        (Value::Col(Column::Num(a), _), Value::Col(Column::Num(b), _)) => a
+            .iter()
+            .zip(b.iter())
+            .map(|(x, y)| cmp_num(*x, op, *y))
+            .collect(),
         (Value::Col(Column::Str(s), _), Value::Text(t)) => {
-            let outcome: Vec<Option<bool>> =
-                s.levels.iter().map(|lv| Some(apply(op, lv.as_str().cmp(t)))).collect();
+            let outcome: Vec<Option<bool>> = s
+                .levels
+                .iter()
+                .map(|lv| Some(apply(op, lv.as_str().cmp(t))))
+                .collect();
             s.codes
                 .iter()
                 .map(|&c| outcome.get(c as usize).copied().flatten().unwrap_or(false))
                 .collect()
         }
         (Value::Text(t), Value::Col(Column::Str(s), _)) => {
-            let outcome: Vec<bool> = s.levels.iter().map(|lv| apply(op, (*t).cmp(lv.as_str()))).collect();
+            let outcome: Vec<bool> = s
+                .levels
+                .iter()
+                .map(|lv| apply(op, (*t).cmp(lv.as_str())))
+                .collect();
             s.codes
                 .iter()
                 .map(|&c| outcome.get(c as usize).copied().unwrap_or(false))
@@ -246,15 +273,26 @@ fn compare(l: &Value<'_>, op: CompareOp, r: &Value<'_>, n: usize, expr: &str) ->
             .collect(),
         (Value::Num(a), Value::Num(b)) => vec![cmp_num(*a, op, *b); n],
         (Value::Text(a), Value::Text(b)) => vec![apply(op, a.cmp(b)); n],
-        (Value::Col(Column::Num(_), name), Value::Text(t)) | (Value::Text(t), Value::Col(Column::Num(_), name)) => {
-            return Err(mismatch(&format!("numeric column `{name}`"), &format!("text '{t}'")))
+        (Value::Col(Column::Num(_), name), Value::Text(t))
+        | (Value::Text(t), Value::Col(Column::Num(_), name)) => {
+            return Err(mismatch(
+                &format!("numeric column `{name}`"),
+                &format!("text '{t}'"),
+            ))
         }
-        (Value::Col(Column::Str(_), name), Value::Num(x)) | (Value::Num(x), Value::Col(Column::Str(_), name)) => {
-            return Err(mismatch(&format!("text column `{name}`"), &format!("number {x} (quote it: '{x}')")))
+        (Value::Col(Column::Str(_), name), Value::Num(x))
+        | (Value::Num(x), Value::Col(Column::Str(_), name)) => {
+            return Err(mismatch(
+                &format!("text column `{name}`"),
+                &format!("number {x} (quote it: '{x}')"),
+            ))
         }
         (Value::Col(Column::Num(_), a), Value::Col(Column::Str(_), b))
         | (Value::Col(Column::Str(_), a), Value::Col(Column::Num(_), b)) => {
-            return Err(mismatch(&format!("column `{a}`"), &format!("column `{b}` of another type")))
+            return Err(mismatch(
+                &format!("column `{a}`"),
+                &format!("column `{b}` of another type"),
+            ))
         }
         _ => return Err(mismatch("a number", "text")),
     })
@@ -328,7 +366,8 @@ fn tokenize(src: &str) -> Result<Vec<(Tok, usize)>> {
                 while i < bytes.len()
                     && (bytes[i].is_ascii_alphanumeric()
                         || bytes[i] == b'.'
-                        || ((bytes[i] == b'-' || bytes[i] == b'+') && matches!(bytes[i - 1], b'e' | b'E')))
+                        || ((bytes[i] == b'-' || bytes[i] == b'+')
+                            && matches!(bytes[i - 1], b'e' | b'E')))
                 {
                     i += 1;
                 }
@@ -339,7 +378,9 @@ fn tokenize(src: &str) -> Result<Vec<(Tok, usize)>> {
                 out.push((Tok::Number(v), start));
             }
             c if c.is_ascii_alphabetic() || c == b'_' => {
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'.') {
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'.')
+                {
                     i += 1;
                 }
                 let word = &src[start..i];
@@ -464,8 +505,15 @@ impl Parser<'_> {
                     return Err(self.error(self.here(), "expected `,` or `)`"));
                 }
                 self.pos += 1;
-                let p = Predicate::In { operand: left, values };
-                Ok(if negate { Predicate::Not(Box::new(p)) } else { p })
+                let p = Predicate::In {
+                    operand: left,
+                    values,
+                };
+                Ok(if negate {
+                    Predicate::Not(Box::new(p))
+                } else {
+                    p
+                })
             }
             _ => Err(self.error(
                 self.here(),
@@ -482,7 +530,8 @@ mod tests {
 
     fn table() -> Table {
         let mut t = Table::new();
-        t.push("trade", Column::Num(vec![0.0, 5.0, f64::NAN, 2.0])).unwrap();
+        t.push("trade", Column::Num(vec![0.0, 5.0, f64::NAN, 2.0]))
+            .unwrap();
         let mut b = StrColumnBuilder::default();
         for s in ["KOR", "JPN", "KOR", "CHN"] {
             b.push(Some(s));
@@ -508,8 +557,14 @@ mod tests {
             select(&t, "exporter in ('KOR', 'CHN') or trade == 5").unwrap(),
             [true, true, true, true]
         );
-        assert_eq!(select(&t, "exporter not in ('KOR')").unwrap(), [false, true, false, true]);
-        assert_eq!(select(&t, "not (trade >= 2)").unwrap(), [true, false, true, false]);
+        assert_eq!(
+            select(&t, "exporter not in ('KOR')").unwrap(),
+            [false, true, false, true]
+        );
+        assert_eq!(
+            select(&t, "not (trade >= 2)").unwrap(),
+            [true, false, true, false]
+        );
     }
 
     #[test]
@@ -521,7 +576,9 @@ mod tests {
     #[test]
     fn errors_point_at_the_problem() {
         let t = table();
-        let e = select(&t, "trade > 0 and exporter == KOR").unwrap_err().to_string();
+        let e = select(&t, "trade > 0 and exporter == KOR")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("quote text values"), "{e}");
         let e = Predicate::parse("trade > ").unwrap_err().to_string();
         assert!(e.contains("position 8"), "{e}");

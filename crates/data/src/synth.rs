@@ -75,12 +75,17 @@ pub fn generate(o: &SynthOptions) -> Result<Table> {
         .and_then(|x| x.checked_mul(o.years))
         .and_then(|x| x.checked_mul(o.products))
         .filter(|&x| x < u32::MAX as usize)
-        .ok_or_else(|| DataError::InvalidArgument("synth panel too large (over 4 billion rows)".into()))?;
+        .ok_or_else(|| {
+            DataError::InvalidArgument("synth panel too large (over 4 billion rows)".into())
+        })?;
     let (n, t) = (o.countries, o.years);
     let mut rng = StdRng::seed_from_u64(o.seed);
-    let std_normal = Normal::new(0.0, 1.0).map_err(|e| DataError::InvalidArgument(e.to_string()))?;
+    let std_normal =
+        Normal::new(0.0, 1.0).map_err(|e| DataError::InvalidArgument(e.to_string()))?;
 
-    let coords: Vec<(f64, f64)> = (0..n).map(|_| (rng.random::<f64>() * 100.0, rng.random::<f64>() * 100.0)).collect();
+    let coords: Vec<(f64, f64)> = (0..n)
+        .map(|_| (rng.random::<f64>() * 100.0, rng.random::<f64>() * 100.0))
+        .collect();
     let size: Vec<f64> = (0..n).map(|_| 1.5 * std_normal.sample(&mut rng)).collect();
     let exp_fe: Vec<f64> = (0..n * t)
         .map(|k| size[k / t] + 0.03 * (k % t) as f64 + 0.1 * std_normal.sample(&mut rng))
@@ -88,7 +93,9 @@ pub fn generate(o: &SynthOptions) -> Result<Table> {
     let imp_fe: Vec<f64> = (0..n * t)
         .map(|k| size[k / t] + 0.02 * (k % t) as f64 + 0.1 * std_normal.sample(&mut rng))
         .collect();
-    let prod_fe: Vec<f64> = (0..o.products).map(|_| 0.8 * std_normal.sample(&mut rng)).collect();
+    let prod_fe: Vec<f64> = (0..o.products)
+        .map(|_| 0.8 * std_normal.sample(&mut rng))
+        .collect();
 
     let mut dist = vec![0.0; n * n];
     let mut pair_fe = vec![0.0; n * n];
@@ -125,17 +132,28 @@ pub fn generate(o: &SynthOptions) -> Result<Table> {
                     let year = o.first_year + y as i32;
                     let r = f64::from(u8::from(year >= rta_start[i * n + j]));
                     rta.push(r);
-                    log_mean.push(exp_fe[i * t + y] + imp_fe[j * t + y] + pair_fe[i * n + j] + prod_fe[p] + o.rta_effect * r);
+                    log_mean.push(
+                        exp_fe[i * t + y]
+                            + imp_fe[j * t + y]
+                            + pair_fe[i * n + j]
+                            + prod_fe[p]
+                            + o.rta_effect * r,
+                    );
                 }
             }
         }
     }
     let noise = if o.dispersion > 0.0 {
-        Some(Gamma::new(1.0 / o.dispersion, o.dispersion).map_err(|e| DataError::InvalidArgument(e.to_string()))?)
+        Some(
+            Gamma::new(1.0 / o.dispersion, o.dispersion)
+                .map_err(|e| DataError::InvalidArgument(e.to_string()))?,
+        )
     } else {
         None
     };
-    let eps: Vec<f64> = (0..rows).map(|_| noise.map_or(1.0, |g| g.sample(&mut rng))).collect();
+    let eps: Vec<f64> = (0..rows)
+        .map(|_| noise.map_or(1.0, |g| g.sample(&mut rng)))
+        .collect();
     let c = calibrate_constant(&log_mean, &eps, o.zero_share);
     let trade: Vec<f64> = log_mean
         .iter()

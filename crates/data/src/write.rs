@@ -56,7 +56,9 @@ pub fn write_parquet<W: Write + Send>(table: &Table, sink: W) -> Result<()> {
         match col {
             Column::Num(v) if v.iter().all(|x| x.fract() == 0.0 && x.abs() < 9e15) => {
                 fields.push(Field::new(name, DataType::Int64, false));
-                arrays.push(Arc::new(Int64Array::from_iter_values(v.iter().map(|x| *x as i64))));
+                arrays.push(Arc::new(Int64Array::from_iter_values(
+                    v.iter().map(|x| *x as i64),
+                )));
             }
             Column::Num(v) => {
                 fields.push(Field::new(name, DataType::Float64, true));
@@ -76,7 +78,8 @@ pub fn write_parquet<W: Write + Send>(table: &Table, sink: W) -> Result<()> {
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .build();
-    let mut writer = ArrowWriter::try_new(sink, schema.clone(), Some(props)).map_err(|e| err(&e))?;
+    let mut writer =
+        ArrowWriter::try_new(sink, schema.clone(), Some(props)).map_err(|e| err(&e))?;
     // Row groups of ~1M rows keep memory bounded while writing and reading large panels.
     let n = table.nrows();
     let step = 1 << 20;
@@ -104,7 +107,8 @@ mod tests {
     fn sample() -> Table {
         let mut t = Table::new();
         t.push("x", Column::Num(vec![1.0, 2.5, f64::NAN])).unwrap();
-        t.push("year", Column::Num(vec![1986.0, 1990.0, 1994.0])).unwrap();
+        t.push("year", Column::Num(vec![1986.0, 1990.0, 1994.0]))
+            .unwrap();
         let mut b = StrColumnBuilder::default();
         b.push(Some("KOR"));
         b.push(None);
@@ -125,7 +129,10 @@ mod tests {
 
     #[test]
     fn parquet_round_trip() {
-        let f = tempfile::Builder::new().suffix(".parquet").tempfile().unwrap();
+        let f = tempfile::Builder::new()
+            .suffix(".parquet")
+            .tempfile()
+            .unwrap();
         write_parquet(&sample(), std::fs::File::create(f.path()).unwrap()).unwrap();
         let back = read_parquet(f.path(), &ReadOptions::default()).unwrap();
         assert!(back.num("x").unwrap()[2].is_nan());

@@ -17,9 +17,23 @@
 use crate::fixef::FixedEffects;
 use rayon::prelude::*;
 
+/// How the fixed-effect normal equations are solved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemeanAlgorithm {
+    /// Alternating projections (block Gauss-Seidel) with Irons-Tuck acceleration (fixest).
+    AlternatingProjections,
+    /// Conjugate gradient on `D'WD α = D'Wx` with the block-diagonal (group weight)
+    /// preconditioner: one pass over the data per iteration.
+    ConjugateGradient,
+}
+
 /// Knobs of the demeaning loop.
 #[derive(Debug, Clone, Copy)]
 pub struct DemeanOptions {
+    /// The solver. Conjugate gradient by default: on the synthetic 1M-row panel with three
+    /// fixed effects it reads the data about half as often as accelerated alternating
+    /// projections for the same tolerance (see the README's performance section).
+    pub algorithm: DemeanAlgorithm,
     /// Convergence: largest change of a coefficient, relative as `|Δα| / (0.1 + |α|)`
     /// (fixest's criterion). 1e-8 keeps slope estimates exact to about 1e-7 relative.
     pub tol: f64,
@@ -29,7 +43,11 @@ pub struct DemeanOptions {
 
 impl Default for DemeanOptions {
     fn default() -> Self {
-        DemeanOptions { tol: 1e-8, max_iter: 50_000 }
+        DemeanOptions {
+            algorithm: DemeanAlgorithm::ConjugateGradient,
+            tol: 1e-8,
+            max_iter: 50_000,
+        }
     }
 }
 
@@ -60,7 +78,9 @@ impl<'a> Demeaner<'a> {
                 for (&g, &w) in fe.ids[q].iter().zip(weights_n) {
                     s[g as usize] += w;
                 }
-                s.into_iter().map(|t| if t > 0.0 { 1.0 / t } else { 0.0 }).collect()
+                s.into_iter()
+                    .map(|t| if t > 0.0 { 1.0 / t } else { 0.0 })
+                    .collect()
             })
             .collect();
         let mut offsets_q = Vec::with_capacity(fe.len());
@@ -69,7 +89,13 @@ impl<'a> Demeaner<'a> {
             offsets_q.push(total_g);
             total_g += l;
         }
-        Demeaner { fe, weights_n, inv_weight_g, offsets_q, total_g }
+        Demeaner {
+            fe,
+            weights_n,
+            inv_weight_g,
+            offsets_q,
+            total_g,
+        }
     }
 
     /// A fresh (all-zero) coefficient state for one column.
@@ -78,11 +104,20 @@ impl<'a> Demeaner<'a> {
     }
 
     /// Demeans `x_n` into `out_n`, starting from (and updating) the coefficients in `state`.
-    pub fn demean(&self, x_n: &[f64], state: &mut Vec<f64>, opts: DemeanOptions, out_n: &mut [f64]) -> DemeanInfo {
+    pub fn demean(
+        &self,
+        x_n: &[f64],
+        state: &mut Vec<f64>,
+        opts: DemeanOptions,
+        out_n: &mut [f64],
+    ) -> DemeanInfo {
         let q_dims = self.fe.len();
         if q_dims == 0 {
             out_n.copy_from_slice(x_n);
-            return DemeanInfo { sweeps: 0, converged: true };
+            return DemeanInfo {
+                sweeps: 0,
+                converged: true,
+            };
         }
         if state.len() != self.total_g {
             *state = self.new_state();
@@ -90,10 +125,18 @@ impl<'a> Demeaner<'a> {
         let sum_wx_g = self.group_sums(x_n);
         let mut info = DemeanInfo::default();
         if q_dims == 1 {
-            for (a, (s, i)) in state.iter_mut().zip(sum_wx_g.iter().zip(&self.inv_weight_g[0])) {
+            for (a, (s, i)) in state
+                .iter_mut()
+                .zip(sum_wx_g.iter().zip(&self.inv_weight_g[0]))
+            {
                 *a = s * i;
             }
-            info = DemeanInfo { sweeps: 1, converged: true };
+            info = DemeanInfo {
+                sweeps: 1,
+                converged: true,
+            };
+        } else if opts.algorithm == DemeanAlgorithm::ConjugateGradient {
+            info = self.conjugate_gradient(&sum_wx_g, state, opts);
         } else {
             let mut gx = state.clone();
             let mut ggx = state.clone();
@@ -150,6 +193,100 @@ impl<'a> Demeaner<'a> {
             .unzip()
     }
 
+    /// `D'WD α`: one pass computing each observation's fixed-effect sum and scattering it
+    /// back, weighted, into every dimension.
+    fn normal_apply(&self, alpha: &[f64], out: &mut [f64]) {
+        out.iter_mut().for_each(|v| *v = 0.0);
+        let fe = self.fe;
+        let w = self.weights_n;
+        let off = &self.offsets_q;
+        match fe.len() {
+            2 => {
+                let (i0, i1) = (&fe.ids[0], &fe.ids[1]);
+                let (o0, o1) = (off[0], off[1]);
+                for n in 0..w.len() {
+                    let (a, b) = (o0 + i0[n] as usize, o1 + i1[n] as usize);
+                    let v = w[n] * (alpha[a] + alpha[b]);
+                    out[a] += v;
+                    out[b] += v;
+                }
+            }
+            3 => {
+                let (i0, i1, i2) = (&fe.ids[0], &fe.ids[1], &fe.ids[2]);
+                let (o0, o1, o2) = (off[0], off[1], off[2]);
+                for n in 0..w.len() {
+                    let (a, b, c) = (
+                        o0 + i0[n] as usize,
+                        o1 + i1[n] as usize,
+                        o2 + i2[n] as usize,
+                    );
+                    let v = w[n] * (alpha[a] + alpha[b] + alpha[c]);
+                    out[a] += v;
+                    out[b] += v;
+                    out[c] += v;
+                }
+            }
+            _ => {
+                for n in 0..w.len() {
+                    let mut v = 0.0;
+                    for q in 0..fe.len() {
+                        v += alpha[off[q] + fe.ids[q][n] as usize];
+                    }
+                    v *= w[n];
+                    for q in 0..fe.len() {
+                        out[off[q] + fe.ids[q][n] as usize] += v;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Preconditioned conjugate gradient on the normal equations of the fixed effects;
+    /// the system is singular but consistent, which CG handles from any start.
+    fn conjugate_gradient(&self, b: &[f64], alpha: &mut [f64], opts: DemeanOptions) -> DemeanInfo {
+        let inv: Vec<f64> = self.inv_weight_g.iter().flatten().copied().collect();
+        let g = alpha.len();
+        let mut ap = vec![0.0; g];
+        self.normal_apply(alpha, &mut ap);
+        let mut r: Vec<f64> = b.iter().zip(&ap).map(|(b, a)| b - a).collect();
+        let mut z: Vec<f64> = r.iter().zip(&inv).map(|(r, i)| r * i).collect();
+        let mut p = z.clone();
+        let mut rz: f64 = r.iter().zip(&z).map(|(a, b)| a * b).sum();
+        let mut info = DemeanInfo {
+            sweeps: 1,
+            converged: false,
+        };
+        while info.sweeps < opts.max_iter {
+            if z.iter()
+                .zip(alpha.iter())
+                .all(|(zz, a)| zz.abs() <= opts.tol * (0.1 + a.abs()))
+            {
+                info.converged = true;
+                break;
+            }
+            self.normal_apply(&p, &mut ap);
+            info.sweeps += 1;
+            let pap: f64 = p.iter().zip(&ap).map(|(a, b)| a * b).sum();
+            if pap <= 0.0 || !pap.is_finite() {
+                info.converged = true;
+                break;
+            }
+            let step = rz / pap;
+            for i in 0..g {
+                alpha[i] += step * p[i];
+                r[i] -= step * ap[i];
+                z[i] = r[i] * inv[i];
+            }
+            let rz_new: f64 = r.iter().zip(&z).map(|(a, b)| a * b).sum();
+            let beta = rz_new / rz;
+            rz = rz_new;
+            for i in 0..g {
+                p[i] = z[i] + beta * p[i];
+            }
+        }
+        info
+    }
+
     /// `Σ_{n∈g} w_n x_n` for each dimension, concatenated.
     fn group_sums(&self, x_n: &[f64]) -> Vec<f64> {
         let mut s = vec![0.0; self.total_g];
@@ -176,7 +313,10 @@ impl<'a> Demeaner<'a> {
             match q_dims {
                 2 => {
                     let p = 1 - q;
-                    let (ids_p, ap) = (&fe.ids[p], &alpha[self.offsets_q[p]..self.offsets_q[p] + fe.levels[p]]);
+                    let (ids_p, ap) = (
+                        &fe.ids[p],
+                        &alpha[self.offsets_q[p]..self.offsets_q[p] + fe.levels[p]],
+                    );
                     for n in 0..w.len() {
                         num[ids_q[n] as usize] -= w[n] * ap[ids_p[n] as usize];
                     }
@@ -204,7 +344,11 @@ impl<'a> Demeaner<'a> {
                     }
                 }
             }
-            for ((a, v), i) in alpha[oq..oq + lq].iter_mut().zip(num.iter()).zip(&self.inv_weight_g[q]) {
+            for ((a, v), i) in alpha[oq..oq + lq]
+                .iter_mut()
+                .zip(num.iter())
+                .zip(&self.inv_weight_g[q])
+            {
                 *a = v * i;
             }
         }
@@ -222,7 +366,9 @@ impl<'a> Demeaner<'a> {
 }
 
 fn converged(a: &[f64], b: &[f64], tol: f64) -> bool {
-    a.iter().zip(b).all(|(x, y)| (x - y).abs() <= tol * (0.1 + y.abs()))
+    a.iter()
+        .zip(b)
+        .all(|(x, y)| (x - y).abs() <= tol * (0.1 + y.abs()))
 }
 
 #[cfg(test)]
@@ -234,9 +380,23 @@ mod tests {
         let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
         let ids: Vec<Vec<u32>> = levels
             .iter()
-            .map(|&l| (0..n).map(|i| if i < l { i as u32 } else { rng.random_range(0..l as u32) }).collect())
+            .map(|&l| {
+                (0..n)
+                    .map(|i| {
+                        if i < l {
+                            i as u32
+                        } else {
+                            rng.random_range(0..l as u32)
+                        }
+                    })
+                    .collect()
+            })
             .collect();
-        FixedEffects { names: vec!["f".into(); levels.len()], ids, levels: levels.to_vec() }
+        FixedEffects {
+            names: vec!["f".into(); levels.len()],
+            ids,
+            levels: levels.to_vec(),
+        }
     }
 
     /// After demeaning, the residual is orthogonal to every group indicator.
@@ -259,26 +419,53 @@ mod tests {
         let w: Vec<f64> = (0..n).map(|_| rng.random_range(0.1..3.0)).collect();
         let x: Vec<f64> = (0..n).map(|_| rng.random_range(-5.0..5.0)).collect();
         let d = Demeaner::new(&fe, &w);
-        let mut st = d.new_state();
-        let mut out = vec![0.0; n];
-        let info = d.demean(&x, &mut st, DemeanOptions::default(), &mut out);
-        assert!(info.converged);
-        assert_orthogonal(&fe, &w, &out);
-        let mut again = vec![0.0; n];
-        let mut st2 = d.new_state();
-        d.demean(&out, &mut st2, DemeanOptions::default(), &mut again);
-        for (a, b) in out.iter().zip(&again) {
-            assert!((a - b).abs() < 1e-7);
+        let mut results = Vec::new();
+        for algorithm in [
+            DemeanAlgorithm::AlternatingProjections,
+            DemeanAlgorithm::ConjugateGradient,
+        ] {
+            let opts = DemeanOptions {
+                algorithm,
+                ..DemeanOptions::default()
+            };
+            let mut st = d.new_state();
+            let mut out = vec![0.0; n];
+            let info = d.demean(&x, &mut st, opts, &mut out);
+            assert!(info.converged, "{algorithm:?}");
+            assert_orthogonal(&fe, &w, &out);
+            let mut again = vec![0.0; n];
+            let mut st2 = d.new_state();
+            d.demean(&out, &mut st2, opts, &mut again);
+            for (a, b) in out.iter().zip(&again) {
+                assert!(
+                    (a - b).abs() < 1e-7,
+                    "{algorithm:?}: demeaning twice changed {a} to {b}"
+                );
+            }
+            results.push(out);
+        }
+        // Both solvers find the same projection.
+        for (a, b) in results[0].iter().zip(&results[1]) {
+            assert!((a - b).abs() < 1e-6, "{a} vs {b}");
         }
     }
 
     #[test]
     fn one_way_is_the_group_mean() {
-        let fe = FixedEffects { names: vec!["g".into()], ids: vec![vec![0, 0, 1]], levels: vec![2] };
+        let fe = FixedEffects {
+            names: vec!["g".into()],
+            ids: vec![vec![0, 0, 1]],
+            levels: vec![2],
+        };
         let d = Demeaner::new(&fe, &[1.0, 3.0, 1.0]);
         let mut st = d.new_state();
         let mut out = vec![0.0; 3];
-        d.demean(&[1.0, 2.0, 5.0], &mut st, DemeanOptions::default(), &mut out);
+        d.demean(
+            &[1.0, 2.0, 5.0],
+            &mut st,
+            DemeanOptions::default(),
+            &mut out,
+        );
         // weighted mean of group 0 = (1 + 6) / 4 = 1.75
         assert!((out[0] + 0.75).abs() < 1e-12 && (out[1] - 0.25).abs() < 1e-12 && out[2] == 0.0);
     }

@@ -33,13 +33,24 @@ impl Design {
 
     /// Keeps the flagged observations.
     pub fn subset(&mut self, keep: &[bool]) {
-        let pick = |v: &Vec<f64>| v.iter().zip(keep).filter(|(_, &k)| k).map(|(x, _)| *x).collect::<Vec<f64>>();
+        let pick = |v: &Vec<f64>| {
+            v.iter()
+                .zip(keep)
+                .filter(|(_, &k)| k)
+                .map(|(x, _)| *x)
+                .collect::<Vec<f64>>()
+        };
         self.y = pick(&self.y);
         self.x = self.x.iter().map(pick).collect();
         self.weights = self.weights.as_ref().map(pick);
         self.fe = self.fe.subset(keep);
         for (_, ids) in &mut self.clusters {
-            let kept: Vec<u32> = ids.iter().zip(keep).filter(|(_, &k)| k).map(|(i, _)| *i).collect();
+            let kept: Vec<u32> = ids
+                .iter()
+                .zip(keep)
+                .filter(|(_, &k)| k)
+                .map(|(i, _)| *i)
+                .collect();
             *ids = densify(&kept);
         }
     }
@@ -91,7 +102,11 @@ fn levels(column: &Column) -> (Vec<String>, Vec<Option<usize>>) {
                 rank[o] = r;
             }
             let labels = order.iter().map(|&o| s.levels[o].clone()).collect();
-            let idx = s.codes.iter().map(|&c| (c != MISSING_CODE).then(|| rank[c as usize])).collect();
+            let idx = s
+                .codes
+                .iter()
+                .map(|&c| (c != MISSING_CODE).then(|| rank[c as usize]))
+                .collect();
             (labels, idx)
         }
         Column::Num(v) => {
@@ -101,7 +116,13 @@ fn levels(column: &Column) -> (Vec<String>, Vec<Option<usize>>) {
             let labels = vals.iter().map(|x| format_level(*x)).collect();
             let idx = v
                 .iter()
-                .map(|x| if x.is_finite() { vals.binary_search_by(|p| p.total_cmp(x)).ok() } else { None })
+                .map(|x| {
+                    if x.is_finite() {
+                        vals.binary_search_by(|p| p.total_cmp(x)).ok()
+                    } else {
+                        None
+                    }
+                })
                 .collect();
             (labels, idx)
         }
@@ -118,10 +139,20 @@ fn format_level(x: f64) -> String {
 
 /// Builds the design. Rows with a missing or non-finite value in any variable used are
 /// dropped and counted; so are rows with zero weight. Negative weights are an error.
-pub fn build(table: &Table, formula: &Formula, weights: Option<&str>, clusters: &[Vec<String>]) -> Result<Design> {
+pub fn build(
+    table: &Table,
+    formula: &Formula,
+    weights: Option<&str>,
+    clusters: &[Vec<String>],
+) -> Result<Design> {
     let text = formula.text.as_str();
     // Check every name first, so the user sees the first unknown one with a suggestion.
-    for c in formula.columns().iter().chain(weights.map(str::to_string).iter()).chain(clusters.iter().flatten()) {
+    for c in formula
+        .columns()
+        .iter()
+        .chain(weights.map(str::to_string).iter())
+        .chain(clusters.iter().flatten())
+    {
         table.column(c)?;
     }
     let n_all = table.nrows();
@@ -146,7 +177,12 @@ pub fn build(table: &Table, formula: &Formula, weights: Option<&str>, clusters: 
     // Categorical terms: missing levels and missing interacted variables.
     let mut cats = Vec::new();
     for t in &formula.terms {
-        if let Term::Categorical { factor, var, reference } = t {
+        if let Term::Categorical {
+            factor,
+            var,
+            reference,
+        } = t
+        {
             let (labels, idx) = levels(table.column(factor)?);
             for (o, i) in ok.iter_mut().zip(&idx) {
                 *o &= i.is_some();
@@ -206,7 +242,13 @@ pub fn build(table: &Table, formula: &Formula, weights: Option<&str>, clusters: 
     }
 
     let dropped_missing = ok.iter().filter(|k| !**k).count();
-    let pick = |v: &[f64]| v.iter().zip(&ok).filter(|(_, &k)| k).map(|(x, _)| *x).collect::<Vec<f64>>();
+    let pick = |v: &[f64]| {
+        v.iter()
+            .zip(&ok)
+            .filter(|(_, &k)| k)
+            .map(|(x, _)| *x)
+            .collect::<Vec<f64>>()
+    };
     let mut x = Vec::new();
     let mut names = Vec::new();
     if formula.intercept {
@@ -225,7 +267,12 @@ pub fn build(table: &Table, formula: &Formula, weights: Option<&str>, clusters: 
             }
             Term::Categorical { .. } => {
                 if let Some((factor, labels, idx, var, reference)) = ci.next() {
-                    let sample_idx: Vec<usize> = idx.iter().zip(&ok).filter(|(_, &k)| k).map(|(i, _)| i.unwrap_or(0)).collect();
+                    let sample_idx: Vec<usize> = idx
+                        .iter()
+                        .zip(&ok)
+                        .filter(|(_, &k)| k)
+                        .map(|(i, _)| i.unwrap_or(0))
+                        .collect();
                     let mut present = vec![false; labels.len()];
                     sample_idx.iter().for_each(|&i| present[i] = true);
                     let reference = match (&reference, &var) {
@@ -240,8 +287,15 @@ pub fn build(table: &Table, formula: &Formula, weights: Option<&str>, clusters: 
                             continue;
                         }
                         let col: Vec<f64> = match &var_sample {
-                            Some((_, v)) => sample_idx.iter().zip(v).map(|(&i, &vv)| if i == l { vv } else { 0.0 }).collect(),
-                            None => sample_idx.iter().map(|&i| f64::from(u8::from(i == l))).collect(),
+                            Some((_, v)) => sample_idx
+                                .iter()
+                                .zip(v)
+                                .map(|(&i, &vv)| if i == l { vv } else { 0.0 })
+                                .collect(),
+                            None => sample_idx
+                                .iter()
+                                .map(|&i| f64::from(u8::from(i == l)))
+                                .collect(),
                         };
                         names.push(match &var_sample {
                             Some((vl, _)) => format!("{factor}::{label}:{vl}"),
@@ -263,7 +317,12 @@ pub fn build(table: &Table, formula: &Formula, weights: Option<&str>, clusters: 
     let clusters = cluster_codes
         .into_iter()
         .map(|(name, codes)| {
-            let kept: Vec<u32> = codes.iter().zip(&ok).filter(|(_, &k)| k).map(|(c, _)| *c).collect();
+            let kept: Vec<u32> = codes
+                .iter()
+                .zip(&ok)
+                .filter(|(_, &k)| k)
+                .map(|(c, _)| *c)
+                .collect();
             (name, densify(&kept))
         })
         .collect();
@@ -285,7 +344,12 @@ fn mark_finite(ok: &mut [bool], v: &[f64]) {
 }
 
 fn preview(labels: &[String]) -> String {
-    let mut s = labels.iter().take(10).cloned().collect::<Vec<_>>().join(", ");
+    let mut s = labels
+        .iter()
+        .take(10)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     if labels.len() > 10 {
         s.push_str(", ...");
     }

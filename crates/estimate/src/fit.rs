@@ -79,7 +79,11 @@ pub struct FitStats {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub r2: Option<f64>,
     /// R² of the model net of the fixed effects (OLS).
-    #[serde(skip_serializing_if = "Option::is_none", default, with = "nullable_opt")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        with = "nullable_opt"
+    )]
     pub r2_within: Option<f64>,
     /// Log-likelihood (Poisson).
     #[serde(skip_serializing_if = "Option::is_none", default)]

@@ -22,7 +22,11 @@ pub struct FixedEffects {
 impl FixedEffects {
     /// No fixed effects over `n` observations.
     pub fn empty() -> Self {
-        FixedEffects { names: Vec::new(), ids: Vec::new(), levels: Vec::new() }
+        FixedEffects {
+            names: Vec::new(),
+            ids: Vec::new(),
+            levels: Vec::new(),
+        }
     }
 
     /// Number of dimensions.
@@ -40,12 +44,21 @@ impl FixedEffects {
         let mut ids = Vec::with_capacity(self.len());
         let mut levels = Vec::with_capacity(self.len());
         for (ids_n, &g) in self.ids.iter().zip(&self.levels) {
-            let kept: Vec<u32> = ids_n.iter().zip(keep).filter(|(_, &k)| k).map(|(i, _)| *i).collect();
+            let kept: Vec<u32> = ids_n
+                .iter()
+                .zip(keep)
+                .filter(|(_, &k)| k)
+                .map(|(i, _)| *i)
+                .collect();
             let (dense, n) = densify(&kept, g);
             ids.push(dense);
             levels.push(n);
         }
-        FixedEffects { names: self.names.clone(), ids, levels }
+        FixedEffects {
+            names: self.names.clone(),
+            ids,
+            levels,
+        }
     }
 
     /// Observation counts per group of dimension `q`.
@@ -101,7 +114,10 @@ pub fn codes_of(column: &Column) -> (Vec<u32>, usize) {
 }
 
 /// Codes of an interaction `a^b^...` over all rows of `table`.
-pub fn interaction_codes(table: &Table, columns: &[String]) -> hallyu_data::Result<(Vec<u32>, usize)> {
+pub fn interaction_codes(
+    table: &Table,
+    columns: &[String],
+) -> hallyu_data::Result<(Vec<u32>, usize)> {
     let (mut codes, mut n) = codes_of(table.column(&columns[0])?);
     for c in &columns[1..] {
         let (other, m) = codes_of(table.column(c)?);
@@ -238,12 +254,17 @@ fn components(fe: &FixedEffects, a: usize, b: usize) -> usize {
         x
     }
     for (&ga, &gb) in fe.ids[a].iter().zip(&fe.ids[b]) {
-        let (ra, rb) = (find(&mut parent, ga as usize), find(&mut parent, na + gb as usize));
+        let (ra, rb) = (
+            find(&mut parent, ga as usize),
+            find(&mut parent, na + gb as usize),
+        );
         if ra != rb {
             parent[ra] = rb;
         }
     }
-    (0..parent.len()).filter(|&x| find(&mut parent, x) == x).count()
+    (0..parent.len())
+        .filter(|&x| find(&mut parent, x) == x)
+        .count()
 }
 
 /// Whether every group of dimension `q` lies within a single cluster (the fixed effect is
@@ -266,8 +287,15 @@ mod tests {
     use super::*;
 
     fn fe(ids: Vec<Vec<u32>>) -> FixedEffects {
-        let levels = ids.iter().map(|v| v.iter().max().map_or(0, |m| *m as usize + 1)).collect();
-        FixedEffects { names: vec!["a".into(); ids.len()], ids, levels }
+        let levels = ids
+            .iter()
+            .map(|v| v.iter().max().map_or(0, |m| *m as usize + 1))
+            .collect();
+        FixedEffects {
+            names: vec!["a".into(); ids.len()],
+            ids,
+            levels,
+        }
     }
 
     #[test]

@@ -227,7 +227,9 @@ impl<'a> Parser<'a> {
                 }
             } else if c.is_alphanumeric() || c == '_' {
                 let start = i;
-                while i < chars.len() && (chars[i].1.is_alphanumeric() || chars[i].1 == '_' || chars[i].1 == '.') {
+                while i < chars.len()
+                    && (chars[i].1.is_alphanumeric() || chars[i].1 == '_' || chars[i].1 == '.')
+                {
                     i += 1;
                 }
                 let s: String = chars[start..i].iter().map(|x| x.1).collect();
@@ -328,7 +330,9 @@ impl<'a> Parser<'a> {
                         intercept = false;
                     }
                 }
-                Tok::Number(_) => return self.fail("only 1 and 0 (intercept on/off) are allowed as numbers"),
+                Tok::Number(_) => {
+                    return self.fail("only 1 and 0 (intercept on/off) are allowed as numbers")
+                }
                 _ if negative => return self.fail("only the intercept (`-1`) can be removed"),
                 _ => terms.push(self.term()?),
             }
@@ -356,7 +360,11 @@ impl<'a> Parser<'a> {
             _ => return self.fail("unexpected text; terms are joined with `+`"),
         }
         if terms.is_empty() && fixed_effects.is_empty() && !intercept {
-            return Err(error(self.text, 0, "the model has no regressors, no intercept and no fixed effects"));
+            return Err(error(
+                self.text,
+                0,
+                "the model has no regressors, no intercept and no fixed effects",
+            ));
         }
         if !fixed_effects.is_empty() {
             intercept = false;
@@ -433,7 +441,11 @@ impl<'a> Parser<'a> {
             }
         }
         self.expect(Tok::RParen, "`)` closing i(")?;
-        Ok(Term::Categorical { factor, var, reference })
+        Ok(Term::Categorical {
+            factor,
+            var,
+            reference,
+        })
     }
 }
 
@@ -451,11 +463,20 @@ mod tests {
 
     #[test]
     fn parses_fixest_syntax() {
-        let f = Formula::parse("log(trade) ~ log(dist) + cntg + x4:x5 + i(year, log_dist) | exp_year + importer^year").unwrap();
+        let f = Formula::parse(
+            "log(trade) ~ log(dist) + cntg + x4:x5 + i(year, log_dist) | exp_year + importer^year",
+        )
+        .unwrap();
         assert_eq!(f.outcome, Expr::Call(Func::Log, "trade".into()));
         assert_eq!(f.terms.len(), 4);
         assert!(!f.intercept);
-        assert_eq!(f.fixed_effects, vec![vec!["exp_year".to_string()], vec!["importer".into(), "year".into()]]);
+        assert_eq!(
+            f.fixed_effects,
+            vec![
+                vec!["exp_year".to_string()],
+                vec!["importer".into(), "year".into()]
+            ]
+        );
         assert_eq!(
             f.columns(),
             ["trade", "dist", "cntg", "x4", "x5", "year", "log_dist", "exp_year", "importer"]
@@ -472,7 +493,11 @@ mod tests {
         let f = Formula::parse("y ~ i(g, ref = 'x')").unwrap();
         assert_eq!(
             f.terms[0],
-            Term::Categorical { factor: "g".into(), var: None, reference: Some("x".into()) }
+            Term::Categorical {
+                factor: "g".into(),
+                var: None,
+                reference: Some("x".into())
+            }
         );
     }
 

@@ -70,7 +70,10 @@ pub struct SeparationChecks {
 
 impl Default for SeparationChecks {
     fn default() -> Self {
-        SeparationChecks { fixed_effects: true, relu: true }
+        SeparationChecks {
+            fixed_effects: true,
+            relu: true,
+        }
     }
 }
 
@@ -87,7 +90,11 @@ pub struct FitOptions {
 
 impl Default for FitOptions {
     fn default() -> Self {
-        FitOptions { irls: poisson::IrlsOptions::default(), drop_singletons: true, separation: SeparationChecks::default() }
+        FitOptions {
+            irls: poisson::IrlsOptions::default(),
+            drop_singletons: true,
+            separation: SeparationChecks::default(),
+        }
     }
 }
 
@@ -98,8 +105,8 @@ pub struct FitRequest {
     pub formula: Formula,
     /// Poisson or OLS.
     pub estimator: Estimator,
-    /// Variance estimator; `None` means fixest's default: clustered by the first fixed
-    /// effect when there are fixed effects, iid otherwise.
+    /// Variance estimator; `None` means iid (the default of fixest since 0.13 and of
+    /// pyfixest). Gravity work usually wants `Cluster` by country pair.
     pub vcov: Option<VcovSpec>,
     /// Small-sample correction.
     pub ssc: Ssc,
@@ -112,23 +119,29 @@ pub struct FitRequest {
 impl FitRequest {
     /// A request with default variance, correction and settings.
     pub fn new(formula: Formula, estimator: Estimator) -> Self {
-        FitRequest { formula, estimator, vcov: None, ssc: Ssc::default(), weights: None, options: FitOptions::default() }
+        FitRequest {
+            formula,
+            estimator,
+            vcov: None,
+            ssc: Ssc::default(),
+            weights: None,
+            options: FitOptions::default(),
+        }
     }
 }
 
 /// Estimates one model on `table`.
 pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Result<Fit> {
     let f = &req.formula;
-    let vcov = req.vcov.clone().unwrap_or_else(|| match f.fixed_effects.first() {
-        Some(fe) => VcovSpec::Cluster(vec![fe.clone()]),
-        None => VcovSpec::Iid,
-    });
+    let vcov = req.vcov.clone().unwrap_or(VcovSpec::Iid);
     let cluster_vars: Vec<Vec<String>> = match &vcov {
         VcovSpec::Cluster(c) => c.clone(),
         _ => Vec::new(),
     };
     if cluster_vars.len() > 2 {
-        return Err(EstimateError::InvalidOption("at most two-way clustering is supported".into()));
+        return Err(EstimateError::InvalidOption(
+            "at most two-way clustering is supported".into(),
+        ));
     }
     let mut d = design::build(table, f, req.weights.as_deref(), &cluster_vars)?;
     let outcome = f.outcome.label();
@@ -138,12 +151,19 @@ pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Res
             d.dropped_missing
         )));
     }
-    let mut dropped = Dropped { missing: d.dropped_missing, ..Dropped::default() };
+    let mut dropped = Dropped {
+        missing: d.dropped_missing,
+        ..Dropped::default()
+    };
     let mut notes = Vec::new();
     if req.estimator == Estimator::Poisson {
         let neg: Vec<usize> = (0..d.nobs()).filter(|&i| d.y[i] < 0.0).collect();
         if let Some(&first) = neg.first() {
-            return Err(EstimateError::NegativeOutcome { column: outcome, count: neg.len(), first_row: first + 1 });
+            return Err(EstimateError::NegativeOutcome {
+                column: outcome,
+                count: neg.len(),
+                first_row: first + 1,
+            });
         }
         if d.y.iter().all(|v| *v == 0.0) {
             return Err(EstimateError::AllZeroOutcome(outcome));
@@ -203,7 +223,10 @@ pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Res
         Estimator::Ols => ols::fit(&d, req.options.irls.demean)?,
         Estimator::Poisson => poisson::fit(&d, req.options.irls, progress)?,
     };
-    let collinear: Vec<String> = (0..d.x.len()).filter(|j| !core.kept.contains(j)).map(|j| d.names[j].clone()).collect();
+    let collinear: Vec<String> = (0..d.x.len())
+        .filter(|j| !core.kept.contains(j))
+        .map(|j| d.names[j].clone())
+        .collect();
     if !collinear.is_empty() {
         notes.push(format!(
             "dropped as collinear with the fixed effects or other regressors: {}",
@@ -211,7 +234,10 @@ pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Res
         ));
     }
     if !core.converged {
-        notes.push(format!("did not converge in {} iterations: the estimates are not valid", core.iterations));
+        notes.push(format!(
+            "did not converge in {} iterations: the estimates are not valid",
+            core.iterations
+        ));
     }
 
     // Degrees of freedom absorbed by the fixed effects, all and non-nested in a cluster.
@@ -219,9 +245,19 @@ pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Res
     let exact = req.ssc == Ssc::Stata;
     let fe_dof = fixef::absorbed_dof(&d.fe, &all, exact);
     let not_nested: Vec<bool> = (0..d.fe.len())
-        .map(|q| !d.clusters.iter().any(|(_, c)| fixef::nested_in(&d.fe.ids[q], d.fe.levels[q], c)))
+        .map(|q| {
+            !d.clusters
+                .iter()
+                .any(|(_, c)| fixef::nested_in(&d.fe.ids[q], d.fe.levels[q], c))
+        })
         .collect();
-    let fe_dof_nested = fixef::absorbed_dof(&d.fe, &not_nested, exact);
+    // When every fixed effect is nested in a cluster, one coefficient is still counted for
+    // the intercept they absorb (fixest's VCOV.R and pyfixest's get_ssc do the same).
+    let fe_dof_nested = if !d.fe.is_empty() && not_nested.iter().all(|x| !x) {
+        1
+    } else {
+        fixef::absorbed_dof(&d.fe, &not_nested, exact)
+    };
     let k = core.kept.len();
     let cluster_ids: Vec<Vec<u32>> = d.clusters.iter().map(|(_, c)| c.clone()).collect();
     let input = vcov::VcovInput {
@@ -247,7 +283,9 @@ pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Res
         .enumerate()
         .map(|(i, &j)| inference(&d.names[j], core.beta[i], v.matrix.at(i, i).sqrt(), df))
         .collect();
-    let vcov_matrix = (0..k).map(|i| (0..k).map(|j| v.matrix.at(i, j)).collect()).collect();
+    let vcov_matrix = (0..k)
+        .map(|i| (0..k).map(|j| v.matrix.at(i, j)).collect())
+        .collect();
     Ok(Fit {
         estimator: req.estimator,
         formula: f.text.clone(),
@@ -264,7 +302,10 @@ pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Res
             .names
             .iter()
             .zip(&d.fe.levels)
-            .map(|(name, &levels)| FixedEffectInfo { name: name.clone(), levels })
+            .map(|(name, &levels)| FixedEffectInfo {
+                name: name.clone(),
+                levels,
+            })
             .collect(),
         fit: FitStats {
             deviance: core.deviance,
@@ -279,7 +320,10 @@ pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Res
             .clusters
             .iter()
             .zip(&v.cluster_sizes)
-            .map(|((name, _), &levels)| FixedEffectInfo { name: name.clone(), levels })
+            .map(|((name, _), &levels)| FixedEffectInfo {
+                name: name.clone(),
+                levels,
+            })
             .collect(),
         vcov_matrix,
         notes,

@@ -18,7 +18,10 @@ pub struct Mat {
 impl Mat {
     /// The zero matrix.
     pub fn zeros(k: usize) -> Mat {
-        Mat { k, a: vec![0.0; k * k] }
+        Mat {
+            k,
+            a: vec![0.0; k * k],
+        }
     }
 
     /// Entry (i, j).
@@ -61,7 +64,9 @@ impl Mat {
 
     /// `self * v`.
     pub fn mul_vec(&self, v: &[f64]) -> Vec<f64> {
-        (0..self.k).map(|i| (0..self.k).map(|j| self.at(i, j) * v[j]).sum()).collect()
+        (0..self.k)
+            .map(|i| (0..self.k).map(|j| self.at(i, j) * v[j]).sum())
+            .collect()
     }
 }
 
@@ -104,7 +109,10 @@ pub fn cholesky(a: &Mat, tol: f64) -> Cholesky {
         kept.push(j);
     }
     let idx: Vec<usize> = (0..kept.len()).collect();
-    Cholesky { l: l.select(&idx), kept }
+    Cholesky {
+        l: l.select(&idx),
+        kept,
+    }
 }
 
 impl Cholesky {
@@ -149,7 +157,10 @@ mod tests {
 
     #[test]
     fn solves_and_inverts() {
-        let a = Mat { k: 2, a: vec![4.0, 2.0, 2.0, 3.0] };
+        let a = Mat {
+            k: 2,
+            a: vec![4.0, 2.0, 2.0, 3.0],
+        };
         let c = cholesky(&a, 1e-10);
         assert_eq!(c.kept, [0, 1]);
         let x = c.solve(&[2.0, 1.0]);
@@ -162,7 +173,12 @@ mod tests {
     #[test]
     fn drops_a_collinear_column() {
         // Column 2 = column 0 + column 1.
-        let x = [[1.0, 0.0, 1.0], [0.0, 1.0, 1.0], [1.0, 1.0, 2.0], [2.0, 1.0, 3.0]];
+        let x = [
+            [1.0, 0.0, 1.0],
+            [0.0, 1.0, 1.0],
+            [1.0, 1.0, 2.0],
+            [2.0, 1.0, 3.0],
+        ];
         let mut a = Mat::zeros(3);
         for r in &x {
             for i in 0..3 {

@@ -39,7 +39,10 @@ pub fn fit(d: &Design, opts: DemeanOptions) -> Result<Core> {
     };
     let mut resid = yt.clone();
     for (c, b) in xk.iter().zip(&beta) {
-        resid.iter_mut().zip(c.iter()).for_each(|(r, x)| *r -= b * x);
+        resid
+            .iter_mut()
+            .zip(c.iter())
+            .for_each(|(r, x)| *r -= b * x);
     }
     let rss: f64 = resid.iter().zip(w).map(|(e, w)| w * e * e).sum();
     let sw: f64 = w.iter().sum();
@@ -47,7 +50,10 @@ pub fn fit(d: &Design, opts: DemeanOptions) -> Result<Core> {
     let tss: f64 = d.y.iter().zip(w).map(|(y, w)| w * (y - ybar).powi(2)).sum();
     let tss_within: f64 = yt.iter().zip(w).map(|(y, w)| w * y * y).sum();
     let score_n: Vec<f64> = resid.iter().zip(w).map(|(e, w)| e * w).collect();
-    let scores = xk.iter().map(|c| c.iter().zip(&score_n).map(|(x, s)| x * s).collect()).collect();
+    let scores = xk
+        .iter()
+        .map(|c| c.iter().zip(&score_n).map(|(x, s)| x * s).collect())
+        .collect();
     Ok(Core {
         kept,
         beta,

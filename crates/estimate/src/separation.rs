@@ -30,12 +30,21 @@ pub fn relu(y: &[f64], x: &[Vec<f64>], fe: &FixedEffects, max_iter: usize) -> Re
     let n = y.len();
     let interior = y.iter().filter(|v| **v > 0.0).count();
     if interior == n {
-        return ReluOutcome { separated: vec![false; n], converged: true };
+        return ReluOutcome {
+            separated: vec![false; n],
+            converged: true,
+        };
     }
     let heavy = interior as f64 / (RELU_TOL * RELU_TOL);
-    let w: Vec<f64> = y.iter().map(|v| if *v > 0.0 { heavy } else { 1.0 }).collect();
+    let w: Vec<f64> = y
+        .iter()
+        .map(|v| if *v > 0.0 { heavy } else { 1.0 })
+        .collect();
     let dm = Demeaner::new(fe, &w);
-    let opts = DemeanOptions { tol: 1e-10, ..DemeanOptions::default() };
+    let opts = DemeanOptions {
+        tol: 1e-10,
+        ..DemeanOptions::default()
+    };
     let raw: Vec<&[f64]> = x.iter().map(Vec::as_slice).collect();
     let mut states = vec![Vec::new(); x.len()];
     let (xt, _) = dm.demean_many(&raw, &mut states, opts);
@@ -52,18 +61,28 @@ pub fn relu(y: &[f64], x: &[Vec<f64>], fe: &FixedEffects, max_iter: usize) -> Re
         if !xk.is_empty() {
             if let Some((_, beta)) = wls::solve(&xk, &w, &ut) {
                 for (c, b) in xk.iter().zip(&beta) {
-                    resid.iter_mut().zip(c.iter()).for_each(|(r, x)| *r -= b * x);
+                    resid
+                        .iter_mut()
+                        .zip(c.iter())
+                        .for_each(|(r, x)| *r -= b * x);
                 }
             }
         }
         let mut all_nonneg = true;
         for i in 0..n {
             let v = u[i] - resid[i];
-            uhat[i] = if y[i] > 0.0 || (v > -0.1 * RELU_TOL && v < RELU_TOL) { 0.0 } else { v };
+            uhat[i] = if y[i] > 0.0 || (v > -0.1 * RELU_TOL && v < RELU_TOL) {
+                0.0
+            } else {
+                v
+            };
             all_nonneg &= uhat[i] >= 0.0;
         }
         if all_nonneg {
-            return ReluOutcome { separated: uhat.iter().map(|v| *v > 0.0).collect(), converged: true };
+            return ReluOutcome {
+                separated: uhat.iter().map(|v| *v > 0.0).collect(),
+                converged: true,
+            };
         }
         for i in 0..n {
             if y[i] == 0.0 {
@@ -71,5 +90,8 @@ pub fn relu(y: &[f64], x: &[Vec<f64>], fe: &FixedEffects, max_iter: usize) -> Re
             }
         }
     }
-    ReluOutcome { separated: vec![false; n], converged: false }
+    ReluOutcome {
+        separated: vec![false; n],
+        converged: false,
+    }
 }

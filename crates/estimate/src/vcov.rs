@@ -121,14 +121,22 @@ pub fn compute(spec: &VcovSpec, ssc: Ssc, input: &VcovInput<'_>) -> VcovResult {
             let mut m = input.bread.clone();
             let f = input.sigma2 * adj;
             m.a.iter_mut().for_each(|v| *v *= f);
-            VcovResult { matrix: guard(m, n - kk), df: n - kk, cluster_sizes: vec![] }
+            VcovResult {
+                matrix: guard(m, n - kk),
+                df: n - kk,
+                cluster_sizes: vec![],
+            }
         }
         VcovSpec::Hetero => {
             let kk = input.k_total as f64;
             let mut meat = Mat::zeros(k);
             for i in 0..k {
                 for j in i..k {
-                    let v: f64 = input.scores[i].iter().zip(&input.scores[j]).map(|(a, b)| a * b).sum();
+                    let v: f64 = input.scores[i]
+                        .iter()
+                        .zip(&input.scores[j])
+                        .map(|(a, b)| a * b)
+                        .sum();
                     *meat.at_mut(i, j) = v;
                     *meat.at_mut(j, i) = v;
                 }
@@ -139,10 +147,18 @@ pub fn compute(spec: &VcovSpec, ssc: Ssc, input: &VcovInput<'_>) -> VcovResult {
                 _ => 1.0,
             };
             m.a.iter_mut().for_each(|v| *v *= adj);
-            VcovResult { matrix: guard(m, n - kk), df: n - kk, cluster_sizes: vec![] }
+            VcovResult {
+                matrix: guard(m, n - kk),
+                df: n - kk,
+                cluster_sizes: vec![],
+            }
         }
         VcovSpec::Cluster(_) => {
-            let sizes: Vec<usize> = input.clusters.iter().map(|c| c.iter().max().map_or(0, |m| *m as usize + 1)).collect();
+            let sizes: Vec<usize> = input
+                .clusters
+                .iter()
+                .map(|c| c.iter().max().map_or(0, |m| *m as usize + 1))
+                .collect();
             let g_min = sizes.iter().copied().min().unwrap_or(0) as f64;
             let kk = input.k_nested as f64;
             let mut total = Mat::zeros(k);
@@ -154,7 +170,11 @@ pub fn compute(spec: &VcovSpec, ssc: Ssc, input: &VcovInput<'_>) -> VcovResult {
             for (ids, sign) in &terms {
                 let meat = cluster_meat(input.scores, ids);
                 let part = sandwich(&meat);
-                total.a.iter_mut().zip(&part.a).for_each(|(t, p)| *t += sign * p);
+                total
+                    .a
+                    .iter_mut()
+                    .zip(&part.a)
+                    .for_each(|(t, p)| *t += sign * p);
             }
             let adj = match ssc {
                 Ssc::Fixest | Ssc::Stata => (n - 1.0) / (n - kk) * g_min / (g_min - 1.0),
@@ -164,7 +184,11 @@ pub fn compute(spec: &VcovSpec, ssc: Ssc, input: &VcovInput<'_>) -> VcovResult {
             total.a.iter_mut().for_each(|v| *v *= adj);
             let df = g_min - 1.0;
             let valid = df.min(n - input.k_total as f64);
-            VcovResult { matrix: guard(total, valid), df, cluster_sizes: sizes }
+            VcovResult {
+                matrix: guard(total, valid),
+                df,
+                cluster_sizes: sizes,
+            }
         }
     }
 }
@@ -217,8 +241,20 @@ mod tests {
         let bread = Mat { k: 1, a: vec![0.5] };
         let scores = vec![vec![1.0, -2.0, 0.5]];
         let ids = vec![vec![0, 1, 2]];
-        let input = VcovInput { bread: &bread, scores: &scores, sigma2: 1.0, nobs: 3, k_total: 1, k_nested: 1, clusters: &ids };
-        let c = compute(&VcovSpec::Cluster(vec![vec!["id".into()]]), Ssc::None, &input);
+        let input = VcovInput {
+            bread: &bread,
+            scores: &scores,
+            sigma2: 1.0,
+            nobs: 3,
+            k_total: 1,
+            k_nested: 1,
+            clusters: &ids,
+        };
+        let c = compute(
+            &VcovSpec::Cluster(vec![vec!["id".into()]]),
+            Ssc::None,
+            &input,
+        );
         let h = compute(&VcovSpec::Hetero, Ssc::None, &input);
         assert!((c.matrix.a[0] - h.matrix.a[0]).abs() < 1e-15);
         assert!((h.matrix.a[0] - 0.25 * 5.25).abs() < 1e-15);
@@ -228,7 +264,15 @@ mod tests {
     fn no_degrees_of_freedom_gives_undefined() {
         let bread = Mat { k: 1, a: vec![0.5] };
         let scores = vec![vec![1.0]];
-        let input = VcovInput { bread: &bread, scores: &scores, sigma2: 0.0, nobs: 1, k_total: 1, k_nested: 1, clusters: &[] };
+        let input = VcovInput {
+            bread: &bread,
+            scores: &scores,
+            sigma2: 0.0,
+            nobs: 1,
+            k_total: 1,
+            k_nested: 1,
+            clusters: &[],
+        };
         assert!(compute(&VcovSpec::Iid, Ssc::Fixest, &input).matrix.a[0].is_nan());
     }
 }

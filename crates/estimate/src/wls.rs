@@ -19,7 +19,13 @@ pub fn xtwx(x: &[&[f64]], w: &[f64]) -> Mat {
     let pairs: Vec<(usize, usize)> = (0..k).flat_map(|i| (i..k).map(move |j| (i, j))).collect();
     let vals: Vec<f64> = pairs
         .par_iter()
-        .map(|&(i, j)| x[i].iter().zip(x[j]).zip(w).map(|((a, b), c)| a * b * c).sum())
+        .map(|&(i, j)| {
+            x[i].iter()
+                .zip(x[j])
+                .zip(w)
+                .map(|((a, b), c)| a * b * c)
+                .sum()
+        })
         .collect();
     for (&(i, j), v) in pairs.iter().zip(vals) {
         *m.at_mut(i, j) = v;

@@ -117,7 +117,11 @@ pub fn chapter1_specs() -> Result<Vec<Spec>> {
         let estimator = match row.estimator.as_str() {
             "poisson" => Estimator::Poisson,
             "ols" => Estimator::Ols,
-            other => return Err(ReplicateError::Reference(format!("unknown estimator {other}"))),
+            other => {
+                return Err(ReplicateError::Reference(format!(
+                    "unknown estimator {other}"
+                )))
+            }
         };
         let ssc = match row.ssc.as_str() {
             "cluster-only" => Ssc::ClusterOnly,
@@ -164,11 +168,23 @@ fn run_spec(panel: &hallyu_data::Table, spec: Spec, progress: &dyn Progress) -> 
         estimate(&table, &req, progress).map_err(|e| e.to_string())
     })();
     match fit {
-        Err(e) => SpecOutcome { spec, fit: None, error: Some(e), comparisons: vec![], nobs_ok: false },
+        Err(e) => SpecOutcome {
+            spec,
+            fit: None,
+            error: Some(e),
+            comparisons: vec![],
+            nobs_ok: false,
+        },
         Ok(fit) => {
             let comparisons = spec.rows.iter().map(|r| compare(&fit, r)).collect();
             let nobs_ok = fit.nobs == spec.nobs;
-            SpecOutcome { spec, fit: Some(fit), error: None, comparisons, nobs_ok }
+            SpecOutcome {
+                spec,
+                fit: Some(fit),
+                error: None,
+                comparisons,
+                nobs_ok,
+            }
         }
     }
 }
@@ -209,10 +225,17 @@ fn ours(fit: &Fit, term: &str) -> Option<(f64, f64)> {
         let idx: Option<Vec<usize>> = sum.split('+').map(|t| index(fit, t.trim())).collect();
         let idx = idx?;
         let est = idx.iter().map(|&i| fit.coefficients[i].estimate).sum();
-        let var: f64 = idx.iter().flat_map(|&i| idx.iter().map(move |&j| (i, j))).map(|(i, j)| v[i][j]).sum();
+        let var: f64 = idx
+            .iter()
+            .flat_map(|&i| idx.iter().map(move |&j| (i, j)))
+            .map(|(i, j)| v[i][j])
+            .sum();
         return Some((est, var.sqrt()));
     }
-    if let Some(args) = term.strip_prefix("nlcom:pct_change(").and_then(|s| s.strip_suffix(')')) {
+    if let Some(args) = term
+        .strip_prefix("nlcom:pct_change(")
+        .and_then(|s| s.strip_suffix(')'))
+    {
         let mut parts = args.split(',');
         let a = index(fit, parts.next()?.trim())?;
         let b = index(fit, parts.next()?.trim())?;

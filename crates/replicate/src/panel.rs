@@ -20,7 +20,9 @@ fn text_column(values: impl Iterator<Item = String>) -> Column {
 
 fn strings(t: &Table, name: &str) -> Result<Vec<String>> {
     match t.column(name)? {
-        Column::Str(s) => Ok((0..s.codes.len()).map(|i| s.get(i).unwrap_or("").to_string()).collect()),
+        Column::Str(s) => Ok((0..s.codes.len())
+            .map(|i| s.get(i).unwrap_or("").to_string())
+            .collect()),
         Column::Num(v) => Ok(v.iter().map(|x| x.to_string()).collect()),
     }
 }
@@ -46,10 +48,16 @@ pub fn chapter1_panel() -> Result<Table> {
     let dist: Vec<f64> = t.num("dist")?.to_vec();
     let pair_id: Vec<f64> = t.num("pair_id")?.to_vec();
     let n = t.nrows();
-    let smctry: Vec<f64> = (0..n).map(|i| f64::from(u8::from(exporter[i] == importer[i]))).collect();
+    let smctry: Vec<f64> = (0..n)
+        .map(|i| f64::from(u8::from(exporter[i] == importer[i])))
+        .collect();
     let log_dist: Vec<f64> = dist.iter().map(|d| d.ln()).collect();
-    let exp_year: Vec<String> = (0..n).map(|i| format!("{}_{}", exporter[i], year[i])).collect();
-    let imp_year: Vec<String> = (0..n).map(|i| format!("{}_{}", importer[i], year[i])).collect();
+    let exp_year: Vec<String> = (0..n)
+        .map(|i| format!("{}_{}", exporter[i], year[i]))
+        .collect();
+    let imp_year: Vec<String> = (0..n)
+        .map(|i| format!("{}_{}", importer[i], year[i]))
+        .collect();
     let y = group_sum(&exp_year, &trade);
     let e = group_sum(&imp_year, &trade);
     let years_key: Vec<String> = year.iter().map(|v| v.to_string()).collect();
@@ -67,13 +75,23 @@ pub fn chapter1_panel() -> Result<Table> {
         }
     }
     // REM_EXP_it = Σ_j dist_ij / (e_jt / E_t); REM_IMP_jt = Σ_i dist_ij / (y_it / Y_t).
-    let rem_exp_terms: Vec<f64> = (0..n).map(|i| dist[i] / (e[i] / total_e[&years_key[i]])).collect();
-    let rem_imp_terms: Vec<f64> = (0..n).map(|i| dist[i] / (y[i] / total_y[&years_key[i]])).collect();
+    let rem_exp_terms: Vec<f64> = (0..n)
+        .map(|i| dist[i] / (e[i] / total_e[&years_key[i]]))
+        .collect();
+    let rem_imp_terms: Vec<f64> = (0..n)
+        .map(|i| dist[i] / (y[i] / total_y[&years_key[i]]))
+        .collect();
     let rem_exp = group_sum(&exp_year, &rem_exp_terms);
     let rem_imp = group_sum(&imp_year, &rem_imp_terms);
 
     let num = |v: Vec<f64>| Column::Num(v);
-    t.push("log_trade", num(trade.iter().map(|x| if *x > 0.0 { x.ln() } else { f64::NAN }).collect()))?;
+    t.push(
+        "log_trade",
+        num(trade
+            .iter()
+            .map(|x| if *x > 0.0 { x.ln() } else { f64::NAN })
+            .collect()),
+    )?;
     t.push("log_dist", num(log_dist.clone()))?;
     t.push("exp_year", text_column(exp_year.iter().cloned()))?;
     t.push("imp_year", text_column(imp_year.iter().cloned()))?;
@@ -83,19 +101,37 @@ pub fn chapter1_panel() -> Result<Table> {
         let yr_f = f64::from(yr);
         t.push(
             format!("intl_brdr_{yr}"),
-            num((0..n).map(|i| (1.0 - smctry[i]) * f64::from(u8::from(year[i] == yr_f))).collect()),
+            num((0..n)
+                .map(|i| (1.0 - smctry[i]) * f64::from(u8::from(year[i] == yr_f)))
+                .collect()),
         )?;
         t.push(
             format!("log_dist_{yr}"),
-            num((0..n).map(|i| log_dist[i] * (1.0 - smctry[i]) * f64::from(u8::from(year[i] == yr_f))).collect()),
+            num((0..n)
+                .map(|i| log_dist[i] * (1.0 - smctry[i]) * f64::from(u8::from(year[i] == yr_f)))
+                .collect()),
         )?;
     }
-    t.push("log_dist_intra", num((0..n).map(|i| log_dist[i] * smctry[i]).collect()))?;
+    t.push(
+        "log_dist_intra",
+        num((0..n).map(|i| log_dist[i] * smctry[i]).collect()),
+    )?;
     t.push(
         "intra_pair",
-        text_column((0..n).map(|i| if smctry[i] == 1.0 { exporter[i].clone() } else { "inter".to_string() })),
+        text_column((0..n).map(|i| {
+            if smctry[i] == 1.0 {
+                exporter[i].clone()
+            } else {
+                "inter".to_string()
+            }
+        })),
     )?;
-    t.push("pair_id_2", num((0..n).map(|i| if smctry[i] == 1.0 { 0.0 } else { pair_id[i] }).collect()))?;
+    t.push(
+        "pair_id_2",
+        num((0..n)
+            .map(|i| if smctry[i] == 1.0 { 0.0 } else { pair_id[i] })
+            .collect()),
+    )?;
     t.push("log_y", num(y.iter().map(|v| v.ln()).collect()))?;
     t.push("log_e", num(e.iter().map(|v| v.ln()).collect()))?;
     t.push("log_rem_exp", num(rem_exp.iter().map(|v| v.ln()).collect()))?;

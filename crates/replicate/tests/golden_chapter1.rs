@@ -12,16 +12,31 @@ fn every_published_chapter1_value_is_reproduced() {
             failures.push(format!("{}: {e}", o.spec.id));
         }
         if !o.nobs_ok {
-            failures.push(format!("{}: nobs {:?} vs published {}", o.spec.id, o.fit.as_ref().map(|f| f.nobs), o.spec.nobs));
+            failures.push(format!(
+                "{}: nobs {:?} vs published {}",
+                o.spec.id,
+                o.fit.as_ref().map(|f| f.nobs),
+                o.spec.nobs
+            ));
         }
         for c in o.comparisons.iter().filter(|c| !c.ok) {
             failures.push(format!(
                 "{} {}: estimate {:.6} vs {} ; se {:.6} vs {}",
-                o.spec.id, c.term, c.estimate, c.published_estimate, c.std_error, c.published_std_error
+                o.spec.id,
+                c.term,
+                c.estimate,
+                c.published_estimate,
+                c.std_error,
+                c.published_std_error
             ));
         }
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

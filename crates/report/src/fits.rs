@@ -48,10 +48,17 @@ fn vcov_text(fit: &Fit) -> String {
     } else {
         format!(
             " ({})",
-            fit.clusters.iter().map(|c| format!("{} clusters", c.levels)).collect::<Vec<_>>().join(", ")
+            fit.clusters
+                .iter()
+                .map(|c| format!("{} clusters", c.levels))
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     };
-    format!("{}{clusters}, small-sample correction: {}", fit.vcov, fit.ssc)
+    format!(
+        "{}{clusters}, small-sample correction: {}",
+        fit.vcov, fit.ssc
+    )
 }
 
 fn fit_lines(fit: &Fit) -> Vec<String> {
@@ -78,7 +85,11 @@ fn fit_lines(fit: &Fit) -> Vec<String> {
     };
     lines.push(format!(
         "{}: {} {what}",
-        if fit.converged { "Converged" } else { "NOT CONVERGED" },
+        if fit.converged {
+            "Converged"
+        } else {
+            "NOT CONVERGED"
+        },
         fit.iterations
     ));
     lines
@@ -94,7 +105,11 @@ pub fn coefficient_grid(fit: &Fit) -> Grid {
     if !fit.fixed_effects.is_empty() {
         title.push(format!(
             "Fixed effects: {}",
-            fit.fixed_effects.iter().map(|f| format!("{} ({})", f.name, f.levels)).collect::<Vec<_>>().join(", ")
+            fit.fixed_effects
+                .iter()
+                .map(|f| format!("{} ({})", f.name, f.levels))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     title.push(format!("Standard errors: {}", vcov_text(fit)));
@@ -119,7 +134,18 @@ pub fn coefficient_grid(fit: &Fit) -> Grid {
     notes.push("Signif. codes: *** 0.001, ** 0.01, * 0.05, . 0.1".into());
     Grid {
         title,
-        header: ["term", "Estimate", "Std. Error", stat, p, "2.5 %", "97.5 %", ""].map(String::from).to_vec(),
+        header: [
+            "term",
+            "Estimate",
+            "Std. Error",
+            stat,
+            p,
+            "2.5 %",
+            "97.5 %",
+            "",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows,
         notes,
     }
@@ -139,7 +165,9 @@ pub fn comparison_grid(fits: &[Fit]) -> Grid {
     let mut header = vec![String::new()];
     header.extend((1..=fits.len()).map(|i| format!("({i})")));
     let mut rows = vec![Row::Cells(
-        std::iter::once("Estimator".to_string()).chain(fits.iter().map(|f| f.estimator.name().to_string())).collect(),
+        std::iter::once("Estimator".to_string())
+            .chain(fits.iter().map(|f| f.estimator.name().to_string()))
+            .collect(),
     )];
     rows.push(Row::Rule);
     for t in &terms {
@@ -173,55 +201,107 @@ pub fn comparison_grid(fits: &[Fit]) -> Grid {
         for name in &fe_names {
             let mut r = vec![name.clone()];
             for f in fits {
-                r.push(if f.fixed_effects.iter().any(|x| &x.name == name) { "Yes".into() } else { "No".into() });
+                r.push(if f.fixed_effects.iter().any(|x| &x.name == name) {
+                    "Yes".into()
+                } else {
+                    "No".into()
+                });
             }
             rows.push(Row::Cells(r));
         }
     }
     rows.push(Row::Rule);
     let stat_row = |label: &str, get: &dyn Fn(&Fit) -> String| {
-        Row::Cells(std::iter::once(label.to_string()).chain(fits.iter().map(get)).collect())
+        Row::Cells(
+            std::iter::once(label.to_string())
+                .chain(fits.iter().map(get))
+                .collect(),
+        )
     };
     rows.push(stat_row("Observations", &|f| f.nobs.to_string()));
     rows.push(stat_row("Dropped (missing/singleton/separated)", &|f| {
-        format!("{}/{}/{}", f.dropped.missing, f.dropped.singletons, f.dropped.separated)
+        format!(
+            "{}/{}/{}",
+            f.dropped.missing, f.dropped.singletons, f.dropped.separated
+        )
     }));
     rows.push(stat_row("Standard errors", &|f| f.vcov.clone()));
     rows.push(stat_row("Small-sample correction", &|f| f.ssc.clone()));
     if fits.iter().any(|f| f.estimator == Estimator::Poisson) {
-        rows.push(stat_row("Pseudo R2", &|f| f.fit.pseudo_r2.map_or(String::new(), |v| num(v, 5))));
+        rows.push(stat_row("Pseudo R2", &|f| {
+            f.fit.pseudo_r2.map_or(String::new(), |v| num(v, 5))
+        }));
     }
     if fits.iter().any(|f| f.estimator == Estimator::Ols) {
-        rows.push(stat_row("R2", &|f| f.fit.r2.map_or(String::new(), |v| num(v, 5))));
-        rows.push(stat_row("Within R2", &|f| f.fit.r2_within.map_or(String::new(), |v| num(v, 5))));
+        rows.push(stat_row("R2", &|f| {
+            f.fit.r2.map_or(String::new(), |v| num(v, 5))
+        }));
+        rows.push(stat_row("Within R2", &|f| {
+            f.fit.r2_within.map_or(String::new(), |v| num(v, 5))
+        }));
     }
     rows.push(stat_row("Converged (iterations)", &|f| {
-        format!("{} ({})", if f.converged { "yes" } else { "NO" }, f.iterations)
+        format!(
+            "{} ({})",
+            if f.converged { "yes" } else { "NO" },
+            f.iterations
+        )
     }));
-    let mut notes: Vec<String> = fits.iter().enumerate().map(|(i, f)| format!("({}) {}", i + 1, f.formula)).collect();
+    let mut notes: Vec<String> = fits
+        .iter()
+        .enumerate()
+        .map(|(i, f)| format!("({}) {}", i + 1, f.formula))
+        .collect();
     for (i, f) in fits.iter().enumerate() {
         for n in &f.notes {
             notes.push(format!("({}) {n}", i + 1));
         }
     }
     notes.push("Signif. codes: *** 0.001, ** 0.01, * 0.05, . 0.1".into());
-    Grid { title: vec![], header, rows, notes }
+    Grid {
+        title: vec![],
+        header,
+        rows,
+        notes,
+    }
 }
 
 /// The JSON contract: one object per fit, an array when there are several.
 pub fn fits_json(fits: &[Fit]) -> String {
-    let text = if fits.len() == 1 { serde_json::to_string_pretty(&fits[0]) } else { serde_json::to_string_pretty(fits) };
-    text.map(|s| s + "\n").unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
+    let text = if fits.len() == 1 {
+        serde_json::to_string_pretty(&fits[0])
+    } else {
+        serde_json::to_string_pretty(fits)
+    };
+    text.map(|s| s + "\n")
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
 }
 
 /// One CSV row per coefficient, with the model's index and formula.
 pub fn fits_csv(fits: &[Fit]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record([
-        "model", "estimator", "formula", "term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high",
-        "nobs", "vcov", "ssc",
+        "model",
+        "estimator",
+        "formula",
+        "term",
+        "estimate",
+        "std_error",
+        "statistic",
+        "p_value",
+        "conf_low",
+        "conf_high",
+        "nobs",
+        "vcov",
+        "ssc",
     ]);
-    let f64s = |x: f64| if x.is_finite() { format!("{x}") } else { String::new() };
+    let f64s = |x: f64| {
+        if x.is_finite() {
+            format!("{x}")
+        } else {
+            String::new()
+        }
+    };
     for (i, f) in fits.iter().enumerate() {
         for c in &f.coefficients {
             let _ = w.write_record([
@@ -241,5 +321,7 @@ pub fn fits_csv(fits: &[Fit]) -> String {
             ]);
         }
     }
-    w.into_inner().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
+    w.into_inner()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default()
 }

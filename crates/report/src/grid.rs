@@ -87,12 +87,24 @@ impl Grid {
         for t in &self.title {
             out.push_str(&format!("**{}**\n\n", esc(t)));
         }
-        out.push_str(&format!("| {} |\n", self.header.iter().map(|h| esc(h)).collect::<Vec<_>>().join(" | ")));
-        let align: Vec<&str> = (0..self.header.len()).map(|i| if i == 0 { ":--" } else { "--:" }).collect();
+        out.push_str(&format!(
+            "| {} |\n",
+            self.header
+                .iter()
+                .map(|h| esc(h))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        ));
+        let align: Vec<&str> = (0..self.header.len())
+            .map(|i| if i == 0 { ":--" } else { "--:" })
+            .collect();
         out.push_str(&format!("| {} |\n", align.join(" | ")));
         for r in &self.rows {
             if let Row::Cells(c) = r {
-                out.push_str(&format!("| {} |\n", c.iter().map(|x| esc(x)).collect::<Vec<_>>().join(" | ")));
+                out.push_str(&format!(
+                    "| {} |\n",
+                    c.iter().map(|x| esc(x)).collect::<Vec<_>>().join(" | ")
+                ));
             }
         }
         if !self.notes.is_empty() {
@@ -121,16 +133,29 @@ impl Grid {
             out.push_str(&format!("\\caption{{{}}}\n", esc(&self.title.join("; "))));
         }
         out.push_str(&format!("\\begin{{tabular}}{{{cols}}}\n\\toprule\n"));
-        out.push_str(&format!("{} \\\\\n\\midrule\n", self.header.iter().map(|h| esc(h)).collect::<Vec<_>>().join(" & ")));
+        out.push_str(&format!(
+            "{} \\\\\n\\midrule\n",
+            self.header
+                .iter()
+                .map(|h| esc(h))
+                .collect::<Vec<_>>()
+                .join(" & ")
+        ));
         for r in &self.rows {
             match r {
-                Row::Cells(c) => out.push_str(&format!("{} \\\\\n", c.iter().map(|x| esc(x)).collect::<Vec<_>>().join(" & "))),
+                Row::Cells(c) => out.push_str(&format!(
+                    "{} \\\\\n",
+                    c.iter().map(|x| esc(x)).collect::<Vec<_>>().join(" & ")
+                )),
                 Row::Rule => out.push_str("\\midrule\n"),
             }
         }
         out.push_str("\\bottomrule\n\\end{tabular}\n");
         if !self.notes.is_empty() {
-            out.push_str(&format!("\\par\\footnotesize {}\n", esc(&self.notes.join(" "))));
+            out.push_str(&format!(
+                "\\par\\footnotesize {}\n",
+                esc(&self.notes.join(" "))
+            ));
         }
         out.push_str("\\end{table}\n");
         out
@@ -145,7 +170,11 @@ mod tests {
         Grid {
             title: vec!["T".into()],
             header: vec!["term".into(), "estimate".into()],
-            rows: vec![Row::Cells(vec!["log_dist".into(), "-0.8".into()]), Row::Rule, Row::Cells(vec!["N".into(), "10".into()])],
+            rows: vec![
+                Row::Cells(vec!["log_dist".into(), "-0.8".into()]),
+                Row::Rule,
+                Row::Cells(vec!["N".into(), "10".into()]),
+            ],
             notes: vec!["note".into()],
         }
     }

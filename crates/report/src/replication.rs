@@ -12,7 +12,10 @@ pub fn replication_grid(outcomes: &[SpecOutcome]) -> Grid {
         if !rows.is_empty() {
             rows.push(Row::Rule);
         }
-        let nobs = o.fit.as_ref().map_or("-".to_string(), |f| f.nobs.to_string());
+        let nobs = o
+            .fit
+            .as_ref()
+            .map_or("-".to_string(), |f| f.nobs.to_string());
         rows.push(Row::Cells(vec![
             format!("{} [{}]", o.spec.id, o.spec.formula),
             String::new(),
@@ -22,7 +25,12 @@ pub fn replication_grid(outcomes: &[SpecOutcome]) -> Grid {
             String::new(),
             String::new(),
             String::new(),
-            format!("N {} / {}{}", nobs, o.spec.nobs, if o.nobs_ok { "" } else { " MISMATCH" }),
+            format!(
+                "N {} / {}{}",
+                nobs,
+                o.spec.nobs,
+                if o.nobs_ok { "" } else { " MISMATCH" }
+            ),
         ]));
         if let Some(e) = &o.error {
             rows.push(Row::Cells(vec![format!("  error: {e}")]));
@@ -62,14 +70,24 @@ pub fn replication_grid(outcomes: &[SpecOutcome]) -> Grid {
 
 /// JSON: every specification with its fit and comparisons.
 pub fn replication_json(outcomes: &[SpecOutcome]) -> String {
-    serde_json::to_string_pretty(outcomes).map(|s| s + "\n").unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
+    serde_json::to_string_pretty(outcomes)
+        .map(|s| s + "\n")
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
 }
 
 /// CSV: one row per published number.
 pub fn replication_csv(outcomes: &[SpecOutcome]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record([
-        "spec", "term", "published_estimate", "estimate", "published_std_error", "std_error", "nobs", "published_nobs", "ok",
+        "spec",
+        "term",
+        "published_estimate",
+        "estimate",
+        "published_std_error",
+        "std_error",
+        "nobs",
+        "published_nobs",
+        "ok",
     ]);
     for o in outcomes {
         for c in &o.comparisons {
@@ -86,5 +104,7 @@ pub fn replication_csv(outcomes: &[SpecOutcome]) -> String {
             ]);
         }
     }
-    w.into_inner().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
+    w.into_inner()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default()
 }

@@ -5,7 +5,7 @@ use crate::output::emit;
 use crate::progress::Spinner;
 use crate::EXIT_INVALID_RESULT;
 use anyhow::{bail, Context, Result};
-use hallyu_data::filter::{self, Predicate};
+use hallyu_data::filter::Predicate;
 use hallyu_data::read::{read_path, ReadOptions};
 use hallyu_data::{embedded, Table};
 use hallyu_estimate::{estimate, Estimator, FitRequest, Formula, SeparationChecks, Ssc, VcovSpec};
@@ -21,7 +21,12 @@ fn plan(a: &FitArgs, estimator: Estimator) -> Result<Plan> {
     let clusters: Vec<Vec<String>> = match &a.cluster {
         Some(c) => c
             .split(',')
-            .map(|v| v.trim().split('^').map(|s| s.trim().to_string()).collect::<Vec<_>>())
+            .map(|v| {
+                v.trim()
+                    .split('^')
+                    .map(|s| s.trim().to_string())
+                    .collect::<Vec<_>>()
+            })
             .filter(|v: &Vec<String>| v.iter().all(|s| !s.is_empty()))
             .collect(),
         None => Vec::new(),
@@ -35,15 +40,29 @@ fn plan(a: &FitArgs, estimator: Estimator) -> Result<Plan> {
     let vcov = match (a.vcov, clusters.is_empty()) {
         (Some(VcovArg::Iid), true) => Some(VcovSpec::Iid),
         (Some(VcovArg::Hetero), true) => Some(VcovSpec::Hetero),
-        (Some(VcovArg::Iid | VcovArg::Hetero), false) => bail!("--cluster given with --vcov iid/hetero; use --vcov cluster"),
+        (Some(VcovArg::Iid | VcovArg::Hetero), false) => {
+            bail!("--cluster given with --vcov iid/hetero; use --vcov cluster")
+        }
         (_, false) => Some(VcovSpec::Cluster(clusters.clone())),
         (Some(VcovArg::Cluster), true) | (None, true) => None,
     };
     let separation = match a.separation.replace(' ', "").as_str() {
-        "fe,relu" | "relu,fe" => SeparationChecks { fixed_effects: true, relu: true },
-        "fe" => SeparationChecks { fixed_effects: true, relu: false },
-        "relu" => SeparationChecks { fixed_effects: false, relu: true },
-        "none" => SeparationChecks { fixed_effects: false, relu: false },
+        "fe,relu" | "relu,fe" => SeparationChecks {
+            fixed_effects: true,
+            relu: true,
+        },
+        "fe" => SeparationChecks {
+            fixed_effects: true,
+            relu: false,
+        },
+        "relu" => SeparationChecks {
+            fixed_effects: false,
+            relu: true,
+        },
+        "none" => SeparationChecks {
+            fixed_effects: false,
+            relu: false,
+        },
         other => bail!("--separation `{other}`: use fe,relu, fe, relu or none"),
     };
     if !(a.tol > 0.0 && a.tol < 1.0) {
@@ -59,12 +78,17 @@ fn plan(a: &FitArgs, estimator: Estimator) -> Result<Plan> {
     let mut columns: Vec<String> = Vec::new();
     for text in &a.formulas {
         let formula = Formula::parse(text)?;
-        if vcov.is_none() && a.vcov == Some(VcovArg::Cluster) && formula.fixed_effects.is_empty() {
-            bail!("--vcov cluster needs --cluster when the model has no fixed effects");
-        }
+        // `--vcov cluster` alone clusters by the model's first fixed effect (fixest's rule).
+        let vcov = match (&vcov, a.vcov) {
+            (None, Some(VcovArg::Cluster)) => match formula.fixed_effects.first() {
+                Some(fe) => Some(VcovSpec::Cluster(vec![fe.clone()])),
+                None => bail!("--vcov cluster needs --cluster when the model has no fixed effects"),
+            },
+            _ => vcov.clone(),
+        };
         columns.extend(formula.columns());
         let mut req = FitRequest::new(formula, estimator);
-        req.vcov = vcov.clone();
+        req.vcov = vcov;
         req.ssc = ssc;
         req.weights = a.weights.clone();
         req.options.drop_singletons = !a.keep_singletons;
@@ -86,14 +110,25 @@ fn plan(a: &FitArgs, estimator: Estimator) -> Result<Plan> {
     columns.extend(a.weights.iter().cloned());
     let mut seen = std::collections::HashSet::new();
     columns.retain(|c| seen.insert(c.clone()));
-    Ok(Plan { requests, columns, selection })
+    Ok(Plan {
+        requests,
+        columns,
+        selection,
+    })
 }
 
 fn load(a: &FitArgs, columns: &[String]) -> Result<Table> {
-    let options = ReadOptions { columns: Some(columns.to_vec()), ..Default::default() };
+    let options = ReadOptions {
+        columns: Some(columns.to_vec()),
+        ..Default::default()
+    };
     Ok(match &a.data {
-        Some(path) => read_path(path, &options).with_context(|| format!("reading {}", path.display()))?,
-        None => embedded::agtpa_with(&options).context("reading the embedded Advanced Guide panel")?,
+        Some(path) => {
+            read_path(path, &options).with_context(|| format!("reading {}", path.display()))?
+        }
+        None => {
+            embedded::agtpa_with(&options).context("reading the embedded Advanced Guide panel")?
+        }
     })
 }
 
@@ -112,17 +147,24 @@ pub fn run(a: FitArgs, estimator: Estimator) -> Result<u8> {
     let mut fits = Vec::new();
     for req in &plan.requests {
         spinner.set(format!("{}: {}", estimator.name(), req.formula.text));
-        let fit = estimate(&table, req, &spinner).with_context(|| format!("estimating `{}`", req.formula.text))?;
+        let fit = estimate(&table, req, &spinner)
+            .with_context(|| format!("estimating `{}`", req.formula.text))?;
         fits.push(fit);
     }
     drop(spinner);
     let text = hallyu_report::render_fits(&fits, super::format(a.format));
     emit(&text, a.out.as_deref())?;
-    let failed: Vec<&str> = fits.iter().filter(|f| !f.converged).map(|f| f.formula.as_str()).collect();
+    let failed: Vec<&str> = fits
+        .iter()
+        .filter(|f| !f.converged)
+        .map(|f| f.formula.as_str())
+        .collect();
     if !failed.is_empty() {
-        eprintln!("error: did not converge, the estimates are not valid: {}", failed.join("; "));
+        eprintln!(
+            "error: did not converge, the estimates are not valid: {}",
+            failed.join("; ")
+        );
         return Ok(EXIT_INVALID_RESULT);
     }
-    let _ = filter::select; // the selection API is shared with other front ends
     Ok(0)
 }

@@ -10,7 +10,10 @@ use hallyu_replicate::run_chapter1;
 /// Runs the command; exits with 3 when a published value is missed.
 pub fn run(a: ReproduceArgs) -> Result<u8> {
     if a.chapter != 1 {
-        bail!("chapter {} is not available; chapter 1 (partial-equilibrium gravity) is", a.chapter);
+        bail!(
+            "chapter {} is not available; chapter 1 (partial-equilibrium gravity) is",
+            a.chapter
+        );
     }
     let spinner = Spinner::new("re-estimating Chapter 1", a.quiet);
     let outcomes = run_chapter1(&spinner)?;

@@ -23,14 +23,21 @@ pub fn run(a: SynthArgs) -> Result<u8> {
     write_table(&table, &a.out)?;
     drop(spinner);
     if !a.quiet {
-        let zeros = table.num("trade").map(|t| t.iter().filter(|v| **v == 0.0).count()).unwrap_or(0);
+        let zeros = table
+            .num("trade")
+            .map(|t| t.iter().filter(|v| **v == 0.0).count())
+            .unwrap_or(0);
         eprintln!(
             "wrote {} rows ({} countries x {} countries x {} years{}; {:.1}% zero flows) to {}",
             table.nrows(),
             a.countries,
             a.countries,
             a.years,
-            if a.products > 1 { format!(" x {} products", a.products) } else { String::new() },
+            if a.products > 1 {
+                format!(" x {} products", a.products)
+            } else {
+                String::new()
+            },
             100.0 * zeros as f64 / table.nrows().max(1) as f64,
             a.out.display()
         );

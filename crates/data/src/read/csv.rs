@@ -70,7 +70,9 @@ fn read_pass(path: &Path, options: &ReadOptions, delimiter: u8, text: &[bool]) -
         text.to_vec()
     };
     let mut nums: Vec<Vec<f64>> = vec![Vec::new(); selected.len()];
-    let mut strs: Vec<StrColumnBuilder> = (0..selected.len()).map(|_| StrColumnBuilder::default()).collect();
+    let mut strs: Vec<StrColumnBuilder> = (0..selected.len())
+        .map(|_| StrColumnBuilder::default())
+        .collect();
     let mut became_text = is_text.clone();
     let mut record = ::csv::StringRecord::new();
     while reader
@@ -182,7 +184,9 @@ mod tests {
     #[test]
     fn ragged_rows_report_the_line() {
         let f = write("a,b\n1,2\n3\n");
-        let e = read_csv(f.path(), &ReadOptions::default()).unwrap_err().to_string();
+        let e = read_csv(f.path(), &ReadOptions::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 3"), "{e}");
     }
 

@@ -69,25 +69,31 @@ pub(crate) fn io_error(path: &Path, source: std::io::Error) -> DataError {
 }
 
 /// Checks a column selection against the names a file has; returns the indices to read.
-pub(crate) fn resolve_columns(available: &[String], wanted: &Option<Vec<String>>) -> Result<Vec<usize>> {
+pub(crate) fn resolve_columns(
+    available: &[String],
+    wanted: &Option<Vec<String>>,
+) -> Result<Vec<usize>> {
     match wanted {
         None => Ok((0..available.len()).collect()),
-        Some(w) => w
-            .iter()
-            .map(|name| {
-                available
-                    .iter()
-                    .position(|a| a == name)
-                    .ok_or_else(|| DataError::UnknownColumn {
-                        name: name.clone(),
-                        suggestion: crate::nearest(name, available.iter().map(String::as_str)),
+        Some(w) => {
+            w.iter()
+                .map(|name| {
+                    available.iter().position(|a| a == name).ok_or_else(|| {
+                        DataError::UnknownColumn {
+                            name: name.clone(),
+                            suggestion: crate::nearest(name, available.iter().map(String::as_str)),
+                        }
                     })
-            })
-            .collect(),
+                })
+                .collect()
+        }
     }
 }
 
 /// Text that stands for a missing value in CSV files (R, Stata, pandas and SQL spellings).
 pub(crate) fn is_missing_text(s: &str) -> bool {
-    matches!(s, "" | "NA" | "N/A" | "." | "NaN" | "nan" | "NULL" | "null" | "na")
+    matches!(
+        s,
+        "" | "NA" | "N/A" | "." | "NaN" | "nan" | "NULL" | "null" | "na"
+    )
 }

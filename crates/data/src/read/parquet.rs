@@ -26,7 +26,11 @@ pub fn read_parquet_bytes(bytes: bytes::Bytes, options: &ReadOptions) -> Result<
     read_from(bytes, PathBuf::from("<embedded>"), options)
 }
 
-fn read_from<R: ChunkReader + 'static>(source: R, path: PathBuf, options: &ReadOptions) -> Result<Table> {
+fn read_from<R: ChunkReader + 'static>(
+    source: R,
+    path: PathBuf,
+    options: &ReadOptions,
+) -> Result<Table> {
     let err = |e: &dyn std::fmt::Display| DataError::Parquet {
         path: path.clone(),
         message: e.to_string(),
@@ -112,9 +116,10 @@ enum Builder {
 impl Builder {
     fn new(dt: &DataType) -> Builder {
         match dt {
-            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(..) => {
-                Builder::Str(StrColumnBuilder::default())
-            }
+            DataType::Utf8
+            | DataType::LargeUtf8
+            | DataType::Utf8View
+            | DataType::Dictionary(..) => Builder::Str(StrColumnBuilder::default()),
             _ => Builder::Num(Vec::new()),
         }
     }
@@ -142,7 +147,13 @@ where
     if a.null_count() == 0 {
         out.extend(a.values().iter().map(|&x| f(x)));
     } else {
-        out.extend((0..a.len()).map(|i| if a.is_null(i) { f64::NAN } else { f(a.value(i)) }));
+        out.extend((0..a.len()).map(|i| {
+            if a.is_null(i) {
+                f64::NAN
+            } else {
+                f(a.value(i))
+            }
+        }));
     }
 }
 
@@ -194,11 +205,15 @@ fn append_str(b: &mut StrColumnBuilder, array: &ArrayRef) {
             let text: Vec<Option<String>> = match values.data_type() {
                 DataType::LargeUtf8 => {
                     let v = values.as_string::<i64>();
-                    (0..v.len()).map(|i| (!v.is_null(i)).then(|| v.value(i).to_string())).collect()
+                    (0..v.len())
+                        .map(|i| (!v.is_null(i)).then(|| v.value(i).to_string()))
+                        .collect()
                 }
                 _ => {
                     let v = values.as_string::<i32>();
-                    (0..v.len()).map(|i| (!v.is_null(i)).then(|| v.value(i).to_string())).collect()
+                    (0..v.len())
+                        .map(|i| (!v.is_null(i)).then(|| v.value(i).to_string()))
+                        .collect()
                 }
             };
             for (i, k) in keys.iter().enumerate() {
