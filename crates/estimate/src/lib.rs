@@ -172,6 +172,7 @@ pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Res
     // Dropping rules interact (dropping a separated observation can leave a singleton), so
     // they repeat until nothing changes.
     let mut relu_done = false;
+    let mut relu_failed = false;
     loop {
         let n = d.nobs();
         let mut keep = vec![true; n];
@@ -192,7 +193,8 @@ pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Res
             relu_done = true;
             let out = separation::relu(&d.y, &d.x, &d.fe, 100);
             if !out.converged {
-                notes.push("the separation check (iterative rectifier) did not converge; separated observations may remain".into());
+                relu_failed = true;
+                notes.push("the separation check (iterative rectifier) did not converge: separated observations may remain and the estimates are not valid".into());
             }
             for (k, s) in keep.iter_mut().zip(&out.separated) {
                 if *s {
@@ -239,6 +241,7 @@ pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Res
             core.iterations
         ));
     }
+    let converged = core.converged && !relu_failed;
 
     // Degrees of freedom absorbed by the fixed effects, all and non-nested in a cluster.
     let all = vec![true; d.fe.len()];
@@ -291,7 +294,7 @@ pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Res
         formula: f.text.clone(),
         nobs: d.nobs(),
         dropped,
-        converged: core.converged,
+        converged,
         iterations: core.iterations,
         vcov: vcov.label(),
         ssc: req.ssc.label().to_string(),

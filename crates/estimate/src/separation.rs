@@ -10,12 +10,16 @@
 //! weighted least-squares fit of the rectified `u` on the regressors and fixed effects,
 //! with a very large weight on the `y > 0` observations to pin their fit at zero.
 
-use crate::demean::{DemeanOptions, Demeaner};
+use crate::demean::{DemeanAlgorithm, DemeanOptions, Demeaner};
 use crate::fixef::FixedEffects;
 use crate::wls;
 
 /// Tolerance below which a fitted value counts as zero (ppmlhdfe's default).
 pub const RELU_TOL: f64 = 1e-4;
+
+/// Residuals smaller than this count as zero in the stopping rule (ppmlhdfe's
+/// `relu_zero_tol`); the heavy weights leave noise of about their inverse.
+pub const RELU_ZERO_TOL: f64 = 1e-8;
 
 /// Result of the rectifier.
 pub struct ReluOutcome {
@@ -41,13 +45,22 @@ pub fn relu(y: &[f64], x: &[Vec<f64>], fe: &FixedEffects, max_iter: usize) -> Re
         .map(|v| if *v > 0.0 { heavy } else { 1.0 })
         .collect();
     let dm = Demeaner::new(fe, &w);
+    // Weights some 1e9 apart stall alternating projections; conjugate gradient copes.
     let opts = DemeanOptions {
         tol: 1e-10,
+        algorithm: DemeanAlgorithm::ConjugateGradient,
         ..DemeanOptions::default()
+    };
+    let fail = |n: usize| ReluOutcome {
+        separated: vec![false; n],
+        converged: false,
     };
     let raw: Vec<&[f64]> = x.iter().map(Vec::as_slice).collect();
     let mut states = vec![Vec::new(); x.len()];
-    let (xt, _) = dm.demean_many(&raw, &mut states, opts);
+    let (xt, infos) = dm.demean_many(&raw, &mut states, opts);
+    if infos.iter().any(|i| !i.converged) {
+        return fail(n);
+    }
     let xt_ref: Vec<&[f64]> = xt.iter().map(Vec::as_slice).collect();
     let kept = wls::select_columns(&raw, &xt_ref, &w);
     let xk: Vec<&[f64]> = kept.iter().map(|&j| xt_ref[j]).collect();
@@ -56,7 +69,9 @@ pub fn relu(y: &[f64], x: &[Vec<f64>], fe: &FixedEffects, max_iter: usize) -> Re
     let mut ut = vec![0.0; n];
     let mut uhat = vec![0.0; n];
     for _ in 0..max_iter {
-        dm.demean(&u, &mut state, opts, &mut ut);
+        if !dm.demean(&u, &mut state, opts, &mut ut).converged {
+            return fail(n);
+        }
         let mut resid = ut.clone();
         if !xk.is_empty() {
             if let Some((_, beta)) = wls::solve(&xk, &w, &ut) {
@@ -84,14 +99,33 @@ pub fn relu(y: &[f64], x: &[Vec<f64>], fe: &FixedEffects, max_iter: usize) -> Re
                 converged: true,
             };
         }
+        // ppmlhdfe's second rule: X'e = 0 and z >= 0 give z'e = 0, so when no zero-outcome
+        // residual is negative no separated observation is left to find; those with a
+        // positive fit and a residual within tolerance are separated.
+        let min_resid = (0..n)
+            .filter(|&i| y[i] == 0.0)
+            .map(|i| {
+                if resid[i].abs() < RELU_ZERO_TOL {
+                    0.0
+                } else {
+                    resid[i]
+                }
+            })
+            .fold(f64::INFINITY, f64::min);
+        if min_resid >= 0.0 {
+            let separated = (0..n)
+                .map(|i| y[i] == 0.0 && uhat[i] > 0.0 && resid[i] <= RELU_TOL)
+                .collect();
+            return ReluOutcome {
+                separated,
+                converged: true,
+            };
+        }
         for i in 0..n {
             if y[i] == 0.0 {
                 u[i] = uhat[i].max(0.0);
             }
         }
     }
-    ReluOutcome {
-        separated: vec![false; n],
-        converged: false,
-    }
+    fail(n)
 }

@@ -479,9 +479,6 @@ examples! {
     example_04 => "04";
     example_05 => "05";
     example_06 => "06";
-    #[ignore = "hallyu bug: the ReLU separation check needs ~150 iterations here (limit 100; \
-                ppmlhdfe stops after 2 by its 'no negative residuals' rule), so it flags nothing and \
-                the fit keeps the 4 separated rows (x2 -> -20); see README"]
     example_07 => "07";
     example_08 => "08";
     example_09 => "09";
