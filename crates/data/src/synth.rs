@@ -127,7 +127,7 @@ pub fn generate(o: &SynthOptions) -> Result<Table> {
     let mut rta = Vec::with_capacity(rows);
     for i in 0..n {
         for j in 0..n {
-            for p in 0..o.products {
+            for prod in &prod_fe {
                 for y in 0..t {
                     let year = o.first_year + y as i32;
                     let r = f64::from(u8::from(year >= rta_start[i * n + j]));
@@ -136,7 +136,7 @@ pub fn generate(o: &SynthOptions) -> Result<Table> {
                         exp_fe[i * t + y]
                             + imp_fe[j * t + y]
                             + pair_fe[i * n + j]
-                            + prod_fe[p]
+                            + prod
                             + o.rta_effect * r,
                     );
                 }
@@ -249,7 +249,7 @@ mod tests {
         let zeros = trade.iter().filter(|&&x| x == 0.0).count() as f64 / trade.len() as f64;
         assert!((zeros - 0.3).abs() < 0.1, "zero share {zeros}");
         let rta = a.num("rta").unwrap();
-        assert!(rta.iter().any(|&r| r == 1.0) && rta.iter().any(|&r| r == 0.0));
+        assert!(rta.contains(&1.0) && rta.contains(&0.0));
     }
 
     #[test]

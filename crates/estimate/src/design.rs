@@ -33,16 +33,9 @@ impl Design {
 
     /// Keeps the flagged observations.
     pub fn subset(&mut self, keep: &[bool]) {
-        let pick = |v: &Vec<f64>| {
-            v.iter()
-                .zip(keep)
-                .filter(|(_, &k)| k)
-                .map(|(x, _)| *x)
-                .collect::<Vec<f64>>()
-        };
-        self.y = pick(&self.y);
-        self.x = self.x.iter().map(pick).collect();
-        self.weights = self.weights.as_ref().map(pick);
+        self.y = keep_rows(&self.y, keep);
+        self.x = self.x.iter().map(|c| keep_rows(c, keep)).collect();
+        self.weights = self.weights.as_ref().map(|w| keep_rows(w, keep));
         self.fe = self.fe.subset(keep);
         for (_, ids) in &mut self.clusters {
             let kept: Vec<u32> = ids
@@ -54,6 +47,14 @@ impl Design {
             *ids = densify(&kept);
         }
     }
+}
+
+fn keep_rows(v: &[f64], keep: &[bool]) -> Vec<f64> {
+    v.iter()
+        .zip(keep)
+        .filter(|(_, &k)| k)
+        .map(|(x, _)| *x)
+        .collect()
 }
 
 fn densify(ids: &[u32]) -> Vec<u32> {

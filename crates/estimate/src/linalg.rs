@@ -6,6 +6,9 @@
 //! to one pass over the data; the pivot test *is* the collinearity check, which is why it
 //! is written here rather than delegated.
 
+// Triangular solves read most clearly with explicit indices.
+#![allow(clippy::needless_range_loop)]
+
 /// Row-major square matrix.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mat {
