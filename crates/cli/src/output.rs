@@ -33,9 +33,16 @@ pub fn write_atomic(
         .prefix(".hallyu-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+        .map_err(|e| anyhow::anyhow!("cannot create a file in {}: {}", dir.display(), e.kind()))?;
     fill(tmp.as_file_mut()).with_context(|| format!("while writing {}", path.display()))?;
     tmp.as_file_mut().sync_all()?;
+    // Temporary files are private (0600); the result gets ordinary permissions.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot write {}", path.display()))?;

@@ -18,3 +18,8 @@ pub fn agtpa() -> Result<crate::Table> {
 pub fn agtpa_with(options: &ReadOptions) -> Result<crate::Table> {
     read_parquet_bytes(bytes::Bytes::from_static(AGTPA), options)
 }
+
+/// Column names of the Advanced Guide panel.
+pub fn agtpa_columns() -> Result<Vec<String>> {
+    crate::read::parquet_bytes_names(bytes::Bytes::from_static(AGTPA))
+}

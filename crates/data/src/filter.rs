@@ -136,6 +136,52 @@ impl Predicate {
         }
     }
 
+    /// Columns the expression refers to, with the position of their first mention.
+    pub fn column_positions(&self) -> Vec<(String, usize)> {
+        let mut out: Vec<(String, usize)> = Vec::new();
+        let mut add = |o: &Operand| {
+            if let Operand::Column(c, at) = o {
+                if !out.iter().any(|(n, _)| n == c) {
+                    out.push((c.clone(), *at));
+                }
+            }
+        };
+        let mut stack = vec![self];
+        while let Some(p) = stack.pop() {
+            match p {
+                Predicate::And(a, b) | Predicate::Or(a, b) => {
+                    stack.push(b);
+                    stack.push(a);
+                }
+                Predicate::Not(a) => stack.push(a),
+                Predicate::Compare { left, right, .. } => {
+                    add(left);
+                    add(right);
+                }
+                Predicate::In { operand, values } => {
+                    add(operand);
+                    values.iter().for_each(&mut add);
+                }
+            }
+        }
+        out
+    }
+
+    /// Checks the referenced columns against the names a data source has, suggesting the
+    /// nearest one, or reminding that text values are quoted.
+    pub fn check_columns(&self, expression: &str, available: &[String]) -> Result<()> {
+        for (name, at) in self.column_positions() {
+            if !available.contains(&name) {
+                let hint = match crate::nearest(&name, available.iter().map(String::as_str)) {
+                    Some(s) => format!("unknown column `{name}` (did you mean `{s}`?)"),
+                    None => format!("unknown column `{name}`; quote text values: '{name}'"),
+                };
+                return Err(filter_error(expression, at, hint));
+            }
+        }
+        Ok(())
+    }
+
     /// One flag per row of `table`: whether the row is selected.
     pub fn evaluate(&self, table: &Table, expression: &str) -> Result<Vec<bool>> {
         let n = table.nrows();

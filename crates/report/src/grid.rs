@@ -126,6 +126,10 @@ impl Grid {
                 .replace('#', "\\#")
                 .replace('^', "\\^{}")
                 .replace('$', "\\$")
+                .replace('~', "\\textasciitilde{}")
+                .replace('<', "\\textless{}")
+                .replace('>', "\\textgreater{}")
+                .replace('|', "\\textbar{}")
         };
         let cols = format!("l{}", "r".repeat(self.header.len().saturating_sub(1)));
         let mut out = String::from("\\begin{table}[htbp]\n\\centering\n");

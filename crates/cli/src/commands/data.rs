@@ -9,7 +9,13 @@ use std::path::Path;
 
 /// Writes a table to a .csv or .parquet file, atomically.
 pub fn write_table(table: &Table, path: &Path) -> Result<()> {
-    let format = Format::from_path(path)?;
+    let format = match Format::from_path(path) {
+        Ok(Format::Dta) | Err(_) => bail!(
+            "cannot write {}: use a .csv or .parquet file",
+            path.display()
+        ),
+        Ok(f) => f,
+    };
     write_atomic(path, |f| {
         let sink = std::io::BufWriter::new(f);
         match format {

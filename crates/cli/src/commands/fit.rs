@@ -14,6 +14,7 @@ use hallyu_estimate::{estimate, Estimator, FitRequest, Formula, SeparationChecks
 struct Plan {
     requests: Vec<FitRequest>,
     columns: Vec<String>,
+    optional: Vec<String>,
     selection: Option<(Predicate, String)>,
 }
 
@@ -98,10 +99,13 @@ fn plan(a: &FitArgs, estimator: Estimator) -> Result<Plan> {
         req.options.irls.max_iter = a.max_iter;
         requests.push(req);
     }
+    // The selection's names are read when present; an absent one is reported by the
+    // selection itself, which knows it may be an unquoted value.
+    let mut optional = Vec::new();
     let selection = match &a.where_ {
         Some(w) => {
             let p = Predicate::parse(w)?;
-            columns.extend(p.columns());
+            optional.extend(p.columns());
             Some((p, w.clone()))
         }
         None => None,
@@ -113,15 +117,25 @@ fn plan(a: &FitArgs, estimator: Estimator) -> Result<Plan> {
     Ok(Plan {
         requests,
         columns,
+        optional,
         selection,
     })
 }
 
-fn load(a: &FitArgs, columns: &[String]) -> Result<Table> {
+fn load(a: &FitArgs, columns: &[String], optional: &[String]) -> Result<Table> {
     let options = ReadOptions {
         columns: Some(columns.to_vec()),
+        optional_columns: optional.to_vec(),
         ..Default::default()
     };
+    if let Some(w) = &a.where_ {
+        let available = match &a.data {
+            Some(path) => hallyu_data::read::column_names(path)
+                .with_context(|| format!("reading {}", path.display()))?,
+            None => embedded::agtpa_columns()?,
+        };
+        Predicate::parse(w)?.check_columns(w, &available)?;
+    }
     Ok(match &a.data {
         Some(path) => {
             read_path(path, &options).with_context(|| format!("reading {}", path.display()))?
@@ -136,7 +150,7 @@ fn load(a: &FitArgs, columns: &[String]) -> Result<Table> {
 pub fn run(a: FitArgs, estimator: Estimator) -> Result<u8> {
     let plan = plan(&a, estimator)?;
     let spinner = Spinner::new("reading data", a.quiet);
-    let mut table = load(&a, &plan.columns)?;
+    let mut table = load(&a, &plan.columns, &plan.optional)?;
     if let Some((p, text)) = &plan.selection {
         let keep = p.evaluate(&table, text)?;
         table = table.select_rows(&keep);

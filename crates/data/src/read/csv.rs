@@ -24,6 +24,17 @@ pub fn read_csv(path: &Path, options: &ReadOptions) -> Result<Table> {
     }
 }
 
+/// The header row.
+pub(crate) fn header(path: &Path) -> Result<Vec<String>> {
+    let mut reader = open(path, sniff_delimiter(path)?)?;
+    Ok(reader
+        .headers()
+        .map_err(|e| csv_error(path, e))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect())
+}
+
 enum Pass {
     Done(Table),
     Retry(Vec<bool>),
@@ -63,7 +74,14 @@ fn read_pass(path: &Path, options: &ReadOptions, delimiter: u8, text: &[bool]) -
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
-    let selected = resolve_columns(&headers, &options.columns)?;
+    if headers.iter().all(String::is_empty) {
+        return Err(DataError::Csv {
+            path: path.to_path_buf(),
+            line: 1,
+            message: "the file is empty (no header row)".into(),
+        });
+    }
+    let selected = resolve_columns(&headers, &options.selection(&headers))?;
     let is_text: Vec<bool> = if text.is_empty() {
         vec![false; selected.len()]
     } else {

@@ -32,7 +32,7 @@ pub fn read_dta(path: &Path, options: &ReadOptions) -> Result<Table> {
     let mut records = characteristics.into_record_reader().map_err(|e| err(&e))?;
     let variables = records.schema().variables().to_vec();
     let names: Vec<String> = variables.iter().map(|v| v.name().to_string()).collect();
-    let selected = resolve_columns(&names, &options.columns)?;
+    let selected = resolve_columns(&names, &options.selection(&names))?;
 
     let mut builders: Vec<Builder> = Vec::with_capacity(selected.len());
     for &i in &selected {
@@ -68,6 +68,26 @@ pub fn read_dta(path: &Path, options: &ReadOptions) -> Result<Table> {
         table.push(names[i].clone(), column)?;
     }
     Ok(table)
+}
+
+/// The variable names of a Stata file.
+pub(crate) fn variable_names(path: &Path) -> Result<Vec<String>> {
+    let err = |e: &dyn std::fmt::Display| DataError::Dta {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let schema_reader = DtaReader::new()
+        .from_path(path)
+        .map_err(|e| err(&e))?
+        .read_header()
+        .map_err(|e| err(&e))?;
+    let characteristics = schema_reader.read_schema().map_err(|e| err(&e))?;
+    Ok(characteristics
+        .schema()
+        .variables()
+        .iter()
+        .map(|v| v.name().to_string())
+        .collect())
 }
 
 enum Builder {

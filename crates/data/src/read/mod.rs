@@ -9,7 +9,7 @@ mod parquet;
 
 pub use self::csv::read_csv;
 pub use self::dta::read_dta;
-pub use self::parquet::{read_parquet, read_parquet_bytes};
+pub use self::parquet::{parquet_bytes_names, read_parquet, read_parquet_bytes};
 
 use crate::{DataError, Result, Table};
 use std::path::Path;
@@ -21,6 +21,24 @@ pub struct ReadOptions {
     pub columns: Option<Vec<String>>,
     /// CSV field delimiter; detected from the header line when `None`.
     pub delimiter: Option<u8>,
+    /// Columns read when the file has them and skipped silently otherwise (a row filter's
+    /// names, which may be literal values the filter itself reports on).
+    pub optional_columns: Vec<String>,
+}
+
+impl ReadOptions {
+    /// The selection to resolve: required columns plus the optional ones present.
+    pub(crate) fn selection(&self, available: &[String]) -> Option<Vec<String>> {
+        self.columns.as_ref().map(|cols| {
+            let mut all = cols.clone();
+            for c in &self.optional_columns {
+                if available.contains(c) && !all.contains(c) {
+                    all.push(c.clone());
+                }
+            }
+            all
+        })
+    }
 }
 
 /// The file formats we read.
@@ -49,6 +67,15 @@ impl Format {
                 path: path.to_path_buf(),
             }),
         }
+    }
+}
+
+/// The column names of a file, reading only its header or schema.
+pub fn column_names(path: &Path) -> Result<Vec<String>> {
+    match Format::from_path(path)? {
+        Format::Csv => csv::header(path),
+        Format::Parquet => parquet::schema_names(path),
+        Format::Dta => dta::variable_names(path),
     }
 }
 

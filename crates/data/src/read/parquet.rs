@@ -21,6 +21,31 @@ pub fn read_parquet(path: &Path, options: &ReadOptions) -> Result<Table> {
     read_from(file, path.to_path_buf(), options)
 }
 
+/// The column names of a Parquet file.
+pub(crate) fn schema_names(path: &Path) -> Result<Vec<String>> {
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    names_of(file, path)
+}
+
+/// The column names of Parquet bytes held in memory.
+pub fn parquet_bytes_names(bytes: bytes::Bytes) -> Result<Vec<String>> {
+    names_of(bytes, Path::new("<embedded>"))
+}
+
+fn names_of<R: ChunkReader + 'static>(source: R, path: &Path) -> Result<Vec<String>> {
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(source).map_err(|e| DataError::Parquet {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+    Ok(builder
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect())
+}
+
 /// Reads Parquet bytes held in memory (the embedded data sets).
 pub fn read_parquet_bytes(bytes: bytes::Bytes, options: &ReadOptions) -> Result<Table> {
     read_from(bytes, PathBuf::from("<embedded>"), options)
@@ -38,7 +63,7 @@ fn read_from<R: ChunkReader + 'static>(
     let builder = ParquetRecordBatchReaderBuilder::try_new(source).map_err(|e| err(&e))?;
     let schema = builder.schema().clone();
     let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
-    let selected = resolve_columns(&names, &options.columns)?;
+    let selected = resolve_columns(&names, &options.selection(&names))?;
     for &i in &selected {
         let field = schema.field(i);
         if !supported(field.data_type()) {

@@ -1,0 +1,310 @@
+//! Test harness for the `hallyu` binary, in the style of ripgrep's `tests/util.rs`: every
+//! test gets a scratch directory and runs the real binary in it; a failed expectation
+//! prints the command line, the exit status, stdout and stderr.
+
+#![allow(dead_code)]
+
+use std::ffi::OsStr;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Path of the binary under test.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_hallyu"))
+}
+
+/// Path of a fixture in `crates/cli/tests/data`.
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+/// A scratch directory, removed when dropped.
+pub struct Dir {
+    tmp: tempfile::TempDir,
+}
+
+impl Dir {
+    pub fn new() -> Dir {
+        let tmp = tempfile::Builder::new()
+            .prefix("hallyu-cli-test-")
+            .tempdir()
+            .expect("cannot create a scratch directory");
+        Dir { tmp }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    pub fn join(&self, name: &str) -> PathBuf {
+        self.path().join(name)
+    }
+
+    /// Writes a file (relative to the scratch directory) and returns its path.
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.join(name);
+        std::fs::write(&p, contents).expect("cannot write a test file");
+        p
+    }
+
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.join(name))
+            .unwrap_or_else(|e| panic!("cannot read {name}: {e}"))
+    }
+
+    /// File names in the scratch directory, sorted (hidden ones included).
+    pub fn listing(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.path())
+            .expect("cannot list the scratch directory")
+            .map(|e| {
+                e.expect("bad directory entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Asserts that no temporary file of an atomic write is left behind.
+    pub fn assert_no_temp_files(&self) {
+        let left: Vec<String> = self
+            .listing()
+            .into_iter()
+            .filter(|n| n.starts_with(".hallyu-") || n.ends_with(".tmp"))
+            .collect();
+        assert!(left.is_empty(), "temporary files left behind: {left:?}");
+    }
+
+    /// A `hallyu` command whose working directory is the scratch directory.
+    pub fn command(&self) -> TestCommand {
+        TestCommand::new(self.path())
+    }
+
+    /// `hallyu <args>` in the scratch directory.
+    pub fn hallyu<I, S>(&self, args: I) -> TestCommand
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut c = self.command();
+        c.args(args);
+        c
+    }
+
+    /// Exports the embedded panel to `name` (.csv or .parquet) with `hallyu data agtpa`.
+    pub fn export_agtpa(&self, name: &str) -> PathBuf {
+        self.hallyu(["data", "agtpa", "--out", name]).run_ok();
+        self.join(name)
+    }
+}
+
+/// A `hallyu` invocation being built.
+pub struct TestCommand {
+    cmd: Command,
+    shown: Vec<String>,
+}
+
+impl TestCommand {
+    fn new(dir: &Path) -> TestCommand {
+        let mut cmd = Command::new(bin());
+        cmd.current_dir(dir);
+        // Nothing from the developer's environment should change the outcome.
+        cmd.env_remove("RUST_BACKTRACE");
+        cmd.env_remove("RUST_LIB_BACKTRACE");
+        TestCommand {
+            cmd,
+            shown: vec!["hallyu".to_string()],
+        }
+    }
+
+    pub fn arg(&mut self, a: impl AsRef<OsStr>) -> &mut TestCommand {
+        self.shown.push(shell_quote(&a.as_ref().to_string_lossy()));
+        self.cmd.arg(a);
+        self
+    }
+
+    pub fn args<I, S>(&mut self, args: I) -> &mut TestCommand
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        for a in args {
+            self.arg(a);
+        }
+        self
+    }
+
+    /// Runs to completion and captures everything.
+    pub fn output(&mut self) -> Run {
+        let out = self
+            .cmd
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin().display()));
+        Run {
+            command: self.shown.join(" "),
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs and expects exit status 0 and no panic.
+    pub fn run_ok(&mut self) -> Run {
+        let r = self.output();
+        r.assert_no_panic();
+        assert_eq!(r.code, Some(0), "expected success\n{r}");
+        r
+    }
+
+    /// Runs and expects exactly `code`, and no panic.
+    pub fn run_code(&mut self, code: i32) -> Run {
+        let r = self.output();
+        r.assert_no_panic();
+        assert_eq!(r.code, Some(code), "expected exit status {code}\n{r}");
+        r
+    }
+
+    /// Runs and expects a clean failure: exit status 1, nothing on stdout, no panic, and
+    /// an error message on stderr that starts with `error: `. Returns the run; its
+    /// `message()` is the stderr text without the `error: ` prefix.
+    pub fn run_err(&mut self) -> Run {
+        let r = self.output();
+        r.assert_no_panic();
+        assert_eq!(r.code, Some(1), "expected exit status 1\n{r}");
+        assert!(r.stdout.is_empty(), "expected nothing on stdout\n{r}");
+        assert!(
+            r.stderr.starts_with("error: "),
+            "expected `error: ...` on stderr\n{r}"
+        );
+        r
+    }
+
+    /// As `run_err`, and the message is a single line.
+    pub fn run_err_line(&mut self) -> Run {
+        let r = self.run_err();
+        assert_eq!(
+            r.stderr.trim_end().lines().count(),
+            1,
+            "expected a one-line error message\n{r}"
+        );
+        r
+    }
+}
+
+/// The outcome of one run.
+pub struct Run {
+    pub command: String,
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn assert_no_panic(&self) {
+        assert!(
+            !self.stderr.contains("panicked") && !self.stderr.contains("RUST_BACKTRACE"),
+            "the binary panicked\n{self}"
+        );
+        // 101 is the status of a Rust panic.
+        assert_ne!(self.code, Some(101), "the binary panicked\n{self}");
+        assert!(self.code.is_some(), "killed by a signal\n{self}");
+    }
+
+    /// Stderr without the `error: ` prefix and the final newline.
+    pub fn message(&self) -> &str {
+        self.stderr
+            .trim_end()
+            .strip_prefix("error: ")
+            .unwrap_or(self.stderr.trim_end())
+    }
+
+    pub fn assert_stderr_contains(&self, needle: &str) -> &Run {
+        assert!(
+            self.stderr.contains(needle),
+            "expected stderr to contain {needle:?}\n{self}"
+        );
+        self
+    }
+
+    pub fn assert_stdout_contains(&self, needle: &str) -> &Run {
+        assert!(
+            self.stdout.contains(needle),
+            "expected stdout to contain {needle:?}\n{self}"
+        );
+        self
+    }
+
+    /// Parses stdout as JSON into `T`.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> T {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not the expected JSON: {e}\n{self}"))
+    }
+
+    /// Parses stdout as untyped JSON.
+    pub fn value(&self) -> serde_json::Value {
+        self.json()
+    }
+}
+
+impl fmt::Display for Run {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const MAX: usize = 6000;
+        let clip = |s: &str| -> String {
+            if s.len() <= MAX {
+                s.to_string()
+            } else {
+                let mut end = MAX;
+                while !s.is_char_boundary(end) {
+                    end -= 1;
+                }
+                format!("{}\n[... {} more bytes]", &s[..end], s.len() - end)
+            }
+        };
+        write!(
+            f,
+            "\n===== command\n{}\n===== exit status: {}\n===== stdout\n{}\n===== stderr\n{}\n=====",
+            self.command,
+            self.code
+                .map_or_else(|| "killed by a signal".to_string(), |c| c.to_string()),
+            clip(&self.stdout),
+            clip(&self.stderr)
+        )
+    }
+}
+
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=,:".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// Asserts that `stderr` shows `source` on its own line (indented) and a caret under
+/// byte `pos` of it on the next line.
+pub fn assert_caret(run: &Run, source: &str, pos: usize) {
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    let i = lines
+        .iter()
+        .position(|l| l.trim_start() == source && l.ends_with(source))
+        .unwrap_or_else(|| panic!("the input is not quoted on its own line\n{run}"));
+    let indent = lines[i].len() - source.len();
+    let caret = lines
+        .get(i + 1)
+        .unwrap_or_else(|| panic!("no caret line after the quoted input\n{run}"));
+    assert_eq!(
+        caret.trim_end(),
+        format!("{}^", " ".repeat(indent + pos)),
+        "the caret should point at byte {pos} ({:?}) of {source:?}\n{run}",
+        &source[pos..]
+    );
+}
