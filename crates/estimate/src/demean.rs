@@ -202,29 +202,31 @@ impl<'a> Demeaner<'a> {
         let off = &self.offsets_q;
         match fe.len() {
             2 => {
-                let (i0, i1) = (&fe.ids[0], &fe.ids[1]);
                 let (o0, o1) = (off[0], off[1]);
-                for n in 0..w.len() {
-                    let (a, b) = (o0 + i0[n] as usize, o1 + i1[n] as usize);
-                    let v = w[n] * (alpha[a] + alpha[b]);
-                    out[a] += v;
-                    out[b] += v;
+                let mut runs = [Run::default(); 2];
+                for ((&g0, &g1), &wn) in fe.ids[0].iter().zip(&fe.ids[1]).zip(w) {
+                    let (a, b) = (o0 + g0 as usize, o1 + g1 as usize);
+                    let v = wn * (alpha[a] + alpha[b]);
+                    runs[0].add(a, v, out);
+                    runs[1].add(b, v, out);
                 }
+                runs.iter().for_each(|r| r.flush(out));
             }
             3 => {
-                let (i0, i1, i2) = (&fe.ids[0], &fe.ids[1], &fe.ids[2]);
                 let (o0, o1, o2) = (off[0], off[1], off[2]);
-                for n in 0..w.len() {
-                    let (a, b, c) = (
-                        o0 + i0[n] as usize,
-                        o1 + i1[n] as usize,
-                        o2 + i2[n] as usize,
-                    );
-                    let v = w[n] * (alpha[a] + alpha[b] + alpha[c]);
-                    out[a] += v;
-                    out[b] += v;
-                    out[c] += v;
+                // Runs of equal ids (sorted data: the pair of consecutive years) are summed
+                // in registers, which breaks the store-to-load chain on `out`.
+                let mut runs = [Run::default(); 3];
+                for (((&g0, &g1), &g2), &wn) in
+                    fe.ids[0].iter().zip(&fe.ids[1]).zip(&fe.ids[2]).zip(w)
+                {
+                    let (a, b, c) = (o0 + g0 as usize, o1 + g1 as usize, o2 + g2 as usize);
+                    let v = wn * (alpha[a] + alpha[b] + alpha[c]);
+                    runs[0].add(a, v, out);
+                    runs[1].add(b, v, out);
+                    runs[2].add(c, v, out);
                 }
+                runs.iter().for_each(|r| r.flush(out));
             }
             _ => {
                 for n in 0..w.len() {
@@ -361,6 +363,42 @@ impl<'a> Demeaner<'a> {
             for (o, &g) in out_n.iter_mut().zip(&self.fe.ids[q]) {
                 *o -= a[g as usize];
             }
+        }
+    }
+}
+
+/// A running sum over consecutive observations of one group.
+#[derive(Clone, Copy)]
+struct Run {
+    index: usize,
+    sum: f64,
+}
+
+impl Default for Run {
+    fn default() -> Self {
+        Run {
+            index: usize::MAX,
+            sum: 0.0,
+        }
+    }
+}
+
+impl Run {
+    #[inline(always)]
+    fn add(&mut self, index: usize, v: f64, out: &mut [f64]) {
+        if index == self.index {
+            self.sum += v;
+        } else {
+            self.flush(out);
+            self.index = index;
+            self.sum = v;
+        }
+    }
+
+    #[inline(always)]
+    fn flush(&self, out: &mut [f64]) {
+        if let Some(o) = out.get_mut(self.index) {
+            *o += self.sum;
         }
     }
 }
