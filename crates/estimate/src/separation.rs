@@ -56,14 +56,25 @@ pub fn relu(y: &[f64], x: &[Vec<f64>], fe: &FixedEffects, max_iter: usize) -> Re
         converged: false,
     };
     let raw: Vec<&[f64]> = x.iter().map(Vec::as_slice).collect();
-    let mut states = vec![Vec::new(); x.len()];
-    let (xt, infos) = dm.demean_many(&raw, &mut states, opts);
+    // Which regressors are collinear is a property of the design, judged with unit
+    // weights: under the heavy weights a regressor that varies only where y = 0 looks
+    // collinear to any relative tolerance, and that is exactly the regressor that separates.
+    let ones = vec![1.0; n];
+    let unit = Demeaner::new(fe, &ones);
+    let mut unit_states = vec![Vec::new(); x.len()];
+    let (xt_unit, infos) = unit.demean_many(&raw, &mut unit_states, opts);
     if infos.iter().any(|i| !i.converged) {
         return fail(n);
     }
-    let xt_ref: Vec<&[f64]> = xt.iter().map(Vec::as_slice).collect();
-    let kept = wls::select_columns(&raw, &xt_ref, &w);
-    let xk: Vec<&[f64]> = kept.iter().map(|&j| xt_ref[j]).collect();
+    let xt_unit_ref: Vec<&[f64]> = xt_unit.iter().map(Vec::as_slice).collect();
+    let kept = wls::select_columns(&raw, &xt_unit_ref, &ones);
+    let kept_raw: Vec<&[f64]> = kept.iter().map(|&j| raw[j]).collect();
+    let mut states = vec![Vec::new(); kept.len()];
+    let (xt, infos) = dm.demean_many(&kept_raw, &mut states, opts);
+    if infos.iter().any(|i| !i.converged) {
+        return fail(n);
+    }
+    let xk: Vec<&[f64]> = xt.iter().map(Vec::as_slice).collect();
     let mut u: Vec<f64> = y.iter().map(|v| f64::from(u8::from(*v == 0.0))).collect();
     let mut state = dm.new_state();
     let mut ut = vec![0.0; n];
