@@ -7,6 +7,8 @@ pub enum Row {
     Cells(Vec<String>),
     /// A horizontal rule.
     Rule,
+    /// A line of text across the whole table (does not set column widths).
+    Text(String),
 }
 
 /// A titled table with notes.
@@ -70,6 +72,7 @@ impl Grid {
             match r {
                 Row::Cells(c) => out.push_str(&line(c)),
                 Row::Rule => out.push_str(&"-".repeat(total)),
+                Row::Text(t) => out.push_str(t),
             }
             out.push('\n');
         }
@@ -100,11 +103,16 @@ impl Grid {
             .collect();
         out.push_str(&format!("| {} |\n", align.join(" | ")));
         for r in &self.rows {
-            if let Row::Cells(c) = r {
-                out.push_str(&format!(
+            match r {
+                Row::Cells(c) => out.push_str(&format!(
                     "| {} |\n",
                     c.iter().map(|x| esc(x)).collect::<Vec<_>>().join(" | ")
-                ));
+                )),
+                Row::Text(t) => {
+                    let blanks = " |".repeat(self.header.len().saturating_sub(1));
+                    out.push_str(&format!("| **{}** |{blanks}\n", esc(t)));
+                }
+                Row::Rule => {}
             }
         }
         if !self.notes.is_empty() {
@@ -152,6 +160,11 @@ impl Grid {
                     c.iter().map(|x| esc(x)).collect::<Vec<_>>().join(" & ")
                 )),
                 Row::Rule => out.push_str("\\midrule\n"),
+                Row::Text(t) => out.push_str(&format!(
+                    "\\multicolumn{{{}}}{{l}}{{{}}} \\\\\n",
+                    self.header.len().max(1),
+                    esc(t)
+                )),
             }
         }
         out.push_str("\\bottomrule\n\\end{tabular}\n");

@@ -16,24 +16,21 @@ pub fn replication_grid(outcomes: &[SpecOutcome]) -> Grid {
             .fit
             .as_ref()
             .map_or("-".to_string(), |f| f.nobs.to_string());
-        rows.push(Row::Cells(vec![
-            format!("{} [{}]", o.spec.id, o.spec.formula),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            format!(
-                "N {} / {}{}",
-                nobs,
-                o.spec.nobs,
-                if o.nobs_ok { "" } else { " MISMATCH" }
-            ),
-        ]));
+        rows.push(Row::Text(format!(
+            "{}: {}{}  (N {} / published {}{})",
+            o.spec.id,
+            o.spec.formula,
+            if o.spec.sample.is_empty() {
+                String::new()
+            } else {
+                format!(" if {}", o.spec.sample)
+            },
+            nobs,
+            o.spec.nobs,
+            if o.nobs_ok { "" } else { ", MISMATCH" }
+        )));
         if let Some(e) = &o.error {
-            rows.push(Row::Cells(vec![format!("  error: {e}")]));
+            rows.push(Row::Text(format!("  error: {e}")));
         }
         for c in &o.comparisons {
             total += 1;
@@ -46,7 +43,6 @@ pub fn replication_grid(outcomes: &[SpecOutcome]) -> Grid {
                 format!("{}", c.published_std_error),
                 format!("{:.5}", c.std_error),
                 format!("{:+.1e}", c.std_error - c.published_std_error),
-                String::new(),
                 if c.ok { "ok".into() } else { "MISMATCH".into() },
             ]));
         }
@@ -57,7 +53,7 @@ pub fn replication_grid(outcomes: &[SpecOutcome]) -> Grid {
             "Yotov, Piermartini, Monteiro and Larch (2016), An Advanced Guide to Trade Policy Analysis, Chapter 1".into(),
             "Re-estimated on the embedded panel; standard errors clustered by pair_id with the published correction".into(),
         ],
-        header: ["specification / term", "published", "hallyu", "diff", "published SE", "hallyu SE", "diff", "", "status"]
+        header: ["term", "published", "hallyu", "diff", "published SE", "hallyu SE", "diff", "status"]
             .map(String::from)
             .to_vec(),
         rows,
