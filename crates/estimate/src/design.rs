@@ -59,18 +59,7 @@ fn keep_rows(v: &[f64], keep: &[bool]) -> Vec<f64> {
 
 fn densify(ids: &[u32]) -> Vec<u32> {
     let upper = ids.iter().max().map_or(0, |m| *m as usize + 1);
-    let mut map = vec![u32::MAX; upper];
-    let mut next = 0;
-    ids.iter()
-        .map(|&i| {
-            let m = &mut map[i as usize];
-            if *m == u32::MAX {
-                *m = next;
-                next += 1;
-            }
-            *m
-        })
-        .collect()
+    crate::fixef::densify(ids, upper).0
 }
 
 fn numeric<'a>(table: &'a Table, name: &str, formula: &str) -> Result<&'a [f64]> {

@@ -72,7 +72,7 @@ impl FixedEffects {
 }
 
 /// Renumbers ids in `0..upper` to `0..k` in order of first appearance.
-fn densify(ids: &[u32], upper: usize) -> (Vec<u32>, usize) {
+pub(crate) fn densify(ids: &[u32], upper: usize) -> (Vec<u32>, usize) {
     let mut map = vec![u32::MAX; upper];
     let mut next = 0u32;
     let out = ids

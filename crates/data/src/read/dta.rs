@@ -15,19 +15,8 @@ use std::path::Path;
 
 /// Reads a Stata file. Stata's missing values (`.`, `.a`-`.z`) become missing.
 pub fn read_dta(path: &Path, options: &ReadOptions) -> Result<Table> {
-    if let Err(e) = std::fs::metadata(path) {
-        return Err(super::io_error(path, e));
-    }
-    let err = |e: &dyn std::fmt::Display| DataError::Dta {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
-    let schema_reader = DtaReader::new()
-        .from_path(path)
-        .map_err(|e| err(&e))?
-        .read_header()
-        .map_err(|e| err(&e))?;
-    let mut characteristics = schema_reader.read_schema().map_err(|e| err(&e))?;
+    let err = |e: &dyn std::fmt::Display| dta_error(path, e);
+    let mut characteristics = open(path)?;
     characteristics.skip_to_end().map_err(|e| err(&e))?;
     let mut records = characteristics.into_record_reader().map_err(|e| err(&e))?;
     let variables = records.schema().variables().to_vec();
@@ -70,19 +59,35 @@ pub fn read_dta(path: &Path, options: &ReadOptions) -> Result<Table> {
     Ok(table)
 }
 
-/// The variable names of a Stata file.
-pub(crate) fn variable_names(path: &Path) -> Result<Vec<String>> {
-    let err = |e: &dyn std::fmt::Display| DataError::Dta {
+type Characteristics = ::dta::stata::dta::characteristic_reader::CharacteristicReader<
+    std::io::BufReader<std::fs::File>,
+>;
+
+fn dta_error(path: &Path, e: &dyn std::fmt::Display) -> DataError {
+    DataError::Dta {
         path: path.to_path_buf(),
         message: e.to_string(),
-    };
-    let schema_reader = DtaReader::new()
+    }
+}
+
+/// Opens a Stata file and reads its header and variable list.
+fn open(path: &Path) -> Result<Characteristics> {
+    if let Err(e) = std::fs::metadata(path) {
+        return Err(super::io_error(path, e));
+    }
+    let err = |e: &dyn std::fmt::Display| dta_error(path, e);
+    DtaReader::new()
         .from_path(path)
         .map_err(|e| err(&e))?
         .read_header()
-        .map_err(|e| err(&e))?;
-    let characteristics = schema_reader.read_schema().map_err(|e| err(&e))?;
-    Ok(characteristics
+        .map_err(|e| err(&e))?
+        .read_schema()
+        .map_err(|e| err(&e))
+}
+
+/// The variable names of a Stata file.
+pub(crate) fn variable_names(path: &Path) -> Result<Vec<String>> {
+    Ok(open(path)?
         .schema()
         .variables()
         .iter()
