@@ -67,6 +67,7 @@ class Run:
     peak_rss_mb: float
     result: dict
     error: str = ""
+    cpu_s: float = float("nan")
 
 
 # ---------------------------------------------------------------------------------------
@@ -106,6 +107,8 @@ def measure(cmd: list[str], env: dict[str, str], timeout: float) -> Run:
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
         rss_mb = usage.ru_maxrss / 1024  # Linux reports kilobytes
+        # user + system CPU of the process and its waited-for descendants (GNU time's child)
+        cpu = usage.ru_utime + usage.ru_stime
         if use_time:
             lines = rss.read().strip().splitlines()
             try:
@@ -115,11 +118,11 @@ def measure(cmd: list[str], env: dict[str, str], timeout: float) -> Run:
     if proc.returncode != 0:
         why = "timed out" if wall >= timeout else f"exit status {proc.returncode}"
         tail = "\n".join((stderr or stdout).strip().splitlines()[-15:])
-        return Run(False, wall, rss_mb, {}, f"{why}: {shlex.join(cmd)}\n{tail}")
+        return Run(False, wall, rss_mb, {}, f"{why}: {shlex.join(cmd)}\n{tail}", cpu)
     result = parse_json(stdout)
     if result is None:
-        return Run(False, wall, rss_mb, {}, f"no JSON object on stdout of {shlex.join(cmd)}:\n{stdout[-2000:]}")
-    return Run(True, wall, rss_mb, result)
+        return Run(False, wall, rss_mb, {}, f"no JSON object on stdout of {shlex.join(cmd)}:\n{stdout[-2000:]}", cpu)
+    return Run(True, wall, rss_mb, result, cpu_s=cpu)
 
 
 def parse_json(text: str) -> dict | None:
@@ -433,6 +436,10 @@ def main() -> int:
         case.rows = file_rows(case.data) or case.rows
         cases.append(case)
 
+    load = os.getloadavg()[0]
+    if load > 0.75 * (os.cpu_count() or 1):
+        print(f"warning: the 1-minute load average is {load:.1f} before the first run: other work on "
+              f"this {os.cpu_count()}-core machine will slow both tools unevenly", file=sys.stderr)
     started = dt.datetime.now()
     summaries, raw, last_p = [], [], None
     for case in cases:
@@ -448,6 +455,7 @@ def main() -> int:
             for tool, cmd, runs in (("hallyu", h_cmd, h_runs), ("pyfixest", p_cmd, p_runs)):
                 if (tool == "hallyu" and args.skip_hallyu) or (tool == "pyfixest" and args.skip_pyfixest):
                     continue
+                load = os.getloadavg()[0]
                 r = measure(cmd, env, args.timeout)
                 runs.append(r)
                 res = r.result
@@ -456,7 +464,8 @@ def main() -> int:
                     extra = f" (import {res['import_s']:.2f} s, read {res['read_s']:.2f} s, fit {res['fit_s']:.2f} s)"
                     last_p = res
                 status = "ok" if r.ok else "FAILED"
-                print(f"  run {i + 1} {tool:8s} {r.wall_s:8.2f} s {r.peak_rss_mb:8.0f} MB  {status}{extra}", flush=True)
+                print(f"  run {i + 1} {tool:8s} {r.wall_s:8.2f} s {r.peak_rss_mb:8.0f} MB  cpu {r.cpu_s:7.2f} s  "
+                      f"{status}{extra}", flush=True)
                 if not r.ok:
                     print("    " + r.error.replace("\n", "\n    "), file=sys.stderr)
                     failed = True
@@ -472,6 +481,7 @@ def main() -> int:
                     "ok": r.ok,
                     "wall_s": round(r.wall_s, 4),
                     "peak_rss_mb": round(r.peak_rss_mb, 1),
+                    "cpu_s": round(r.cpu_s, 3),
                     "import_s": round(res["import_s"], 4) if "import_s" in res else "",
                     "read_s": round(res["read_s"], 4) if "read_s" in res else "",
                     "fit_s": round(res["fit_s"], 4) if "fit_s" in res else "",
@@ -480,6 +490,7 @@ def main() -> int:
                     "term": first[0] or "",
                     "estimate": repr(first[1][0]) if first[1][0] is not None else "",
                     "std_error": repr(first[1][1]) if first[1][1] is not None else "",
+                    "load1_before": round(load, 2),
                     "backend": args.pyfixest_backend if tool == "pyfixest" else "",
                     "fml": case.fml,
                     "cluster": case.cluster,
