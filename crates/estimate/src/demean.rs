@@ -181,6 +181,15 @@ impl<'a> Demeaner<'a> {
         states: &mut [Vec<f64>],
         opts: DemeanOptions,
     ) -> (Vec<Vec<f64>>, Vec<DemeanInfo>) {
+        if opts.algorithm == DemeanAlgorithm::ConjugateGradient && matches!(self.fe.len(), 2 | 3) {
+            match columns.len() {
+                1 => return self.lockstep::<1>(columns, states, opts),
+                2 => return self.lockstep::<2>(columns, states, opts),
+                3 => return self.lockstep::<3>(columns, states, opts),
+                4 => return self.lockstep::<4>(columns, states, opts),
+                _ => {}
+            }
+        }
         let n = self.weights_n.len();
         columns
             .par_iter()
@@ -191,6 +200,191 @@ impl<'a> Demeaner<'a> {
                 (out, info)
             })
             .unzip()
+    }
+
+    /// Conjugate gradient for `J` columns in lockstep: each pass over the data reads the
+    /// group ids and weights once for all columns, and the rows are split between threads
+    /// (each with its own accumulator), so every core works until the slowest column has
+    /// converged. Same iterates as [`Self::demean`] column by column.
+    fn lockstep<const J: usize>(
+        &self,
+        columns: &[&[f64]],
+        states: &mut [Vec<f64>],
+        opts: DemeanOptions,
+    ) -> (Vec<Vec<f64>>, Vec<DemeanInfo>) {
+        let g_all = self.total_g;
+        let sums: Vec<Vec<f64>> = columns.par_iter().map(|x| self.group_sums(x)).collect();
+        let mut alpha = vec![[0.0; J]; g_all];
+        let mut b = vec![[0.0; J]; g_all];
+        for (j, st) in states.iter_mut().enumerate() {
+            if st.len() != g_all {
+                *st = self.new_state();
+            }
+            for g in 0..g_all {
+                alpha[g][j] = st[g];
+                b[g][j] = sums[j][g];
+            }
+        }
+        let inv: Vec<f64> = self.inv_weight_g.iter().flatten().copied().collect();
+        let threads = rayon::current_num_threads().clamp(1, 64);
+        let mut scratch: Vec<Vec<[f64; J]>> = vec![vec![[0.0; J]; g_all]; threads];
+        let mut ap = vec![[0.0; J]; g_all];
+        self.apply_lockstep(&alpha, &mut scratch, &mut ap);
+        let mut r: Vec<[f64; J]> = b
+            .iter()
+            .zip(&ap)
+            .map(|(b, a)| std::array::from_fn(|j| b[j] - a[j]))
+            .collect();
+        let mut z: Vec<[f64; J]> = r
+            .iter()
+            .zip(&inv)
+            .map(|(r, i)| std::array::from_fn(|j| r[j] * i))
+            .collect();
+        let mut p = z.clone();
+        let dot = |x: &[[f64; J]], y: &[[f64; J]]| -> [f64; J] {
+            let mut d = [0.0; J];
+            for (a, c) in x.iter().zip(y) {
+                for j in 0..J {
+                    d[j] += a[j] * c[j];
+                }
+            }
+            d
+        };
+        let mut rz = dot(&r, &z);
+        let mut infos = vec![
+            DemeanInfo {
+                sweeps: 1,
+                converged: false
+            };
+            J
+        ];
+        let mut passes = 1;
+        while passes < opts.max_iter {
+            for (j, info) in infos.iter_mut().enumerate() {
+                if !info.converged
+                    && z.iter()
+                        .zip(&alpha)
+                        .all(|(zz, a)| zz[j].abs() <= opts.tol * (0.1 + a[j].abs()))
+                {
+                    info.converged = true;
+                }
+            }
+            if infos.iter().all(|i| i.converged) {
+                break;
+            }
+            self.apply_lockstep(&p, &mut scratch, &mut ap);
+            passes += 1;
+            let pap = dot(&p, &ap);
+            let mut step = [0.0; J];
+            for (j, info) in infos.iter_mut().enumerate() {
+                if info.converged {
+                    continue;
+                }
+                info.sweeps += 1;
+                if pap[j] <= 0.0 || !pap[j].is_finite() {
+                    info.converged = true;
+                } else {
+                    step[j] = rz[j] / pap[j];
+                }
+            }
+            for g in 0..g_all {
+                for j in 0..J {
+                    alpha[g][j] += step[j] * p[g][j];
+                    r[g][j] -= step[j] * ap[g][j];
+                    z[g][j] = r[g][j] * inv[g];
+                }
+            }
+            let rz_new = dot(&r, &z);
+            let mut beta = [0.0; J];
+            for j in 0..J {
+                if step[j] != 0.0 {
+                    beta[j] = rz_new[j] / rz[j];
+                    rz[j] = rz_new[j];
+                }
+            }
+            for g in 0..g_all {
+                for j in 0..J {
+                    if step[j] != 0.0 {
+                        p[g][j] = z[g][j] + beta[j] * p[g][j];
+                    }
+                }
+            }
+        }
+        let n = self.weights_n.len();
+        states
+            .par_iter_mut()
+            .zip(infos.into_par_iter())
+            .enumerate()
+            .map(|(j, (st, info))| {
+                for g in 0..g_all {
+                    st[g] = alpha[g][j];
+                }
+                let mut out = vec![0.0; n];
+                self.residual(columns[j], st, &mut out);
+                (out, info)
+            })
+            .unzip()
+    }
+
+    /// `D'WD α` for `J` columns at once (two or three dimensions), rows split between
+    /// threads, each summing into its own scratch vector.
+    fn apply_lockstep<const J: usize>(
+        &self,
+        alpha: &[[f64; J]],
+        scratch: &mut [Vec<[f64; J]>],
+        out: &mut [[f64; J]],
+    ) {
+        let fe = self.fe;
+        let w = self.weights_n;
+        let n = w.len();
+        let chunk = n.div_ceil(scratch.len()).max(1);
+        let off = &self.offsets_q;
+        scratch.par_iter_mut().enumerate().for_each(|(t, acc)| {
+            acc.iter_mut().for_each(|v| *v = [0.0; J]);
+            let start = (t * chunk).min(n);
+            let end = ((t + 1) * chunk).min(n);
+            let ws = &w[start..end];
+            if fe.len() == 3 {
+                let (i0, i1, i2) = (
+                    &fe.ids[0][start..end],
+                    &fe.ids[1][start..end],
+                    &fe.ids[2][start..end],
+                );
+                let mut runs = [RunJ::<J>::default(); 3];
+                for (((&g0, &g1), &g2), &wn) in i0.iter().zip(i1).zip(i2).zip(ws) {
+                    let (a, b, c) = (
+                        off[0] + g0 as usize,
+                        off[1] + g1 as usize,
+                        off[2] + g2 as usize,
+                    );
+                    let (pa, pb, pc) = (alpha[a], alpha[b], alpha[c]);
+                    let v: [f64; J] = std::array::from_fn(|j| wn * (pa[j] + pb[j] + pc[j]));
+                    runs[0].add(a, &v, acc);
+                    runs[1].add(b, &v, acc);
+                    runs[2].add(c, &v, acc);
+                }
+                runs.iter().for_each(|r| r.flush(acc));
+            } else {
+                let (i0, i1) = (&fe.ids[0][start..end], &fe.ids[1][start..end]);
+                let mut runs = [RunJ::<J>::default(); 2];
+                for ((&g0, &g1), &wn) in i0.iter().zip(i1).zip(ws) {
+                    let (a, b) = (off[0] + g0 as usize, off[1] + g1 as usize);
+                    let (pa, pb) = (alpha[a], alpha[b]);
+                    let v: [f64; J] = std::array::from_fn(|j| wn * (pa[j] + pb[j]));
+                    runs[0].add(a, &v, acc);
+                    runs[1].add(b, &v, acc);
+                }
+                runs.iter().for_each(|r| r.flush(acc));
+            }
+        });
+        out.copy_from_slice(&scratch[0]);
+        for part in &scratch[1..] {
+            for (o, p) in out.iter_mut().zip(part) {
+                for j in 0..J {
+                    o[j] += p[j];
+                }
+            }
+        }
     }
 
     /// `D'WD α`: one pass computing each observation's fixed-effect sum and scattering it
@@ -367,6 +561,42 @@ impl<'a> Demeaner<'a> {
     }
 }
 
+/// [`Run`] for `J` columns at once.
+#[derive(Clone, Copy)]
+struct RunJ<const J: usize> {
+    index: usize,
+    sum: [f64; J],
+}
+
+impl<const J: usize> Default for RunJ<J> {
+    fn default() -> Self {
+        RunJ {
+            index: usize::MAX,
+            sum: [0.0; J],
+        }
+    }
+}
+
+impl<const J: usize> RunJ<J> {
+    #[inline(always)]
+    fn add(&mut self, index: usize, v: &[f64; J], out: &mut [[f64; J]]) {
+        if index == self.index {
+            self.sum.iter_mut().zip(v).for_each(|(s, x)| *s += x);
+        } else {
+            self.flush(out);
+            self.index = index;
+            self.sum = *v;
+        }
+    }
+
+    #[inline(always)]
+    fn flush(&self, out: &mut [[f64; J]]) {
+        if let Some(o) = out.get_mut(self.index) {
+            o.iter_mut().zip(&self.sum).for_each(|(o, s)| *o += s);
+        }
+    }
+}
+
 /// A running sum over consecutive observations of one group.
 #[derive(Clone, Copy)]
 struct Run {
@@ -485,6 +715,32 @@ mod tests {
         // Both solvers find the same projection.
         for (a, b) in results[0].iter().zip(&results[1]) {
             assert!((a - b).abs() < 1e-6, "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn lockstep_columns_equal_one_by_one() {
+        let n = 2000;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+        for levels in [vec![30, 200], vec![25, 20, 150]] {
+            let fe = random_fe(n, &levels, 3);
+            let w: Vec<f64> = (0..n).map(|_| rng.random_range(0.1..3.0)).collect();
+            let cols: Vec<Vec<f64>> = (0..3)
+                .map(|_| (0..n).map(|_| rng.random_range(-5.0..5.0)).collect())
+                .collect();
+            let refs: Vec<&[f64]> = cols.iter().map(Vec::as_slice).collect();
+            let d = Demeaner::new(&fe, &w);
+            let opts = DemeanOptions::default();
+            let mut states = vec![Vec::new(); 3];
+            let (many, infos) = d.demean_many(&refs, &mut states, opts);
+            assert!(infos.iter().all(|i| i.converged));
+            for (x, m) in refs.iter().zip(&many) {
+                let mut one = vec![0.0; n];
+                d.demean(x, &mut d.new_state(), opts, &mut one);
+                for (a, b) in one.iter().zip(m) {
+                    assert!((a - b).abs() < 1e-7, "{a} vs {b}");
+                }
+            }
         }
     }
 
