@@ -4,8 +4,8 @@ An independent-implementation check: every case below is fitted once with pyfixe
 once (by crates/cli/tests/vs_pyfixest.rs) with the `hallyu` binary, and the estimates,
 standard errors and numbers of observations must agree.
 
-    /work/pyref/bin/python tests/reference/pyfixest/make_reference.py \
-        [--data /work/shared/data/agtpa/agtpa_applications.csv]
+    python tests/reference/pyfixest/make_reference.py \
+        [--data ../shared/data/agtpa/agtpa_applications.csv]
 
 Writes, next to this script:
 
@@ -40,7 +40,7 @@ import pyfixest as pf
 from pyfixest.demeaners import MapDemeaner
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_DATA = "/work/shared/data/agtpa/agtpa_applications.csv"
+DEFAULT_DATA = "../shared/data/agtpa/agtpa_applications.csv"
 WEIGHTED = "weighted_sample.csv"
 
 BOOK_YEARS = "year in (1986, 1990, 1994, 1998, 2002, 2006)"

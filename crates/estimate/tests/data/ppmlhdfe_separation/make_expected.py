@@ -3,7 +3,7 @@
 
 Usage (from any directory):
 
-    /work/pyref/bin/python make_expected.py
+    python make_expected.py
 
 For every NN.csv in this folder (columns y, x*, id*, separated) it
 
