@@ -97,15 +97,8 @@ pub struct FitArgs {
     /// Column of observation weights.
     #[arg(long)]
     pub weights: Option<String>,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value = "table")]
-    pub format: OutputFormat,
-    /// Write the result to this file (atomically) instead of stdout.
-    #[arg(long, short = 'o')]
-    pub out: Option<PathBuf>,
-    /// Print nothing but the result.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// Convergence tolerance (relative change in deviance for Poisson; the fixed-effect
     /// demeaning uses it too).
     #[arg(long, default_value_t = 1e-8)]
@@ -121,20 +114,27 @@ pub struct FitArgs {
     pub separation: String,
 }
 
+/// Where and how results are written (shared by the commands that print results).
 #[derive(Debug, Args)]
-pub struct ReproduceArgs {
-    /// Chapter of the Advanced Guide.
-    #[arg(long, default_value_t = 1)]
-    pub chapter: u32,
+pub struct OutputArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value = "table")]
     pub format: OutputFormat,
-    /// Write the result to this file instead of stdout.
+    /// Write the result to this file (atomically) instead of stdout.
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
     /// Print nothing but the result.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReproduceArgs {
+    /// Chapter of the Advanced Guide.
+    #[arg(long, default_value_t = 1)]
+    pub chapter: u32,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]

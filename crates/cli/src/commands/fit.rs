@@ -149,7 +149,7 @@ fn load(a: &FitArgs, columns: &[String], optional: &[String]) -> Result<Table> {
 /// Runs the command.
 pub fn run(a: FitArgs, estimator: Estimator) -> Result<u8> {
     let plan = plan(&a, estimator)?;
-    let spinner = Spinner::new("reading data", a.quiet);
+    let spinner = Spinner::new("reading data", a.output.quiet);
     let mut table = load(&a, &plan.columns, &plan.optional)?;
     if let Some((p, text)) = &plan.selection {
         let keep = p.evaluate(&table, text)?;
@@ -166,8 +166,8 @@ pub fn run(a: FitArgs, estimator: Estimator) -> Result<u8> {
         fits.push(fit);
     }
     drop(spinner);
-    let text = hallyu_report::render_fits(&fits, super::format(a.format));
-    emit(&text, a.out.as_deref())?;
+    let text = hallyu_report::render_fits(&fits, super::format(a.output.format));
+    emit(&text, a.output.out.as_deref())?;
     let failed: Vec<&str> = fits
         .iter()
         .filter(|f| !f.converged)

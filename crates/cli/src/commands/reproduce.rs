@@ -15,17 +15,17 @@ pub fn run(a: ReproduceArgs) -> Result<u8> {
             a.chapter
         );
     }
-    let spinner = Spinner::new("re-estimating Chapter 1", a.quiet);
+    let spinner = Spinner::new("re-estimating Chapter 1", a.output.quiet);
     let outcomes = run_chapter1(&spinner)?;
     drop(spinner);
-    let text = match a.format {
+    let text = match a.output.format {
         OutputFormat::Json => hallyu_report::replication_json(&outcomes),
         OutputFormat::Csv => hallyu_report::replication_csv(&outcomes),
         OutputFormat::Table => hallyu_report::replication_grid(&outcomes).terminal(),
         OutputFormat::Markdown => hallyu_report::replication_grid(&outcomes).markdown(),
         OutputFormat::Latex => hallyu_report::replication_grid(&outcomes).latex(),
     };
-    emit(&text, a.out.as_deref())?;
+    emit(&text, a.output.out.as_deref())?;
     if outcomes.iter().all(|o| o.ok()) {
         Ok(0)
     } else {
