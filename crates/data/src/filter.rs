@@ -106,34 +106,13 @@ impl Predicate {
 
     /// Columns the expression refers to.
     pub fn columns(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        self.collect(&mut out);
+        let mut out: Vec<String> = self
+            .column_positions()
+            .into_iter()
+            .map(|(c, _)| c)
+            .collect();
         out.sort();
-        out.dedup();
         out
-    }
-
-    fn collect(&self, out: &mut Vec<String>) {
-        let mut add = |o: &Operand| {
-            if let Operand::Column(c, _) = o {
-                out.push(c.clone());
-            }
-        };
-        match self {
-            Predicate::And(a, b) | Predicate::Or(a, b) => {
-                a.collect(out);
-                b.collect(out);
-            }
-            Predicate::Not(a) => a.collect(out),
-            Predicate::Compare { left, right, .. } => {
-                add(left);
-                add(right);
-            }
-            Predicate::In { operand, values } => {
-                add(operand);
-                values.iter().for_each(add);
-            }
-        }
     }
 
     /// Columns the expression refers to, with the position of their first mention.
