@@ -15,6 +15,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod dataset;
 pub mod embedded;
 mod error;
 pub mod filter;

@@ -1,0 +1,265 @@
+//! Rows on their way into a partition: numeric columns as vectors, text columns as codes
+//! into dictionaries shared by every chunk of an ingest.
+//!
+//! Codes instead of strings keep parsing allocation-free and let chunks be parsed on several
+//! threads against read-only lookup tables (country numeric code → code, HS6 number → code).
+
+use arrow_array::types::Int32Type;
+use arrow_array::{ArrayRef, DictionaryArray, Float64Array, Int32Array, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Distinct strings of one text column, each with a stable `i32` code.
+#[derive(Debug, Default, Clone)]
+pub struct Dictionary {
+    values: Vec<String>,
+    index: HashMap<String, i32>,
+    array: Option<ArrayRef>,
+}
+
+impl Dictionary {
+    /// An empty dictionary.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A dictionary holding `values` in order (code = position). Duplicates keep the first code.
+    pub fn from_values<I: IntoIterator<Item = String>>(values: I) -> Self {
+        let mut d = Dictionary::new();
+        for v in values {
+            d.code(&v);
+        }
+        d
+    }
+
+    /// The code of `value`, adding it when new.
+    pub fn code(&mut self, value: &str) -> i32 {
+        if let Some(&c) = self.index.get(value) {
+            return c;
+        }
+        let c = self.values.len() as i32;
+        self.values.push(value.to_string());
+        self.index.insert(value.to_string(), c);
+        self.array = None;
+        c
+    }
+
+    /// The code of `value` if present.
+    pub fn get(&self, value: &str) -> Option<i32> {
+        self.index.get(value).copied()
+    }
+
+    /// The value of a code.
+    pub fn value(&self, code: i32) -> Option<&str> {
+        usize::try_from(code)
+            .ok()
+            .and_then(|c| self.values.get(c))
+            .map(String::as_str)
+    }
+
+    /// Number of distinct values.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether the dictionary is empty.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The values as an Arrow array (rebuilt only after a new value was added).
+    pub(crate) fn array(&mut self) -> ArrayRef {
+        if let Some(a) = &self.array {
+            return a.clone();
+        }
+        let a: ArrayRef = Arc::new(StringArray::from_iter_values(self.values.iter()));
+        self.array = Some(a.clone());
+        a
+    }
+}
+
+/// The dictionaries of the text columns of one ingest.
+#[derive(Debug, Default, Clone)]
+pub struct Dictionaries {
+    /// Exporter and importer codes (ISO3, `WLD`, or a bloc code for survey series).
+    pub countries: Dictionary,
+    /// Product codes (HS6, UNCTAD group code, or series sector).
+    pub products: Dictionary,
+    /// Classification names (`HS17`, `UNCTAD-CG`, `series`, ...).
+    pub classifications: Dictionary,
+    /// Source names (`baci`, `unctadstat`, `series:<stem>`).
+    pub sources: Dictionary,
+}
+
+/// Rows of the canonical schema; text columns hold codes into [`Dictionaries`].
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Chunk {
+    /// Year of each row.
+    pub year: Vec<i32>,
+    /// Exporter code (into `countries`).
+    pub exporter: Vec<i32>,
+    /// Importer code (into `countries`).
+    pub importer: Vec<i32>,
+    /// Product code (into `products`).
+    pub product: Vec<i32>,
+    /// Classification code (into `classifications`).
+    pub classification: Vec<i32>,
+    /// Value in US dollars.
+    pub value: Vec<f64>,
+    /// Quantity; `NaN` when absent (written as null).
+    pub quantity: Vec<f64>,
+    /// Source code (into `sources`).
+    pub source: Vec<i32>,
+}
+
+impl Chunk {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.year.len()
+    }
+
+    /// Whether the chunk has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.year.is_empty()
+    }
+
+    /// Appends one row.
+    #[allow(clippy::too_many_arguments)]
+    pub fn push(
+        &mut self,
+        year: i32,
+        exporter: i32,
+        importer: i32,
+        product: i32,
+        classification: i32,
+        value: f64,
+        quantity: f64,
+        source: i32,
+    ) {
+        self.year.push(year);
+        self.exporter.push(exporter);
+        self.importer.push(importer);
+        self.product.push(product);
+        self.classification.push(classification);
+        self.value.push(value);
+        self.quantity.push(quantity);
+        self.source.push(source);
+    }
+
+    /// Removes every row, keeping the allocations.
+    pub fn clear(&mut self) {
+        self.year.clear();
+        self.exporter.clear();
+        self.importer.clear();
+        self.product.clear();
+        self.classification.clear();
+        self.value.clear();
+        self.quantity.clear();
+        self.source.clear();
+    }
+
+    /// The rows at `rows`, in that order.
+    pub(crate) fn gather(&self, rows: &[usize]) -> Chunk {
+        fn pick<T: Copy>(v: &[T], rows: &[usize]) -> Vec<T> {
+            rows.iter().map(|&r| v[r]).collect()
+        }
+        Chunk {
+            year: pick(&self.year, rows),
+            exporter: pick(&self.exporter, rows),
+            importer: pick(&self.importer, rows),
+            product: pick(&self.product, rows),
+            classification: pick(&self.classification, rows),
+            value: pick(&self.value, rows),
+            quantity: pick(&self.quantity, rows),
+            source: pick(&self.source, rows),
+        }
+    }
+}
+
+fn text() -> DataType {
+    DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8))
+}
+
+/// The Arrow schema partitions are written with. Text columns are dictionary arrays in
+/// memory; the files carry no Arrow schema, so every reader sees plain UTF-8 strings.
+pub(crate) fn write_schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("year", DataType::Int32, false),
+        Field::new("exporter", text(), false),
+        Field::new("importer", text(), false),
+        Field::new("product", text(), false),
+        Field::new("classification", text(), false),
+        Field::new("value", DataType::Float64, true),
+        Field::new("quantity", DataType::Float64, true),
+        Field::new("source", text(), false),
+    ]))
+}
+
+fn dict(keys: &[i32], values: &ArrayRef) -> Result<ArrayRef, arrow_schema::ArrowError> {
+    let keys = Int32Array::from(keys.to_vec());
+    Ok(Arc::new(DictionaryArray::<Int32Type>::try_new(
+        keys,
+        values.clone(),
+    )?))
+}
+
+fn nullable(v: &[f64]) -> ArrayRef {
+    if v.iter().any(|x| x.is_nan()) {
+        Arc::new(Float64Array::from_iter(
+            v.iter().map(|x| (!x.is_nan()).then_some(*x)),
+        ))
+    } else {
+        Arc::new(Float64Array::from(v.to_vec()))
+    }
+}
+
+/// An Arrow batch of `chunk` (codes are checked against the dictionaries).
+pub(crate) fn to_batch(
+    chunk: &Chunk,
+    dicts: &mut Dictionaries,
+) -> Result<RecordBatch, arrow_schema::ArrowError> {
+    let countries = dicts.countries.array();
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(Int32Array::from(chunk.year.clone())),
+        dict(&chunk.exporter, &countries)?,
+        dict(&chunk.importer, &countries)?,
+        dict(&chunk.product, &dicts.products.array())?,
+        dict(&chunk.classification, &dicts.classifications.array())?,
+        nullable(&chunk.value),
+        nullable(&chunk.quantity),
+        dict(&chunk.source, &dicts.sources.array())?,
+    ];
+    RecordBatch::try_new(write_schema(), columns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_stable_and_dense() {
+        let mut d = Dictionary::new();
+        assert_eq!(d.code("KOR"), 0);
+        assert_eq!(d.code("JPN"), 1);
+        assert_eq!(d.code("KOR"), 0);
+        assert_eq!(d.value(1), Some("JPN"));
+        assert_eq!(d.value(2), None);
+        assert_eq!(d.value(-1), None);
+        assert_eq!(d.array().len(), 2);
+    }
+
+    #[test]
+    fn out_of_range_code_is_an_error_not_a_panic() {
+        let mut dicts = Dictionaries::default();
+        let k = dicts.countries.code("KOR");
+        let p = dicts.products.code("010121");
+        let h = dicts.classifications.code("HS17");
+        let s = dicts.sources.code("baci");
+        let mut c = Chunk::default();
+        c.push(2021, k, k, p, h, 1.0, f64::NAN, s);
+        assert!(to_batch(&c, &mut dicts).is_ok());
+        c.push(2021, k, k + 5, p, h, 1.0, f64::NAN, s);
+        assert!(to_batch(&c, &mut dicts).is_err());
+    }
+}

@@ -1,0 +1,42 @@
+//! The year-partitioned trade dataset that `hallyu ingest` writes and every analysis reads.
+//!
+//! A dataset is a folder:
+//!
+//! ```text
+//! DIR/hallyu-dataset.json                  manifest: sources, years, row and malformed-row counts
+//! DIR/year=2021/part-baci.parquet          one file per year and source
+//! DIR/year=2021/part-series-kr_content.parquet
+//! DIR/malformed-baci.csv                   rows that were rejected, with file and line
+//! ```
+//!
+//! Every partition has the same eight columns ([`COLUMNS`]): `year` (Int32), `exporter`,
+//! `importer` (ISO3, `WLD` for a world total), `product`, `classification`, `value` (Float64,
+//! US dollars), `quantity` (Float64, null when absent) and `source` (text columns are
+//! dictionary-encoded UTF-8). Partitions of a source are staged as hidden temporary files in
+//! `DIR`, fully written and synced before the first one is renamed into place, so a failed or
+//! interrupted ingest never leaves a half-written partition where [`read_dataset`] looks.
+
+mod chunk;
+mod manifest;
+mod reader;
+mod writer;
+
+pub use chunk::{Chunk, Dictionary};
+pub use manifest::{MalformedRow, Manifest, SourceEntry, YearEntry, MANIFEST_FILE};
+pub use reader::{partition_years, read_dataset};
+pub use writer::{partition_file_name, DatasetWriter};
+
+/// The canonical columns, in file order.
+pub const COLUMNS: [&str; 8] = [
+    "year",
+    "exporter",
+    "importer",
+    "product",
+    "classification",
+    "value",
+    "quantity",
+    "source",
+];
+
+/// Partner code of a world total (a reporter's trade with all partners).
+pub const WORLD: &str = "WLD";
