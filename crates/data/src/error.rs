@@ -86,6 +86,33 @@ pub enum DataError {
     /// An argument out of its valid range.
     #[error("{0}")]
     InvalidArgument(String),
+    /// A reference file (blocs, product groups, a classification) is invalid.
+    #[error("{path}{}: {message}", line_text(.line))]
+    Reference {
+        /// The file (or `<built-in>`).
+        path: PathBuf,
+        /// 1-based line number, when known.
+        line: Option<u64>,
+        /// What went wrong.
+        message: String,
+    },
+    /// A bloc, product group or country that the reference tables do not have.
+    #[error("unknown {kind} `{name}`{}", suggestion_text(.suggestion))]
+    UnknownReference {
+        /// What was looked up ("bloc", "product group", "country").
+        kind: String,
+        /// The name asked for.
+        name: String,
+        /// The closest existing name, when one is close enough.
+        suggestion: Option<String>,
+    },
+}
+
+fn line_text(line: &Option<u64>) -> String {
+    match line {
+        Some(l) => format!(", line {l}"),
+        None => String::new(),
+    }
 }
 
 fn suggestion_text(s: &Option<String>) -> String {

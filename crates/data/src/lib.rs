@@ -20,6 +20,7 @@ pub mod embedded;
 mod error;
 pub mod filter;
 pub mod read;
+pub mod reference;
 mod suggest;
 pub mod synth;
 mod table;
