@@ -24,6 +24,7 @@
 
 pub mod demean;
 pub mod design;
+pub mod effects;
 mod error;
 pub mod fit;
 pub mod fixef;

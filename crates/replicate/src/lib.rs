@@ -9,9 +9,11 @@
 #![deny(missing_docs)]
 
 mod chapter1;
+mod chapter2;
 mod panel;
 
 pub use chapter1::{chapter1_specs, run_chapter1, Comparison, PublishedRow, Spec, SpecOutcome};
+pub use chapter2::{nafta, run_chapter2, trade_without_borders, ApplicationRun, GeRecord};
 pub use panel::chapter1_panel;
 
 /// What can go wrong while replicating.
@@ -29,6 +31,9 @@ pub enum ReplicateError {
         /// The estimation error.
         source: hallyu_estimate::EstimateError,
     },
+    /// General-equilibrium problem.
+    #[error("general equilibrium: {0}")]
+    Simulate(hallyu_simulate::SimulateError),
     /// The embedded reference table is malformed (a bug).
     #[error("embedded reference table: {0}")]
     Reference(String),

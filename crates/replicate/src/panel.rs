@@ -10,7 +10,7 @@ use std::collections::HashMap;
 /// The book's years.
 pub const YEARS: [i32; 6] = [1986, 1990, 1994, 1998, 2002, 2006];
 
-fn text_column(values: impl Iterator<Item = String>) -> Column {
+pub(crate) fn text_column(values: impl Iterator<Item = String>) -> Column {
     let mut b = StrColumnBuilder::default();
     for v in values {
         b.push(Some(&v));
@@ -18,7 +18,7 @@ fn text_column(values: impl Iterator<Item = String>) -> Column {
     Column::Str(b.finish())
 }
 
-fn strings(t: &Table, name: &str) -> Result<Vec<String>> {
+pub(crate) fn strings(t: &Table, name: &str) -> Result<Vec<String>> {
     match t.column(name)? {
         Column::Str(s) => Ok((0..s.codes.len())
             .map(|i| s.get(i).unwrap_or("").to_string())

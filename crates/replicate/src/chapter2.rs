@@ -1,0 +1,360 @@
+//! Chapter 2 of the Advanced Guide: general-equilibrium analysis on the embedded panel.
+//!
+//! Two applications, built exactly as the book's Stata code builds them (the procedure is
+//! written out in `data/GE_PROCEDURE.md`):
+//! * "trade without borders": 2006 cross-section, PPML with exporter and importer effects,
+//!   log distance, contiguity and an international-border dummy; the counterfactual removes
+//!   the border;
+//! * NAFTA: three-way PPML (exporter-year, importer-year, pair effects; all domestic pairs
+//!   share one effect) on 1986-2006 every four years, pair effects recovered and filled for
+//!   the pairs that never trade by a second-stage PPML on gravity covariates (1994); the
+//!   counterfactual removes NAFTA, and effects are reported as the effect of NAFTA's existence.
+//!
+//! Each application is solved by the Guide's GEPPML loop (`geppml`) and exactly (`exact`).
+
+use crate::panel::{strings, text_column};
+use crate::{ReplicateError, Result};
+use hallyu_data::{embedded, filter, Column, Table};
+use hallyu_estimate::{
+    design, effects, estimate, Estimator, Fit, FitRequest, Formula, Progress, VcovSpec,
+};
+use hallyu_simulate::{
+    costs, solve_exact, solve_geppml, square_world, Baseline, Closure, Comparison, Convergence,
+    Direction, ExactOptions, FlowColumns, GeppmlOptions, PriceReversal, RoundStats, SquareWorld,
+};
+use std::collections::HashMap;
+
+/// One reported number: `(application, method, country, measure, value)`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GeRecord {
+    /// `trade_without_borders` or `nafta`.
+    pub application: String,
+    /// `geppml` (the Guide's loop) or `exact` (exact equilibrium, fixed deficit ratios).
+    pub method: String,
+    /// ISO3 code.
+    pub country: String,
+    /// Measure name as in the Guide's result files (`change_rGDP_FULL`, `Xi_BLN`, ...).
+    pub measure: String,
+    /// Value.
+    pub value: f64,
+}
+
+/// Everything one application produced.
+#[derive(Debug, Clone)]
+pub struct ApplicationRun {
+    /// Application id.
+    pub application: String,
+    /// Gravity estimates the scenario rests on.
+    pub fits: Vec<Fit>,
+    /// GEPPML loop log (the Guide prints it).
+    pub rounds: Vec<RoundStats>,
+    /// Exact solver convergence (fixed deficit ratios).
+    pub exact: Convergence,
+    /// Market-clearing residual of the GEPPML prices in the exact model.
+    pub geppml_market_clearing: f64,
+    /// Measures, both methods.
+    pub records: Vec<GeRecord>,
+    /// Exact equilibrium with additive deficits (`ge_gravity`'s default closure), same names.
+    pub additive: Vec<GeRecord>,
+}
+
+/// Runs both applications.
+pub fn run_chapter2(progress: &dyn Progress) -> Result<Vec<ApplicationRun>> {
+    Ok(vec![
+        trade_without_borders(progress)?,
+        nafta(progress)?,
+    ])
+}
+
+fn sim(e: hallyu_simulate::SimulateError) -> ReplicateError {
+    ReplicateError::Simulate(e)
+}
+
+fn est(spec: &str) -> impl Fn(hallyu_estimate::EstimateError) -> ReplicateError + '_ {
+    move |source| ReplicateError::Estimate {
+        spec: spec.to_string(),
+        source,
+    }
+}
+
+/// Tight IRLS settings: GE effects are compared to 1e-6 percentage points.
+fn tight(formula: Formula) -> FitRequest {
+    let mut req = FitRequest::new(formula, Estimator::Poisson);
+    req.vcov = Some(VcovSpec::Hetero);
+    req.options.irls.tol = 1e-12;
+    req.options.irls.max_iter = 200;
+    req
+}
+
+fn coefficients(fit: &Fit) -> Vec<(String, f64)> {
+    fit.coefficients
+        .iter()
+        .map(|c| (c.term.clone(), c.estimate))
+        .collect()
+}
+
+fn with_column(mut t: Table, name: &str, values: Vec<f64>) -> Result<Table> {
+    t.push(name, Column::Num(values))?;
+    Ok(t)
+}
+
+/// Application 1: remove the international border in 2006.
+pub fn trade_without_borders(progress: &dyn Progress) -> Result<ApplicationRun> {
+    let id = "trade_without_borders";
+    let all = embedded::agtpa()?;
+    let t = all.select_rows(&filter::select(&all, "year == 2006")?);
+    let ex = strings(&t, "exporter")?;
+    let im = strings(&t, "importer")?;
+    let border = ex
+        .iter()
+        .zip(&im)
+        .map(|(a, b)| f64::from(u8::from(a != b)))
+        .collect();
+    let t = with_column(t, "intl_brdr", border)?;
+    let formula = Formula::parse("trade ~ log(dist) + cntg + intl_brdr | exporter + importer")
+        .map_err(est(id))?;
+    let fit = estimate(&t, &tight(formula.clone()), progress).map_err(est(id))?;
+    let world = square_world(&t, &FlowColumns::default()).map_err(sim)?;
+    let regs = costs::regressors(&t, &formula).map_err(sim)?;
+    let b = coefficients(&fit);
+    let t_bln = costs::cost_matrix(&world, &regs, &b).map_err(sim)?;
+    let no_border: Vec<(String, f64)> = b.into_iter().filter(|(n, _)| n != "intl_brdr").collect();
+    let t_cfl = costs::cost_matrix(&world, &regs, &no_border).map_err(sim)?;
+    solve_application(id, world, t_bln, t_cfl, Direction::Forward, vec![fit])
+}
+
+/// Application 2: the effect of NAFTA (1994 world with and without it).
+pub fn nafta(progress: &dyn Progress) -> Result<ApplicationRun> {
+    let id = "nafta";
+    let all = embedded::agtpa()?;
+    let panel =
+        all.select_rows(&filter::select(&all, "year in (1986, 1990, 1994, 1998, 2002, 2006)")?);
+    let ex = strings(&panel, "exporter")?;
+    let im = strings(&panel, "importer")?;
+    let pair_id = panel.num("pair_id")?.to_vec();
+    // One effect per international pair; all domestic pairs share one (the omitted category).
+    let pair_fe: Vec<String> = (0..panel.nrows())
+        .map(|r| {
+            if ex[r] == im[r] {
+                "domestic".to_string()
+            } else {
+                format!("{}", pair_id[r])
+            }
+        })
+        .collect();
+    let mut panel = panel;
+    panel.push("pair_fe", text_column(pair_fe.iter().cloned()))?;
+    let formula = Formula::parse("trade ~ rta | exporter^year + importer^year + pair_fe")
+        .map_err(est(id))?;
+    let fit = estimate(&panel, &tight(formula.clone()), progress).map_err(est(id))?;
+    let b_rta = fit
+        .coef("rta")
+        .map(|c| c.estimate)
+        .ok_or_else(|| ReplicateError::Reference("the NAFTA stage-1 fit has no `rta`".into()))?;
+
+    // Pair effects given b_RTA (PPML's conditions for the fixed effects).
+    let d = design::build(&panel, &formula, None, &[]).map_err(est(id))?;
+    let offset: Vec<f64> = d.x[0].iter().map(|r| b_rta * r).collect();
+    let fx = effects::poisson_effects(&d.y, &offset, &d.fe, 1e-13, 200_000).map_err(est(id))?;
+    if d.y.len() != panel.nrows() {
+        return Err(ReplicateError::Reference(
+            "the NAFTA panel has incomplete rows".into(),
+        ));
+    }
+    let mut gamma_of: HashMap<String, f64> = HashMap::new();
+    for (r, key) in pair_fe.iter().enumerate() {
+        gamma_of.insert(key.clone(), fx[2][d.fe.ids[2][r] as usize]);
+    }
+    let dom = gamma_of.get("domestic").copied().unwrap_or(0.0);
+    // Pairs that never trade have no effect (-inf); the stage-2 fill covers them.
+    gamma_of.retain(|_, g| g.is_finite());
+    gamma_of.values_mut().for_each(|g| *g -= dom);
+
+    // Stage 2 (1994): exp(gamma) on gravity covariates for the international pairs.
+    let y94 = panel.select_rows(&filter::select(&panel, "year == 1994")?);
+    let ex94 = strings(&y94, "exporter")?;
+    let im94 = strings(&y94, "importer")?;
+    let pf94 = strings(&y94, "pair_fe")?;
+    let n94 = y94.nrows();
+    let gamma: Vec<Option<f64>> = (0..n94)
+        .map(|r| {
+            if ex94[r] == im94[r] {
+                Some(0.0)
+            } else {
+                gamma_of.get(pf94[r].as_str()).copied()
+            }
+        })
+        .collect();
+    let eg: Vec<f64> = gamma
+        .iter()
+        .zip(ex94.iter().zip(&im94))
+        .map(|(g, (e, i))| match g {
+            Some(g) if e != i => g.exp(),
+            _ => f64::NAN,
+        })
+        .collect();
+    let y94 = with_column(y94, "exp_gamma", eg.clone())?;
+    let stage2 = Formula::parse("exp_gamma ~ log(dist) + cntg + lang + clny | exporter + importer")
+        .map_err(est(id))?;
+    let fit2 = estimate(&y94, &tight(stage2.clone()), progress).map_err(est(id))?;
+    let b2 = coefficients(&fit2);
+    // Fill: exporter and importer effects of stage 2 given its slopes, on the pairs it used.
+    let with_gamma: Vec<bool> = eg.iter().map(|v| v.is_finite()).collect();
+    let sample = y94.select_rows(&with_gamma);
+    let d2 = design::build(&sample, &stage2, None, &[]).map_err(est(id))?;
+    let index2 = linear_index(&d2.names, &d2.x, &b2);
+    let fx2 = effects::poisson_effects(&d2.y, &index2, &d2.fe, 1e-13, 200_000).map_err(est(id))?;
+    if d2.y.len() != sample.nrows() {
+        return Err(ReplicateError::Reference(
+            "the NAFTA stage-2 sample has incomplete rows".into(),
+        ));
+    }
+    let mut exporter_effect: HashMap<String, f64> = HashMap::new();
+    let mut importer_effect: HashMap<String, f64> = HashMap::new();
+    for (r, (e, i)) in strings(&sample, "exporter")?
+        .into_iter()
+        .zip(strings(&sample, "importer")?)
+        .enumerate()
+    {
+        exporter_effect.insert(e, fx2[0][d2.fe.ids[0][r] as usize]);
+        importer_effect.insert(i, fx2[1][d2.fe.ids[1][r] as usize]);
+    }
+    let regs_all = costs::regressors(
+        &with_column(y94.clone(), "exp_gamma_any", vec![1.0; n94])?,
+        &Formula::parse("exp_gamma_any ~ log(dist) + cntg + lang + clny").map_err(est(id))?,
+    )
+    .map_err(sim)?;
+    let names_all: Vec<String> = regs_all.iter().map(|r| r.0.clone()).collect();
+    let x_all: Vec<Vec<f64>> = regs_all.into_iter().map(|r| r.1).collect();
+    let index_all = linear_index(&names_all, &x_all, &b2);
+    let mut tbar = vec![0.0; n94];
+    for r in 0..n94 {
+        tbar[r] = match gamma[r] {
+            Some(g) => g.exp(),
+            None => {
+                let a = effect_of(&exporter_effect, &ex94[r])?;
+                let b = effect_of(&importer_effect, &im94[r])?;
+                (a + b + index_all[r]).exp()
+            }
+        };
+    }
+    let rta = y94.num("rta")?.to_vec();
+    let members = ["CAN", "MEX", "USA"];
+    let rta_cfl: Vec<f64> = (0..n94)
+        .map(|r| {
+            let inside = members.contains(&ex94[r].as_str())
+                && members.contains(&im94[r].as_str())
+                && ex94[r] != im94[r];
+            if inside {
+                0.0
+            } else {
+                rta[r]
+            }
+        })
+        .collect();
+    let world = square_world(&y94, &FlowColumns::default()).map_err(sim)?;
+    let cell_costs = |rta: &[f64]| -> Vec<f64> {
+        let n = world.n();
+        let mut t = vec![0.0; n * n];
+        for (r, cell) in world.cell_of_row.iter().enumerate() {
+            t[*cell] = tbar[r] * (b_rta * rta[r]).exp();
+        }
+        t
+    };
+    let t_bln = cell_costs(&rta);
+    let t_cfl = cell_costs(&rta_cfl);
+    solve_application(id, world, t_bln, t_cfl, Direction::Reverse, vec![fit, fit2])
+}
+
+fn linear_index(names: &[String], x: &[Vec<f64>], b: &[(String, f64)]) -> Vec<f64> {
+    let n = x.first().map_or(0, Vec::len);
+    let mut out = vec![0.0; n];
+    for (name, v) in b {
+        if let Some(k) = names.iter().position(|m| m == name) {
+            for (o, xv) in out.iter_mut().zip(&x[k]) {
+                *o += v * xv;
+            }
+        }
+    }
+    out
+}
+
+fn effect_of(effects: &HashMap<String, f64>, code: &str) -> Result<f64> {
+    effects.get(code).copied().ok_or_else(|| {
+        ReplicateError::Reference(format!("{code} has no stage-2 fixed effect to fill a pair"))
+    })
+}
+
+fn solve_application(
+    id: &str,
+    world: SquareWorld,
+    t_bln: Vec<f64>,
+    t_cfl: Vec<f64>,
+    direction: Direction,
+    fits: Vec<Fit>,
+) -> Result<ApplicationRun> {
+    let reference = world
+        .index("DEU")
+        .ok_or_else(|| ReplicateError::Reference("DEU is not in the panel".into()))?;
+    let baseline =
+        Baseline::new(world.countries.clone(), &world.flows, t_bln, reference, 7.0).map_err(sim)?;
+    let (cdl_sol, cdl) = baseline.conditional(&t_cfl).map_err(sim)?;
+    let loop_run =
+        solve_geppml(&baseline, &cdl_sol, &t_cfl, GeppmlOptions::default()).map_err(sim)?;
+    let geppml_market_clearing = hallyu_simulate::market_clearing_residual(
+        &baseline,
+        &t_cfl,
+        &loop_run.state.price,
+        Closure::DeficitRatio,
+    )
+    .map_err(sim)?;
+    let (exact, exact_conv) = solve_exact(&baseline, &t_cfl, ExactOptions::default()).map_err(sim)?;
+    let (additive, _) = solve_exact(
+        &baseline,
+        &t_cfl,
+        ExactOptions {
+            closure: Closure::Additive,
+            ..Default::default()
+        },
+    )
+    .map_err(sim)?;
+    let compare = |full| Comparison {
+        countries: &world.countries,
+        sigma: 7.0,
+        baseline: &baseline.state,
+        conditional: &cdl,
+        full,
+    };
+    let to_records = |method: &str, rows: Vec<(String, String, f64)>| -> Vec<GeRecord> {
+        rows.into_iter()
+            .map(|(country, measure, value)| GeRecord {
+                application: id.to_string(),
+                method: method.to_string(),
+                country,
+                measure,
+                value,
+            })
+            .collect()
+    };
+    let mut records = to_records(
+        "geppml",
+        compare(&loop_run.state).records(direction, PriceReversal::FirstOrder),
+    );
+    records.extend(to_records(
+        "exact",
+        compare(&exact).records(direction, PriceReversal::Exact),
+    ));
+    let additive = to_records(
+        "exact",
+        compare(&additive).records(direction, PriceReversal::Exact),
+    );
+    Ok(ApplicationRun {
+        application: id.to_string(),
+        fits,
+        rounds: loop_run.rounds,
+        exact: exact_conv,
+        geppml_market_clearing,
+        records,
+        additive,
+    })
+}

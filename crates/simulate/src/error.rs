@@ -1,0 +1,38 @@
+//! What can go wrong in a simulation.
+
+/// Errors of the simulation layer. Every message names the problem in the user's terms.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SimulateError {
+    /// Data problem (unknown column, unreadable file...).
+    #[error(transparent)]
+    Data(#[from] hallyu_data::DataError),
+    /// Estimation problem in the baseline regression.
+    #[error("baseline estimation: {0}")]
+    Estimate(#[from] hallyu_estimate::EstimateError),
+    /// The trade data do not form the square world (every exporter-importer pair,
+    /// domestic flows included) that general equilibrium needs.
+    #[error("the data are not a square world: {0}")]
+    NotSquare(String),
+    /// An input value that makes the model meaningless (negative trade, zero output...).
+    #[error("invalid input: {0}")]
+    Invalid(String),
+    /// An iterative solver did not reach its tolerance; its last state is not a result.
+    #[error("{what} did not converge in {iterations} iterations (last residual {residual:.3e}, tolerance {tolerance:.1e})")]
+    NotConverged {
+        /// Which solver.
+        what: String,
+        /// Iterations done.
+        iterations: usize,
+        /// Last value of the convergence criterion.
+        residual: f64,
+        /// Requested tolerance.
+        tolerance: f64,
+    },
+    /// A scenario file problem (unknown country or bloc, unknown variable, empty change).
+    #[error("scenario: {0}")]
+    Scenario(String),
+}
+
+/// Result alias.
+pub type Result<T> = std::result::Result<T, SimulateError>;

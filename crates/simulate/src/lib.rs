@@ -1,0 +1,34 @@
+//! # hallyu-simulate: general-equilibrium counterfactuals of structural gravity
+//!
+//! From a square world of bilateral flows and estimated trade costs to the effects of a
+//! policy on every country's exports, imports, prices, multilateral resistances and real
+//! GDP:
+//!
+//! * [`mr`] solves the multilateral resistances (the exporter and importer fixed effects of
+//!   PPML with a cost offset) by alternating scaling;
+//! * [`Baseline`] holds the fitted baseline world; [`Baseline::conditional`] is the
+//!   conditional GE (output and expenditure fixed);
+//! * [`solve_exact`] finds the exact full-endowment equilibrium (prices that clear every
+//!   market under a trade-balance [`Closure`]);
+//! * [`geppml`] ports the Advanced Guide's iterative GEPPML loop for comparability with
+//!   published work;
+//! * [`measures`] turns the states into percentage changes under the Guide's definitions.
+//!
+//! The crate computes and never prints.
+#![deny(missing_docs)]
+
+pub mod costs;
+pub mod equilibrium;
+mod error;
+pub mod geppml;
+pub mod measures;
+pub mod mr;
+pub mod world;
+
+pub use equilibrium::{
+    market_clearing_residual, solve_exact, Baseline, Closure, Convergence, ExactOptions, State,
+};
+pub use error::{Result, SimulateError};
+pub use geppml::{solve_geppml, GeppmlOptions, GeppmlResult, RoundStats};
+pub use measures::{Comparison, CountryEffects, Direction, PriceReversal};
+pub use world::{square_world, FlowColumns, SquareWorld};
