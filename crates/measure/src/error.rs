@@ -1,0 +1,12 @@
+/// Everything that can make a measurement request invalid.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MeasureError {
+    /// A request that cannot be answered as asked (bad years, missing inputs, values out
+    /// of range); the message says which argument and why.
+    #[error("{0}")]
+    InvalidRequest(String),
+    /// The data does not have what the request needs (a column, a type, a year).
+    #[error(transparent)]
+    Data(#[from] hallyu_data::DataError),
+}

@@ -1,0 +1,225 @@
+//! A bilateral flow table as the indicators read it: which columns hold the year, the
+//! exporter, the importer, the product and the value, checked once so that the
+//! computation can trust every row it uses.
+
+use crate::MeasureError;
+use hallyu_data::{Column, DataError, StrColumn, StrColumnBuilder, Table, MISSING_CODE};
+use std::collections::HashMap;
+
+/// Names of the flow columns in a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowColumns {
+    /// Year (numeric, whole numbers).
+    pub year: String,
+    /// Exporter ISO3 code (text; `WLD` for the world or an unspecified origin).
+    pub exporter: String,
+    /// Importer ISO3 code (text; `WLD` for the world or an unspecified destination).
+    pub importer: String,
+    /// Product code (text, or numeric HS codes); `None` when the table has one product
+    /// (aggregate data), which is then called `all`.
+    pub product: Option<String>,
+    /// Flow value (numeric, non-negative; missing values are skipped and counted).
+    pub value: String,
+}
+
+impl FlowColumns {
+    /// The canonical columns of an ingested data set: `year, exporter, importer, product,
+    /// value`.
+    pub fn canonical() -> FlowColumns {
+        FlowColumns {
+            year: "year".into(),
+            exporter: "exporter".into(),
+            importer: "importer".into(),
+            product: Some("product".into()),
+            value: "value".into(),
+        }
+    }
+
+    /// The embedded Advanced Guide panel: `exporter, importer, year, trade` (aggregate
+    /// manufacturing, million USD), no product column.
+    pub fn agtpa() -> FlowColumns {
+        FlowColumns {
+            product: None,
+            value: "trade".into(),
+            ..FlowColumns::canonical()
+        }
+    }
+}
+
+/// Product codes of the rows: a text column, numeric codes turned into text, or one
+/// product for aggregate data.
+#[derive(Debug)]
+pub(crate) enum ProductCodes<'t> {
+    /// One product, `all`.
+    Single,
+    /// Text codes, as in the table.
+    Text(&'t StrColumn),
+    /// Numeric codes written as integers (HS codes read from CSV).
+    Numeric(StrColumn),
+}
+
+/// A checked view of a flow table.
+#[derive(Debug)]
+pub struct Flows<'t> {
+    pub(crate) columns: FlowColumns,
+    pub(crate) year: &'t [f64],
+    pub(crate) exporter: &'t StrColumn,
+    pub(crate) importer: &'t StrColumn,
+    pub(crate) value: &'t [f64],
+    pub(crate) product: ProductCodes<'t>,
+    /// Every country code of either side, exporters' first.
+    pub(crate) countries: Vec<String>,
+    /// Exporter level → index in `countries`.
+    pub(crate) exporter_country: Vec<u32>,
+    /// Importer level → index in `countries`.
+    pub(crate) importer_country: Vec<u32>,
+    /// First and last year with a usable row.
+    pub(crate) year_span: Option<(i32, i32)>,
+}
+
+fn text<'t>(table: &'t Table, name: &str, what: &str) -> Result<&'t StrColumn, MeasureError> {
+    match table.column(name)? {
+        Column::Str(s) => Ok(s),
+        other => Err(DataError::ColumnType {
+            name: name.to_string(),
+            found: other.type_name().into(),
+            expected: format!("text ({what})"),
+        }
+        .into()),
+    }
+}
+
+fn invalid(msg: String) -> MeasureError {
+    MeasureError::InvalidRequest(msg)
+}
+
+impl<'t> Flows<'t> {
+    /// Checks the columns of `table`: types, whole-number years, non-negative values.
+    /// Errors name the column and the 1-based data row.
+    pub fn new(table: &'t Table, columns: &FlowColumns) -> Result<Flows<'t>, MeasureError> {
+        let year = table.num(&columns.year)?;
+        let exporter = text(table, &columns.exporter, "ISO3 codes")?;
+        let importer = text(table, &columns.importer, "ISO3 codes")?;
+        let value = table.num(&columns.value)?;
+        let product = match &columns.product {
+            None => ProductCodes::Single,
+            Some(p) => match table.column(p)? {
+                Column::Str(s) => ProductCodes::Text(s),
+                Column::Num(v) => ProductCodes::Numeric(numeric_codes(v, p)?),
+            },
+        };
+        let mut span: Option<(i32, i32)> = None;
+        for (r, (&y, &v)) in year.iter().zip(value).enumerate() {
+            if v < 0.0 || v.is_infinite() {
+                return Err(invalid(format!(
+                    "column `{}`, data row {}: {v} is not a valid trade value (values must be finite and non-negative)",
+                    columns.value,
+                    r + 1
+                )));
+            }
+            if y.is_nan() {
+                continue;
+            }
+            if y.fract() != 0.0 || y.abs() > 1e5 {
+                return Err(invalid(format!(
+                    "column `{}`, data row {}: {y} is not a year",
+                    columns.year,
+                    r + 1
+                )));
+            }
+            let y = y as i32;
+            span = Some(span.map_or((y, y), |(a, b)| (a.min(y), b.max(y))));
+        }
+        let mut countries: Vec<String> = Vec::new();
+        let mut index: HashMap<String, u32> = HashMap::new();
+        let mut map = |levels: &[String]| -> Vec<u32> {
+            levels
+                .iter()
+                .map(|l| {
+                    let key = l.trim().to_ascii_uppercase();
+                    *index.entry(key.clone()).or_insert_with(|| {
+                        countries.push(key);
+                        (countries.len() - 1) as u32
+                    })
+                })
+                .collect()
+        };
+        let exporter_country = map(&exporter.levels);
+        let importer_country = map(&importer.levels);
+        Ok(Flows {
+            columns: columns.clone(),
+            year,
+            exporter,
+            importer,
+            value,
+            product,
+            countries,
+            exporter_country,
+            importer_country,
+            year_span: span,
+        })
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.year.len()
+    }
+
+    /// Whether the table has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.year.is_empty()
+    }
+
+    /// First and last year in the data, `None` when no row has a year.
+    pub fn years(&self) -> Option<(i32, i32)> {
+        self.year_span
+    }
+
+    /// Every country code on either side of a flow (upper case).
+    pub fn countries(&self) -> &[String] {
+        &self.countries
+    }
+
+    /// The column names this view reads.
+    pub fn columns(&self) -> &FlowColumns {
+        &self.columns
+    }
+
+    /// Product level of row `r`, or `None` when missing.
+    pub(crate) fn product_code(&self, r: usize) -> Option<u32> {
+        let code = match &self.product {
+            ProductCodes::Single => return Some(0),
+            ProductCodes::Text(s) => s.codes[r],
+            ProductCodes::Numeric(s) => s.codes[r],
+        };
+        (code != MISSING_CODE).then_some(code)
+    }
+
+    /// Distinct product codes, indexed by [`Flows::product_code`].
+    pub(crate) fn product_levels(&self) -> &[String] {
+        static ALL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        match &self.product {
+            ProductCodes::Single => ALL.get_or_init(|| vec!["all".to_string()]),
+            ProductCodes::Text(s) => &s.levels,
+            ProductCodes::Numeric(s) => &s.levels,
+        }
+    }
+}
+
+/// Numeric product codes as text: whole numbers only (HS codes), written without decimals.
+fn numeric_codes(v: &[f64], name: &str) -> Result<StrColumn, MeasureError> {
+    let mut b = StrColumnBuilder::default();
+    for (r, x) in v.iter().enumerate() {
+        if x.is_nan() {
+            b.push(None);
+        } else if x.fract() != 0.0 || *x < 0.0 || *x > 1e15 {
+            return Err(invalid(format!(
+                "column `{name}`, data row {}: {x} is not a product code",
+                r + 1
+            )));
+        } else {
+            b.push(Some(&format!("{}", *x as u64)));
+        }
+    }
+    Ok(b.finish())
+}
