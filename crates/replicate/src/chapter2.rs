@@ -56,6 +56,9 @@ pub struct ApplicationRun {
     pub records: Vec<GeRecord>,
     /// Exact equilibrium with additive deficits (`ge_gravity`'s default closure), same names.
     pub additive: Vec<GeRecord>,
+    /// The book's published numbers for this application, where the project has them
+    /// (method `book`).
+    pub published: Vec<GeRecord>,
 }
 
 /// Runs both applications.
@@ -356,5 +359,275 @@ fn solve_application(
         geppml_market_clearing,
         records,
         additive,
+        published: published(id)?,
     })
+}
+
+fn published(application: &str) -> Result<Vec<GeRecord>> {
+    if application != "trade_without_borders" {
+        return Ok(Vec::new());
+    }
+    let mut out: Vec<GeRecord> = parse_reference(STATA_TWB)?
+        .into_iter()
+        .map(|((country, measure), value)| GeRecord {
+            application: application.to_string(),
+            method: "book".into(),
+            country,
+            measure,
+            value,
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.country, &a.measure).cmp(&(&b.country, &b.measure)));
+    Ok(out)
+}
+
+/// One comparison of our numbers with a published or independently derived reference.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct GeCheck {
+    /// Application id.
+    pub application: String,
+    /// What is compared (`estimates`, `GEPPML loop log`, `conditional GE changes`...).
+    pub what: String,
+    /// Which reference (`book (Stata)`, `exact equilibrium`...).
+    pub reference: String,
+    /// Numbers compared.
+    pub compared: usize,
+    /// Largest difference.
+    pub max_diff: f64,
+    /// Where the largest difference is.
+    pub worst: String,
+    /// Tolerance.
+    pub tolerance: f64,
+    /// `pp` (percentage points), `abs` or `relative`.
+    pub unit: String,
+}
+
+impl GeCheck {
+    /// Whether every number is within tolerance (and there was something to compare).
+    pub fn ok(&self) -> bool {
+        self.compared > 0 && self.max_diff <= self.tolerance
+    }
+}
+
+const STATA_TWB: &str = include_str!("../data/trade_without_borders_stata.csv");
+const EXACT_TWB: &str = include_str!("../data/trade_without_borders_exact.csv");
+
+/// The book's printed loop logs (mean, sd, min, max of the price-ratio change per
+/// iteration), from the `.log` files of the Stata application folders.
+const LOG_TWB: [[f64; 4]; 5] = [
+    [1.3052929, 0.0796225, 0.9666225, 1.4688824],
+    [-0.3126514, 0.0902139, -0.4959582, 0.0765771],
+    [0.0074778, 0.0139545, -0.0659928, 0.0318213],
+    [0.0009588, 0.0067648, -0.0057220, 0.0355494],
+    [-0.0022108, 0.0044307, -0.0200164, 0.0032467],
+];
+const LOG_NAFTA: [[f64; 4]; 3] = [
+    [0.9994758, 0.0031412, 0.978553, 1.000545],
+    [0.0006048, 0.0036707, -0.0006441, 0.025059],
+    [-0.0001521, 0.000977, -0.0066189, 0.0001341],
+];
+
+fn parse_reference(text: &str) -> Result<HashMap<(String, String), f64>> {
+    let mut out = HashMap::new();
+    let mut rd = csv::Reader::from_reader(text.as_bytes());
+    for r in rd.records() {
+        let r = r.map_err(|e| ReplicateError::Reference(e.to_string()))?;
+        let v: f64 = r[2]
+            .parse()
+            .map_err(|_| ReplicateError::Reference(format!("value `{}`", &r[2])))?;
+        out.insert((r[0].to_string(), r[1].to_string()), v);
+    }
+    Ok(out)
+}
+
+struct Acc {
+    check: GeCheck,
+}
+
+impl Acc {
+    fn new(app: &str, what: &str, reference: &str, tolerance: f64, unit: &str) -> Acc {
+        Acc {
+            check: GeCheck {
+                application: app.into(),
+                what: what.into(),
+                reference: reference.into(),
+                compared: 0,
+                max_diff: 0.0,
+                worst: String::new(),
+                tolerance,
+                unit: unit.into(),
+            },
+        }
+    }
+
+    fn add(&mut self, label: impl FnOnce() -> String, ours: f64, theirs: f64) {
+        let d = if self.check.unit == "relative" {
+            (ours / theirs - 1.0).abs()
+        } else {
+            (ours - theirs).abs()
+        };
+        self.check.compared += 1;
+        // NaN differences must fail, so compare with `!(d <= max)`.
+        if !(d <= self.check.max_diff) {
+            self.check.max_diff = if d.is_nan() { f64::INFINITY } else { d };
+            self.check.worst = label();
+        }
+    }
+}
+
+fn records_against(
+    records: &[GeRecord],
+    method: &str,
+    prefix: &str,
+    reference: &HashMap<(String, String), f64>,
+    mut acc: Acc,
+    pick: impl Fn(&str) -> bool,
+) -> GeCheck {
+    for r in records
+        .iter()
+        .filter(|r| r.method == method && pick(&r.measure))
+    {
+        if let Some(v) = reference.get(&(r.country.clone(), format!("{prefix}{}", r.measure))) {
+            acc.add(|| format!("{} {}", r.country, r.measure), r.value, *v);
+        }
+    }
+    acc.check
+}
+
+fn estimates_check(app: &str, fit: &Fit, book: &[(&str, f64)], what: &str) -> GeCheck {
+    let mut acc = Acc::new(app, what, "book (Stata, 7 digits)", 6e-7, "abs");
+    for (term, v) in book {
+        let ours = fit.coef(term).map_or(f64::NAN, |c| c.estimate);
+        acc.add(|| (*term).to_string(), ours, *v);
+    }
+    acc.check
+}
+
+fn log_check(app: &str, rounds: &[RoundStats], book: &[[f64; 4]]) -> GeCheck {
+    let mut acc = Acc::new(app, "GEPPML loop log", "book (Stata .log)", 1e-6, "abs");
+    for (k, b) in book.iter().enumerate() {
+        let ours = rounds
+            .get(k)
+            .map_or([f64::NAN; 4], |r| [r.mean, r.sd, r.min, r.max]);
+        for (s, (o, t)) in ["mean", "sd", "min", "max"].iter().zip(ours.iter().zip(b)) {
+            acc.add(|| format!("iteration {} {s}", k + 1), *o, *t);
+        }
+    }
+    if rounds.len() != book.len() {
+        acc.add(|| "number of iterations".into(), rounds.len() as f64, book.len() as f64);
+    }
+    acc.check
+}
+
+/// Compares both applications with the references: estimates and loop logs with the book,
+/// trade without borders measure by measure with the book's results (GEPPML) and with the
+/// exact equilibrium (exact method, both closures).
+pub fn chapter2_checks(runs: &[ApplicationRun]) -> Result<Vec<GeCheck>> {
+    let stata = parse_reference(STATA_TWB)?;
+    let exact = parse_reference(EXACT_TWB)?;
+    let mut out = Vec::new();
+    for run in runs {
+        let app = run.application.as_str();
+        match app {
+            "trade_without_borders" => {
+                let fit = run.fits.first().ok_or_else(|| {
+                    ReplicateError::Reference("trade without borders has no fit".into())
+                })?;
+                out.push(estimates_check(
+                    app,
+                    fit,
+                    &[
+                        ("log(dist)", -0.7912879),
+                        ("cntg", 0.6736456),
+                        ("intl_brdr", -2.47445),
+                    ],
+                    "PPML estimates",
+                ));
+                out.push(log_check(app, &run.rounds, &LOG_TWB));
+                let book = "book (Stata)";
+                let is_change = |m: &str| m.starts_with("change_") && m != "change_pricei_FULL";
+                out.push(records_against(
+                    &run.records,
+                    "geppml",
+                    "",
+                    &stata,
+                    Acc::new(app, "conditional GE, % changes", book, 1e-4, "pp"),
+                    |m| is_change(m) && m.ends_with("_CDL"),
+                ));
+                out.push(records_against(
+                    &run.records,
+                    "geppml",
+                    "",
+                    &stata,
+                    Acc::new(app, "baseline and conditional levels", book, 1e-6, "relative"),
+                    |m| !is_change(m) && (m.ends_with("_BLN") || m.ends_with("_CDL")),
+                ));
+                out.push(records_against(
+                    &run.records,
+                    "geppml",
+                    "",
+                    &stata,
+                    Acc::new(app, "GEPPML full endowment, % changes", book, 1e-3, "pp"),
+                    |m| is_change(m) && m.ends_with("_FULL"),
+                ));
+                out.push(records_against(
+                    &run.records,
+                    "geppml",
+                    "",
+                    &stata,
+                    Acc::new(app, "GEPPML full endowment, levels", book, 1e-5, "relative"),
+                    |m| !is_change(m) && m.ends_with("_FULL"),
+                ));
+                out.push(records_against(
+                    &run.records,
+                    "exact",
+                    "exact_mult.",
+                    &exact,
+                    Acc::new(
+                        app,
+                        "exact equilibrium, fixed deficit ratios",
+                        "exact reference",
+                        1e-6,
+                        "pp",
+                    ),
+                    |_| true,
+                ));
+                out.push(records_against(
+                    &run.additive,
+                    "exact",
+                    "exact_add.",
+                    &exact,
+                    Acc::new(
+                        app,
+                        "exact equilibrium, additive deficits",
+                        "exact reference",
+                        1e-6,
+                        "pp",
+                    ),
+                    |_| true,
+                ));
+            }
+            "nafta" => {
+                if let Some(fit) = run.fits.first() {
+                    out.push(estimates_check(app, fit, &[("rta", 0.5571853)], "stage-1 PPML"));
+                }
+                if let Some(fit) = run.fits.get(1) {
+                    out.push(estimates_check(
+                        app,
+                        fit,
+                        &[
+                            ("log(dist)", -0.8475027),
+                            ("cntg", 0.2940831),
+                            ("lang", 0.3632659),
+                            ("clny", 0.2394163),
+                        ],
+                        "stage-2 PPML (pair-cost fill)",
+                    ));
+                }
+                out.push(log_check(app, &run.rounds, &LOG_NAFTA));
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
 }

@@ -13,7 +13,9 @@ mod chapter2;
 mod panel;
 
 pub use chapter1::{chapter1_specs, run_chapter1, Comparison, PublishedRow, Spec, SpecOutcome};
-pub use chapter2::{nafta, run_chapter2, trade_without_borders, ApplicationRun, GeRecord};
+pub use chapter2::{
+    chapter2_checks, nafta, run_chapter2, trade_without_borders, ApplicationRun, GeCheck, GeRecord,
+};
 pub use panel::chapter1_panel;
 
 /// What can go wrong while replicating.

@@ -7,11 +7,15 @@
 #![deny(missing_docs)]
 
 mod fits;
+mod general_equilibrium;
 mod grid;
+mod projection;
 mod replication;
 
 pub use fits::{coefficient_grid, comparison_grid, fits_csv, fits_json};
+pub use general_equilibrium::{chapter2_csv, chapter2_grids, chapter2_json};
 pub use grid::{Grid, Row};
+pub use projection::{projection_csv, projection_grid, projection_json};
 pub use replication::{replication_csv, replication_grid, replication_json};
 
 /// Output formats.
