@@ -2,6 +2,7 @@
 //! requests in `commands/`).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use hallyu_measure::projection::{Stated, YearValue};
 use std::path::PathBuf;
 
 /// hallyu: creative-economy trade analysis with structural gravity.
@@ -26,8 +27,14 @@ pub enum Command {
     Reproduce(ReproduceArgs),
     /// Write a synthetic structural-gravity panel (for benchmarks and Monte Carlo studies).
     Synth(SynthArgs),
-    /// Export an embedded data set.
+    /// Export an embedded data set, or list the reference tables (countries, blocs, groups).
+    ///
+    /// Example: hallyu data blocs --year 1995
     Data(DataArgs),
+    /// Compound growth: a value's path at a CAGR, the missing one of start, end and rate,
+    /// or a check that all three agree.
+    #[command(long_about = PROJECT_HELP)]
+    Project(ProjectArgs),
 }
 
 /// Output formats.
@@ -170,9 +177,76 @@ pub struct SynthArgs {
 
 #[derive(Debug, Args)]
 pub struct DataArgs {
-    /// Data set: `agtpa` (Advanced Guide panel, 99,981 rows, CC BY 4.0).
+    /// Data set: `agtpa` (Advanced Guide panel, 99,981 rows, CC BY 4.0), or a reference
+    /// table: `countries`, `blocs` (membership by year), `groups` (HS product groups,
+    /// creative goods).
     pub name: String,
     /// Output file (.parquet or .csv). Without it, the data set's description is printed.
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
+    /// Reference tables: members in this year only (`blocs`).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Reference tables: output format.
+    #[arg(long, short = 'f', value_enum, default_value = "table")]
+    pub format: ListFormat,
+    /// Reference tables: add blocs and product groups from a TOML file.
+    #[arg(long, value_name = "FILE.toml")]
+    pub reference: Option<PathBuf>,
+    /// Reference tables: override or complete the creative-goods classification from a
+    /// CSV `hs6,group[,subgroup][,hs_version]`.
+    #[arg(long, value_name = "FILE.csv")]
+    pub classification: Option<PathBuf>,
+}
+
+/// Output formats of the reference tables.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ListFormat {
+    /// Aligned table for the terminal.
+    Table,
+    /// JSON array.
+    Json,
+    /// CSV, one row per member, code or country.
+    Csv,
+}
+
+const PROJECT_HELP: &str = "\
+Compound growth between two years (n = end year - start year):
+  end = start * (1 + r/100)^n;  start = end / (1 + r/100)^n;  r = ((end/start)^(1/n) - 1) * 100
+
+Give two of the start value, the end value and the rate (CAGR, percent) to get the third
+and the year-by-year path. Give all three to check a claim: the output shows the end value
+the start and rate imply, the rate the start and end imply, and the miss. The claim is
+consistent when the implied end value, rounded to the decimals the end value was written
+with, equals it, or the implied rate, rounded to the decimals the rate was written with,
+equals it (8.1 -> 16.4 at 7.3% over 10 years is consistent; 8.1 -> 20 is not: it needs 9.46%).
+
+--format json: {start_year, start_value, end_year, end_value, cagr_pct, implied_end_value,
+implied_cagr_pct, consistent}; --format csv: the path (year, value, value_at_implied_cagr).
+Invalid arguments exit with status 2.
+
+Example: hallyu project --start 2021:8.1 --end 2031:20 --cagr 7.3";
+
+#[derive(Debug, Args)]
+pub struct ProjectArgs {
+    /// First year and, unless it is to be derived, its value: 2021:8.1 or 2021.
+    #[arg(long, value_name = "YEAR[:VALUE]", value_parser = parse_year_value)]
+    pub start: YearValue,
+    /// Last year and, unless it is to be derived, its value: 2031:20 or 2031.
+    #[arg(long, value_name = "YEAR[:VALUE]", value_parser = parse_year_value)]
+    pub end: YearValue,
+    /// Compound annual growth rate in percent (7.3 or 7.3%); derived when left out.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_cagr, allow_hyphen_values = true)]
+    pub cagr: Option<Stated>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+fn parse_year_value(s: &str) -> Result<YearValue, String> {
+    s.parse()
+        .map_err(|e: hallyu_measure::MeasureError| e.to_string())
+}
+
+fn parse_cagr(s: &str) -> Result<Stated, String> {
+    hallyu_measure::projection::parse_percent(s).map_err(|e| e.to_string())
 }

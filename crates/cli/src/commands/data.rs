@@ -29,8 +29,18 @@ pub fn write_table(table: &Table, path: &Path) -> Result<()> {
 
 /// Runs the command.
 pub fn run(a: DataArgs) -> Result<u8> {
+    if super::reference::TABLES.contains(&a.name.as_str()) {
+        return super::reference::run(&a);
+    }
     if a.name != "agtpa" {
-        bail!("unknown data set `{}`; available: agtpa", a.name);
+        bail!(
+            "unknown data set `{}`; available: agtpa, {}",
+            a.name,
+            super::reference::TABLES.join(", ")
+        );
+    }
+    if a.year.is_some() || a.reference.is_some() || a.classification.is_some() {
+        bail!("--year, --reference and --classification apply to the reference tables (countries, blocs, groups)");
     }
     match &a.out {
         None => print!("{}", embedded::AGTPA_README),

@@ -3,6 +3,8 @@
 
 mod data;
 mod fit;
+mod project;
+mod reference;
 mod reproduce;
 mod synth;
 
@@ -17,6 +19,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Reproduce(a) => reproduce::run(a),
         Command::Synth(a) => synth::run(a),
         Command::Data(a) => data::run(a),
+        Command::Project(a) => project::run(a),
     }
 }
 

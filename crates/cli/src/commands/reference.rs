@@ -1,0 +1,240 @@
+//! `hallyu data countries|blocs|groups`: the reference tables, built in and the user's.
+
+use crate::args::{DataArgs, ListFormat};
+use crate::output::emit;
+use anyhow::{bail, Result};
+use hallyu_data::reference::{countries, Bloc, Reference};
+use hallyu_report::{Grid, Row};
+
+/// Names of the reference tables `hallyu data` lists.
+pub const TABLES: [&str; 3] = ["countries", "blocs", "groups"];
+
+/// Lists one reference table.
+pub fn run(a: &DataArgs) -> Result<u8> {
+    if a.year.is_some() && a.name != "blocs" {
+        bail!("--year applies to `hallyu data blocs` only");
+    }
+    let mut reference = Reference::builtin();
+    if let Some(path) = &a.reference {
+        reference = reference.add_user_file(path)?;
+    }
+    if let Some(path) = &a.classification {
+        reference = reference.with_classification_csv(path)?;
+    }
+    let text = match a.name.as_str() {
+        "countries" => countries_text(a.format)?,
+        "blocs" => match a.year {
+            None => blocs_text(reference.blocs(), a.format)?,
+            Some(year) => blocs_in_year_text(reference.blocs(), year, a.format)?,
+        },
+        "groups" => groups_text(&reference, a.format)?,
+        other => bail!("unknown reference table `{other}`"),
+    };
+    emit(&text, a.out.as_deref())?;
+    Ok(0)
+}
+
+fn year(y: Option<i32>) -> String {
+    y.map_or_else(String::new, |y| y.to_string())
+}
+
+/// One CSV field, quoted when it must be (RFC 4180).
+fn field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn csv(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let mut out = header.join(",");
+    out.push('\n');
+    for r in rows {
+        let line: Vec<String> = r.iter().map(|s| field(s)).collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// Pretty JSON with a final newline.
+macro_rules! json {
+    ($value:expr) => {{
+        let mut s = serde_json::to_string_pretty($value)?;
+        s.push('\n');
+        s
+    }};
+}
+
+fn countries_text(format: ListFormat) -> Result<String> {
+    let all = countries();
+    let row = |c: &hallyu_data::reference::Country| {
+        vec![
+            c.iso3.clone(),
+            c.numeric.to_string(),
+            c.name.clone(),
+            year(c.from_year),
+            year(c.to_year),
+        ]
+    };
+    Ok(match format {
+        ListFormat::Json => json!(all),
+        ListFormat::Csv => csv(
+            &["iso3", "numeric", "name", "from_year", "to_year"],
+            all.iter().map(row),
+        ),
+        ListFormat::Table => Grid {
+            title: vec![format!(
+                "Countries: {} codes (ISO 3166-1, then the codes Comtrade and BACI use besides it)",
+                all.len()
+            )],
+            header: ["name", "iso3", "numeric", "from", "to"]
+                .map(String::from)
+                .to_vec(),
+            rows: all
+                .iter()
+                .map(|c| {
+                    // The name leads: the grid left-aligns only its first column.
+                    let mut r = row(c);
+                    let name = r.remove(2);
+                    r.insert(0, name);
+                    Row::Cells(r)
+                })
+                .collect(),
+            notes: Vec::new(),
+        }
+        .terminal(),
+    })
+}
+
+fn blocs_text(blocs: &[Bloc], format: ListFormat) -> Result<String> {
+    Ok(match format {
+        ListFormat::Json => json!(blocs),
+        ListFormat::Csv => csv(
+            &["bloc", "iso3", "from", "to"],
+            blocs.iter().flat_map(|b| {
+                b.members.iter().map(move |m| {
+                    vec![
+                        b.name.clone(),
+                        m.iso3.clone(),
+                        m.from.to_string(),
+                        year(m.to),
+                    ]
+                })
+            }),
+        ),
+        ListFormat::Table => {
+            let mut rows = Vec::new();
+            for (i, b) in blocs.iter().enumerate() {
+                if i > 0 {
+                    rows.push(Row::Rule);
+                }
+                rows.push(Row::Text(format!("{}: {}", b.name, b.description)));
+                for m in &b.members {
+                    rows.push(Row::Cells(vec![
+                        format!("  {}", m.iso3),
+                        m.from.to_string(),
+                        year(m.to),
+                    ]));
+                }
+            }
+            Grid {
+                title: vec![format!(
+                    "{} blocs; a country is a member in a year when it is a member on 31 December (years inclusive)",
+                    blocs.len()
+                )],
+                header: ["member", "from", "to"].map(String::from).to_vec(),
+                rows,
+                notes: vec!["Sources: `hallyu data blocs --format json`".to_string()],
+            }
+            .terminal()
+        }
+    })
+}
+
+struct BlocYear<'a> {
+    name: &'a str,
+    members: Vec<&'a str>,
+}
+
+fn blocs_in_year_text(blocs: &[Bloc], y: i32, format: ListFormat) -> Result<String> {
+    let list: Vec<BlocYear> = blocs
+        .iter()
+        .map(|b| BlocYear {
+            name: &b.name,
+            members: b.members_in(y),
+        })
+        .collect();
+    Ok(match format {
+        ListFormat::Json => {
+            let values: Vec<serde_json::Value> = list
+                .iter()
+                .map(|b| serde_json::json!({"name": b.name, "year": y, "members": b.members}))
+                .collect();
+            json!(&values)
+        }
+        ListFormat::Csv => csv(
+            &["bloc", "year", "iso3"],
+            list.iter().flat_map(|b| {
+                b.members
+                    .iter()
+                    .map(move |m| vec![b.name.to_string(), y.to_string(), m.to_string()])
+            }),
+        ),
+        ListFormat::Table => Grid {
+            title: vec![format!("Bloc members in {y}")],
+            header: ["bloc", "members", "iso3"].map(String::from).to_vec(),
+            rows: list
+                .iter()
+                .map(|b| {
+                    Row::Cells(vec![
+                        b.name.to_string(),
+                        b.members.len().to_string(),
+                        b.members.join(" "),
+                    ])
+                })
+                .collect(),
+            notes: Vec::new(),
+        }
+        .terminal(),
+    })
+}
+
+fn groups_text(r: &Reference, format: ListFormat) -> Result<String> {
+    let groups = r.product_groups();
+    Ok(match format {
+        ListFormat::Json => json!(groups),
+        ListFormat::Csv => csv(
+            &["group", "hs_version", "code"],
+            groups.iter().flat_map(|g| {
+                let v = g.hs_version.clone().unwrap_or_default();
+                g.codes
+                    .iter()
+                    .map(move |c| vec![g.name.clone(), v.clone(), c.clone()])
+            }),
+        ),
+        ListFormat::Table => Grid {
+            title: vec![format!(
+                "{} product groups (HS prefixes; `--format csv` lists the codes)",
+                groups.len()
+            )],
+            header: ["group", "hs", "codes", "description"]
+                .map(String::from)
+                .to_vec(),
+            rows: groups
+                .iter()
+                .map(|g| {
+                    Row::Cells(vec![
+                        g.name.clone(),
+                        g.hs_version.clone().unwrap_or_else(|| "any".into()),
+                        g.codes.len().to_string(),
+                        g.description.clone(),
+                    ])
+                })
+                .collect(),
+            notes: Vec::new(),
+        }
+        .terminal(),
+    })
+}
