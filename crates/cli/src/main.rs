@@ -14,6 +14,9 @@ use std::process::ExitCode;
 /// replication that misses a published value).
 pub const EXIT_INVALID_RESULT: u8 = 3;
 
+/// Exit status for arguments that cannot be answered as given (as clap uses for syntax).
+pub const EXIT_USAGE: u8 = 2;
+
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     match commands::run(cli) {

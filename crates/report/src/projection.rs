@@ -1,0 +1,186 @@
+//! Layout of a compound-growth projection or claim check.
+
+use crate::grid::{Grid, Row};
+use hallyu_measure::projection::Projection;
+
+/// Values: enough decimals to see a miss in the first decimal of a figure like 16.4.
+fn value(x: f64) -> String {
+    format!("{x:.3}")
+}
+
+fn pct(x: f64) -> String {
+    format!("{x:.3}%")
+}
+
+/// Title, the year-by-year path (and the path the stated end value needs, when the claim
+/// is inconsistent), then the implied values and the miss.
+pub fn projection_grid(p: &Projection) -> Grid {
+    let years = p.end_year - p.start_year;
+    let needed = p.path.iter().any(|x| x.needed.is_some());
+    let mut header = vec!["year".to_string(), format!("at {}", pct(p.cagr_pct))];
+    if needed {
+        header.push(format!(
+            "at {} (reaches {})",
+            pct(p.implied_cagr_pct),
+            value(p.end_value)
+        ));
+    }
+    let rows = p
+        .path
+        .iter()
+        .map(|x| {
+            let mut cells = vec![x.year.to_string(), value(x.value)];
+            if let Some(n) = x.needed {
+                cells.push(value(n));
+            }
+            Row::Cells(cells)
+        })
+        .collect();
+    let mut notes = Vec::new();
+    match p.derived {
+        Some("end_value") => notes.push(format!(
+            "end value {} = {} × (1 + {})^{years}",
+            value(p.end_value),
+            value(p.start_value),
+            pct(p.cagr_pct)
+        )),
+        Some("start_value") => notes.push(format!(
+            "start value {} = {} / (1 + {})^{years}",
+            value(p.start_value),
+            value(p.end_value),
+            pct(p.cagr_pct)
+        )),
+        Some(_) => notes.push(format!(
+            "CAGR {} = ({} / {})^(1/{years}) − 1",
+            pct(p.cagr_pct),
+            value(p.end_value),
+            value(p.start_value)
+        )),
+        None => {
+            notes.push(format!(
+                "implied end value: {} × (1 + {})^{years} = {} (stated {})",
+                value(p.start_value),
+                pct(p.cagr_pct),
+                value(p.implied_end_value),
+                value(p.end_value)
+            ));
+            notes.push(format!(
+                "implied CAGR: ({} / {})^(1/{years}) − 1 = {} (stated {})",
+                value(p.end_value),
+                value(p.start_value),
+                pct(p.implied_cagr_pct),
+                pct(p.cagr_pct)
+            ));
+            if let Some(m) = p.miss {
+                notes.push(format!(
+                    "miss: {:+.3} ({:+.2}% of the stated end value); rate gap {:+.3} percentage points",
+                    m.absolute, m.relative_pct, m.cagr_gap_pts
+                ));
+            }
+            notes.push(format!(
+                "{} at the precision the end value and the rate were written with",
+                if p.consistent {
+                    "consistent"
+                } else {
+                    "NOT CONSISTENT"
+                }
+            ));
+        }
+    }
+    Grid {
+        title: vec![format!(
+            "{} in {} to {} in {}, {} years",
+            value(p.start_value),
+            p.start_year,
+            value(p.end_value),
+            p.end_year,
+            years
+        )],
+        header,
+        rows,
+        notes,
+    }
+}
+
+/// The JSON contract: `start_year, start_value, end_year, end_value, cagr_pct,
+/// implied_end_value, implied_cagr_pct, consistent`.
+pub fn projection_json(p: &Projection) -> String {
+    serde_json::to_string_pretty(p)
+        .map(|s| s + "\n")
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
+}
+
+/// The path as CSV: `year,value,value_at_implied_cagr` (the last column empty unless the
+/// stated values disagree).
+pub fn projection_csv(p: &Projection) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(["year", "value", "value_at_implied_cagr"]);
+    for x in &p.path {
+        let _ = w.write_record([
+            x.year.to_string(),
+            format!("{}", x.value),
+            x.needed.map_or(String::new(), |n| format!("{n}")),
+        ]);
+    }
+    w.into_inner()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hallyu_measure::projection::{project, ProjectionInput};
+
+    fn kpop() -> Projection {
+        project(&ProjectionInput {
+            start_year: 2021,
+            start_value: "8.1".parse().ok(),
+            end_year: 2031,
+            end_value: "20".parse().ok(),
+            cagr_pct: "7.3".parse().ok(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn table_shows_path_and_miss() {
+        let t = projection_grid(&kpop()).terminal();
+        assert!(
+            t.contains("2031") && t.contains("16.386") && t.contains("20.000"),
+            "{t}"
+        );
+        assert!(t.contains("NOT CONSISTENT"), "{t}");
+        assert!(t.contains("miss: -3.614 (-18.07%"), "{t}");
+        assert!(t.contains("9.460%"), "{t}");
+    }
+
+    #[test]
+    fn json_has_exactly_the_contract_fields() {
+        let v: serde_json::Value = serde_json::from_str(&projection_json(&kpop())).unwrap();
+        let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                "cagr_pct",
+                "consistent",
+                "end_value",
+                "end_year",
+                "implied_cagr_pct",
+                "implied_end_value",
+                "start_value",
+                "start_year"
+            ]
+        );
+    }
+
+    #[test]
+    fn csv_path() {
+        let c = projection_csv(&kpop());
+        let lines: Vec<&str> = c.lines().collect();
+        assert_eq!(lines.len(), 12);
+        assert_eq!(lines[1], "2021,8.1,8.1");
+        assert!(lines[11].starts_with("2031,16.38"), "{c}");
+    }
+}
