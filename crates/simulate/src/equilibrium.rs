@@ -74,7 +74,12 @@ impl State {
     pub fn exports(&self) -> Vec<f64> {
         let n = self.n();
         (0..n)
-            .map(|i| (0..n).filter(|&j| j != i).map(|j| self.flows[i * n + j]).sum())
+            .map(|i| {
+                (0..n)
+                    .filter(|&j| j != i)
+                    .map(|j| self.flows[i * n + j])
+                    .sum()
+            })
             .collect()
     }
 
@@ -82,7 +87,12 @@ impl State {
     pub fn imports(&self) -> Vec<f64> {
         let n = self.n();
         (0..n)
-            .map(|j| (0..n).filter(|&i| i != j).map(|i| self.flows[i * n + j]).sum())
+            .map(|j| {
+                (0..n)
+                    .filter(|&i| i != j)
+                    .map(|i| self.flows[i * n + j])
+                    .sum()
+            })
             .collect()
     }
 
@@ -95,11 +105,7 @@ impl State {
         reference: usize,
     ) -> State {
         let er = expenditure[reference];
-        let omr = output
-            .iter()
-            .zip(&sol.a)
-            .map(|(y, a)| y * er / a)
-            .collect();
+        let omr = output.iter().zip(&sol.a).map(|(y, a)| y * er / a).collect();
         let imr = expenditure
             .iter()
             .zip(&sol.b)

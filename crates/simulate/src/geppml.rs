@@ -109,7 +109,9 @@ pub fn solve_geppml(
         }
         let sol = mr::solve(costs, &rows, &cols, r, MrOptions::default())?;
         flows = sol.flows(costs);
-        let y_k: Vec<f64> = (0..n).map(|i| flows[i * n..(i + 1) * n].iter().sum()).collect();
+        let y_k: Vec<f64> = (0..n)
+            .map(|i| flows[i * n..(i + 1) * n].iter().sum())
+            .collect();
         e_cur = phi.iter().zip(&y_k).map(|(f, y)| f * y).collect();
         let er_k = e_cur[r];
         let p_k: Vec<f64> = (0..n)

@@ -12,17 +12,22 @@
 //!   market under a trade-balance [`Closure`]);
 //! * [`geppml`] ports the Advanced Guide's iterative GEPPML loop for comparability with
 //!   published work;
-//! * [`measures`] turns the states into percentage changes under the Guide's definitions.
+//! * [`measures`] turns the states into percentage changes under the Guide's definitions;
+//! * [`scenario`] reads a policy scenario (TOML) and [`run_scenario`] runs it end to end,
+//!   with coefficient draws for intervals.
 //!
 //! The crate computes and never prints.
 #![deny(missing_docs)]
 
 pub mod costs;
+mod draws;
 pub mod equilibrium;
 mod error;
 pub mod geppml;
 pub mod measures;
 pub mod mr;
+pub mod run;
+pub mod scenario;
 pub mod world;
 
 pub use equilibrium::{
@@ -31,4 +36,9 @@ pub use equilibrium::{
 pub use error::{Result, SimulateError};
 pub use geppml::{solve_geppml, GeppmlOptions, GeppmlResult, RoundStats};
 pub use measures::{Comparison, CountryEffects, Direction, PriceReversal};
+pub use run::{
+    run_scenario, ConvergenceReport, CostCoefficient, CountryIntervals, Interval, Method,
+    PairChange, RunOptions, ScenarioResult, MEASURES,
+};
+pub use scenario::{parse_scenario, read_scenario, Scenario};
 pub use world::{square_world, FlowColumns, SquareWorld};

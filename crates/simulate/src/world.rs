@@ -86,7 +86,11 @@ pub fn square_world(table: &Table, cols: &FlowColumns) -> Result<SquareWorld> {
             "{n} country in the data; a world needs at least two"
         )));
     }
-    let pos = |c: &str| countries.binary_search_by(|x| x.as_str().cmp(c)).unwrap_or(0);
+    let pos = |c: &str| {
+        countries
+            .binary_search_by(|x| x.as_str().cmp(c))
+            .unwrap_or(0)
+    };
     let mut flows = vec![f64::NAN; n * n];
     let mut cell_of_row = Vec::with_capacity(table.nrows());
     for r in 0..table.nrows() {
@@ -151,7 +155,12 @@ mod tests {
 
     #[test]
     fn arranges_rows_in_any_order() {
-        let t = table(&[("B", "A", 3.0), ("A", "A", 1.0), ("B", "B", 4.0), ("A", "B", 2.0)]);
+        let t = table(&[
+            ("B", "A", 3.0),
+            ("A", "A", 1.0),
+            ("B", "B", 4.0),
+            ("A", "B", 2.0),
+        ]);
         let w = square_world(&t, &FlowColumns::default()).unwrap();
         assert_eq!(w.countries, ["A", "B"]);
         assert_eq!(w.flows, [1.0, 2.0, 3.0, 4.0]);
@@ -161,10 +170,14 @@ mod tests {
     #[test]
     fn names_missing_and_repeated_pairs() {
         let t = table(&[("A", "A", 1.0), ("A", "B", 2.0), ("B", "B", 4.0)]);
-        let e = square_world(&t, &FlowColumns::default()).unwrap_err().to_string();
+        let e = square_world(&t, &FlowColumns::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("B -> A") && e.contains("1 of the 4"), "{e}");
         let t = table(&[("A", "A", 1.0), ("B", "B", 1.0), ("A", "A", 2.0)]);
-        let e = square_world(&t, &FlowColumns::default()).unwrap_err().to_string();
+        let e = square_world(&t, &FlowColumns::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("more than once"), "{e}");
     }
 }
