@@ -607,13 +607,13 @@ pub fn compute(flows: &Flows, req: &Request) -> Result<Indicators, MeasureError>
     }
     if s.domestic > 0 {
         notes.push(format!(
-            "{} intra-national rows (exporter = importer) excluded",
+            "intra-national rows (exporter = importer) excluded: {}",
             s.domestic
         ));
     }
     if s.skipped_missing > 0 {
         notes.push(format!(
-            "{} rows with a missing year, country, product or value skipped",
+            "rows skipped for a missing year, country, product or value: {}",
             s.skipped_missing
         ));
     }
@@ -634,3 +634,6 @@ pub fn compute(flows: &Flows, req: &Request) -> Result<Indicators, MeasureError>
         notes,
     })
 }
+
+#[cfg(test)]
+mod tests;
