@@ -35,6 +35,10 @@ pub enum Command {
     /// or a check that all three agree.
     #[command(long_about = PROJECT_HELP)]
     Project(ProjectArgs),
+    /// Ingest trade data into a year-partitioned Parquet dataset folder.
+    ///
+    /// Example: hallyu ingest baci BACI_HS17_V202401.zip --out trade
+    Ingest(IngestArgs),
 }
 
 /// Output formats.
@@ -149,13 +153,15 @@ pub struct SynthArgs {
     /// Number of countries (every ordered pair, intra-national included).
     #[arg(long, default_value_t = 200)]
     pub countries: usize,
-    /// Number of years.
-    #[arg(long, default_value_t = 25)]
-    pub years: usize,
+    /// Number of years; with --baci, the year(s) to write: 2021, 2019-2021 or 2019,2021
+    /// (default 25 years; with --baci, 2021).
+    #[arg(long)]
+    pub years: Option<String>,
     /// First year.
     #[arg(long, default_value_t = 2000)]
     pub first_year: i32,
-    /// Number of products (adds a `product` column when above 1).
+    /// Number of products (adds a `product` column when above 1; with --baci, HS6 codes,
+    /// 5,000 unless given).
     #[arg(long, default_value_t = 1)]
     pub products: usize,
     /// Random seed.
@@ -167,10 +173,62 @@ pub struct SynthArgs {
     /// Target share of zero flows.
     #[arg(long, default_value_t = 0.25)]
     pub zero_share: f64,
-    /// Output file (.parquet or .csv).
+    /// Output file (.parquet or .csv); with --baci, the release folder.
     #[arg(long, short = 'o')]
     pub out: PathBuf,
     /// Print nothing.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Write a BACI-format release (yearly t,i,j,k,v,q CSV files, country and product
+    /// codes) instead of a gravity panel.
+    #[arg(long)]
+    pub baci: bool,
+    /// With --baci: flows per year (BACI 2021 has about 11 million).
+    #[arg(long, default_value_t = 11_000_000)]
+    pub rows: usize,
+}
+
+/// Input kinds of `hallyu ingest`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum IngestKind {
+    /// A CEPII BACI release: folder, zip, or one BACI_HSxx_Y<year>_V<release>.csv next to
+    /// its country_codes file.
+    Baci,
+    /// UNCTADstat bulk CSV files (creative goods US.CreativeGoodsValue, creative services
+    /// US.CreativeServ_Indiv_Tot).
+    Unctadstat,
+    /// Tidy CSV series: country, [partner,] year, sector, flow, value, unit.
+    Series,
+}
+
+/// Formats of the ingest report.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// Aligned text.
+    Table,
+    /// JSON.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// What the inputs are.
+    #[arg(value_enum)]
+    pub kind: IngestKind,
+    /// Input files, folders or zip archives.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Dataset folder (created when missing; must be empty or a hallyu dataset).
+    #[arg(long, short = 'o')]
+    pub out: PathBuf,
+    /// Fail at the first malformed row and write nothing (default: keep going, list the
+    /// rejected rows in DIR/malformed-<source>.csv and report them).
+    #[arg(long)]
+    pub strict: bool,
+    /// Format of the report on stdout.
+    #[arg(long, short = 'f', value_enum, default_value = "table")]
+    pub format: ReportFormat,
+    /// No progress bar and no report, only errors and warnings.
     #[arg(long, short = 'q')]
     pub quiet: bool,
 }

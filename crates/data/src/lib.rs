@@ -19,10 +19,12 @@ pub mod dataset;
 pub mod embedded;
 mod error;
 pub mod filter;
+pub mod ingest;
 pub mod read;
 pub mod reference;
 mod suggest;
 pub mod synth;
+pub mod synth_baci;
 mod table;
 pub mod write;
 

@@ -5,6 +5,7 @@ mod data;
 mod fit;
 mod project;
 mod reference;
+mod ingest;
 mod reproduce;
 mod synth;
 
@@ -20,6 +21,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Synth(a) => synth::run(a),
         Command::Data(a) => data::run(a),
         Command::Project(a) => project::run(a),
+        Command::Ingest(a) => ingest::run(a),
     }
 }
 

@@ -14,7 +14,9 @@ use std::sync::Arc;
 #[derive(Debug, Default, Clone)]
 pub struct Dictionary {
     values: Vec<String>,
-    index: HashMap<String, i32>,
+    /// Built on first lookup: a prebuilt table (all HS6 codes) is only ever indexed by
+    /// number, so hashing its million strings would be wasted.
+    index: Option<HashMap<String, i32>>,
     array: Option<ArrayRef>,
 }
 
@@ -24,30 +26,42 @@ impl Dictionary {
         Self::default()
     }
 
-    /// A dictionary holding `values` in order (code = position). Duplicates keep the first code.
+    /// A dictionary holding `values` in order (code = position). The values should be
+    /// distinct; a lookup of a repeated one finds its first position.
     pub fn from_values<I: IntoIterator<Item = String>>(values: I) -> Self {
-        let mut d = Dictionary::new();
-        for v in values {
-            d.code(&v);
+        Dictionary {
+            values: values.into_iter().collect(),
+            index: None,
+            array: None,
         }
-        d
+    }
+
+    fn index(&mut self) -> &mut HashMap<String, i32> {
+        let values = &self.values;
+        self.index.get_or_insert_with(|| {
+            let mut index = HashMap::with_capacity(values.len());
+            for (i, v) in values.iter().enumerate() {
+                index.entry(v.clone()).or_insert(i as i32);
+            }
+            index
+        })
     }
 
     /// The code of `value`, adding it when new.
     pub fn code(&mut self, value: &str) -> i32 {
-        if let Some(&c) = self.index.get(value) {
+        if let Some(&c) = self.index().get(value) {
             return c;
         }
         let c = self.values.len() as i32;
+        self.index().insert(value.to_string(), c);
         self.values.push(value.to_string());
-        self.index.insert(value.to_string(), c);
         self.array = None;
         c
     }
 
     /// The code of `value` if present.
-    pub fn get(&self, value: &str) -> Option<i32> {
-        self.index.get(value).copied()
+    pub fn get(&mut self, value: &str) -> Option<i32> {
+        self.index().get(value).copied()
     }
 
     /// The value of a code.

@@ -21,7 +21,7 @@ mod manifest;
 mod reader;
 mod writer;
 
-pub use chunk::{Chunk, Dictionary};
+pub use chunk::{Chunk, Dictionaries, Dictionary};
 pub use manifest::{MalformedRow, Manifest, SourceEntry, YearEntry, MANIFEST_FILE};
 pub use reader::{partition_years, read_dataset};
 pub use writer::{partition_file_name, DatasetWriter};

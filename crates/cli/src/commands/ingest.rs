@@ -1,0 +1,142 @@
+//! `hallyu ingest`: trade data into a year-partitioned Parquet dataset.
+
+use crate::args::{IngestArgs, IngestKind, ReportFormat};
+use anyhow::{bail, Result};
+use hallyu_data::ingest::{self, IngestOptions, IngestProgress, IngestReport};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+
+/// A byte-count progress bar per input file on stderr (only on a terminal, never quiet).
+struct Bar {
+    bar: Option<ProgressBar>,
+}
+
+impl Bar {
+    fn new(quiet: bool) -> Bar {
+        if quiet || !std::io::stderr().is_terminal() {
+            return Bar { bar: None };
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} {elapsed:>4} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {msg}",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        Bar { bar: Some(bar) }
+    }
+}
+
+impl IngestProgress for Bar {
+    fn file(&self, name: &str, bytes: Option<u64>) {
+        if let Some(b) = &self.bar {
+            b.reset();
+            b.set_length(bytes.unwrap_or(0));
+            b.set_message(name.rsplit('/').next().unwrap_or(name).to_string());
+        }
+    }
+
+    fn advance(&self, bytes: u64) {
+        if let Some(b) = &self.bar {
+            b.inc(bytes);
+        }
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+/// Runs the command.
+pub fn run(a: IngestArgs) -> Result<u8> {
+    let options = IngestOptions {
+        out: a.out.clone(),
+        strict: a.strict,
+    };
+    let report = {
+        let bar = Bar::new(a.quiet);
+        match a.kind {
+            IngestKind::Baci => {
+                if a.inputs.len() != 1 {
+                    bail!("ingest baci takes one release (a folder, a zip, or one BACI csv file), got {}", a.inputs.len());
+                }
+                vec![ingest::baci::ingest(&a.inputs[0], &options, &bar)?]
+            }
+            IngestKind::Unctadstat => vec![ingest::unctadstat::ingest(&a.inputs, &options, &bar)?],
+            IngestKind::Series => ingest::series::ingest(&a.inputs, &options, &bar)?,
+        }
+    };
+    for r in &report {
+        if r.source.malformed_rows > 0 {
+            eprintln!(
+                "warning: {}: {} malformed row(s) not ingested, listed in {} (first: {}, line {}: {})",
+                r.source.source,
+                r.source.malformed_rows,
+                a.out
+                    .join(r.source.malformed_file.as_deref().unwrap_or_default())
+                    .display(),
+                r.first_malformed.first().map_or("", |m| m.file.as_str()),
+                r.first_malformed.first().map_or(0, |m| m.line),
+                r.first_malformed.first().map_or("", |m| m.reason.as_str()),
+            );
+        }
+    }
+    if !a.quiet {
+        let text = match a.format {
+            ReportFormat::Json => {
+                let mut s = serde_json::to_string_pretty(&report)?;
+                s.push('\n');
+                s
+            }
+            ReportFormat::Table => render(&report),
+        };
+        crate::output::emit(&text, None)?;
+    }
+    Ok(0)
+}
+
+fn render(reports: &[IngestReport]) -> String {
+    let mut out = String::new();
+    for r in reports {
+        let s = &r.source;
+        out.push_str(&format!(
+            "{}: {} rows in {} year(s) into {} ({} malformed{})\n",
+            s.source,
+            s.rows,
+            s.years.len(),
+            r.dataset,
+            s.malformed_rows,
+            r.skipped_reason
+                .as_ref()
+                .map(|why| format!(
+                    "; {} skipped: {why}",
+                    r.files.iter().map(|f| f.skipped_rows).sum::<u64>()
+                ))
+                .unwrap_or_default()
+        ));
+        let width = r
+            .files
+            .iter()
+            .map(|f| f.file.len())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        out.push_str(&format!(
+            "  {:width$}  {:>12}  {:>9}  {:>9}\n",
+            "file", "rows", "malformed", "skipped"
+        ));
+        for f in &r.files {
+            out.push_str(&format!(
+                "  {:width$}  {:>12}  {:>9}  {:>9}\n",
+                f.file, f.rows, f.malformed_rows, f.skipped_rows
+            ));
+        }
+        for y in &s.years {
+            out.push_str(&format!("  {} {:>12} rows  {}\n", y.year, y.rows, y.file));
+        }
+    }
+    out
+}

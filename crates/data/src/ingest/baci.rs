@@ -1,0 +1,644 @@
+//! CEPII BACI releases: yearly `BACI_HSxx_Y<year>_V<release>.csv` files (`t,i,j,k,v,q`)
+//! plus the release's `country_codes_V<release>.csv`, from a folder or the release zip.
+//!
+//! Values are thousands of US dollars (written as dollars, scaled exactly); quantities
+//! metric tons (blank or `NA` when unknown). Country numeric codes become ISO3 through the
+//! release's own country file, both layouts: `country_code,country_name,country_iso2,
+//! country_iso3` (V202401 and later) and `country_code,country_name_abbreviation,
+//! country_name_full,iso_2digit_alpha,iso_3digit_alpha` (earlier). Product codes that lost
+//! their leading zero (`10121`) are padded back to six digits (`010121`).
+
+use super::input::Input;
+use super::numbers::{parse_scaled, parse_u32};
+use super::{FileReport, IngestOptions, IngestProgress, IngestReport, Rejects};
+use crate::dataset::{Chunk, DatasetWriter, Dictionaries, Dictionary, MalformedRow};
+use crate::{DataError, Result};
+use rayon::prelude::*;
+use std::io::Read;
+use std::path::Path;
+
+/// Bytes parsed per task; a round reads one block per thread.
+const BLOCK: usize = 8 << 20;
+/// Largest country code the lookup table holds (ISO 3166 numeric codes are below 1000).
+const MAX_COUNTRY: usize = 1000;
+
+/// What a BACI data file's name says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaciFileName {
+    /// HS revision as a classification name (`HS92` ... `HS22`).
+    pub classification: String,
+    /// The year of the flows.
+    pub year: i32,
+    /// The release (`202401`).
+    pub release: String,
+}
+
+/// Parses `BACI_HS17_Y2021_V202401.csv` (the release may carry a suffix such as `b`).
+pub fn parse_file_name(name: &str) -> Option<BaciFileName> {
+    let stem = name.strip_suffix(".csv")?;
+    let mut parts = stem.split('_');
+    if parts.next()? != "BACI" {
+        return None;
+    }
+    let hs = parts.next()?.strip_prefix("HS")?;
+    let year = parts.next()?.strip_prefix('Y')?;
+    let release = parts.next()?.strip_prefix('V')?;
+    if parts.next().is_some()
+        || hs.len() != 2
+        || !hs.bytes().all(|b| b.is_ascii_digit())
+        || year.len() != 4
+        || release.is_empty()
+    {
+        return None;
+    }
+    Some(BaciFileName {
+        classification: format!("HS{hs}"),
+        year: year.parse().ok()?,
+        release: release.to_string(),
+    })
+}
+
+/// The files of a release.
+#[derive(Debug, Clone)]
+pub struct Release {
+    /// Data files with what their names say, by year.
+    pub data: Vec<(Input, BaciFileName)>,
+    /// The country code file.
+    pub countries: Input,
+}
+
+/// Finds the data and country files of a release folder, zip or single data file (whose
+/// country file must then sit next to it).
+pub fn find_release(path: &Path) -> Result<Release> {
+    let mut inputs = Input::list(path)?;
+    if path.is_file() && !inputs.is_empty() && parse_file_name(&inputs[0].file_name).is_some() {
+        if let Some(dir) = path.parent() {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            inputs.extend(
+                Input::list(dir)?
+                    .into_iter()
+                    .filter(|i| i.file_name.starts_with("country_codes")),
+            );
+        }
+    }
+    let mut data: Vec<(Input, BaciFileName)> = inputs
+        .iter()
+        .filter_map(|i| parse_file_name(&i.file_name).map(|n| (i.clone(), n)))
+        .collect();
+    if data.is_empty() {
+        return Err(DataError::InvalidArgument(format!(
+            "{}: no BACI data file (named like BACI_HS17_Y2021_V202401.csv) found",
+            path.display()
+        )));
+    }
+    data.sort_by_key(|(_, n)| n.year);
+    let mut revisions: Vec<&str> = data
+        .iter()
+        .map(|(_, n)| n.classification.as_str())
+        .collect();
+    revisions.dedup();
+    revisions.sort_unstable();
+    revisions.dedup();
+    if revisions.len() > 1 {
+        return Err(DataError::InvalidArgument(format!(
+            "{}: holds several HS revisions ({}); ingest one revision at a time",
+            path.display(),
+            revisions.join(", ")
+        )));
+    }
+    if let Some(w) = data.windows(2).find(|w| w[0].1.year == w[1].1.year) {
+        return Err(DataError::InvalidArgument(format!(
+            "{}: two data files for {} ({} and {})",
+            path.display(),
+            w[0].1.year,
+            w[0].0.file_name,
+            w[1].0.file_name
+        )));
+    }
+    let countries: Vec<&Input> = inputs
+        .iter()
+        .filter(|i| i.file_name.starts_with("country_codes") && i.file_name.ends_with(".csv"))
+        .collect();
+    let countries = match countries.as_slice() {
+        [one] => (*one).clone(),
+        [] => {
+            return Err(DataError::InvalidArgument(format!(
+                "{}: the release's country_codes_V<release>.csv is missing (it maps BACI's numeric country codes to ISO3)",
+                path.display()
+            )))
+        }
+        many => {
+            return Err(DataError::InvalidArgument(format!(
+                "{}: several country code files ({}); keep the one of this release",
+                path.display(),
+                many.iter()
+                    .map(|i| i.file_name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )))
+        }
+    };
+    Ok(Release { data, countries })
+}
+
+/// Numeric country code → ISO3, from a release's country file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountryCodes {
+    /// `(numeric code, ISO3)` pairs, in file order.
+    pub codes: Vec<(u32, String)>,
+}
+
+/// Reads a BACI country file (either layout; any encoding of the names, which are not used).
+pub fn read_country_codes(bytes: &[u8], name: &str) -> Result<CountryCodes> {
+    let bad = |line: u64, message: String| DataError::Csv {
+        path: name.into(),
+        line,
+        message,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(bytes);
+    let header = reader
+        .byte_headers()
+        .map_err(|e| bad(1, e.to_string()))?
+        .clone();
+    let names: Vec<String> = header
+        .iter()
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim()
+                .trim_start_matches('\u{feff}')
+                .to_string()
+        })
+        .collect();
+    let find = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
+    let code_col = find(&["country_code"]);
+    let iso_col = find(&["country_iso3", "iso_3digit_alpha"]);
+    let (Some(code_col), Some(iso_col)) = (code_col, iso_col) else {
+        return Err(bad(
+            1,
+            format!(
+                "not a BACI country file: expected columns country_code and country_iso3 (or iso_3digit_alpha), found {}",
+                names.join(",")
+            ),
+        ));
+    };
+    let mut codes = Vec::new();
+    for (n, record) in reader.byte_records().enumerate() {
+        let line = n as u64 + 2;
+        let record = record.map_err(|e| bad(line, e.to_string()))?;
+        let field = |i: usize| {
+            std::str::from_utf8(record.get(i).unwrap_or_default())
+                .unwrap_or("")
+                .trim()
+        };
+        let code = parse_u32(field(code_col).as_bytes())
+            .filter(|&c| (c as usize) < MAX_COUNTRY)
+            .ok_or_else(|| {
+                bad(
+                    line,
+                    format!(
+                        "country_code `{}` is not a number below {MAX_COUNTRY}",
+                        field(code_col)
+                    ),
+                )
+            })?;
+        let iso = field(iso_col);
+        // A few BACI entries (e.g. "Other Asia, nes") have no ISO3; their flows will be
+        // reported as malformed rows rather than invented a code.
+        if iso.is_empty() || iso == "NA" || iso == "N/A" {
+            continue;
+        }
+        codes.push((code, iso.to_string()));
+    }
+    Ok(CountryCodes { codes })
+}
+
+/// Read-only context of the parse threads.
+struct Context {
+    year: i32,
+    country: Vec<i32>,
+    classification: i32,
+    source: i32,
+}
+
+#[derive(Default)]
+struct Parsed {
+    chunk: Chunk,
+    /// `(line offset within the block, reason, text)`.
+    bad: Vec<(u64, String, Vec<u8>)>,
+    lines: u64,
+}
+
+fn trim(mut s: &[u8]) -> &[u8] {
+    while let [b' ' | b'"' | b'\t', rest @ ..] = s {
+        s = rest;
+    }
+    while let [rest @ .., b' ' | b'"' | b'\t' | b'\r'] = s {
+        s = rest;
+    }
+    s
+}
+
+fn parse_line(line: &[u8], cx: &Context, out: &mut Chunk) -> std::result::Result<(), String> {
+    let mut f: [&[u8]; 6] = [&[]; 6];
+    let mut n = 0;
+    for field in line.split(|&b| b == b',') {
+        if n < 6 {
+            f[n] = trim(field);
+        }
+        n += 1;
+    }
+    if n != 6 {
+        return Err(format!("expected 6 fields (t,i,j,k,v,q), found {n}"));
+    }
+    let t = parse_u32(f[0]).ok_or_else(|| format!("year t `{}` is not a number", lossy(f[0])))?;
+    if t as i32 != cx.year {
+        return Err(format!("year t = {t} in the file of {}", cx.year));
+    }
+    let country = |s: &[u8], what: &str| -> std::result::Result<i32, String> {
+        let c =
+            parse_u32(s).ok_or_else(|| format!("{what} `{}` is not a country code", lossy(s)))?;
+        match cx.country.get(c as usize) {
+            Some(&k) if k >= 0 => Ok(k),
+            _ => Err(format!(
+                "{what} {c} is not in the release's country_codes file"
+            )),
+        }
+    };
+    let i = country(f[1], "exporter i")?;
+    let j = country(f[2], "importer j")?;
+    let k = parse_u32(f[3])
+        .filter(|_| f[3].len() <= 6)
+        .ok_or_else(|| format!("product k `{}` is not an HS6 code", lossy(f[3])))?;
+    let v = parse_scaled(f[4], 3)
+        .filter(|v| *v >= 0.0)
+        .ok_or_else(|| format!("value v `{}` is not a non-negative number", lossy(f[4])))?;
+    let q = if f[5].is_empty() || f[5] == b"NA" {
+        f64::NAN
+    } else {
+        parse_scaled(f[5], 0).filter(|q| *q >= 0.0).ok_or_else(|| {
+            format!(
+                "quantity q `{}` is not a non-negative number or NA",
+                lossy(f[5])
+            )
+        })?
+    };
+    out.push(cx.year, i, j, k as i32, cx.classification, v, q, cx.source);
+    Ok(())
+}
+
+fn lossy(s: &[u8]) -> String {
+    String::from_utf8_lossy(s).into_owned()
+}
+
+fn parse_block(block: &[u8], cx: &Context) -> Parsed {
+    let mut p = Parsed::default();
+    let rows = block.len() / 36 + 1;
+    for v in [
+        &mut p.chunk.exporter,
+        &mut p.chunk.importer,
+        &mut p.chunk.product,
+        &mut p.chunk.classification,
+        &mut p.chunk.source,
+        &mut p.chunk.year,
+    ] {
+        v.reserve(rows);
+    }
+    p.chunk.value.reserve(rows);
+    p.chunk.quantity.reserve(rows);
+    for line in block.split(|&b| b == b'\n') {
+        let offset = p.lines;
+        p.lines += 1;
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            continue;
+        }
+        if let Err(reason) = parse_line(line, cx, &mut p.chunk) {
+            p.bad.push((offset, reason, line.to_vec()));
+        }
+    }
+    p
+}
+
+/// Splits `buf` into about `parts` pieces that end at line ends.
+fn split_lines(buf: &[u8], parts: usize) -> Vec<&[u8]> {
+    let mut out = Vec::with_capacity(parts);
+    let mut start = 0;
+    let step = buf.len() / parts.max(1) + 1;
+    while start < buf.len() {
+        let mut end = (start + step).min(buf.len());
+        if end < buf.len() {
+            end = match buf[end..].iter().position(|&b| b == b'\n') {
+                Some(p) => end + p + 1,
+                None => buf.len(),
+            };
+        }
+        // Each piece ends with its newline; drop it so that split() yields no empty tail.
+        let piece = &buf[start..end];
+        out.push(piece.strip_suffix(b"\n").unwrap_or(piece));
+        start = end;
+    }
+    out
+}
+
+/// Ingests a BACI release into `options.out` as source `baci`.
+pub fn ingest(
+    path: &Path,
+    options: &IngestOptions,
+    progress: &dyn IngestProgress,
+) -> Result<IngestReport> {
+    let release = find_release(path)?;
+    let country_bytes = release.countries.read_all()?;
+    let countries = read_country_codes(&country_bytes, &release.countries.name)?;
+
+    let mut writer = DatasetWriter::create(&options.out, "baci", "baci")?;
+    let mut dicts = Dictionaries::default();
+    let mut lookup = vec![-1i32; MAX_COUNTRY];
+    for (code, iso) in &countries.codes {
+        lookup[*code as usize] = dicts.countries.code(iso);
+    }
+    // Product codes are their own dictionary codes: HS6 number n is entry n of a table of
+    // all six-digit strings, so parse threads need no shared map and 10121 pads to 010121.
+    dicts.products = Dictionary::from_values((0..1_000_000).map(|n| format!("{n:06}")));
+    let classification = dicts
+        .classifications
+        .code(&release.data[0].1.classification);
+    let source = dicts.sources.code("baci");
+    writer.set_dictionaries(dicts);
+    writer.add_input(&release.countries.name);
+
+    let mut rejects = Rejects::new(options.strict);
+    let mut files = Vec::new();
+    for (input, name) in &release.data {
+        writer.add_input(&input.name);
+        progress.file(&input.name, input.size);
+        let cx = Context {
+            year: name.year,
+            country: lookup.clone(),
+            classification,
+            source,
+        };
+        let before = (writer.rows(), writer.malformed_rows());
+        input.read(|r| ingest_file(r, &input.name, &cx, &mut writer, &mut rejects, progress))?;
+        writer.close_year(name.year)?;
+        files.push(FileReport {
+            file: input.name.clone(),
+            rows: writer.rows() - before.0,
+            malformed_rows: writer.malformed_rows() - before.1,
+            skipped_rows: 0,
+        });
+    }
+    let entry = writer.commit()?;
+    Ok(IngestReport {
+        dataset: options.out.display().to_string(),
+        source: entry,
+        files,
+        skipped_reason: None,
+        first_malformed: rejects.first,
+    })
+}
+
+fn io_err(name: &str) -> impl Fn(std::io::Error) -> DataError + '_ {
+    move |source| DataError::Io {
+        path: name.into(),
+        source,
+    }
+}
+
+/// Reads into `buf` until it holds `want` bytes or the input ends.
+fn fill(r: &mut dyn Read, buf: &mut Vec<u8>, want: usize, name: &str) -> Result<()> {
+    let start = buf.len();
+    buf.resize(want, 0);
+    let mut at = start;
+    while at < want {
+        match r.read(&mut buf[at..]) {
+            Ok(0) => break,
+            Ok(n) => at += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io_err(name)(e)),
+        }
+    }
+    buf.truncate(at);
+    Ok(())
+}
+
+fn ingest_file(
+    r: &mut dyn Read,
+    name: &str,
+    cx: &Context,
+    writer: &mut DatasetWriter,
+    rejects: &mut Rejects,
+    progress: &dyn IngestProgress,
+) -> Result<()> {
+    let threads = rayon::current_num_threads().max(1);
+    let round = BLOCK * threads;
+    let mut buf: Vec<u8> = Vec::with_capacity(round + BLOCK);
+    // Header.
+    fill(r, &mut buf, 64 << 10, name)?;
+    let end = buf.iter().position(|&b| b == b'\n').unwrap_or(buf.len());
+    let header: Vec<&[u8]> = buf[..end]
+        .strip_suffix(b"\r")
+        .unwrap_or(&buf[..end])
+        .split(|&b| b == b',')
+        .map(trim)
+        .collect();
+    let header: Vec<&[u8]> = header
+        .into_iter()
+        .map(|h| h.strip_prefix("\u{feff}".as_bytes()).unwrap_or(h))
+        .collect();
+    if header != [&b"t"[..], b"i", b"j", b"k", b"v", b"q"] {
+        return Err(DataError::Csv {
+            path: name.into(),
+            line: 1,
+            message: format!(
+                "expected the BACI header t,i,j,k,v,q, found `{}`",
+                String::from_utf8_lossy(&buf[..end.min(200)])
+            ),
+        });
+    }
+    progress.advance((end + 1).min(buf.len()) as u64);
+    buf.drain(..(end + 1).min(buf.len()));
+    let mut next_line: u64 = 2;
+    let mut pending: Option<Vec<Parsed>> = None;
+    loop {
+        let want = round.max(buf.len() + 1);
+        fill(r, &mut buf, want, name)?;
+        let eof = buf.len() < want;
+        let cut = if eof {
+            buf.len()
+        } else {
+            match buf.iter().rposition(|&b| b == b'\n') {
+                Some(p) => p + 1,
+                None => buf.len(),
+            }
+        };
+        let pieces = split_lines(&buf[..cut], threads);
+        // Parse this round while the previous one is encoded and written.
+        let (parsed, written) = rayon::join(
+            || {
+                pieces
+                    .par_iter()
+                    .map(|p| parse_block(p, cx))
+                    .collect::<Vec<_>>()
+            },
+            || match pending.take() {
+                Some(prev) => emit(prev, name, &mut next_line, writer, rejects),
+                None => Ok(()),
+            },
+        );
+        written?;
+        pending = Some(parsed);
+        progress.advance(cut as u64);
+        buf.drain(..cut);
+        if eof {
+            break;
+        }
+    }
+    if let Some(prev) = pending {
+        emit(prev, name, &mut next_line, writer, rejects)?;
+    }
+    Ok(())
+}
+
+fn emit(
+    parsed: Vec<Parsed>,
+    name: &str,
+    next_line: &mut u64,
+    writer: &mut DatasetWriter,
+    rejects: &mut Rejects,
+) -> Result<()> {
+    for p in parsed {
+        for (offset, reason, text) in p.bad {
+            rejects.reject(
+                writer,
+                MalformedRow {
+                    file: name.to_string(),
+                    line: *next_line + offset,
+                    reason,
+                    text: String::from_utf8_lossy(&text).into_owned(),
+                },
+            )?;
+        }
+        writer.write(&p.chunk)?;
+        *next_line += p.lines;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cx() -> Context {
+        let mut country = vec![-1; MAX_COUNTRY];
+        country[410] = 0;
+        country[392] = 1;
+        Context {
+            year: 2021,
+            country,
+            classification: 0,
+            source: 0,
+        }
+    }
+
+    #[test]
+    fn file_names() {
+        assert_eq!(
+            parse_file_name("BACI_HS17_Y2021_V202401b.csv"),
+            Some(BaciFileName {
+                classification: "HS17".into(),
+                year: 2021,
+                release: "202401b".into()
+            })
+        );
+        assert_eq!(parse_file_name("BACI_HS17_Y21_V202401.csv"), None);
+        assert_eq!(parse_file_name("country_codes_V202401.csv"), None);
+        assert_eq!(parse_file_name("BACI_HS17_Y2021_V202401.txt"), None);
+    }
+
+    #[test]
+    fn parses_pads_and_scales() {
+        let mut c = Chunk::default();
+        parse_line(b"2021,410,392,10121,1.234,NA", &cx(), &mut c).unwrap();
+        parse_line(b"2021,392,410,970110,  0.5, 2.25", &cx(), &mut c).unwrap();
+        parse_line(b"2021,392,410,\"030111\",7,", &cx(), &mut c).unwrap();
+        assert_eq!(c.product, vec![10121, 970110, 30111]);
+        assert_eq!(c.exporter, vec![0, 1, 1]);
+        assert_eq!(c.value, vec![1234.0, 500.0, 7000.0]);
+        assert!(c.quantity[0].is_nan() && c.quantity[2].is_nan());
+        assert_eq!(c.quantity[1], 2.25);
+        // The dictionary entry of 10121 is the padded code.
+        assert_eq!(format!("{:06}", c.product[0]), "010121");
+    }
+
+    #[test]
+    fn malformed_rows_say_why() {
+        let cases: [(&[u8], &str); 7] = [
+            (b"2021,410,392,10121,1.2", "expected 6 fields"),
+            (
+                b"2020,410,392,10121,1.2,1",
+                "year t = 2020 in the file of 2021",
+            ),
+            (
+                b"2021,999,392,10121,1.2,1",
+                "exporter i 999 is not in the release",
+            ),
+            (b"2021,410,abc,10121,1.2,1", "importer j `abc`"),
+            (b"2021,410,392,1234567,1.2,1", "product k `1234567`"),
+            (b"2021,410,392,10121,,1", "value v ``"),
+            (b"2021,410,392,10121,-3,1", "value v `-3`"),
+        ];
+        for (line, want) in cases {
+            let mut c = Chunk::default();
+            let e = parse_line(line, &cx(), &mut c).unwrap_err();
+            assert!(e.contains(want), "{e} / {want}");
+            assert!(c.is_empty());
+        }
+    }
+
+    #[test]
+    fn blocks_count_lines_including_bad_and_blank_ones() {
+        let block = b"2021,410,392,10121,1,1\r\nbad\n\n2021,392,410,10121,2,NA";
+        let p = parse_block(block, &cx());
+        assert_eq!(p.lines, 4);
+        assert_eq!(p.chunk.len(), 2);
+        assert_eq!(p.bad.len(), 1);
+        assert_eq!(p.bad[0].0, 1);
+    }
+
+    #[test]
+    fn split_keeps_lines_whole() {
+        let buf = b"aa\nbbbb\nc\ndddd\n";
+        let parts = split_lines(buf, 3);
+        let joined: Vec<u8> = parts.join(&b'\n');
+        assert_eq!(joined, b"aa\nbbbb\nc\ndddd");
+        assert!(parts.iter().all(|p| !p.is_empty()));
+    }
+
+    #[test]
+    fn both_country_file_layouts() {
+        let new = b"country_code,country_name,country_iso2,country_iso3\n410,\"Korea, Rep.\",KR,KOR\n490,Other Asia nes,,\n";
+        let old = b"country_code,country_name_abbreviation,country_name_full,iso_2digit_alpha,iso_3digit_alpha\n410,Rep. of Korea,Republic of Korea,KR,KOR\n";
+        assert_eq!(
+            read_country_codes(new, "c.csv").unwrap().codes,
+            vec![(410, "KOR".to_string())]
+        );
+        assert_eq!(
+            read_country_codes(old, "c.csv").unwrap().codes,
+            vec![(410, "KOR".to_string())]
+        );
+        let e = read_country_codes(b"code,iso\n1,A\n", "c.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("c.csv, line 1") && e.contains("country_iso3"),
+            "{e}"
+        );
+    }
+}
