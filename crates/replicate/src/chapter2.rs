@@ -63,10 +63,7 @@ pub struct ApplicationRun {
 
 /// Runs both applications.
 pub fn run_chapter2(progress: &dyn Progress) -> Result<Vec<ApplicationRun>> {
-    Ok(vec![
-        trade_without_borders(progress)?,
-        nafta(progress)?,
-    ])
+    Ok(vec![trade_without_borders(progress)?, nafta(progress)?])
 }
 
 fn sim(e: hallyu_simulate::SimulateError) -> ReplicateError {
@@ -130,8 +127,10 @@ pub fn trade_without_borders(progress: &dyn Progress) -> Result<ApplicationRun> 
 pub fn nafta(progress: &dyn Progress) -> Result<ApplicationRun> {
     let id = "nafta";
     let all = embedded::agtpa()?;
-    let panel =
-        all.select_rows(&filter::select(&all, "year in (1986, 1990, 1994, 1998, 2002, 2006)")?);
+    let panel = all.select_rows(&filter::select(
+        &all,
+        "year in (1986, 1990, 1994, 1998, 2002, 2006)",
+    )?);
     let ex = strings(&panel, "exporter")?;
     let im = strings(&panel, "importer")?;
     let pair_id = panel.num("pair_id")?.to_vec();
@@ -147,8 +146,8 @@ pub fn nafta(progress: &dyn Progress) -> Result<ApplicationRun> {
         .collect();
     let mut panel = panel;
     panel.push("pair_fe", text_column(pair_fe.iter().cloned()))?;
-    let formula = Formula::parse("trade ~ rta | exporter^year + importer^year + pair_fe")
-        .map_err(est(id))?;
+    let formula =
+        Formula::parse("trade ~ rta | exporter^year + importer^year + pair_fe").map_err(est(id))?;
     let fit = estimate(&panel, &tight(formula.clone()), progress).map_err(est(id))?;
     let b_rta = fit
         .coef("rta")
@@ -311,7 +310,8 @@ fn solve_application(
         Closure::DeficitRatio,
     )
     .map_err(sim)?;
-    let (exact, exact_conv) = solve_exact(&baseline, &t_cfl, ExactOptions::default()).map_err(sim)?;
+    let (exact, exact_conv) =
+        solve_exact(&baseline, &t_cfl, ExactOptions::default()).map_err(sim)?;
     let (additive, _) = solve_exact(
         &baseline,
         &t_cfl,
@@ -467,8 +467,8 @@ impl Acc {
             (ours - theirs).abs()
         };
         self.check.compared += 1;
-        // NaN differences must fail, so compare with `!(d <= max)`.
-        if !(d <= self.check.max_diff) {
+        // A NaN difference must fail the check: it becomes an infinite difference.
+        if d.is_nan() || d > self.check.max_diff {
             self.check.max_diff = if d.is_nan() { f64::INFINITY } else { d };
             self.check.worst = label();
         }
@@ -514,7 +514,11 @@ fn log_check(app: &str, rounds: &[RoundStats], book: &[[f64; 4]]) -> GeCheck {
         }
     }
     if rounds.len() != book.len() {
-        acc.add(|| "number of iterations".into(), rounds.len() as f64, book.len() as f64);
+        acc.add(
+            || "number of iterations".into(),
+            rounds.len() as f64,
+            book.len() as f64,
+        );
     }
     acc.check
 }
@@ -559,7 +563,13 @@ pub fn chapter2_checks(runs: &[ApplicationRun]) -> Result<Vec<GeCheck>> {
                     "geppml",
                     "",
                     &stata,
-                    Acc::new(app, "baseline and conditional levels", book, 1e-6, "relative"),
+                    Acc::new(
+                        app,
+                        "baseline and conditional levels",
+                        book,
+                        1e-6,
+                        "relative",
+                    ),
                     |m| !is_change(m) && (m.ends_with("_BLN") || m.ends_with("_CDL")),
                 ));
                 out.push(records_against(
@@ -609,7 +619,12 @@ pub fn chapter2_checks(runs: &[ApplicationRun]) -> Result<Vec<GeCheck>> {
             }
             "nafta" => {
                 if let Some(fit) = run.fits.first() {
-                    out.push(estimates_check(app, fit, &[("rta", 0.5571853)], "stage-1 PPML"));
+                    out.push(estimates_check(
+                        app,
+                        fit,
+                        &[("rta", 0.5571853)],
+                        "stage-1 PPML",
+                    ));
                 }
                 if let Some(fit) = run.fits.get(1) {
                     out.push(estimates_check(

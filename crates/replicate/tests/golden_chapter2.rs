@@ -78,7 +78,11 @@ fn trade_without_borders_matches_the_book_and_the_exact_equilibrium() {
         [0.0009588, 0.0067648, -0.0057220, 0.0355494],
         [-0.0022108, 0.0044307, -0.0200164, 0.0032467],
     ];
-    assert_eq!(run.rounds.len(), log.len(), "stops after the same iteration");
+    assert_eq!(
+        run.rounds.len(),
+        log.len(),
+        "stops after the same iteration"
+    );
     for (r, book) in run.rounds.iter().zip(log) {
         for (ours, theirs) in [r.mean, r.sd, r.min, r.max].iter().zip(book) {
             assert!((ours - theirs).abs() < 1e-6, "{r:?} vs {book:?}");

@@ -9,14 +9,18 @@
 mod fits;
 mod general_equilibrium;
 mod grid;
+mod indicators;
 mod projection;
 mod replication;
+mod scenario;
 
 pub use fits::{coefficient_grid, comparison_grid, fits_csv, fits_json};
 pub use general_equilibrium::{chapter2_csv, chapter2_grids, chapter2_json};
 pub use grid::{Grid, Row};
+pub use indicators::{indicators_csv, indicators_grid, indicators_json};
 pub use projection::{projection_csv, projection_grid, projection_json};
 pub use replication::{replication_csv, replication_grid, replication_json};
+pub use scenario::{scenario_csv, scenario_grids, scenario_json};
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -160,7 +160,7 @@ impl Baseline {
                 costs.len()
             )));
         }
-        if !(sigma > 1.0) || !sigma.is_finite() {
+        if sigma.is_nan() || sigma <= 1.0 || !sigma.is_finite() {
             return Err(SimulateError::Invalid(format!(
                 "sigma (elasticity of substitution) must be a finite number above 1, got {sigma}"
             )));
@@ -302,7 +302,7 @@ pub fn solve_exact(
         });
     }
     let output: Vec<f64> = p.iter().zip(hat.y).map(|(p, y)| p * y).collect();
-    let expenditure = options.closure.expenditure(&output, &hat.y, &hat.e);
+    let expenditure = options.closure.expenditure(&output, hat.y, hat.e);
     let sol = mr::solve(
         costs,
         &output,

@@ -144,7 +144,7 @@ pub fn solve(
         }
         if residual <= options.tolerance {
             let scale = b[reference];
-            if !(scale > 0.0) {
+            if scale.is_nan() || scale <= 0.0 {
                 return Err(SimulateError::Invalid(format!(
                     "the reference country (index {reference}) has no expenditure"
                 )));

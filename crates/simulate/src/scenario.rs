@@ -342,7 +342,7 @@ pub fn parse_scenario(text: &str) -> Result<Scenario> {
     for (k, c) in s.changes.iter().enumerate() {
         c.action(k + 1)?;
     }
-    if !(s.baseline.sigma > 1.0) {
+    if s.baseline.sigma.is_nan() || s.baseline.sigma <= 1.0 {
         return Err(SimulateError::Scenario(format!(
             "sigma must be above 1, got {}",
             s.baseline.sigma
