@@ -35,6 +35,13 @@ pub enum Command {
     /// or a check that all three agree.
     #[command(long_about = PROJECT_HELP)]
     Project(ProjectArgs),
+    /// Trade indicators of a country or bloc for a product group: flows, growth, CAGR,
+    /// world share, RCA, HHI, top partners and bloc shares, year by year.
+    #[command(long_about = INDICATORS_HELP)]
+    Indicators(IndicatorsArgs),
+    /// General-equilibrium policy simulation from a scenario file (TOML).
+    #[command(long_about = SIMULATE_HELP)]
+    Simulate(SimulateArgs),
     /// Ingest trade data into a year-partitioned Parquet dataset folder.
     ///
     /// Example: hallyu ingest baci BACI_HS17_V202401.zip --out trade
@@ -307,4 +314,140 @@ fn parse_year_value(s: &str) -> Result<YearValue, String> {
 
 fn parse_cagr(s: &str) -> Result<Stated, String> {
     hallyu_measure::projection::parse_percent(s).map_err(|e| e.to_string())
+}
+
+const SIMULATE_HELP: &str = "General-equilibrium policy simulation of structural gravity.
+
+The scenario file (TOML) names the baseline and the policy changes:
+
+  title = \"Korea signs RTAs with every ASEAN member\"
+  [baseline]
+  year = 2006                       # the simulated world
+  formula = \"trade ~ log(dist) + cntg + lang + clny + rta | exporter + importer\"
+  # data = \"flows.csv\"             # default: the embedded Advanced Guide panel
+  # estimation_years = [2002, 2006]  # default: [year]; FE: exporter, importer, year only
+  # coefficients = { rta = 0.5 }     # given instead of estimated (no --draws then)
+  # sigma = 7, reference = \"DEU\", closure = \"deficit_ratio\" | \"additive\", vcov = \"hetero\"
+  [[change]]
+  variable = \"rta\"                 # set a regressor for the selected pairs ...
+  value = 1
+  between = [\"KOR\"]               # ... both directions between two lists,
+  and = [\"asean\"]                 # or from/to (one direction), or pairs = \"all\"
+  # cost_factor = 0.9               # ... or scale iceberg trade costs by a factor
+
+Lists take ISO3 codes, bloc names (membership in the simulated year; see `hallyu data blocs`)
+and \"all\"; a formula may use intl_border (1 between different countries).
+
+Results per country: % change in exports (conditional GE with output and expenditure fixed,
+and full-endowment GE), imports, real GDP, factory-gate price and inward/outward multilateral
+resistances. --method exact (default) solves the equilibrium to machine precision; --method
+geppml runs the Advanced Guide's iterative procedure with its 0.01 stopping rule. A solve that
+does not converge is an error (exit 1), not a result.
+
+Example: hallyu simulate kor_asean.toml --draws 200";
+
+/// `hallyu simulate` arguments.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Full-endowment solution method.
+    #[arg(long, value_enum, default_value = "exact")]
+    pub method: MethodArg,
+    /// Tolerance (exact: relative market-clearing residual, default 1e-13; geppml: the
+    /// loop's stopping rule, default 0.01).
+    #[arg(long)]
+    pub tolerance: Option<f64>,
+    /// Maximum iterations of the full-endowment solve.
+    #[arg(long)]
+    pub max_iter: Option<usize>,
+    /// Coefficient draws from the estimated variance for 95% intervals (0: none).
+    #[arg(long, default_value_t = 0)]
+    pub draws: usize,
+    /// Seed of the draws.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Also report pair-level flow changes.
+    #[arg(long)]
+    pub bilateral: bool,
+    /// Extra blocs (TOML, as for `hallyu data blocs --reference`).
+    #[arg(long)]
+    pub reference: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Full-endowment solution methods.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum MethodArg {
+    /// Exact equilibrium.
+    Exact,
+    /// The Advanced Guide's GEPPML loop.
+    Geppml,
+}
+
+const INDICATORS_HELP: &str = concat!(
+    "Trade indicators of a country or bloc for a product group, year by year.\n\n",
+    include_str!("../../measure/src/definitions.txt"),
+    "\n--format json: subject, partner, group, unit, years[{year, members, exports, imports, balance,
+total_trade, exports_yoy_pct, imports_yoy_pct, world_share_pct, rca, hhi_partners(_points),
+hhi_products(_points), partner{members, exports_to, imports_from, trade_with,
+share_of_trade_pct}, undefined{field: reason}}], cagr[{series, from, to, start_value,
+end_value, cagr_pct}], top_partners{year, partners[{partner, exports, share_pct}]}, notes.
+--format csv: one row per year. Unknown names and impossible year ranges exit with status 2.
+
+Examples:
+  hallyu indicators --subject KOR --partner asean --years 1986:2006
+  hallyu indicators --subject asean --partner plus3 --format json
+  hallyu indicators --data trade/ --subject KOR --group creative.audiovisuals --years 2010:2021 --cagr-window 2017:2021"
+);
+
+#[derive(Debug, Args)]
+pub struct IndicatorsArgs {
+    /// Flow data: a folder written by `hallyu ingest`, or a .csv/.parquet/.dta file with the
+    /// columns year, exporter, importer, product (optional), value. Default: the embedded
+    /// Advanced Guide panel (aggregate manufacturing, million USD, column `trade`).
+    #[arg(long, short = 'd')]
+    pub data: Option<PathBuf>,
+    /// Country (ISO3, e.g. KOR), bloc (asean, plus3, asean+3, eu, rcep, nafta, or one from
+    /// --blocs) or a comma-separated list of ISO3 codes.
+    #[arg(long, short = 's')]
+    pub subject: String,
+    /// Partner country, bloc or list, for bilateral flows and the share of the subject's
+    /// trade with it.
+    #[arg(long, short = 'p')]
+    pub partner: Option<String>,
+    /// Product group (creative, creative.audiovisuals, cosmetics, ...) or HS prefixes
+    /// separated by commas (3303,3304). Default: every product.
+    #[arg(long, short = 'g')]
+    pub group: Option<String>,
+    /// Years reported, FIRST:LAST or one year. Default: every year of the data.
+    #[arg(long, value_name = "FIRST:LAST", value_parser = parse_year_range)]
+    pub years: Option<(i32, i32)>,
+    /// Window of the compound annual growth rates. Default: first and last reported year.
+    #[arg(long, value_name = "FIRST:LAST", value_parser = parse_year_range)]
+    pub cagr_window: Option<(i32, i32)>,
+    /// How many partners to rank.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Blocs and product groups of your own (TOML, see `hallyu data blocs --help`).
+    #[arg(long, value_name = "FILE.toml")]
+    pub blocs: Option<PathBuf>,
+    /// Value column. Default: `value`, or `trade` for the embedded panel.
+    #[arg(long)]
+    pub value: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+fn parse_year_range(s: &str) -> Result<(i32, i32), String> {
+    let year = |y: &str| {
+        y.trim().parse::<i32>().map_err(|_| {
+            format!("expected FIRST:LAST years (e.g. 2010:2021) or one year, got `{s}`")
+        })
+    };
+    match s.split_once(':') {
+        Some((a, b)) => Ok((year(a)?, year(b)?)),
+        None => year(s).map(|y| (y, y)),
+    }
 }

@@ -66,7 +66,9 @@ fn parse_args() -> AnyResult<Args> {
                 }
             }
             other => {
-                return Err(format!("unknown argument `{other}` (expected --out DIR, --reps N)").into())
+                return Err(
+                    format!("unknown argument `{other}` (expected --out DIR, --reps N)").into(),
+                )
             }
         }
     }

@@ -295,13 +295,14 @@ fn resolve(
     }
     // Neither a country of the data nor a bloc: say which, with the nearest names.
     let known = hallyu_data::reference::country_by_iso3(&upper).is_some();
-    let suggestion = hallyu_data::nearest(
-        trimmed,
-        countries
-            .iter()
-            .map(String::as_str)
-            .chain(reference.blocs().iter().map(|b| b.name.as_str())),
-    );
+    // A three-letter name is most likely a country code, anything else a bloc name.
+    let codes = || countries.iter().map(String::as_str);
+    let blocs = || reference.blocs().iter().map(|b| b.name.as_str());
+    let suggestion = if trimmed.len() == 3 {
+        hallyu_data::nearest(&upper, codes()).or_else(|| hallyu_data::nearest(trimmed, blocs()))
+    } else {
+        hallyu_data::nearest(trimmed, blocs()).or_else(|| hallyu_data::nearest(&upper, codes()))
+    };
     Err(SimulateError::Scenario(if known {
         format!(
             "country `{upper}` is not in the data ({} countries)",

@@ -3,10 +3,12 @@
 
 mod data;
 mod fit;
+mod indicators;
+mod ingest;
 mod project;
 mod reference;
-mod ingest;
 mod reproduce;
+mod simulate;
 mod synth;
 
 use crate::args::{Cli, Command, OutputFormat};
@@ -20,8 +22,10 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Reproduce(a) => reproduce::run(a),
         Command::Synth(a) => synth::run(a),
         Command::Data(a) => data::run(a),
-        Command::Project(a) => project::run(a),
         Command::Ingest(a) => ingest::run(a),
+        Command::Project(a) => project::run(a),
+        Command::Indicators(a) => indicators::run(a),
+        Command::Simulate(a) => simulate::run(a),
     }
 }
 
