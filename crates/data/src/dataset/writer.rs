@@ -89,9 +89,14 @@ impl DatasetWriter {
     pub fn create(dir: &Path, source: &str, kind: &str) -> Result<DatasetWriter> {
         std::fs::create_dir_all(dir).map_err(io(dir))?;
         if !dir.join(MANIFEST_FILE).exists() {
-            let mut entries = std::fs::read_dir(dir).map_err(io(dir))?;
-            if let Some(entry) = entries.next() {
-                let name = entry.map_err(io(dir))?.file_name();
+            // Staging files of an ingest in progress (or of one that was killed) do not
+            // make a folder foreign.
+            let foreign = std::fs::read_dir(dir)
+                .map_err(io(dir))?
+                .filter_map(|e| e.ok())
+                .find(|e| !e.file_name().to_string_lossy().starts_with(".hallyu-"));
+            if let Some(entry) = foreign {
+                let name = entry.file_name();
                 return Err(DataError::InvalidArgument(format!(
                     "{} is neither empty nor a hallyu dataset (no {MANIFEST_FILE}, but it holds {}); \
                      choose a new or empty folder for --out",

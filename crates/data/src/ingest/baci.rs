@@ -71,18 +71,29 @@ pub struct Release {
 /// country file must then sit next to it).
 pub fn find_release(path: &Path) -> Result<Release> {
     let mut inputs = Input::list(path)?;
-    if path.is_file() && !inputs.is_empty() && parse_file_name(&inputs[0].file_name).is_some() {
-        if let Some(dir) = path.parent() {
-            let dir = if dir.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                dir
-            };
-            inputs.extend(
-                Input::list(dir)?
-                    .into_iter()
-                    .filter(|i| i.file_name.starts_with("country_codes")),
-            );
+    let single_csv = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| parse_file_name(n).is_some());
+    if single_csv {
+        // One year's file: its release's country file sits in the same folder.
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        for entry in std::fs::read_dir(dir).map_err(|e| DataError::Io {
+            path: dir.to_path_buf(),
+            source: e,
+        })? {
+            let Ok(entry) = entry else { continue };
+            let p = entry.path();
+            let is_country = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("country_codes") && n.ends_with(".csv"));
+            if is_country && p.is_file() {
+                inputs.extend(Input::list(&p)?);
+            }
         }
     }
     let mut data: Vec<(Input, BaciFileName)> = inputs
