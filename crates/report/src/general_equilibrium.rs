@@ -23,7 +23,11 @@ pub fn chapter2_grids(runs: &[ApplicationRun], checks: &[GeCheck]) -> [Grid; 2] 
             format!("{} {}", fmt_diff(c.max_diff), c.unit),
             c.worst.clone(),
             format!("{:.0e}", c.tolerance),
-            if c.ok() { "ok".into() } else { "MISMATCH".into() },
+            if c.ok() {
+                "ok".into()
+            } else {
+                "MISMATCH".into()
+            },
         ]));
     }
     let value = |app: &str, method: &str, country: &str, measure: &str| {
@@ -39,7 +43,10 @@ pub fn chapter2_grids(runs: &[ApplicationRun], checks: &[GeCheck]) -> [Grid; 2] 
             "trade_without_borders",
             ["USA", "CAN", "MEX", "DEU", "CHN", "JPN", "KOR"].as_slice(),
         ),
-        ("nafta", ["CAN", "MEX", "USA", "DEU", "JPN", "KOR"].as_slice()),
+        (
+            "nafta",
+            ["CAN", "MEX", "USA", "DEU", "JPN", "KOR"].as_slice(),
+        ),
     ] {
         if !effects.is_empty() {
             effects.push(Row::Rule);
@@ -64,10 +71,21 @@ pub fn chapter2_grids(runs: &[ApplicationRun], checks: &[GeCheck]) -> [Grid; 2] 
         }
     }
     let effects = Grid {
-        title: vec!["Headline effects, % change: the book, our GEPPML loop, the exact equilibrium".into()],
+        title: vec![
+            "Headline effects, % change: the book, our GEPPML loop, the exact equilibrium".into(),
+        ],
         header: [
-            "country", "rGDP book", "GEPPML", "exact", "exports book", "GEPPML", "exact",
-            "price book", "GEPPML", "exact", "exports CDL",
+            "country",
+            "rGDP book",
+            "GEPPML",
+            "exact",
+            "exports book",
+            "GEPPML",
+            "exact",
+            "price book",
+            "GEPPML",
+            "exact",
+            "exports CDL",
         ]
         .map(String::from)
         .to_vec(),
