@@ -135,3 +135,458 @@ fn project_writes_out_file() {
     );
     dir.assert_no_temp_files();
 }
+
+// ---------------------------------------------------------------------------------------
+// hallyu indicators
+// ---------------------------------------------------------------------------------------
+
+/// `hallyu indicators --format json`. `deny_unknown_fields`: a field added or renamed
+/// must be a deliberate change of this contract.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IndicatorsJson {
+    subject: String,
+    subject_is_bloc: bool,
+    partner: Option<String>,
+    group: String,
+    unit: String,
+    years: Vec<YearJson>,
+    cagr: Vec<CagrJson>,
+    top_partners: TopJson,
+    notes: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct YearJson {
+    year: i32,
+    members: Vec<String>,
+    exports: f64,
+    imports: f64,
+    balance: f64,
+    total_trade: f64,
+    exports_yoy_pct: Option<f64>,
+    imports_yoy_pct: Option<f64>,
+    world_share_pct: Option<f64>,
+    rca: Option<f64>,
+    hhi_partners: Option<f64>,
+    hhi_partners_points: Option<f64>,
+    hhi_products: Option<f64>,
+    hhi_products_points: Option<f64>,
+    partner: Option<PartnerJson>,
+    undefined: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartnerJson {
+    members: Vec<String>,
+    exports_to: f64,
+    imports_from: f64,
+    trade_with: f64,
+    share_of_trade_pct: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CagrJson {
+    series: String,
+    from: i32,
+    to: i32,
+    start_value: f64,
+    end_value: f64,
+    cagr_pct: Option<f64>,
+    undefined: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TopJson {
+    year: i32,
+    partners: Vec<TopPartnerJson>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TopPartnerJson {
+    partner: String,
+    exports: f64,
+    share_pct: f64,
+}
+
+/// One row of the embedded panel, read back from `hallyu data agtpa --out panel.csv`
+/// with a plain line split (no part of hallyu's readers).
+struct Flow {
+    exporter: String,
+    importer: String,
+    year: i32,
+    trade: f64,
+}
+
+fn panel(dir: &Dir) -> Vec<Flow> {
+    let path = dir.export_agtpa("panel.csv");
+    let text = std::fs::read_to_string(path).expect("cannot read the exported panel");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("no header").split(',').collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .expect("no such column")
+    };
+    let (e, i, y, t) = (col("exporter"), col("importer"), col("year"), col("trade"));
+    lines
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            Flow {
+                exporter: f[e].to_string(),
+                importer: f[i].to_string(),
+                year: f[y].parse().expect("bad year"),
+                trade: f[t].parse().expect("bad trade value"),
+            }
+        })
+        .collect()
+}
+
+/// ASEAN members of the panel (Myanmar joined in July 1997); the Plus Three from the
+/// first ASEAN+3 summit (December 1997).
+fn asean(c: &str, y: i32) -> bool {
+    ["IDN", "MYS", "PHL", "SGP", "THA"].contains(&c) || (c == "MMR" && y >= 1997)
+}
+
+fn plus3(c: &str, y: i32) -> bool {
+    ["CHN", "JPN", "KOR"].contains(&c) && y >= 1997
+}
+
+fn indicators(dir: &Dir, args: &[&str]) -> IndicatorsJson {
+    let mut all = vec!["indicators"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    dir.hallyu(all).run_ok().json()
+}
+
+fn rel(a: f64, b: f64) {
+    assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} vs {b}");
+}
+
+#[test]
+fn korea_exports_to_asean_on_the_embedded_panel() {
+    let dir = Dir::new();
+    let flows = panel(&dir);
+    let r = indicators(
+        &dir,
+        &[
+            "--subject",
+            "KOR",
+            "--partner",
+            "asean",
+            "--years",
+            "1986:2006",
+        ],
+    );
+    assert_eq!(
+        (r.subject.as_str(), r.partner.as_deref()),
+        ("KOR", Some("asean"))
+    );
+    assert_eq!(
+        (r.unit.as_str(), r.group.as_str()),
+        ("million USD", "all products")
+    );
+    assert_eq!(r.years.len(), 21);
+    for y in &r.years {
+        let sum = |f: &dyn Fn(&Flow) -> bool| -> f64 {
+            flows
+                .iter()
+                .filter(|x| x.year == y.year && f(x))
+                .map(|x| x.trade)
+                .sum()
+        };
+        let to_asean = sum(&|x| x.exporter == "KOR" && asean(&x.importer, y.year));
+        let from_asean = sum(&|x| x.importer == "KOR" && asean(&x.exporter, y.year));
+        let exports = sum(&|x| x.exporter == "KOR" && x.importer != "KOR");
+        let imports = sum(&|x| x.importer == "KOR" && x.exporter != "KOR");
+        let world = sum(&|x| x.exporter != x.importer);
+        let p = y.partner.as_ref().unwrap();
+        rel(p.exports_to, to_asean);
+        rel(p.imports_from, from_asean);
+        rel(y.exports, exports);
+        rel(y.imports, imports);
+        rel(y.balance, exports - imports);
+        rel(
+            p.share_of_trade_pct.unwrap(),
+            (to_asean + from_asean) / (exports + imports) * 100.0,
+        );
+        rel(y.world_share_pct.unwrap(), exports / world * 100.0);
+        assert_eq!(
+            p.members.contains(&"MMR".to_string()),
+            y.year >= 1997,
+            "{}",
+            y.year
+        );
+        // One product: RCA and product concentration are 1 by construction.
+        rel(y.rca.unwrap(), 1.0);
+        rel(y.hhi_products_points.unwrap(), 10_000.0);
+    }
+    // 2006 partner concentration and ranking, from the raw flows.
+    let mut by: std::collections::BTreeMap<&str, f64> = Default::default();
+    for x in flows
+        .iter()
+        .filter(|x| x.year == 2006 && x.exporter == "KOR" && x.importer != "KOR")
+    {
+        *by.entry(x.importer.as_str()).or_default() += x.trade;
+    }
+    let total: f64 = by.values().sum();
+    let hhi: f64 = by.values().map(|v| (v / total).powi(2)).sum();
+    let y2006 = r.years.last().unwrap();
+    rel(y2006.hhi_partners.unwrap(), hhi);
+    rel(y2006.hhi_partners_points.unwrap(), hhi * 10_000.0);
+    let (top, top_value) = by.iter().max_by(|a, b| a.1.total_cmp(b.1)).unwrap();
+    assert_eq!(r.top_partners.year, 2006);
+    assert_eq!(r.top_partners.partners[0].partner, *top);
+    rel(r.top_partners.partners[0].exports, *top_value);
+    rel(
+        r.top_partners.partners[0].share_pct,
+        top_value / total * 100.0,
+    );
+    assert_eq!(r.top_partners.partners.len(), 10);
+    // Growth: yoy 1987 and the 1986–2006 CAGR of exports.
+    let x = |i: usize| r.years[i].exports;
+    rel(
+        r.years[1].exports_yoy_pct.unwrap(),
+        (x(1) / x(0) - 1.0) * 100.0,
+    );
+    assert_eq!(r.years[0].exports_yoy_pct, None);
+    let m = |i: usize| r.years[i].imports;
+    rel(
+        r.years[1].imports_yoy_pct.unwrap(),
+        (m(1) / m(0) - 1.0) * 100.0,
+    );
+    assert_eq!(r.years[0].undefined["exports_yoy_pct"], "no data for 1985");
+    let g = &r.cagr[0];
+    assert_eq!((g.series.as_str(), g.from, g.to), ("exports", 1986, 2006));
+    rel(
+        g.cagr_pct.unwrap(),
+        ((x(20) / x(0)).powf(1.0 / 20.0) - 1.0) * 100.0,
+    );
+}
+
+#[test]
+fn asean_plus_three_share_of_asean_trade() {
+    let dir = Dir::new();
+    let flows = panel(&dir);
+    let r = indicators(
+        &dir,
+        &[
+            "--subject",
+            "asean",
+            "--partner",
+            "plus3",
+            "--years",
+            "1996:2006",
+            "--cagr-window",
+            "1998:2006",
+        ],
+    );
+    assert!(r.subject_is_bloc);
+    assert_eq!(r.years.len(), 11);
+    for y in &r.years {
+        let t = y.year;
+        let sum = |f: &dyn Fn(&Flow) -> bool| -> f64 {
+            flows
+                .iter()
+                .filter(|x| x.year == t && x.exporter != x.importer && f(x))
+                .map(|x| x.trade)
+                .sum()
+        };
+        // ASEAN Secretariat convention: every member's exports and imports, trade between
+        // members on both sides.
+        let exports = sum(&|x| asean(&x.exporter, t));
+        let imports = sum(&|x| asean(&x.importer, t));
+        let with_plus3 = sum(&|x| asean(&x.exporter, t) && plus3(&x.importer, t))
+            + sum(&|x| plus3(&x.exporter, t) && asean(&x.importer, t));
+        rel(y.exports, exports);
+        rel(y.imports, imports);
+        rel(y.total_trade, exports + imports);
+        let p = y.partner.as_ref().unwrap();
+        rel(p.trade_with, with_plus3);
+        rel(
+            p.share_of_trade_pct.unwrap(),
+            with_plus3 / (exports + imports) * 100.0,
+        );
+        let expected: Vec<&str> = if t >= 1997 {
+            vec!["IDN", "MMR", "MYS", "PHL", "SGP", "THA"]
+        } else {
+            vec!["IDN", "MYS", "PHL", "SGP", "THA"]
+        };
+        assert_eq!(y.members, expected);
+    }
+    // Before the first ASEAN+3 summit the partner has no members.
+    assert_eq!(r.years[0].partner.as_ref().unwrap().trade_with, 0.0);
+    let trade = r
+        .cagr
+        .iter()
+        .find(|g| g.series == "trade_with_partner")
+        .unwrap();
+    assert_eq!(
+        (trade.from, trade.to, trade.undefined.as_deref()),
+        (1998, 2006, None)
+    );
+    rel(
+        trade.cagr_pct.unwrap(),
+        ((trade.end_value / trade.start_value).powf(1.0 / 8.0) - 1.0) * 100.0,
+    );
+    assert!(
+        r.notes.iter().any(|n| n.contains("ASEAN Secretariat")),
+        "{:?}",
+        r.notes
+    );
+}
+
+/// A small canonical file with HS6 products: every number below is worked out by hand.
+const PRODUCTS_CSV: &str = "\
+year,exporter,importer,product,value
+2020,KOR,JPN,330499,30
+2020,KOR,USA,330499,10
+2020,KOR,USA,852872,60
+2020,FRA,USA,330499,100
+2020,FRA,JPN,852872,300
+2021,KOR,JPN,330499,45
+2021,KOR,USA,330410,15
+2021,KOR,USA,852872,60
+2021,FRA,USA,330499,110
+2021,FRA,JPN,852872,290
+";
+
+#[test]
+fn product_groups_on_a_canonical_file() {
+    let dir = Dir::new();
+    dir.write("flows.csv", PRODUCTS_CSV);
+    for group in ["cosmetics", "3304"] {
+        let r = indicators(
+            &dir,
+            &["--data", "flows.csv", "--subject", "KOR", "--group", group],
+        );
+        let (a, b) = (&r.years[0], &r.years[1]);
+        // 2020: KOR 3304 exports 30 + 10 = 40 of 100; world 3304: 140 of 500.
+        rel(a.exports, 40.0);
+        rel(a.world_share_pct.unwrap(), 40.0 / 140.0 * 100.0);
+        rel(a.rca.unwrap(), (40.0 / 100.0) / (140.0 / 500.0));
+        // Partners JPN 30, USA 10: 0.5625 + 0.0625.
+        rel(a.hhi_partners.unwrap(), 0.625);
+        // 2021: 45 + 15 = 60 (+50%); products 330499 45, 330410 15: 0.5625 + 0.0625.
+        rel(b.exports, 60.0);
+        rel(b.exports_yoy_pct.unwrap(), 50.0);
+        rel(b.hhi_products.unwrap(), 0.625);
+        rel(r.cagr[0].cagr_pct.unwrap(), 50.0);
+        assert_eq!(r.top_partners.partners[0].partner, "JPN");
+        rel(r.top_partners.partners[0].share_pct, 75.0);
+    }
+}
+
+#[test]
+fn indicators_csv_and_table() {
+    let dir = Dir::new();
+    dir.write("flows.csv", PRODUCTS_CSV);
+    dir.hallyu([
+        "indicators",
+        "--data",
+        "flows.csv",
+        "--subject",
+        "FRA",
+        "--group",
+        "3304",
+        "-f",
+        "csv",
+        "-o",
+        "out.csv",
+    ])
+    .run_ok();
+    let csv = dir.read("out.csv");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(
+        lines[0].starts_with("subject,group,unit,year,exports,imports,balance"),
+        "{csv}"
+    );
+    assert!(
+        lines[1].starts_with("FRA,HS 3304,,2020,100,0,100,100,,"),
+        "{csv}"
+    );
+    dir.assert_no_temp_files();
+    let r = dir
+        .hallyu([
+            "indicators",
+            "--data",
+            "flows.csv",
+            "--subject",
+            "FRA",
+            "--group",
+            "3304",
+        ])
+        .run_ok();
+    r.assert_stdout_contains("2020 exports yoy pct: n/a, no data for 2019")
+        .assert_stdout_contains("HHI products");
+}
+
+#[test]
+fn indicators_bad_requests_exit_2() {
+    let dir = Dir::new();
+    dir.write("flows.csv", PRODUCTS_CSV);
+    let cases: &[(&[&str], &str)] = &[
+        (&["--subject", "KRO"], "did you mean `KOR`"),
+        (&["--subject", "aseen"], "did you mean `asean`"),
+        (&["--subject", "KOR", "--partner", "KOR,XXX"], "`XXX`"),
+        (
+            &["--subject", "KOR", "--group", "cosmetics"],
+            "no product column",
+        ),
+        (
+            &["--subject", "KOR", "--years", "2010:2021"],
+            "no data in 2010–2021: the data covers 1986–2006",
+        ),
+        (
+            &["--subject", "KOR", "--cagr-window", "2006:1990"],
+            "earlier to a later",
+        ),
+        (
+            &[
+                "--data",
+                "flows.csv",
+                "--subject",
+                "KOR",
+                "--group",
+                "cosmetix",
+            ],
+            "did you mean `cosmetics`",
+        ),
+    ];
+    for (args, needle) in cases {
+        let mut all = vec!["indicators"];
+        all.extend_from_slice(args);
+        let r = dir.hallyu(all).run_code(2);
+        assert!(r.stdout.is_empty(), "{r}");
+        r.assert_stderr_contains("error: ")
+            .assert_stderr_contains(needle);
+    }
+    let r = dir
+        .hallyu(["indicators", "--subject", "KOR", "--years", "2010-2021"])
+        .run_code(2);
+    r.assert_stderr_contains("FIRST:LAST");
+}
+
+#[test]
+fn indicators_bad_data_exit_1() {
+    let dir = Dir::new();
+    dir.write(
+        "bad.csv",
+        "year,exporter,importer,value\n2020,KOR,JPN,10\n2020,KOR,USA,-4\n",
+    );
+    let r = dir
+        .hallyu(["indicators", "--data", "bad.csv", "--subject", "KOR"])
+        .run_err_line();
+    r.assert_stderr_contains("column `value`, data row 2");
+    let r = dir
+        .hallyu(["indicators", "--data", "missing.csv", "--subject", "KOR"])
+        .run_err_line();
+    r.assert_stderr_contains("missing.csv");
+}

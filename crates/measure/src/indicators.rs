@@ -182,6 +182,8 @@ struct Totals {
     by_product: Vec<Vec<f64>>,
     skipped_missing: usize,
     domestic: usize,
+    /// Every product of the data is in the group.
+    whole_data_group: bool,
 }
 
 impl Totals {
@@ -253,6 +255,7 @@ fn accumulate(flows: &Flows, req: &Request, span: (i32, i32), reported: (i32, i3
         by_product: vec![vec![0.0; in_group.len()]; nreported],
         skipped_missing: 0,
         domestic: 0,
+        whole_data_group: in_group.iter().all(|&g| g),
     };
     for r in 0..flows.len() {
         let (y, v) = (flows.year[r], flows.value[r]);
@@ -602,6 +605,12 @@ pub fn compute(flows: &Flows, req: &Request) -> Result<Indicators, MeasureError>
             "bloc totals: every member's trade with every other country, trade between members included \
              (once as the origin's export, once as the destination's import), as the ASEAN Secretariat counts \
              a bloc's total trade; membership applied year by year"
+                .into(),
+        );
+    }
+    if s.whole_data_group {
+        notes.push(
+            "the group is every product in the data: RCA is 1 and HHI over products 10,000 by construction"
                 .into(),
         );
     }

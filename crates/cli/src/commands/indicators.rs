@@ -1,0 +1,230 @@
+//! `hallyu indicators`: trade indicators of a country or bloc.
+
+use crate::args::{IndicatorsArgs, OutputFormat};
+use crate::output::emit;
+use crate::progress::Spinner;
+use crate::EXIT_USAGE;
+use anyhow::{anyhow, Result};
+use hallyu_data::read::{column_names, read_path, ReadOptions};
+use hallyu_data::reference::Reference;
+use hallyu_data::{dataset, embedded, nearest, Table};
+use hallyu_measure::indicators::{compute, Request};
+use hallyu_measure::{Countries, FlowColumns, Flows, MeasureError, Products};
+use std::path::Path;
+
+/// A request that names something that does not exist or asks the impossible: reported
+/// with exit status 2, as clap does for malformed arguments.
+#[derive(Debug)]
+struct Usage(String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+fn usage(msg: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(Usage(msg.into()))
+}
+
+/// Runs the command.
+pub fn run(a: IndicatorsArgs) -> Result<u8> {
+    match indicators(&a) {
+        Ok(text) => {
+            emit(&text, a.output.out.as_deref())?;
+            Ok(0)
+        }
+        Err(e) => match e.downcast_ref::<Usage>() {
+            Some(u) => {
+                eprintln!("error: {u}");
+                Ok(EXIT_USAGE)
+            }
+            None => Err(e),
+        },
+    }
+}
+
+/// The years the computation reads: the reported ones, the year before the first (for
+/// its growth rate) and the CAGR window.
+fn years_needed(a: &IndicatorsArgs) -> Option<(i32, i32)> {
+    let (first, last) = a.years?;
+    let (first, last) = (first.saturating_sub(1), last);
+    Some(match a.cagr_window {
+        Some((w0, w1)) => (first.min(w0), last.max(w1)),
+        None => (first, last),
+    })
+}
+
+/// Loads the flows: the table and which of its columns are which, and the unit.
+fn load(a: &IndicatorsArgs) -> Result<(Table, FlowColumns, String)> {
+    let Some(path) = &a.data else {
+        let mut cols = FlowColumns::agtpa();
+        if let Some(v) = &a.value {
+            cols.value = v.clone();
+        }
+        let options = ReadOptions {
+            columns: Some(vec![
+                cols.year.clone(),
+                cols.exporter.clone(),
+                cols.importer.clone(),
+                cols.value.clone(),
+            ]),
+            ..ReadOptions::default()
+        };
+        return Ok((embedded::agtpa_with(&options)?, cols, "million USD".into()));
+    };
+    let mut cols = FlowColumns::canonical();
+    if let Some(v) = &a.value {
+        cols.value = v.clone();
+    }
+    if path.is_dir() {
+        let table = dataset::read_dataset(path, years_needed(a))?;
+        if !table.has("product") {
+            cols.product = None;
+        }
+        return Ok((table, cols, "USD".into()));
+    }
+    if !table_has(path, "product")? {
+        cols.product = None;
+    }
+    let mut wanted = vec![
+        cols.year.clone(),
+        cols.exporter.clone(),
+        cols.importer.clone(),
+        cols.value.clone(),
+    ];
+    wanted.extend(cols.product.clone());
+    let options = ReadOptions {
+        columns: Some(wanted),
+        ..ReadOptions::default()
+    };
+    Ok((read_path(path, &options)?, cols, String::new()))
+}
+
+fn table_has(path: &Path, column: &str) -> Result<bool> {
+    Ok(column_names(path)?.iter().any(|c| c == column))
+}
+
+/// A country, a bloc or a comma-separated list, checked against the data's countries.
+fn countries<'r>(
+    what: &str,
+    name: &str,
+    reference: &'r Reference,
+    flows: &Flows,
+) -> Result<Countries<'r>> {
+    let in_data = |code: &str| {
+        flows
+            .countries()
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(code))
+    };
+    let unknown = |code: &str| {
+        let candidates = flows
+            .countries()
+            .iter()
+            .map(String::as_str)
+            .chain(reference.blocs().iter().map(|b| b.name.as_str()));
+        // Swapped letters (KRO for KOR) first: edit distance rates them no closer than
+        // an unrelated code of the same length.
+        let sorted = |x: &str| {
+            let mut v: Vec<char> = x.to_ascii_uppercase().chars().collect();
+            v.sort_unstable();
+            v
+        };
+        let hint = candidates
+            .clone()
+            .find(|c| sorted(c) == sorted(code))
+            .map(str::to_string)
+            .or_else(|| nearest(code, candidates))
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        usage(format!(
+            "{what} `{code}` is neither a bloc nor a country code in the data{hint}"
+        ))
+    };
+    if name.contains(',') {
+        let codes: Vec<&str> = name
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        if let Some(bad) = codes.iter().find(|c| !in_data(c)) {
+            return Err(unknown(bad));
+        }
+        return Ok(Countries::fixed(name, &codes));
+    }
+    if let Ok(bloc) = reference.bloc(name) {
+        return Ok(Countries::bloc(&bloc.name, move |c, y| {
+            bloc.is_member(c, y)
+        }));
+    }
+    if in_data(name) {
+        return Ok(Countries::country(name));
+    }
+    Err(unknown(name))
+}
+
+fn products<'r>(
+    name: Option<&str>,
+    reference: &'r Reference,
+    flows: &Flows,
+) -> Result<Products<'r>> {
+    let Some(name) = name else {
+        return Ok(Products::all());
+    };
+    if flows.columns().product.is_none() {
+        return Err(usage(format!(
+            "--group {name}: the data has no product column (aggregate flows); leave --group out"
+        )));
+    }
+    let prefixes: Vec<&str> = name.split(',').map(str::trim).collect();
+    if prefixes
+        .iter()
+        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Ok(Products::hs_prefixes(&prefixes));
+    }
+    match reference.product_group(name) {
+        Ok(g) => Ok(Products::group(&g.name, move |k| g.contains(k))),
+        Err(e) => Err(usage(format!("--group: {e}"))),
+    }
+}
+
+fn indicators(a: &IndicatorsArgs) -> Result<String> {
+    let reference = match &a.blocs {
+        Some(path) => Reference::with_user_file(path)?,
+        None => Reference::builtin(),
+    };
+    let spinner = Spinner::new("reading trade flows", a.output.quiet);
+    let (table, cols, unit) = load(a)?;
+    drop(spinner);
+    let flows = Flows::new(&table, &cols).map_err(|e| anyhow!(e))?;
+    let subject = countries("subject", &a.subject, &reference, &flows)?;
+    let partner = match &a.partner {
+        Some(p) => Some(countries("partner", p, &reference, &flows)?),
+        None => None,
+    };
+    let group = products(a.group.as_deref(), &reference, &flows)?;
+    let request = Request {
+        subject: &subject,
+        partner: partner.as_ref(),
+        products: &group,
+        years: a.years,
+        cagr_window: a.cagr_window,
+        top: a.top,
+        unit,
+    };
+    let result = compute(&flows, &request).map_err(|e| match e {
+        MeasureError::InvalidRequest(m) => usage(m),
+        other => anyhow!(other),
+    })?;
+    Ok(match a.output.format {
+        OutputFormat::Json => hallyu_report::indicators_json(&result),
+        OutputFormat::Csv => hallyu_report::indicators_csv(&result),
+        OutputFormat::Table => hallyu_report::indicators_grid(&result).terminal(),
+        OutputFormat::Markdown => hallyu_report::indicators_grid(&result).markdown(),
+        OutputFormat::Latex => hallyu_report::indicators_grid(&result).latex(),
+    })
+}

@@ -1,0 +1,253 @@
+//! Layout of trade indicators: one line per year, then growth rates, top partners and
+//! the reasons for every undefined value.
+
+use crate::grid::{Grid, Row};
+use hallyu_measure::indicators::{Indicators, YearIndicators};
+
+fn amount(x: f64) -> String {
+    format!("{x:.2}")
+}
+
+fn opt(x: Option<f64>, decimals: usize) -> String {
+    x.map_or_else(|| "n/a".to_string(), |v| format!("{v:.decimals$}"))
+}
+
+/// Consecutive years with the same member list, as `first–last: A, B, C`.
+fn membership_spells(
+    years: &[YearIndicators],
+    members: impl Fn(&YearIndicators) -> Vec<String>,
+) -> Vec<String> {
+    let mut out: Vec<(i32, i32, Vec<String>)> = Vec::new();
+    for y in years {
+        let m = members(y);
+        match out.last_mut() {
+            Some(last) if last.2 == m => last.1 = y.year,
+            _ => out.push((y.year, y.year, m)),
+        }
+    }
+    out.into_iter()
+        .map(|(a, b, m)| {
+            let span = if a == b {
+                a.to_string()
+            } else {
+                format!("{a}–{b}")
+            };
+            let list = if m.is_empty() {
+                "none in the data".to_string()
+            } else {
+                m.join(", ")
+            };
+            format!("{span}: {list}")
+        })
+        .collect()
+}
+
+/// The table: one row per year; growth rates, top partners, membership and undefined
+/// values in the notes.
+pub fn indicators_grid(r: &Indicators) -> Grid {
+    let with_partner = r.partner.is_some();
+    let mut header: Vec<String> = [
+        "year",
+        "exports",
+        "imports",
+        "balance",
+        "exports yoy %",
+        "imports yoy %",
+        "world share %",
+        "RCA",
+        "HHI partners",
+        "HHI products",
+    ]
+    .map(String::from)
+    .to_vec();
+    if let Some(p) = &r.partner {
+        header.push(format!("exports to {p}"));
+        header.push(format!("imports from {p}"));
+        header.push(format!("share with {p} %"));
+    }
+    let mut rows: Vec<Row> = r
+        .years
+        .iter()
+        .map(|y| {
+            let mut cells = vec![
+                y.year.to_string(),
+                amount(y.exports),
+                amount(y.imports),
+                amount(y.balance),
+                opt(y.exports_yoy_pct, 2),
+                opt(y.imports_yoy_pct, 2),
+                opt(y.world_share_pct, 3),
+                opt(y.rca, 3),
+                opt(y.hhi_partners_points, 0),
+                opt(y.hhi_products_points, 0),
+            ];
+            if let Some(p) = &y.partner {
+                cells.push(amount(p.exports_to));
+                cells.push(amount(p.imports_from));
+                cells.push(opt(p.share_of_trade_pct, 2));
+            }
+            Row::Cells(cells)
+        })
+        .collect();
+    let top = &r.top_partners;
+    if !top.partners.is_empty() {
+        rows.push(Row::Rule);
+        rows.push(Row::Text(format!(
+            "Top {} destinations of exports in {} (value, % of exports)",
+            top.partners.len(),
+            top.year
+        )));
+        for p in &top.partners {
+            rows.push(Row::Cells(vec![
+                format!("  {}", p.partner),
+                amount(p.exports),
+                format!("{:.2}", p.share_pct),
+            ]));
+        }
+    }
+    let mut notes = Vec::new();
+    for g in &r.cagr {
+        notes.push(format!(
+            "CAGR {}–{} of {}: {} ({} → {})",
+            g.from,
+            g.to,
+            g.series.replace('_', " "),
+            match (g.cagr_pct, &g.undefined) {
+                (Some(v), _) => format!("{v:.3}%"),
+                (None, Some(why)) => format!("undefined, {why}"),
+                (None, None) => "undefined".into(),
+            },
+            amount(g.start_value),
+            amount(g.end_value)
+        ));
+    }
+    notes.push("HHI on the 0–10,000 scale; yoy: change on the previous year".into());
+    if r.subject_is_bloc {
+        for s in membership_spells(&r.years, |y| y.members.clone()) {
+            notes.push(format!("{} members present {s}", r.subject));
+        }
+    }
+    if let Some(p) = &r.partner {
+        for s in membership_spells(&r.years, |y| {
+            y.partner
+                .as_ref()
+                .map_or_else(Vec::new, |x| x.members.clone())
+        }) {
+            notes.push(format!("{p} members present {s}"));
+        }
+    }
+    for y in &r.years {
+        for (field, why) in &y.undefined {
+            // The 0–10,000 twin of an HHI is undefined for the same reason as the HHI.
+            if !field.ends_with("_points") {
+                notes.push(format!(
+                    "{} {}: n/a, {why}",
+                    y.year,
+                    field.replace('_', " ")
+                ));
+            }
+        }
+    }
+    notes.extend(r.notes.iter().cloned());
+    let mut title = vec![format!(
+        "{} — {} — values in {}",
+        r.subject,
+        r.group,
+        if r.unit.is_empty() {
+            "the data's unit"
+        } else {
+            &r.unit
+        }
+    )];
+    if with_partner {
+        title.push(format!(
+            "partner: {} (trade with it as a share of the subject's total trade)",
+            r.partner.as_deref().unwrap_or_default()
+        ));
+    }
+    Grid {
+        title,
+        header,
+        rows,
+        notes,
+    }
+}
+
+/// JSON: the [`Indicators`] structure as it is.
+pub fn indicators_json(r: &Indicators) -> String {
+    serde_json::to_string_pretty(r)
+        .map(|s| s + "\n")
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
+}
+
+/// CSV: one row per year, every per-year indicator a column (empty when undefined);
+/// growth rates and top partners are in the JSON and table outputs.
+pub fn indicators_csv(r: &Indicators) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec![
+        "subject",
+        "group",
+        "unit",
+        "year",
+        "exports",
+        "imports",
+        "balance",
+        "total_trade",
+        "exports_yoy_pct",
+        "imports_yoy_pct",
+        "world_share_pct",
+        "rca",
+        "hhi_partners",
+        "hhi_partners_points",
+        "hhi_products",
+        "hhi_products_points",
+        "members",
+    ];
+    if r.partner.is_some() {
+        header.extend([
+            "partner",
+            "exports_to_partner",
+            "imports_from_partner",
+            "trade_with_partner",
+            "partner_share_of_trade_pct",
+            "partner_members",
+        ]);
+    }
+    let _ = w.write_record(&header);
+    let cell = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v}"));
+    for y in &r.years {
+        let mut rec = vec![
+            r.subject.clone(),
+            r.group.clone(),
+            r.unit.clone(),
+            y.year.to_string(),
+            format!("{}", y.exports),
+            format!("{}", y.imports),
+            format!("{}", y.balance),
+            format!("{}", y.total_trade),
+            cell(y.exports_yoy_pct),
+            cell(y.imports_yoy_pct),
+            cell(y.world_share_pct),
+            cell(y.rca),
+            cell(y.hhi_partners),
+            cell(y.hhi_partners_points),
+            cell(y.hhi_products),
+            cell(y.hhi_products_points),
+            y.members.join(" "),
+        ];
+        if let (Some(name), Some(p)) = (&r.partner, &y.partner) {
+            rec.extend([
+                name.clone(),
+                format!("{}", p.exports_to),
+                format!("{}", p.imports_from),
+                format!("{}", p.trade_with),
+                cell(p.share_of_trade_pct),
+                p.members.join(" "),
+            ]);
+        }
+        let _ = w.write_record(&rec);
+    }
+    w.into_inner()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default()
+}
