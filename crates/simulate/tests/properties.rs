@@ -30,13 +30,13 @@ fn effects(
     closure: Closure,
 ) -> Vec<[f64; 4]> {
     let names: Vec<String> = (0..n).map(|i| format!("C{i:02}")).collect();
-    let b = Baseline::new(names.clone(), x, t0.to_vec(), reference, 5.0).unwrap();
-    let (_, cdl) = b.conditional(t1).unwrap();
+    let b = Baseline::new(names.clone(), x, t0.to_vec(), reference, 5.0).expect("baseline");
+    let (_, cdl) = b.conditional(t1).expect("conditional GE");
     let opts = ExactOptions {
         closure,
         ..Default::default()
     };
-    let (full, conv) = solve_exact(&b, t1, opts).unwrap();
+    let (full, conv) = solve_exact(&b, t1, opts).expect("exact GE");
     assert!(conv.market_clearing_residual < 1e-12);
     assert!((full.imr[reference] - 1.0).abs() < 1e-12);
     Comparison {
