@@ -33,8 +33,8 @@ def timed(cmd):
 def summary(path_glob):
     return duckdb.sql(
         f"SELECT count(*), sum(value), count(DISTINCT exporter), count(DISTINCT product), "
-        f"count(quantity), min(product) FROM read_parquet('{path_glob}')"
-    ).fetchone()
+        f"count(quantity), min(product) FROM read_parquet('{path_glob}', hive_partitioning = false)"
+    ).fetchall()[0]
 
 
 def main():
