@@ -252,6 +252,7 @@ fn unctadstat_goods_and_services_by_hand() {
     let v = r.value();
     assert_eq!(v[0]["source"]["rows"], 6);
     assert_eq!(v[0]["files"][0]["skipped_rows"], 2);
+    assert_eq!(v[0]["files"][1]["skipped_rows"], 1);
     let t = read_dataset(&dir.join("ds"), None).expect("read back");
     assert_eq!(year_sum(&t, 2020), 300_000.0);
     assert_eq!(year_sum(&t, 2021), 3_285_067.0 + 11_000_250.0);
@@ -274,8 +275,8 @@ fn unctadstat_goods_and_services_by_hand() {
         .find(|&r| value[r] == 5_000_000.0)
         .expect("services exports row");
     assert_eq!(
-        (e[s].as_str(), i[s].as_str(), c[s].as_str()),
-        ("KOR", "WLD", "UNCTAD-CS")
+        (e[s].as_str(), i[s].as_str(), c[s].as_str(), p[s].as_str()),
+        ("KOR", "WLD", "UNCTAD-CS", "TOTAL")
     );
 }
 

@@ -1,17 +1,22 @@
 //! UNCTADstat bulk CSV files of creative goods (`US.CreativeGoodsValue`) and creative
 //! services (`US.CreativeServ_Indiv_Tot`), already classified by UNCTAD.
 //!
-//! Layout supported (the classic bulk-download CSV, one header row, comma separated):
-//! `Year, Economy, Economy Label, Partner, Partner Label, Flow, Flow Label, <Product>,
-//! <Product> Label, US dollars at current prices in thousands, … Footnote, … Missing value`,
-//! where `<Product>` is `Product` or another name ending in `Product` (e.g.
-//! `SitcRev3Product`), or `Category`/`Service` for services; `Partner` may be absent
-//! (world). Economies are UN M49 codes: `0000` is the world (`WLD`), three-digit codes are
-//! countries (ISO3 through [`crate::reference`]), longer ones are UNCTAD's regional and
-//! economic groups, which are skipped and counted (they would double-count countries).
-//! Flows come from `Flow Label`: exports (reporter → partner) and imports (partner →
-//! reporter), both kept as reported. Rows whose value is empty with a missing-value flag
-//! are skipped and counted; any other unreadable row is malformed.
+//! Layout supported: the data centre's bulk download, `US_<Report>.csv` (shipped as
+//! `US_<Report>.csv.7z`: extract it first), UTF-8 with or without BOM, one header row:
+//! dimension columns, each code column followed by its `<Dim> Label` (`Year, Economy,
+//! Economy Label, [Partner, Partner Label,] Flow, Flow Label, [Product, Product Label]`),
+//! then one triplet per measure: `<measure>, <measure> Footnote, <measure> Missing value`.
+//! The value read is the measure `US dollars at current prices in thousands` (or `… in
+//! millions`, or spelled `US$ …`); other measures (shares) are ignored. The product
+//! dimension is the first code column named `Product`, `…Product`, `…Category` or
+//! `…Service`; a report without one (services totals by economy) gets product `TOTAL`;
+//! without `Partner` the partner is the world. Economies are UN M49 codes: `0000` is the
+//! world (`WLD`), three-digit codes are countries (ISO3 through [`crate::reference`]),
+//! longer ones UNCTAD's regional and economic groups, which are skipped and counted (they
+//! would double-count countries). Flows come from `Flow Label`: exports (reporter →
+//! partner) and imports (partner → reporter), both kept as reported. Empty value cells
+//! (UNCTADstat's cubes are sparse; the Missing value column says why) are skipped and
+//! counted; any other unreadable row is malformed.
 
 use super::columns::{field, record_text, year, Header};
 use super::input::Input;
@@ -116,9 +121,10 @@ pub fn ingest(
     Ok(IngestReport {
         dataset: options.out.display().to_string(),
         source: entry,
-        skipped_reason: files.iter().any(|f| f.skipped_rows > 0).then(|| {
-            "regional/economic group aggregates and values UNCTADstat flags as missing".to_string()
-        }),
+        skipped_reason: files
+            .iter()
+            .any(|f| f.skipped_rows > 0)
+            .then(|| "regional/economic group aggregates and empty value cells".to_string()),
         files,
         first_malformed: rejects.first,
     })
@@ -148,21 +154,12 @@ fn read_file(
     let c_economy = header.require(&["Economy"], LAYOUT)?;
     let c_partner = header.find(&["Partner"]);
     let c_flow = header.require(&["Flow Label"], LAYOUT)?;
-    let c_product = header
-        .names
-        .iter()
-        .position(|n| {
-            let l = n.to_ascii_lowercase();
-            l.ends_with("product") || l == "category" || l == "service" || l == "services"
-        })
-        .ok_or_else(|| DataError::Csv {
-            path: name.into(),
-            line: 1,
-            message: format!(
-                "no product column (Product, …Product, Category or Service); the header is: {}",
-                header.names.join(", ")
-            ),
-        })?;
+    let c_product = header.names.iter().position(|n| {
+        let l = n.to_ascii_lowercase();
+        ["product", "category", "service", "services"]
+            .iter()
+            .any(|end| l.ends_with(end))
+    });
     let value_col = header.names.iter().position(|n| {
         let l = n.to_ascii_lowercase();
         (l.starts_with("us dollars at current prices in")
@@ -186,10 +183,6 @@ fn read_file(
     } else {
         0
     };
-    let c_missing = header
-        .names
-        .iter()
-        .position(|n| n.to_ascii_lowercase().ends_with("missing value"));
     let width = header.names.len();
 
     let mut chunk = Chunk::default();
@@ -237,12 +230,12 @@ fn read_file(
                     ))
                 }
             };
-            let product = field(&record, c_product);
+            let product = c_product.map_or("TOTAL", |c| field(&record, c));
             if product.is_empty() {
                 return Err("product code is empty".into());
             }
             let v = field(&record, c_value);
-            if v.is_empty() && c_missing.is_some_and(|c| !field(&record, c).is_empty()) {
+            if v.is_empty() {
                 return Ok(None);
             }
             let value = parse_scaled(v.as_bytes(), scale)
