@@ -6,7 +6,8 @@ use hallyu_data::ingest::{self, IngestOptions, IngestProgress, IngestReport};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 
-/// A byte-count progress bar per input file on stderr (only on a terminal, never quiet).
+/// A byte-count progress bar per input file on stderr (only on a terminal, never quiet);
+/// the bar takes whatever width the file name and counters leave, so it never wraps.
 struct Bar {
     bar: Option<ProgressBar>,
 }
@@ -18,7 +19,7 @@ impl Bar {
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         if let Ok(style) = ProgressStyle::with_template(
-            "{spinner} {elapsed:>4} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {msg}",
+            "{spinner} {msg} [{wide_bar}] {bytes}/{total_bytes} {bytes_per_sec}",
         ) {
             bar.set_style(style.progress_chars("=> "));
         }

@@ -15,6 +15,8 @@
 //! dictionary-encoded UTF-8). Partitions of a source are staged as hidden temporary files in
 //! `DIR`, fully written and synced before the first one is renamed into place, so a failed or
 //! interrupted ingest never leaves a half-written partition where [`read_dataset`] looks.
+//! The manifest is rewritten last. A killed ingest can leave a hidden `.hallyu-*.tmp` file
+//! in `DIR`: readers never look at it, later ingests ignore it, and it can be deleted.
 
 mod chunk;
 mod manifest;
