@@ -32,6 +32,7 @@ pub use error::MeasureError;
 pub mod flows;
 mod formulas;
 pub mod indicators;
+pub mod scope;
 pub mod select;
 
 pub use flows::{FlowColumns, Flows};

@@ -1,0 +1,480 @@
+//! Which rows of a flow table an indicator may add up.
+//!
+//! A dataset written by `hallyu ingest` can hold several sources (BACI, UNCTADstat, tidy
+//! series) that measure the same trade differently, and a tidy series can hold a `total`
+//! next to the sectors it is made of. Summing either counts the same dollars two or more
+//! times, so [`select_rows`] refuses to guess: several sources need a choice of one, and a
+//! total next to its components needs a choice of products. The result is a row mask the
+//! caller applies before building [`crate::Flows`].
+
+use crate::MeasureError;
+use hallyu_data::{nearest, Column, DataError, StrColumn, Table, MISSING_CODE};
+
+/// The column of an ingested dataset that names where a row came from (`baci`,
+/// `unctadstat`, `series:<file stem>`).
+pub const SOURCE_COLUMN: &str = "source";
+
+/// The product name that marks an aggregate of the other products (compared
+/// case-insensitively).
+pub const TOTAL_PRODUCT: &str = "total";
+
+/// What the user asked to read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    /// A source: its exact name, or a prefix before `:` (`series` for `series:*`).
+    pub source: Option<String>,
+    /// Product names, matched exactly against the product column.
+    pub products: Option<Vec<String>>,
+}
+
+/// The rows to read and what they turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selection {
+    /// Rows kept; `None` when every row is kept.
+    pub keep: Option<Vec<bool>>,
+    /// The source of the kept rows, when the table has a source column.
+    pub source: Option<String>,
+    /// The products asked for, as spelled in the data.
+    pub products: Option<Vec<String>>,
+}
+
+fn invalid(msg: String) -> MeasureError {
+    MeasureError::InvalidRequest(msg)
+}
+
+fn text_column<'t>(table: &'t Table, name: &str) -> Result<&'t StrColumn, MeasureError> {
+    match table.column(name)? {
+        Column::Str(s) => Ok(s),
+        other => Err(DataError::ColumnType {
+            name: name.to_string(),
+            found: other.type_name().into(),
+            expected: "text".into(),
+        }
+        .into()),
+    }
+}
+
+/// Levels of `column` used by at least one kept row, in level order.
+fn used_levels(column: &StrColumn, keep: Option<&[bool]>) -> Vec<bool> {
+    let mut used = vec![false; column.levels.len()];
+    for (r, &c) in column.codes.iter().enumerate() {
+        if c != MISSING_CODE && keep.is_none_or(|k| k[r]) {
+            used[c as usize] = true;
+        }
+    }
+    used
+}
+
+fn names<'a>(levels: &'a [String], used: &[bool]) -> Vec<&'a str> {
+    let mut v: Vec<&str> = levels
+        .iter()
+        .zip(used)
+        .filter(|(_, &u)| u)
+        .map(|(l, _)| l.as_str())
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+/// At most `n` names, then how many more.
+fn list(names: &[&str], n: usize) -> String {
+    let shown: Vec<String> = names.iter().take(n).map(|s| format!("`{s}`")).collect();
+    match names.len().saturating_sub(n) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
+    }
+}
+
+/// Whether source `name` is what `asked` names: the same (ignoring ASCII case), or
+/// `asked:…`.
+fn source_matches(name: &str, asked: &str) -> bool {
+    name.eq_ignore_ascii_case(asked)
+        || (name
+            .get(..asked.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(asked))
+            && name[asked.len()..].starts_with(':'))
+}
+
+/// The rows of one source: the level index chosen and the mask.
+fn choose_source(
+    column: &StrColumn,
+    asked: Option<&str>,
+) -> Result<(Option<String>, Option<Vec<bool>>), MeasureError> {
+    let used = used_levels(column, None);
+    let present = names(&column.levels, &used);
+    let Some(asked) = asked else {
+        return match present.as_slice() {
+            [] => Ok((None, None)),
+            [one] => Ok((Some(one.to_string()), None)),
+            many => Err(invalid(format!(
+                "the data hold {} sources ({}), which measure trade differently and must not be \
+                 added up; choose one with --source NAME (e.g. --source {})",
+                many.len(),
+                list(many, 12),
+                many[0]
+            ))),
+        };
+    };
+    let asked = asked.trim();
+    let matched: Vec<&str> = present
+        .iter()
+        .copied()
+        .filter(|s| source_matches(s, asked))
+        .collect();
+    match matched.as_slice() {
+        [] => {
+            let prefixes = present.iter().filter_map(|s| s.split_once(':').map(|p| p.0));
+            let hint = nearest(asked, present.iter().copied().chain(prefixes))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            Err(invalid(format!(
+                "--source {asked}: no such source in the data{hint}; sources present: {}",
+                list(&present, 12)
+            )))
+        }
+        [one] => {
+            let level = column.levels.iter().position(|l| l == one);
+            let keep = column
+                .codes
+                .iter()
+                .map(|&c| c != MISSING_CODE && Some(c as usize) == level)
+                .collect();
+            Ok((Some(one.to_string()), Some(keep)))
+        }
+        many => Err(invalid(format!(
+            "--source {asked} matches {} sources ({}), which must not be added up; name one of them",
+            many.len(),
+            list(many, 12)
+        ))),
+    }
+}
+
+/// Keeps the rows of the products asked for, or checks that the products present may be
+/// summed.
+fn choose_products(
+    table: &Table,
+    product_column: Option<&str>,
+    asked: Option<&[String]>,
+    keep: Option<Vec<bool>>,
+    source: Option<&str>,
+) -> Result<(Option<Vec<String>>, Option<Vec<bool>>), MeasureError> {
+    let Some(pc) = product_column else {
+        return match asked {
+            Some(_) => Err(invalid(
+                "--product: the data has no product column (aggregate flows); leave --product out"
+                    .into(),
+            )),
+            None => Ok((None, keep)),
+        };
+    };
+    let column = match (table.column(pc)?, asked) {
+        (Column::Str(s), _) => s,
+        // Numeric codes are HS codes: no total or sector names among them.
+        (Column::Num(_), None) => return Ok((None, keep)),
+        (Column::Num(_), Some(_)) => {
+            return Err(invalid(format!(
+                "--product matches product names, but column `{pc}` holds numeric codes; \
+                 select HS codes with --group (e.g. --group 3304)"
+            )))
+        }
+    };
+    let used = used_levels(column, keep.as_deref());
+    let present = names(&column.levels, &used);
+    let of_source = source
+        .map(|s| format!(" of source `{s}`"))
+        .unwrap_or_default();
+    let Some(asked) = asked else {
+        let total = present
+            .iter()
+            .find(|p| p.eq_ignore_ascii_case(TOTAL_PRODUCT));
+        if let (Some(total), true) = (total, present.len() > 1) {
+            let parts: Vec<&str> = present.iter().copied().filter(|p| p != total).collect();
+            return Err(invalid(format!(
+                "the rows{of_source} have a product `{total}` and its components ({}): adding \
+                 them up would count the same trade twice; choose --product {total}, or a list \
+                 of sectors such as --product {}",
+                list(&parts, 8),
+                parts.iter().take(2).copied().collect::<Vec<_>>().join(",")
+            )));
+        }
+        return Ok((None, keep));
+    };
+    let mut wanted = vec![false; column.levels.len()];
+    let mut spelled = Vec::new();
+    for name in asked.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        let level = column
+            .levels
+            .iter()
+            .enumerate()
+            .position(|(i, l)| used[i] && l == name);
+        let Some(level) = level else {
+            let hint = nearest(name, present.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(invalid(format!(
+                "--product {name}: no such product in the rows{of_source}{hint}; products \
+                 present: {}",
+                list(&present, 20)
+            )));
+        };
+        if !wanted[level] {
+            wanted[level] = true;
+            spelled.push(name.to_string());
+        }
+    }
+    if spelled.is_empty() {
+        return Err(invalid("--product: no product name given".into()));
+    }
+    let mask = column
+        .codes
+        .iter()
+        .enumerate()
+        .map(|(r, &c)| {
+            c != MISSING_CODE && wanted[c as usize] && keep.as_ref().is_none_or(|k| k[r])
+        })
+        .collect();
+    Ok((Some(spelled), Some(mask)))
+}
+
+/// Chooses the rows of `table` to measure: the rows of one source (when the table has a
+/// [`SOURCE_COLUMN`]), then the products asked for.
+///
+/// Errors (all [`MeasureError::InvalidRequest`], naming what is present): several sources
+/// and none chosen; a source or product not in the data (with the nearest name); a source
+/// prefix that matches several sources; a `total` product next to other products and no
+/// products chosen; `--product` on data without a text product column.
+///
+/// ```
+/// use hallyu_data::{Column, StrColumnBuilder, Table};
+/// use hallyu_measure::scope::{select_rows, Scope};
+/// let text = |v: &[&str]| {
+///     let mut b = StrColumnBuilder::default();
+///     v.iter().for_each(|s| b.push(Some(s)));
+///     Column::Str(b.finish())
+/// };
+/// let mut t = Table::new();
+/// t.push("product", text(&["total", "games", "music"])).unwrap();
+/// t.push("source", text(&["series:kr", "series:kr", "series:kr"])).unwrap();
+/// assert!(select_rows(&t, Some("product"), &Scope::default()).is_err());
+/// let s = Scope { products: Some(vec!["total".into()]), ..Scope::default() };
+/// let chosen = select_rows(&t, Some("product"), &s).unwrap();
+/// assert_eq!(chosen.keep, Some(vec![true, false, false]));
+/// assert_eq!(chosen.source.as_deref(), Some("series:kr"));
+/// ```
+pub fn select_rows(
+    table: &Table,
+    product_column: Option<&str>,
+    scope: &Scope,
+) -> Result<Selection, MeasureError> {
+    let (source, keep) = if table.has(SOURCE_COLUMN) {
+        match (table.column(SOURCE_COLUMN)?, scope.source.as_deref()) {
+            (Column::Num(_), None) => (None, None),
+            (_, asked) => choose_source(text_column(table, SOURCE_COLUMN)?, asked)?,
+        }
+    } else if let Some(asked) = &scope.source {
+        return Err(invalid(format!(
+            "--source {asked}: the data has no `{SOURCE_COLUMN}` column (datasets written by \
+             `hallyu ingest` have one); leave --source out"
+        )));
+    } else {
+        (None, None)
+    };
+    let (products, keep) = choose_products(
+        table,
+        product_column,
+        scope.products.as_deref(),
+        keep,
+        source.as_deref(),
+    )?;
+    Ok(Selection {
+        keep,
+        source,
+        products,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hallyu_data::StrColumnBuilder;
+
+    fn text(v: &[Option<&str>]) -> Column {
+        let mut b = StrColumnBuilder::default();
+        v.iter().for_each(|s| b.push(*s));
+        Column::Str(b.finish())
+    }
+
+    /// A survey total with two sectors, and BACI rows of HS codes.
+    fn mixed() -> Table {
+        let mut t = Table::new();
+        t.push(
+            "product",
+            text(&[
+                Some("total"),
+                Some("games"),
+                Some("music"),
+                Some("330499"),
+                Some("970110"),
+            ]),
+        )
+        .unwrap();
+        t.push(
+            "source",
+            text(&[
+                Some("series:kr_content"),
+                Some("series:kr_content"),
+                Some("series:kr_content"),
+                Some("baci"),
+                Some("baci"),
+            ]),
+        )
+        .unwrap();
+        t
+    }
+
+    fn scope(source: Option<&str>, products: Option<&[&str]>) -> Scope {
+        Scope {
+            source: source.map(str::to_string),
+            products: products.map(|p| p.iter().map(|s| s.to_string()).collect()),
+        }
+    }
+
+    fn message(r: Result<Selection, MeasureError>) -> String {
+        match r {
+            Err(MeasureError::InvalidRequest(m)) => m,
+            other => panic!("expected an invalid request, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn several_sources_need_a_choice() {
+        let t = mixed();
+        let m = message(select_rows(&t, Some("product"), &Scope::default()));
+        assert!(m.contains("2 sources (`baci`, `series:kr_content`)"), "{m}");
+        assert!(m.contains("--source"), "{m}");
+    }
+
+    #[test]
+    fn a_source_by_name_or_prefix() {
+        let t = mixed();
+        let baci = select_rows(&t, Some("product"), &scope(Some("baci"), None)).unwrap();
+        assert_eq!(baci.keep, Some(vec![false, false, false, true, true]));
+        assert_eq!(baci.source.as_deref(), Some("baci"));
+        let s = select_rows(
+            &t,
+            Some("product"),
+            &scope(Some("series"), Some(&["total"])),
+        );
+        let s = s.unwrap();
+        assert_eq!(s.keep, Some(vec![true, false, false, false, false]));
+        assert_eq!(s.source.as_deref(), Some("series:kr_content"));
+        assert_eq!(s.products, Some(vec!["total".to_string()]));
+        // A prefix is the part before `:`, not any leading letters.
+        let m = message(select_rows(
+            &t,
+            Some("product"),
+            &scope(Some("seri"), Some(&["total"])),
+        ));
+        assert!(m.contains("did you mean `series`"), "{m}");
+        assert!(
+            m.contains("sources present: `baci`, `series:kr_content`"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn a_prefix_matching_several_sources_is_refused() {
+        let mut t = Table::new();
+        t.push("source", text(&[Some("series:a"), Some("series:b")]))
+            .unwrap();
+        let m = message(select_rows(&t, None, &scope(Some("series"), None)));
+        assert!(
+            m.contains("matches 2 sources (`series:a`, `series:b`)"),
+            "{m}"
+        );
+        let one = select_rows(&t, None, &scope(Some("SERIES:B"), None)).unwrap();
+        assert_eq!(one.keep, Some(vec![false, true]));
+    }
+
+    #[test]
+    fn a_total_next_to_its_components_needs_a_choice() {
+        let t = mixed();
+        let m = message(select_rows(
+            &t,
+            Some("product"),
+            &scope(Some("series"), None),
+        ));
+        assert!(
+            m.contains("`total` and its components (`games`, `music`)"),
+            "{m}"
+        );
+        assert!(m.contains("source `series:kr_content`"), "{m}");
+        assert!(m.contains("--product total"), "{m}");
+        // BACI's rows have no total: nothing to choose.
+        let b = select_rows(&t, Some("product"), &scope(Some("baci"), None)).unwrap();
+        assert_eq!(b.products, None);
+        let two = scope(Some("series"), Some(&["games", "music", "games"]));
+        let s = select_rows(&t, Some("product"), &two).unwrap();
+        assert_eq!(s.keep, Some(vec![false, true, true, false, false]));
+        assert_eq!(
+            s.products,
+            Some(vec!["games".to_string(), "music".to_string()])
+        );
+    }
+
+    #[test]
+    fn a_total_alone_or_without_a_source_column() {
+        let mut t = Table::new();
+        t.push("product", text(&[Some("TOTAL"), Some("TOTAL")]))
+            .unwrap();
+        let s = select_rows(&t, Some("product"), &Scope::default()).unwrap();
+        assert_eq!(
+            s,
+            Selection {
+                keep: None,
+                source: None,
+                products: None
+            }
+        );
+        // A plain file with a total and a sector is refused too: the sum is as wrong.
+        let mut t = Table::new();
+        t.push("product", text(&[Some("Total"), Some("games"), None]))
+            .unwrap();
+        let m = message(select_rows(&t, Some("product"), &Scope::default()));
+        assert!(m.contains("`Total` and its components (`games`)"), "{m}");
+        let m = message(select_rows(&t, Some("product"), &scope(Some("baci"), None)));
+        assert!(m.contains("no `source` column"), "{m}");
+    }
+
+    #[test]
+    fn unknown_products_and_no_product_column() {
+        let t = mixed();
+        let m = message(select_rows(
+            &t,
+            Some("product"),
+            &scope(Some("series"), Some(&["Games"])),
+        ));
+        assert!(m.contains("--product Games"), "{m}");
+        assert!(m.contains("did you mean `games`"), "{m}");
+        // Products of another source are not offered.
+        let m = message(select_rows(
+            &t,
+            Some("product"),
+            &scope(Some("series"), Some(&["330499"])),
+        ));
+        assert!(
+            m.contains("products present: `games`, `music`, `total`"),
+            "{m}"
+        );
+        let m = message(select_rows(
+            &t,
+            None,
+            &scope(Some("baci"), Some(&["games"])),
+        ));
+        assert!(m.contains("no product column"), "{m}");
+        let mut n = Table::new();
+        n.push("product", Column::Num(vec![330499.0])).unwrap();
+        let m = message(select_rows(&n, Some("product"), &scope(None, Some(&["x"]))));
+        assert!(m.contains("--group"), "{m}");
+    }
+}
