@@ -311,6 +311,38 @@ mod tests {
     }
 
     #[test]
+    fn a_tiny_memory_budget_still_writes_every_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = DatasetWriter::create(dir.path(), "unctadstat", "unctadstat").unwrap();
+        w.set_memory_budget(1);
+        let d = w.dictionaries();
+        let k = d.countries.code("KOR");
+        let p = d.products.code("CG00");
+        let h = d.classifications.code("UNCTAD-CG");
+        let s = d.sources.code("unctadstat");
+        let mut expected = 0.0;
+        // Forty years interleaved, in many small chunks: each flush starts a row group.
+        for round in 0..5 {
+            let mut c = Chunk::default();
+            for y in 0..40 {
+                let v = f64::from(round * 100 + y);
+                c.push(1980 + y, k, k, p, h, v, f64::NAN, s);
+                expected += v;
+            }
+            w.write(&c).unwrap();
+        }
+        w.commit().unwrap();
+        let t = read_dataset(dir.path(), None).unwrap();
+        assert_eq!(t.nrows(), 200);
+        assert_eq!(t.num("value").unwrap().iter().sum::<f64>(), expected);
+        let file =
+            std::fs::File::open(dir.path().join("year=1999/part-unctadstat.parquet")).unwrap();
+        let meta = parquet::file::reader::SerializedFileReader::new(file).unwrap();
+        use parquet::file::reader::FileReader;
+        assert_eq!(meta.metadata().num_row_groups(), 5);
+    }
+
+    #[test]
     fn refuses_a_non_empty_foreign_folder() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("thesis.tex"), "x").unwrap();

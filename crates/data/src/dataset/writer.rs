@@ -69,7 +69,11 @@ pub struct DatasetWriter {
     inputs: Vec<String>,
     malformed: Option<(NamedTempFile, csv::Writer<BufWriter<File>>)>,
     malformed_rows: u64,
+    memory_budget: usize,
 }
+
+/// Default bound on the bytes buffered by all open partitions together.
+const MEMORY_BUDGET: usize = 256 << 20;
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> DataError + '_ {
     move |source| DataError::Io {
@@ -131,6 +135,7 @@ impl DatasetWriter {
             inputs: Vec::new(),
             malformed: None,
             malformed_rows: 0,
+            memory_budget: MEMORY_BUDGET,
         })
     }
 
@@ -147,6 +152,14 @@ impl DatasetWriter {
     /// Records an input file name for the manifest.
     pub fn add_input(&mut self, name: &str) {
         self.inputs.push(name.to_string());
+    }
+
+    /// Bounds the bytes that open partitions buffer together (default 256 MiB). A source
+    /// whose rows interleave many years (UNCTADstat files hold every year) keeps one
+    /// partition open per year; past the budget, the largest buffered row group is written
+    /// out early, so memory stays bounded however many years the input spans.
+    pub fn set_memory_budget(&mut self, bytes: usize) {
+        self.memory_budget = bytes;
     }
 
     /// Rows rejected so far.
@@ -241,6 +254,23 @@ impl DatasetWriter {
         if let Some(o) = self.open.get_mut(&year) {
             o.writer.write(&batch).map_err(write_err)?;
             o.rows += chunk.len() as u64;
+        }
+        while self
+            .open
+            .values()
+            .map(|o| o.writer.memory_size())
+            .sum::<usize>()
+            > self.memory_budget
+        {
+            let Some(largest) = self
+                .open
+                .values_mut()
+                .filter(|o| o.writer.in_progress_rows() > 0)
+                .max_by_key(|o| o.writer.memory_size())
+            else {
+                break;
+            };
+            largest.writer.flush().map_err(write_err)?;
         }
         Ok(())
     }
