@@ -396,10 +396,17 @@ share_of_trade_pct}, undefined{field: reason}}], cagr[{series, from, to, start_v
 end_value, cagr_pct}], top_partners{year, partners[{partner, exports, share_pct}]}, notes.
 --format csv: one row per year. Unknown names and impossible year ranges exit with status 2.
 
+Sources and totals are never added up: a dataset holding several sources (baci, unctadstat,
+series:<file stem>) needs --source NAME (exact, or a prefix such as `series`), and rows with a
+product `total` next to other products (a survey's total and its sectors) need --product total
+or a list of sectors (--product games,music). --product matches product names exactly;
+--group takes HS groups and prefixes.
+
 Examples:
   hallyu indicators --subject KOR --partner asean --years 1986:2006
   hallyu indicators --subject asean --partner plus3 --format json
-  hallyu indicators --data trade/ --subject KOR --group creative.audiovisuals --years 2010:2021 --cagr-window 2017:2021"
+  hallyu indicators --data trade/ --subject KOR --group creative.audiovisuals --years 2010:2021 --cagr-window 2017:2021
+  hallyu indicators --data trade/ --source series --product total --subject KOR --years 2019:2021"
 );
 
 #[derive(Debug, Args)]
@@ -421,6 +428,20 @@ pub struct IndicatorsArgs {
     /// separated by commas (3303,3304). Default: every product.
     #[arg(long, short = 'g')]
     pub group: Option<String>,
+    /// Products by name, separated by commas, matched exactly against the product column:
+    /// the sectors of a tidy series or UNCTADstat data (games,music), or `total`. Not with
+    /// --group.
+    #[arg(
+        long,
+        value_name = "A,B",
+        value_delimiter = ',',
+        conflicts_with = "group"
+    )]
+    pub product: Option<Vec<String>>,
+    /// The source to read from a dataset holding several: `baci`, `unctadstat`,
+    /// `series:<file stem>`, or a prefix before `:` (`series`) when it names only one.
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
     /// Years reported, FIRST:LAST or one year. Default: every year of the data.
     #[arg(long, value_name = "FIRST:LAST", value_parser = parse_year_range)]
     pub years: Option<(i32, i32)>,

@@ -5,7 +5,7 @@
 mod util;
 
 use serde::Deserialize;
-use util::Dir;
+use util::{fixture, Dir};
 
 // ---------------------------------------------------------------------------------------
 // hallyu project
@@ -541,6 +541,14 @@ fn indicators_bad_requests_exit_2() {
             "no product column",
         ),
         (
+            &["--subject", "KOR", "--product", "total"],
+            "no product column",
+        ),
+        (
+            &["--subject", "KOR", "--source", "baci"],
+            "no `source` column",
+        ),
+        (
             &["--subject", "KOR", "--years", "2010:2021"],
             "no data in 2010–2021: the data covers 1986–2006",
         ),
@@ -589,4 +597,225 @@ fn indicators_bad_data_exit_1() {
         .hallyu(["indicators", "--data", "missing.csv", "--subject", "KOR"])
         .run_err_line();
     r.assert_stderr_contains("missing.csv");
+}
+
+// ---------------------------------------------------------------------------------------
+// hallyu indicators on an ingested dataset with several sources
+// ---------------------------------------------------------------------------------------
+
+const SURVEY: &str = "kr_content_industry_exports";
+
+/// A dataset holding Korea's content-industry survey (a total and, in 2017 and 2020, its
+/// sectors) and the BACI mini-release, ingested by the real binary as a user would.
+fn survey_and_baci(dir: &Dir) {
+    dir.hallyu(["ingest", "series"])
+        .arg(fixture(&format!("ingest/series/{SURVEY}.csv")))
+        .args(["--out", "ds", "-q"])
+        .run_ok();
+    dir.hallyu(["ingest", "baci"])
+        .arg(fixture("ingest/baci_HS17_V202401.zip"))
+        .args(["--out", "ds", "-q"])
+        .run_ok();
+}
+
+/// The survey's value for `year` and `sector` in USD bn, read from the fixture with a
+/// plain split (the quoted notes come after the value and unit).
+fn survey_bn(year: i32, sector: &str) -> f64 {
+    let text = std::fs::read_to_string(fixture(&format!("ingest/series/{SURVEY}.csv")))
+        .expect("cannot read the survey fixture");
+    let rows: Vec<f64> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|f| f[0] == "KOR" && f[2] == year.to_string() && f[3] == sector)
+        .map(|f| {
+            assert_eq!((f[4], f[6]), ("export", "USD bn"));
+            f[5].parse().expect("bad value")
+        })
+        .collect();
+    assert_eq!(rows.len(), 1, "{year} {sector}");
+    rows[0]
+}
+
+/// KOR's exports and imports by year in the BACI fixture folder (the zip holds the same
+/// files), in USD: values are in thousands, Korea is 410.
+fn baci_korea() -> Vec<(i32, f64, f64)> {
+    [2020, 2021]
+        .iter()
+        .map(|&y| {
+            let path = fixture(&format!("ingest/baci/BACI_HS17_Y{y}_V202401.csv"));
+            let text = std::fs::read_to_string(path).expect("cannot read the BACI fixture");
+            let (mut x, mut m) = (0.0, 0.0);
+            for l in text.lines().skip(1) {
+                let f: Vec<&str> = l.split(',').collect();
+                let v: f64 = f[4].parse::<f64>().expect("bad value") * 1000.0;
+                if f[1] == "410" {
+                    x += v;
+                }
+                if f[2] == "410" {
+                    m += v;
+                }
+            }
+            (y, x, m)
+        })
+        .collect()
+}
+
+#[test]
+fn several_sources_are_never_summed() {
+    let dir = Dir::new();
+    survey_and_baci(&dir);
+    let r = dir
+        .hallyu([
+            "indicators",
+            "--data",
+            "ds",
+            "--subject",
+            "KOR",
+            "--years",
+            "2019:2021",
+        ])
+        .run_code(2);
+    assert!(r.stdout.is_empty(), "{r}");
+    r.assert_stderr_contains("2 sources")
+        .assert_stderr_contains("`baci`")
+        .assert_stderr_contains(&format!("`series:{SURVEY}`"))
+        .assert_stderr_contains("--source");
+    let r = dir
+        .hallyu(["indicators", "--data", "ds", "--subject", "KOR"])
+        .args(["--source", "bacii"])
+        .run_code(2);
+    r.assert_stderr_contains("did you mean `baci`")
+        .assert_stderr_contains("sources present: `baci`, `series:");
+}
+
+#[test]
+fn a_survey_total_next_to_its_sectors_needs_a_choice() {
+    let dir = Dir::new();
+    survey_and_baci(&dir);
+    let r = dir
+        .hallyu(["indicators", "--data", "ds", "--subject", "KOR"])
+        .args(["--source", "series"])
+        .run_code(2);
+    assert!(r.stdout.is_empty(), "{r}");
+    r.assert_stderr_contains("`total` and its components")
+        .assert_stderr_contains("`games`")
+        .assert_stderr_contains("--product total");
+    let r = dir
+        .hallyu(["indicators", "--data", "ds", "--subject", "KOR"])
+        .args(["--source", "series", "--product", "gmes"])
+        .run_code(2);
+    r.assert_stderr_contains("did you mean `games`");
+    let r = dir
+        .hallyu(["indicators", "--data", "ds", "--subject", "KOR"])
+        .args(["--product", "games", "--group", "creative"])
+        .run_code(2);
+    r.assert_stderr_contains("cannot be used with");
+}
+
+#[test]
+fn the_survey_total_is_the_usd_12_4_bn() {
+    let dir = Dir::new();
+    survey_and_baci(&dir);
+    let r = indicators(
+        &dir,
+        &[
+            "--data",
+            "ds",
+            "--subject",
+            "KOR",
+            "--years",
+            "2019:2021",
+            "--source",
+            "series",
+            "--product",
+            "total",
+        ],
+    );
+    assert_eq!(r.group, "total");
+    assert!(
+        r.notes.contains(&format!("source: series:{SURVEY}")),
+        "{r:?}"
+    );
+    let years: Vec<i32> = r.years.iter().map(|y| y.year).collect();
+    assert_eq!(years, [2019, 2020, 2021]);
+    for y in &r.years {
+        rel(y.exports, survey_bn(y.year, "total") * 1e9);
+        assert_eq!(y.imports, 0.0);
+    }
+    // Ingest scales "12.45 USD bn" exactly; nothing of BACI or of the sectors is added.
+    assert_eq!(r.years[2].exports, 12_450_000_000.0);
+    assert_eq!(r.years[1].exports, 11_920_000_000.0);
+    let cagr = r
+        .cagr
+        .iter()
+        .find(|c| c.series == "exports")
+        .expect("no exports CAGR");
+    assert_eq!((cagr.from, cagr.to), (2019, 2021));
+    let expected = ((survey_bn(2021, "total") / survey_bn(2019, "total")).powf(0.5) - 1.0) * 100.0;
+    rel(cagr.cagr_pct.expect("CAGR undefined"), expected);
+    close(expected, 10.21, 0.01);
+    rel(
+        r.years[2].exports_yoy_pct.expect("yoy undefined"),
+        (12.45 / 11.92 - 1.0) * 100.0,
+    );
+}
+
+#[test]
+fn one_source_or_some_sectors() {
+    let dir = Dir::new();
+    survey_and_baci(&dir);
+    let r = indicators(
+        &dir,
+        &["--data", "ds", "--subject", "KOR", "--source", "baci"],
+    );
+    assert!(r.notes.contains(&"source: baci".to_string()), "{r:?}");
+    let expected = baci_korea();
+    assert_eq!(r.years.len(), expected.len());
+    for (y, (year, x, m)) in r.years.iter().zip(expected) {
+        assert_eq!(y.year, year);
+        rel(y.exports, x);
+        rel(y.imports, m);
+    }
+    // 2020: 1.5 + 10 thousand out; 2.25 thousand in.
+    rel(r.years[0].exports, 11_500.0);
+    rel(r.years[0].imports, 2_250.0);
+
+    let r = indicators(
+        &dir,
+        &[
+            "--data",
+            "ds",
+            "--subject",
+            "KOR",
+            "--source",
+            "series",
+            "--product",
+            "games,music",
+        ],
+    );
+    assert_eq!(r.group, "games, music");
+    let years: Vec<i32> = r.years.iter().map(|y| y.year).collect();
+    assert_eq!(years, [2017, 2020]);
+    for y in &r.years {
+        let (g, m) = (survey_bn(y.year, "games"), survey_bn(y.year, "music"));
+        rel(y.exports, (g + m) * 1e9);
+        let (sg, sm) = (g / (g + m), m / (g + m));
+        rel(y.hhi_products.expect("HHI undefined"), sg * sg + sm * sm);
+    }
+    let r = indicators(
+        &dir,
+        &[
+            "--data",
+            "ds",
+            "--subject",
+            "KOR",
+            "--source",
+            "series",
+            "--product",
+            "games",
+        ],
+    );
+    assert_eq!(r.years[1].exports, 8_190_000_000.0);
+    rel(r.years[0].exports, survey_bn(2017, "games") * 1e9);
 }

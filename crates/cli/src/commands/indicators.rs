@@ -9,6 +9,7 @@ use hallyu_data::read::{column_names, read_path, ReadOptions};
 use hallyu_data::reference::Reference;
 use hallyu_data::{dataset, embedded, nearest, Table};
 use hallyu_measure::indicators::{compute, Request};
+use hallyu_measure::scope::{select_rows, Scope, SOURCE_COLUMN};
 use hallyu_measure::{Countries, FlowColumns, Flows, MeasureError, Products};
 use std::path::Path;
 
@@ -96,6 +97,9 @@ fn load(a: &IndicatorsArgs) -> Result<(Table, FlowColumns, String)> {
         cols.value.clone(),
     ];
     wanted.extend(cols.product.clone());
+    if table_has(path, SOURCE_COLUMN)? {
+        wanted.push(SOURCE_COLUMN.to_string());
+    }
     let options = ReadOptions {
         columns: Some(wanted),
         ..ReadOptions::default()
@@ -192,6 +196,14 @@ fn products<'r>(
     }
 }
 
+/// An impossible request is a usage error (exit 2); unreadable data is not.
+fn measure_error(e: MeasureError) -> anyhow::Error {
+    match e {
+        MeasureError::InvalidRequest(m) => usage(m),
+        other => anyhow!(other),
+    }
+}
+
 fn indicators(a: &IndicatorsArgs) -> Result<String> {
     let reference = match &a.blocs {
         Some(path) => Reference::with_user_file(path)?,
@@ -200,13 +212,26 @@ fn indicators(a: &IndicatorsArgs) -> Result<String> {
     let spinner = Spinner::new("reading trade flows", a.output.quiet);
     let (table, cols, unit) = load(a)?;
     drop(spinner);
+    let scope = Scope {
+        source: a.source.clone(),
+        products: a.product.clone(),
+    };
+    let chosen = select_rows(&table, cols.product.as_deref(), &scope).map_err(measure_error)?;
+    let table = match &chosen.keep {
+        Some(keep) => table.select_rows(keep),
+        None => table,
+    };
     let flows = Flows::new(&table, &cols).map_err(|e| anyhow!(e))?;
     let subject = countries("subject", &a.subject, &reference, &flows)?;
     let partner = match &a.partner {
         Some(p) => Some(countries("partner", p, &reference, &flows)?),
         None => None,
     };
-    let group = products(a.group.as_deref(), &reference, &flows)?;
+    // The rows are already those of the products named, so the group is all of them.
+    let group = match &chosen.products {
+        Some(names) => Products::group(&names.join(", "), |_| true),
+        None => products(a.group.as_deref(), &reference, &flows)?,
+    };
     let request = Request {
         subject: &subject,
         partner: partner.as_ref(),
@@ -216,10 +241,10 @@ fn indicators(a: &IndicatorsArgs) -> Result<String> {
         top: a.top,
         unit,
     };
-    let result = compute(&flows, &request).map_err(|e| match e {
-        MeasureError::InvalidRequest(m) => usage(m),
-        other => anyhow!(other),
-    })?;
+    let mut result = compute(&flows, &request).map_err(measure_error)?;
+    if let Some(source) = &chosen.source {
+        result.notes.insert(0, format!("source: {source}"));
+    }
     Ok(match a.output.format {
         OutputFormat::Json => hallyu_report::indicators_json(&result),
         OutputFormat::Csv => hallyu_report::indicators_csv(&result),
