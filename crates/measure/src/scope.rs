@@ -38,6 +38,9 @@ pub struct Selection {
     pub products: Option<Vec<String>>,
 }
 
+/// What was chosen (`None`: nothing to choose) and the rows kept (`None`: every row).
+type Chosen<T> = Result<(Option<T>, Option<Vec<bool>>), MeasureError>;
+
 fn invalid(msg: String) -> MeasureError {
     MeasureError::InvalidRequest(msg)
 }
@@ -95,11 +98,8 @@ fn source_matches(name: &str, asked: &str) -> bool {
             && name[asked.len()..].starts_with(':'))
 }
 
-/// The rows of one source: the level index chosen and the mask.
-fn choose_source(
-    column: &StrColumn,
-    asked: Option<&str>,
-) -> Result<(Option<String>, Option<Vec<bool>>), MeasureError> {
+/// The rows of one source: its name and the mask.
+fn choose_source(column: &StrColumn, asked: Option<&str>) -> Chosen<String> {
     let used = used_levels(column, None);
     let present = names(&column.levels, &used);
     let Some(asked) = asked else {
@@ -157,7 +157,7 @@ fn choose_products(
     asked: Option<&[String]>,
     keep: Option<Vec<bool>>,
     source: Option<&str>,
-) -> Result<(Option<Vec<String>>, Option<Vec<bool>>), MeasureError> {
+) -> Chosen<Vec<String>> {
     let Some(pc) = product_column else {
         return match asked {
             Some(_) => Err(invalid(
