@@ -325,7 +325,11 @@ The scenario file (TOML) names the baseline and the policy changes:
   year = 2006                       # the simulated world
   formula = \"trade ~ log(dist) + cntg + lang + clny + rta | exporter + importer\"
   # data = \"flows.csv\"             # default: the embedded Advanced Guide panel
-  # estimation_years = [2002, 2006]  # default: [year]; FE: exporter, importer, year only
+  # estimation_years = [1994, 1998, 2002]  # default: [year]
+  # FE: exporter, importer, year (and interactions) and at most one pair effect, e.g.
+  #   \"trade ~ rta | exporter^year + importer^year + pair_id\"; pair effects become trade
+  #   costs, and pairs that never trade get one from a second stage on covariates:
+  # fill = [\"log(dist)\", \"cntg\", \"lang\", \"clny\"]
   # coefficients = { rta = 0.5 }     # given instead of estimated (no --draws then)
   # sigma = 7, reference = \"DEU\", closure = \"deficit_ratio\" | \"additive\", vcov = \"hetero\"
   [[change]]

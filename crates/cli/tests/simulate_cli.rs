@@ -251,8 +251,11 @@ fn scenario_mistakes_are_named() {
         ),
         (BORDER.replace("value = 0", "value = 1"), "changes nothing"),
         (
-            BORDER.replace("| exporter + importer", "| exporter + importer + pair_id"),
-            "pair effects",
+            BORDER.replace(
+                "| exporter + importer",
+                "| exporter + importer + pair_id + lang",
+            ),
+            "one pair effect",
         ),
         (
             BORDER.replace("year = 2006", "year = 2006\nsigma = 0.5"),
@@ -289,4 +292,61 @@ fn non_square_data_is_refused() {
         .run_code(2);
     r.assert_stderr_contains("BBB -> AAA");
     r.assert_stderr_contains("not a square world");
+}
+
+#[test]
+fn pair_effect_baseline_reproduces_the_chapter_2_nafta_equilibrium() {
+    // examples/nafta_pair_effects.toml removes NAFTA from the 1994 world with pair effects
+    // from the 1986-2006 panel and the second-stage fill; its exact equilibrium is the
+    // Chapter 2 NAFTA one measured the other way round: (1 + forward)(1 + reverse) = 1.
+    let d = Dir::new();
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/nafta_pair_effects.toml"
+    );
+    let sim = d
+        .hallyu(["simulate", scenario, "-f", "json", "-q"])
+        .run_ok()
+        .value();
+    assert_eq!(sim["changed_pairs"], 6);
+    let recs: Vec<Record> = d
+        .hallyu(["reproduce", "--chapter", "2", "-f", "json", "-q"])
+        .run_ok()
+        .json();
+    for e in sim["effects"].as_array().unwrap() {
+        let c = e["country"].as_str().unwrap();
+        let reverse = recs
+            .iter()
+            .find(|r| {
+                r.application == "nafta"
+                    && r.method == "exact"
+                    && r.country == c
+                    && r.measure == "change_rGDP_FULL"
+            })
+            .unwrap()
+            .value;
+        let forward = e["real_gdp_full"].as_f64().unwrap();
+        let implied = (1.0 / (1.0 + reverse / 100.0) - 1.0) * 100.0;
+        assert!(
+            (forward - implied).abs() < 1e-6,
+            "{c}: {forward} vs {implied}"
+        );
+    }
+}
+
+#[test]
+fn pair_effects_without_a_fill_name_the_pairs_that_need_one() {
+    let d = Dir::new();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/nafta_pair_effects.toml"
+    ))
+    .unwrap()
+    .replace("fill = [\"log(dist)\", \"cntg\", \"lang\", \"clny\"]\n", "");
+    let s = d.write("nofill.toml", &text);
+    let r = d
+        .hallyu(["simulate", s.to_str().unwrap(), "-q"])
+        .run_code(2);
+    r.assert_stderr_contains("14 pairs have no pair effect");
+    r.assert_stderr_contains("fill");
 }

@@ -21,6 +21,20 @@ pub fn poisson_effects(
     tolerance: f64,
     max_iterations: usize,
 ) -> Result<Vec<Vec<f64>>> {
+    poisson_effects_from(y, offset, fe, None, tolerance, max_iterations)
+}
+
+/// As [`poisson_effects`], starting from `start` (effects of a nearby problem, e.g. the same
+/// model at slightly different slopes), which saves most sweeps. Starting values of `-inf`
+/// or NaN start from zero.
+pub fn poisson_effects_from(
+    y: &[f64],
+    offset: &[f64],
+    fe: &FixedEffects,
+    start: Option<&[Vec<f64>]>,
+    tolerance: f64,
+    max_iterations: usize,
+) -> Result<Vec<Vec<f64>>> {
     let n = y.len();
     if offset.len() != n || fe.ids.iter().any(|ids| ids.len() != n) {
         return Err(EstimateError::InvalidOption(
@@ -43,8 +57,23 @@ pub fn poisson_effects(
             t
         })
         .collect();
-    let mut scale: Vec<Vec<f64>> = fe.levels.iter().map(|l| vec![1.0; *l]).collect();
+    let mut scale: Vec<Vec<f64>> = match start {
+        Some(s) if s.len() == fe.len() && s.iter().zip(&fe.levels).all(|(v, l)| v.len() == *l) => s
+            .iter()
+            .map(|v| {
+                v.iter()
+                    .map(|a| if a.is_finite() { a.exp() } else { 1.0 })
+                    .collect()
+            })
+            .collect(),
+        _ => fe.levels.iter().map(|l| vec![1.0; *l]).collect(),
+    };
     let mut mu: Vec<f64> = offset.iter().map(|o| o.exp()).collect();
+    for (q, ids) in fe.ids.iter().enumerate() {
+        for (m, g) in mu.iter_mut().zip(ids) {
+            *m *= scale[q][*g as usize];
+        }
+    }
     let mut worst = f64::INFINITY;
     for _ in 0..max_iterations {
         worst = 0.0;

@@ -29,6 +29,7 @@ mod error;
 pub mod geppml;
 pub mod measures;
 pub mod mr;
+mod pair_costs;
 pub mod run;
 pub mod scenario;
 pub mod world;

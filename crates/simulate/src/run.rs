@@ -8,6 +8,7 @@ use crate::equilibrium::{solve_exact, Baseline, ExactOptions, State};
 use crate::error::{Result, SimulateError};
 use crate::geppml::{solve_geppml, GeppmlOptions, RoundStats};
 use crate::measures::{Comparison, CountryEffects, Direction, PriceReversal};
+use crate::pair_costs::PairCosts;
 use crate::scenario::{Action, Scenario};
 use crate::world::{square_world, FlowColumns, SquareWorld};
 use hallyu_data::{embedded, read, Column, Table};
@@ -210,13 +211,23 @@ struct Problem {
     /// Multipliers of `t` from `cost_factor` changes (1 elsewhere), per cell.
     scale: Vec<f64>,
     changed: Vec<bool>,
+    /// Pair fixed effects, when the baseline has them.
+    pair: Option<PairCosts>,
 }
 
 impl Problem {
     fn costs(&self, coefficients: &[(String, f64)]) -> Result<(Vec<f64>, Vec<f64>)> {
-        let t0 = costs::cost_matrix(&self.world, &self.base_regs, coefficients)?;
+        let mut t0 = costs::cost_matrix(&self.world, &self.base_regs, coefficients)?;
         let mut t1 = costs::cost_matrix(&self.world, &self.cfl_regs, coefficients)?;
         t1.iter_mut().zip(&self.scale).for_each(|(t, s)| *t *= s);
+        if let Some(pair) = &self.pair {
+            let gamma = pair.log_effects(coefficients)?;
+            for ((a, b), g) in t0.iter_mut().zip(t1.iter_mut()).zip(&gamma) {
+                let e = g.exp();
+                *a *= e;
+                *b *= e;
+            }
+        }
         Ok((t0, t1))
     }
 }
@@ -320,16 +331,20 @@ pub fn run_scenario(
     let b = &scenario.baseline;
     let formula = Formula::parse(&b.formula)?;
     let allowed = [&b.exporter, &b.importer, &b.year_column];
-    for fe in &formula.fixed_effects {
-        if fe.iter().any(|c| !allowed.contains(&c)) {
+    let mut pair_dim = None;
+    for (q, fe) in formula.fixed_effects.iter().enumerate() {
+        if fe.iter().all(|c| allowed.contains(&c))
+            && fe != &[b.exporter.clone(), b.importer.clone()]
+        {
+            continue;
+        }
+        if pair_dim.is_some() {
             return Err(SimulateError::Scenario(format!(
-                "fixed effect `{}`: a scenario's baseline may absorb only exporter, importer and year effects ({}, {}, {} and their interactions); pair effects would be part of trade costs",
-                Formula::fe_name(fe),
-                b.exporter,
-                b.importer,
-                b.year_column
+                "fixed effect `{}`: a scenario's baseline may absorb exporter, importer and year effects and one pair effect",
+                Formula::fe_name(fe)
             )));
         }
+        pair_dim = Some(q);
     }
     let mut table = match &b.data {
         Some(path) => read::read_path(path, &read::ReadOptions::default())?,
@@ -361,6 +376,10 @@ pub fn run_scenario(
         )));
     }
 
+    let est_rows: Vec<bool> = years
+        .iter()
+        .map(|y| in_years(*y, &estimation_years))
+        .collect();
     // Cost-function coefficients: given, or estimated by PPML.
     let (coefs, fit): (Vec<CostCoefficient>, Option<hallyu_estimate::Fit>) = match &b.coefficients {
         Some(given) => (
@@ -375,10 +394,6 @@ pub fn run_scenario(
             None,
         ),
         None => {
-            let est_rows: Vec<bool> = years
-                .iter()
-                .map(|y| in_years(*y, &estimation_years))
-                .collect();
             let sample = table.select_rows(&est_rows);
             let mut req = FitRequest::new(formula.clone(), Estimator::Poisson);
             req.vcov = Some(match b.vcov.as_deref().unwrap_or("hetero") {
@@ -490,12 +505,26 @@ pub fn run_scenario(
         }
     }
     let cfl_regs = regressors(&cfl_table, &formula)?;
+    let pair = match pair_dim {
+        Some(q) => Some(PairCosts::new(
+            &table.select_rows(&est_rows),
+            &formula,
+            q,
+            &world_table,
+            &world,
+            &b.exporter,
+            &b.importer,
+            b.fill.as_deref(),
+        )?),
+        None => None,
+    };
     let problem = Problem {
         world,
         base_regs,
         cfl_regs,
         scale,
         changed,
+        pair,
     };
     let solved = solve(&problem, &point, reference, scenario, options)?;
     let countries = &problem.world.countries;

@@ -16,8 +16,10 @@
 //! `[baseline]`: `data` (CSV, Parquet or .dta with one row per exporter-importer-year,
 //! domestic flows included; default: the embedded Advanced Guide panel), `year` (the world
 //! that is simulated), `estimation_years` (default: `[year]`), `formula` (fixest syntax,
-//! estimated by PPML; fixed effects by exporter, importer and year only, since pair effects
-//! would not be part of the cost function), `coefficients` (a table `name = value` used
+//! estimated by PPML; fixed effects by exporter, importer and year, and at most one pair
+//! effect, which then becomes part of the trade costs), `fill` (covariates of the
+//! second-stage PPML that predicts the pair effect of pairs that never trade in the
+//! sample, as in the Guide's NAFTA application), `coefficients` (a table `name = value` used
 //! instead of estimating), `vcov` (`hetero` default, `iid`, or a cluster column such as
 //! `pair_id`; used for `--draws`), `sigma` (7), `reference` (numeraire country, `DEU` when
 //! present, else the first), `closure` (`deficit_ratio` as in the Advanced Guide, or
@@ -65,6 +67,10 @@ pub struct BaselineSpec {
     pub estimation_years: Option<Vec<i32>>,
     /// Estimating equation.
     pub formula: String,
+    /// Covariates predicting the pair effect of pairs without one (second stage), for a
+    /// baseline with a pair fixed effect: e.g. `["log(dist)", "cntg", "lang", "clny"]`.
+    #[serde(default)]
+    pub fill: Option<Vec<String>>,
     /// Coefficients given instead of estimated.
     #[serde(default)]
     pub coefficients: Option<BTreeMap<String, f64>>,
