@@ -15,12 +15,11 @@
 use crate::panel::{strings, text_column};
 use crate::{ReplicateError, Result};
 use hallyu_data::{embedded, filter, Column, Table};
-use hallyu_estimate::{
-    design, effects, estimate, Estimator, Fit, FitRequest, Formula, Progress, VcovSpec,
-};
+use hallyu_estimate::{estimate, Estimator, Fit, FitRequest, Formula, Progress, VcovSpec};
 use hallyu_simulate::{
     costs, solve_exact, solve_geppml, square_world, Baseline, Closure, Comparison, Convergence,
-    Direction, ExactOptions, FlowColumns, GeppmlOptions, PriceReversal, RoundStats, SquareWorld,
+    Direction, ExactOptions, FlowColumns, GeppmlOptions, PairCosts, PriceReversal, RoundStats,
+    SquareWorld,
 };
 use std::collections::HashMap;
 
@@ -154,137 +153,49 @@ pub fn nafta(progress: &dyn Progress) -> Result<ApplicationRun> {
         .map(|c| c.estimate)
         .ok_or_else(|| ReplicateError::Reference("the NAFTA stage-1 fit has no `rta`".into()))?;
 
-    // Pair effects given b_RTA (PPML's conditions for the fixed effects).
-    let d = design::build(&panel, &formula, None, &[]).map_err(est(id))?;
-    let offset: Vec<f64> = d.x[0].iter().map(|r| b_rta * r).collect();
-    let fx = effects::poisson_effects(&d.y, &offset, &d.fe, 1e-13, 200_000).map_err(est(id))?;
-    if d.y.len() != panel.nrows() {
-        return Err(ReplicateError::Reference(
-            "the NAFTA panel has incomplete rows".into(),
-        ));
-    }
-    let mut gamma_of: HashMap<String, f64> = HashMap::new();
-    for (r, key) in pair_fe.iter().enumerate() {
-        gamma_of.insert(key.clone(), fx[2][d.fe.ids[2][r] as usize]);
-    }
-    let dom = gamma_of.get("domestic").copied().unwrap_or(0.0);
-    // Pairs that never trade have no effect (-inf); the stage-2 fill covers them.
-    gamma_of.retain(|_, g| g.is_finite());
-    gamma_of.values_mut().for_each(|g| *g -= dom);
-
-    // Stage 2 (1994): exp(gamma) on gravity covariates for the international pairs.
+    // The 1994 world; pair effects given b_RTA, the never-trading pairs filled by the
+    // stage-2 PPML on gravity covariates (international pairs), exactly as scenarios do.
     let y94 = panel.select_rows(&filter::select(&panel, "year == 1994")?);
-    let ex94 = strings(&y94, "exporter")?;
-    let im94 = strings(&y94, "importer")?;
-    let pf94 = strings(&y94, "pair_fe")?;
-    let n94 = y94.nrows();
-    let gamma: Vec<Option<f64>> = (0..n94)
-        .map(|r| {
-            if ex94[r] == im94[r] {
-                Some(0.0)
-            } else {
-                gamma_of.get(pf94[r].as_str()).copied()
-            }
-        })
-        .collect();
-    let eg: Vec<f64> = gamma
-        .iter()
-        .zip(ex94.iter().zip(&im94))
-        .map(|(g, (e, i))| match g {
-            Some(g) if e != i => g.exp(),
-            _ => f64::NAN,
-        })
-        .collect();
-    let y94 = with_column(y94, "exp_gamma", eg.clone())?;
-    let stage2 = Formula::parse("exp_gamma ~ log(dist) + cntg + lang + clny | exporter + importer")
-        .map_err(est(id))?;
-    let fit2 = estimate(&y94, &tight(stage2.clone()), progress).map_err(est(id))?;
-    let b2 = coefficients(&fit2);
-    // Fill: exporter and importer effects of stage 2 given its slopes, on the pairs it used.
-    let with_gamma: Vec<bool> = eg.iter().map(|v| v.is_finite()).collect();
-    let sample = y94.select_rows(&with_gamma);
-    let d2 = design::build(&sample, &stage2, None, &[]).map_err(est(id))?;
-    let index2 = linear_index(&d2.names, &d2.x, &b2);
-    let fx2 = effects::poisson_effects(&d2.y, &index2, &d2.fe, 1e-13, 200_000).map_err(est(id))?;
-    if d2.y.len() != sample.nrows() {
-        return Err(ReplicateError::Reference(
-            "the NAFTA stage-2 sample has incomplete rows".into(),
-        ));
-    }
-    let mut exporter_effect: HashMap<String, f64> = HashMap::new();
-    let mut importer_effect: HashMap<String, f64> = HashMap::new();
-    for (r, (e, i)) in strings(&sample, "exporter")?
-        .into_iter()
-        .zip(strings(&sample, "importer")?)
-        .enumerate()
-    {
-        exporter_effect.insert(e, fx2[0][d2.fe.ids[0][r] as usize]);
-        importer_effect.insert(i, fx2[1][d2.fe.ids[1][r] as usize]);
-    }
-    let regs_all = costs::regressors(
-        &with_column(y94.clone(), "exp_gamma_any", vec![1.0; n94])?,
-        &Formula::parse("exp_gamma_any ~ log(dist) + cntg + lang + clny").map_err(est(id))?,
+    let world = square_world(&y94, &FlowColumns::default()).map_err(sim)?;
+    let fill: Vec<String> = ["log(dist)", "cntg", "lang", "clny"]
+        .map(String::from)
+        .to_vec();
+    let pairs = PairCosts::new(
+        &panel,
+        &formula,
+        2,
+        &y94,
+        &world,
+        "exporter",
+        "importer",
+        Some(&fill),
     )
     .map_err(sim)?;
-    let names_all: Vec<String> = regs_all.iter().map(|r| r.0.clone()).collect();
-    let x_all: Vec<Vec<f64>> = regs_all.into_iter().map(|r| r.1).collect();
-    let index_all = linear_index(&names_all, &x_all, &b2);
-    let mut tbar = vec![0.0; n94];
-    for r in 0..n94 {
-        tbar[r] = match gamma[r] {
-            Some(g) => g.exp(),
-            None => {
-                let a = effect_of(&exporter_effect, &ex94[r])?;
-                let b = effect_of(&importer_effect, &im94[r])?;
-                (a + b + index_all[r]).exp()
-            }
-        };
-    }
+    let (gamma, fit2) = pairs
+        .log_effects_and_fill(&coefficients(&fit))
+        .map_err(sim)?;
+    let fit2 = fit2.ok_or_else(|| {
+        ReplicateError::Reference("the NAFTA panel has no never-trading pair to fill".into())
+    })?;
+    let ex94 = strings(&y94, "exporter")?;
+    let im94 = strings(&y94, "importer")?;
     let rta = y94.num("rta")?.to_vec();
     let members = ["CAN", "MEX", "USA"];
-    let rta_cfl: Vec<f64> = (0..n94)
-        .map(|r| {
-            let inside = members.contains(&ex94[r].as_str())
-                && members.contains(&im94[r].as_str())
-                && ex94[r] != im94[r];
-            if inside {
-                0.0
-            } else {
-                rta[r]
-            }
-        })
-        .collect();
-    let world = square_world(&y94, &FlowColumns::default()).map_err(sim)?;
-    let cell_costs = |rta: &[f64]| -> Vec<f64> {
+    let cell_costs = |without_nafta: bool| -> Vec<f64> {
         let n = world.n();
         let mut t = vec![0.0; n * n];
         for (r, cell) in world.cell_of_row.iter().enumerate() {
-            t[*cell] = tbar[r] * (b_rta * rta[r]).exp();
+            let inside = members.contains(&ex94[r].as_str())
+                && members.contains(&im94[r].as_str())
+                && ex94[r] != im94[r];
+            let rta = if without_nafta && inside { 0.0 } else { rta[r] };
+            t[*cell] = (gamma[*cell] + b_rta * rta).exp();
         }
         t
     };
-    let t_bln = cell_costs(&rta);
-    let t_cfl = cell_costs(&rta_cfl);
+    let t_bln = cell_costs(false);
+    let t_cfl = cell_costs(true);
     solve_application(id, world, t_bln, t_cfl, Direction::Reverse, vec![fit, fit2])
-}
-
-fn linear_index(names: &[String], x: &[Vec<f64>], b: &[(String, f64)]) -> Vec<f64> {
-    let n = x.first().map_or(0, Vec::len);
-    let mut out = vec![0.0; n];
-    for (name, v) in b {
-        if let Some(k) = names.iter().position(|m| m == name) {
-            for (o, xv) in out.iter_mut().zip(&x[k]) {
-                *o += v * xv;
-            }
-        }
-    }
-    out
-}
-
-fn effect_of(effects: &HashMap<String, f64>, code: &str) -> Result<f64> {
-    effects.get(code).copied().ok_or_else(|| {
-        ReplicateError::Reference(format!("{code} has no stage-2 fixed effect to fill a pair"))
-    })
 }
 
 fn solve_application(

@@ -29,7 +29,7 @@ mod error;
 pub mod geppml;
 pub mod measures;
 pub mod mr;
-mod pair_costs;
+pub mod pair_costs;
 pub mod run;
 pub mod scenario;
 pub mod world;
@@ -40,6 +40,7 @@ pub use equilibrium::{
 pub use error::{Result, SimulateError};
 pub use geppml::{solve_geppml, GeppmlOptions, GeppmlResult, RoundStats};
 pub use measures::{Comparison, CountryEffects, Direction, PriceReversal};
+pub use pair_costs::PairCosts;
 pub use run::{
     run_scenario, ConvergenceReport, CostCoefficient, CountryIntervals, Interval, Method,
     PairChange, RunOptions, ScenarioResult, MEASURES,

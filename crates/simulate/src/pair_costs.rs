@@ -14,7 +14,7 @@ use crate::world::SquareWorld;
 use hallyu_data::{Column, Table};
 use hallyu_estimate::design::{self, Design};
 use hallyu_estimate::effects::{poisson_effects, poisson_effects_from};
-use hallyu_estimate::{estimate, Estimator, FitRequest, Formula, NoProgress};
+use hallyu_estimate::{estimate, Estimator, Fit, FitRequest, Formula, NoProgress};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -25,8 +25,8 @@ const TOLERANCE: f64 = 1e-12;
 const DRAW_TOLERANCE: f64 = 1e-9;
 const MAX_SWEEPS: usize = 200_000;
 
-/// What is needed to turn slopes into per-cell pair effects.
-pub(crate) struct PairCosts {
+/// What is needed to turn slopes into per-cell pair effects of a square world.
+pub struct PairCosts {
     design: Design,
     pair_dim: usize,
     /// Group of the pair dimension for every world cell (`None`: not in the sample).
@@ -61,7 +61,7 @@ impl PairCosts {
     /// Prepares the recovery on the estimation `sample`; `pair_dim` is the formula's pair
     /// fixed effect; `fill` the covariates of the second stage.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn new(
+    pub fn new(
         sample: &Table,
         formula: &Formula,
         pair_dim: usize,
@@ -131,7 +131,15 @@ impl PairCosts {
     }
 
     /// Pair effects (log scale) of every world cell for the given slopes.
-    pub(crate) fn log_effects(&self, coefficients: &[(String, f64)]) -> Result<Vec<f64>> {
+    pub fn log_effects(&self, coefficients: &[(String, f64)]) -> Result<Vec<f64>> {
+        Ok(self.log_effects_and_fill(coefficients)?.0)
+    }
+
+    /// As [`PairCosts::log_effects`], with the second-stage fit when one was needed.
+    pub fn log_effects_and_fill(
+        &self,
+        coefficients: &[(String, f64)],
+    ) -> Result<(Vec<f64>, Option<Fit>)> {
         let d = &self.design;
         let mut offset = vec![0.0; d.y.len()];
         for (name, b) in coefficients {
@@ -175,18 +183,22 @@ impl PairCosts {
                     shown.join(", ")
                 )));
             };
-            let predicted = fill.predict(&gamma)?;
+            let (predicted, fit) = fill.predict(&gamma)?;
             for c in missing {
                 gamma[c] = Some(predicted[c]);
             }
+            return Ok((
+                gamma.into_iter().map(|g| g.unwrap_or(0.0)).collect(),
+                Some(fit),
+            ));
         }
-        Ok(gamma.into_iter().map(|g| g.unwrap_or(0.0)).collect())
+        Ok((gamma.into_iter().map(|g| g.unwrap_or(0.0)).collect(), None))
     }
 }
 
 impl Fill {
     /// Predicted log pair effects for every cell (used where the recovery has none).
-    fn predict(&self, gamma: &[Option<f64>]) -> Result<Vec<f64>> {
+    fn predict(&self, gamma: &[Option<f64>]) -> Result<(Vec<f64>, Fit)> {
         let rows = self.table.nrows();
         let y: Vec<f64> = (0..rows)
             .map(|r| gamma[self.cell_of_row[r]].map_or(f64::NAN, f64::exp))
@@ -267,6 +279,6 @@ impl Fill {
             };
             out[self.cell_of_row[r]] = a + bj + idx[r];
         }
-        Ok(out)
+        Ok((out, fit))
     }
 }
