@@ -252,6 +252,13 @@ fn scenario_mistakes_are_named() {
         (BORDER.replace("value = 0", "value = 1"), "changes nothing"),
         (
             BORDER.replace(
+                "year = 2006",
+                "year = 2006\ncoefficients = { \"log(dist)\" = -0.8, cntg = 0.6, intl_border = 0.0 }",
+            ),
+            "zero coefficients",
+        ),
+        (
+            BORDER.replace(
                 "| exporter + importer",
                 "| exporter + importer + pair_id + lang",
             ),

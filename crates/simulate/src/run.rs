@@ -526,19 +526,17 @@ pub fn run_scenario(
         changed,
         pair,
     };
-    let solved = solve(&problem, &point, reference, scenario, options)?;
-    let countries = &problem.world.countries;
-    let effects = effects_of(&solved, countries, b.sigma);
-    if problem
-        .costs(&point)
-        .map(|(t0, t1)| t0 == t1)
-        .unwrap_or(false)
-    {
+    // Pair effects are common to both worlds, so the regressors and cost factors decide.
+    let t0 = costs::cost_matrix(&problem.world, &problem.base_regs, &point)?;
+    let t1 = costs::cost_matrix(&problem.world, &problem.cfl_regs, &point)?;
+    if t0 == t1 && problem.scale.iter().all(|s| *s == 1.0) {
         return Err(SimulateError::Scenario(
             "the scenario changes nothing: the changed variables have zero coefficients".into(),
         ));
     }
-
+    let solved = solve(&problem, &point, reference, scenario, options)?;
+    let countries = &problem.world.countries;
+    let effects = effects_of(&solved, countries, b.sigma);
     let bilateral = if options.bilateral {
         let x0 = &solved.baseline.state.flows;
         let (xc, xf) = (&solved.conditional.flows, &solved.full.flows);
