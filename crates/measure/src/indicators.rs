@@ -182,8 +182,10 @@ struct Totals {
     by_product: Vec<Vec<f64>>,
     skipped_missing: usize,
     domestic: usize,
-    /// Every product of the data is in the group.
-    whole_data_group: bool,
+    /// Per product level: it has a counted flow (not intra-national, nothing missing).
+    traded: Vec<bool>,
+    /// Per product level: it is in the group.
+    in_group: Vec<bool>,
 }
 
 impl Totals {
@@ -255,7 +257,8 @@ fn accumulate(flows: &Flows, req: &Request, span: (i32, i32), reported: (i32, i3
         by_product: vec![vec![0.0; in_group.len()]; nreported],
         skipped_missing: 0,
         domestic: 0,
-        whole_data_group: in_group.iter().all(|&g| g),
+        traded: vec![false; in_group.len()],
+        in_group,
     };
     for r in 0..flows.len() {
         let (y, v) = (flows.year[r], flows.value[r]);
@@ -287,11 +290,12 @@ fn accumulate(flows: &Flows, req: &Request, span: (i32, i32), reported: (i32, i3
         s.seen[base + e] = true;
         s.seen[base + i] = true;
         s.world_all[t] += v;
+        s.traded[k as usize] = true;
         let from_subject = s.subject[base + e];
         if from_subject {
             s.exports_all[t] += v;
         }
-        if !in_group[k as usize] {
+        if !s.in_group[k as usize] {
             continue;
         }
         s.world_group[t] += v;
@@ -315,6 +319,37 @@ fn accumulate(flows: &Flows, req: &Request, span: (i32, i32), reported: (i32, i3
         }
     }
     s
+}
+
+/// What the group makes true whatever the flows, when anything: a group holding every
+/// traded product has the world's trade in its numerator and denominator alike (RCA 1), a
+/// group of one traded product has one share (product HHI 10,000).
+fn by_construction(s: &Totals) -> Option<String> {
+    let traded = s.traded.iter().filter(|&&t| t).count();
+    let in_group = s
+        .traded
+        .iter()
+        .zip(&s.in_group)
+        .filter(|(&t, &g)| t && g)
+        .count();
+    match (in_group == traded, in_group) {
+        (_, 0) => None,
+        (true, 1) => Some(
+            "the group is the only product traded in the data: RCA is 1 and HHI over products \
+             10,000 by construction"
+                .into(),
+        ),
+        (true, n) => Some(format!(
+            "the group is every product traded in the data ({n} products): RCA is 1 by \
+             construction"
+        )),
+        (false, 1) => Some(
+            "the group holds one product traded in the data: HHI over products is 10,000 by \
+             construction"
+                .into(),
+        ),
+        (false, _) => None,
+    }
 }
 
 /// Stores `Ok` values and records the reason of `Err` ones under `field`.
@@ -608,12 +643,7 @@ pub fn compute(flows: &Flows, req: &Request) -> Result<Indicators, MeasureError>
                 .into(),
         );
     }
-    if s.whole_data_group {
-        notes.push(
-            "the group is every product in the data: RCA is 1 and HHI over products 10,000 by construction"
-                .into(),
-        );
-    }
+    notes.extend(by_construction(&s));
     if s.domestic > 0 {
         notes.push(format!(
             "intra-national rows (exporter = importer) excluded: {}",

@@ -317,3 +317,80 @@ fn numeric_product_codes() {
     .unwrap();
     assert_eq!(r.years[0].exports, 40.0);
 }
+
+/// The notes of `compute` on [`ROWS`] for subject `A` and `group`.
+fn notes_for(group: &Products) -> (Indicators, Vec<String>) {
+    let t = table(ROWS);
+    let flows = Flows::new(&t, &FlowColumns::canonical()).unwrap();
+    let a = Countries::country("A");
+    let r = compute(
+        &flows,
+        &Request {
+            subject: &a,
+            partner: None,
+            products: group,
+            years: None,
+            cagr_window: None,
+            top: 5,
+            unit: String::new(),
+        },
+    )
+    .unwrap();
+    let notes = r
+        .notes
+        .iter()
+        .filter(|n| n.contains("by construction"))
+        .cloned()
+        .collect();
+    (r, notes)
+}
+
+#[test]
+fn by_construction_notes_say_only_what_holds() {
+    // Every product, two of them: RCA is 1, but A's product HHI is not 10,000.
+    // 2000: A exports p1 10 + 30 = 40, p2 60 of 100: HHI 0.4² + 0.6² = 0.52.
+    let (r, notes) = notes_for(&Products::all());
+    assert_eq!(
+        notes,
+        ["the group is every product traded in the data (2 products): RCA is 1 by construction"]
+    );
+    close(r.years[0].rca, 1.0);
+    close(r.years[0].hhi_products_points, 5_200.0);
+    // One product of two: HHI is 10,000, RCA is not 1.
+    // 2000: (40 / 100) / (95 / 255) = 1.0736…
+    let (r, notes) = notes_for(&Products::group("p1 only", |k| k == "p1"));
+    assert_eq!(
+        notes,
+        ["the group holds one product traded in the data: HHI over products is 10,000 by construction"]
+    );
+    close(r.years[0].hhi_products_points, 10_000.0);
+    close(r.years[0].rca, (40.0 / 100.0) / (95.0 / 255.0));
+    // The only traded product: both hold.
+    let only_p1: Vec<_> = ROWS.iter().copied().filter(|r| r.3 == "p1").collect();
+    let t = table(&only_p1);
+    let flows = Flows::new(&t, &FlowColumns::canonical()).unwrap();
+    let a = Countries::country("A");
+    let all = Products::all();
+    let r = compute(
+        &flows,
+        &Request {
+            subject: &a,
+            partner: None,
+            products: &all,
+            years: None,
+            cagr_window: None,
+            top: 5,
+            unit: String::new(),
+        },
+    )
+    .unwrap();
+    assert!(r.notes.contains(
+        &"the group is the only product traded in the data: RCA is 1 and HHI over products 10,000 by construction"
+            .to_string()
+    ));
+    close(r.years[0].rca, 1.0);
+    close(r.years[0].hhi_products_points, 10_000.0);
+    // A group that trades nothing makes no claim.
+    let (_, notes) = notes_for(&Products::group("none", |k| k == "p3"));
+    assert!(notes.is_empty(), "{notes:?}");
+}
