@@ -403,8 +403,9 @@ end_value, cagr_pct}], top_partners{year, partners[{partner, exports, share_pct}
 Sources and totals are never added up: a dataset holding several sources (baci, unctadstat,
 series:<file stem>) needs --source NAME (exact, or a prefix such as `series`), and rows with a
 product `total` next to other products (a survey's total and its sectors) need --product total
-or a list of sectors (--product games,music). --product matches product names exactly;
---group takes HS groups and prefixes.
+or a list of sectors (--product games,music); so do UNCTADstat's all creative goods (CG00) next to
+its groups, and a group next to its subgroups (CG03, CG031): --product CG00 or --product CG03,CG05.
+--product matches product names exactly; --group takes HS groups and prefixes.
 
 Examples:
   hallyu indicators --subject KOR --partner asean --years 1986:2006

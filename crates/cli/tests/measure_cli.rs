@@ -819,3 +819,119 @@ fn one_source_or_some_sectors() {
     assert_eq!(r.years[1].exports, 8_190_000_000.0);
     rel(r.years[0].exports, survey_bn(2017, "games") * 1e9);
 }
+
+#[test]
+fn by_construction_notes_only_when_true() {
+    let dir = Dir::new();
+    survey_and_baci(&dir);
+    let construction = |r: &IndicatorsJson| -> Vec<String> {
+        r.notes
+            .iter()
+            .filter(|n| n.contains("by construction"))
+            .cloned()
+            .collect()
+    };
+    // BACI's five traded products: RCA is 1, product concentration is not 10,000.
+    let r = indicators(
+        &dir,
+        &["--data", "ds", "--subject", "KOR", "--source", "baci"],
+    );
+    assert_eq!(
+        construction(&r),
+        ["the group is every product traded in the data (5 products): RCA is 1 by construction"]
+    );
+    // 2020: KOR exports 1.5 (HS 010121) and 10 (HS 490199) thousand USD.
+    let (a, b) = (1.5 / 11.5, 10.0 / 11.5);
+    rel(
+        r.years[0].hhi_products_points.expect("HHI undefined"),
+        (a * a + b * b) * 10_000.0,
+    );
+    assert_eq!(r.years[0].hhi_products_points.map(f64::round), Some(7732.0));
+    rel(r.years[0].rca.expect("RCA undefined"), 1.0);
+    // One survey product: both claims hold.
+    let r = indicators(
+        &dir,
+        &[
+            "--data",
+            "ds",
+            "--subject",
+            "KOR",
+            "--source",
+            "series",
+            "--product",
+            "total",
+        ],
+    );
+    assert_eq!(
+        construction(&r),
+        ["the group is the only product traded in the data: RCA is 1 and HHI over products 10,000 by construction"]
+    );
+    for y in &r.years {
+        rel(y.hhi_products_points.expect("HHI undefined"), 10_000.0);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// hallyu indicators on UNCTADstat creative goods and services
+// ---------------------------------------------------------------------------------------
+
+/// The UNCTADstat fixture (goods with all creative goods `CG00` next to the groups `CG03`
+/// and `CG05`, and services totals), ingested by the real binary.
+fn unctadstat(dir: &Dir) {
+    dir.hallyu(["ingest", "unctadstat"])
+        .arg(fixture("ingest/unctadstat"))
+        .args(["--out", "ds", "-q"])
+        .run_ok();
+}
+
+#[test]
+fn all_creative_goods_next_to_its_groups_needs_a_choice() {
+    let dir = Dir::new();
+    unctadstat(&dir);
+    let r = dir
+        .hallyu(["indicators", "--data", "ds", "--subject", "KOR"])
+        .run_code(2);
+    assert!(r.stdout.is_empty(), "{r}");
+    r.assert_stderr_contains(
+        "source `unctadstat` have a product `CG00` and its components (`CG03`, `CG05`)",
+    )
+    .assert_stderr_contains("count the same trade twice")
+    .assert_stderr_contains("--product CG00,")
+    .assert_stderr_contains("--product CG03,CG05");
+    let r = dir
+        .hallyu(["indicators", "--data", "ds", "--subject", "KOR"])
+        .args(["--product", "CG03,CG00"])
+        .run_code(2);
+    r.assert_stderr_contains("`CG00` already counts the trade of `CG03`");
+
+    // All creative goods alone. Korea, 2021 (thousands in the file): exports 1,234.567,
+    // imports 2,000; 2020's CG00 cell is empty.
+    let r = indicators(
+        &dir,
+        &["--data", "ds", "--subject", "KOR", "--product", "CG00"],
+    );
+    assert_eq!(r.group, "CG00");
+    let years: Vec<i32> = r.years.iter().map(|y| y.year).collect();
+    assert_eq!(years, [2021]);
+    rel(r.years[0].exports, 1_234_567.0);
+    rel(r.years[0].imports, 2_000_000.0);
+    assert!(
+        r.notes.iter().any(|n| n.contains("only product traded")),
+        "{r:?}"
+    );
+    // Goods and services totals add up: the services `TOTAL` holds no goods.
+    // Services 2021 (millions in the file): exports 5, imports 6.00025.
+    let r = indicators(
+        &dir,
+        &[
+            "--data",
+            "ds",
+            "--subject",
+            "KOR",
+            "--product",
+            "CG00,TOTAL",
+        ],
+    );
+    rel(r.years[0].exports, 1_234_567.0 + 5_000_000.0);
+    rel(r.years[0].imports, 2_000_000.0 + 6_000_250.0);
+}

@@ -1,11 +1,15 @@
 //! Which rows of a flow table an indicator may add up.
 //!
 //! A dataset written by `hallyu ingest` can hold several sources (BACI, UNCTADstat, tidy
-//! series) that measure the same trade differently, and a tidy series can hold a `total`
-//! next to the sectors it is made of. Summing either counts the same dollars two or more
-//! times, so [`select_rows`] refuses to guess: several sources need a choice of one, and a
-//! total next to its components needs a choice of products. The result is a row mask the
-//! caller applies before building [`crate::Flows`].
+//! series) that measure the same trade differently, and products that are sums of other
+//! products next to them: a tidy series' `total` and its sectors, UNCTADstat's `CG00` (all
+//! creative goods) and its groups `CG01`… (and a group and its subgroups, `CG03` and
+//! `CG031`). Summing either counts the same dollars two or more times, so [`select_rows`]
+//! refuses to guess: several sources need a choice of one, and an aggregate next to its
+//! components needs a choice of products. The result is a row mask the caller applies
+//! before building [`crate::Flows`].
+
+mod aggregates;
 
 use crate::MeasureError;
 use hallyu_data::{nearest, Column, DataError, StrColumn, Table, MISSING_CODE};
@@ -184,17 +188,18 @@ fn choose_products(
         .map(|s| format!(" of source `{s}`"))
         .unwrap_or_default();
     let Some(asked) = asked else {
-        let total = present
-            .iter()
-            .find(|p| p.eq_ignore_ascii_case(TOTAL_PRODUCT));
-        if let (Some(total), true) = (total, present.len() > 1) {
-            let parts: Vec<&str> = present.iter().copied().filter(|p| p != total).collect();
+        if let Some((whole, parts)) = aggregates::first_aggregate(&present) {
             return Err(invalid(format!(
-                "the rows{of_source} have a product `{total}` and its components ({}): adding \
-                 them up would count the same trade twice; choose --product {total}, or a list \
-                 of sectors such as --product {}",
+                "the rows{of_source} have a product `{whole}` and its components ({}): adding \
+                 them up would count the same trade twice; choose --product {whole}, or a list \
+                 of components such as --product {}",
                 list(&parts, 8),
-                parts.iter().take(2).copied().collect::<Vec<_>>().join(",")
+                aggregates::finest(&parts)
+                    .iter()
+                    .take(3)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(",")
             )));
         }
         return Ok((None, keep));
@@ -225,6 +230,15 @@ fn choose_products(
     if spelled.is_empty() {
         return Err(invalid("--product: no product name given".into()));
     }
+    let named: Vec<&str> = spelled.iter().map(String::as_str).collect();
+    if let Some((whole, parts)) = aggregates::first_aggregate(&named) {
+        return Err(invalid(format!(
+            "--product {}: `{whole}` already counts the trade of {}; adding them up would \
+             count the same trade twice; name `{whole}` alone or leave it out",
+            named.join(","),
+            list(&parts, 8)
+        )));
+    }
     let mask = column
         .codes
         .iter()
@@ -241,8 +255,9 @@ fn choose_products(
 ///
 /// Errors (all [`MeasureError::InvalidRequest`], naming what is present): several sources
 /// and none chosen; a source or product not in the data (with the nearest name); a source
-/// prefix that matches several sources; a `total` product next to other products and no
-/// products chosen; `--product` on data without a text product column.
+/// prefix that matches several sources; an aggregate product (a `total`, or an UNCTADstat
+/// creative-goods code such as `CG00`) next to its components and no products chosen, or
+/// chosen together with them; `--product` on data without a text product column.
 ///
 /// ```
 /// use hallyu_data::{Column, StrColumnBuilder, Table};
@@ -444,6 +459,66 @@ mod tests {
         assert!(m.contains("`Total` and its components (`games`)"), "{m}");
         let m = message(select_rows(&t, Some("product"), &scope(Some("baci"), None)));
         assert!(m.contains("no `source` column"), "{m}");
+    }
+
+    /// UNCTADstat creative goods as `hallyu ingest unctadstat` writes them: all creative
+    /// goods, a group, two of its subgroups and another group.
+    fn unctad() -> Table {
+        let codes = ["CG00", "CG03", "CG031", "CG032", "CG05", "CG00"];
+        let mut t = Table::new();
+        t.push("product", text(&codes.map(Some))).unwrap();
+        t.push("source", text(&[Some("unctadstat"); 6])).unwrap();
+        t
+    }
+
+    #[test]
+    fn unctadstat_aggregates_need_a_choice() {
+        let t = unctad();
+        let m = message(select_rows(&t, Some("product"), &Scope::default()));
+        assert!(
+            m.contains(
+                "source `unctadstat` have a product `CG00` and its components (`CG03`, \
+                 `CG031`, `CG032`, `CG05`)"
+            ),
+            "{m}"
+        );
+        assert!(m.contains("--product CG00,"), "{m}");
+        // The list offered adds up without double counting: subgroups, not their group.
+        assert!(m.contains("--product CG031,CG032,CG05"), "{m}");
+        let all = select_rows(&t, Some("product"), &scope(None, Some(&["CG00"]))).unwrap();
+        assert_eq!(all.keep, Some(vec![true, false, false, false, false, true]));
+        // Without CG00, a group next to its subgroups is an aggregate too.
+        let s = scope(None, Some(&["CG03", "CG031", "CG05"]));
+        let m = message(select_rows(&t, Some("product"), &s));
+        assert!(
+            m.contains("`CG03` already counts the trade of `CG031`"),
+            "{m}"
+        );
+        let s = scope(None, Some(&["CG031", "CG032", "CG05"]));
+        let parts = select_rows(&t, Some("product"), &s).unwrap();
+        assert_eq!(
+            parts.keep,
+            Some(vec![false, false, true, true, true, false])
+        );
+        // Groups alone, or one group's subgroups alone, add up: nothing to choose.
+        let mut t = Table::new();
+        t.push(
+            "product",
+            text(&[Some("CG03"), Some("CG05"), Some("CG061")]),
+        )
+        .unwrap();
+        let s = select_rows(&t, Some("product"), &Scope::default()).unwrap();
+        assert_eq!(s.keep, None);
+        // A total named in a list with its sectors is refused as well.
+        let m = message(select_rows(
+            &mixed(),
+            Some("product"),
+            &scope(Some("series"), Some(&["games", "total"])),
+        ));
+        assert!(
+            m.contains("`total` already counts the trade of `games`"),
+            "{m}"
+        );
     }
 
     #[test]
