@@ -473,16 +473,35 @@ pub fn run_scenario(
                     )));
                 }
                 let mut v = cfl_table.num(&variable)?.to_vec();
-                let mut any = false;
+                let mut already = Vec::new();
                 for c in &selection.cells {
                     let r = row_of_cell[*c];
                     if v[r] != value {
                         v[r] = value;
                         changed[*c] = true;
-                        any = true;
+                    } else {
+                        already.push(format!(
+                            "{}-{}",
+                            world.countries[c / n],
+                            world.countries[c % n]
+                        ));
                     }
                 }
-                if !any {
+                if !already.is_empty() && already.len() < selection.cells.len() {
+                    let shown = already
+                        .iter()
+                        .take(12)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    notes.push(format!(
+                        "change {k}: {} of the {} selected pairs already have {variable} = {value} and are unchanged: {shown}{}",
+                        already.len(),
+                        selection.cells.len(),
+                        if already.len() > 12 { ", ..." } else { "" }
+                    ));
+                }
+                if already.len() == selection.cells.len() {
                     return Err(SimulateError::Scenario(format!(
                         "change {k} changes nothing: `{variable}` is already {value} for all {} selected pairs",
                         selection.cells.len()
