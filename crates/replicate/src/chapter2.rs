@@ -434,6 +434,92 @@ fn log_check(app: &str, rounds: &[RoundStats], book: &[[f64; 4]]) -> GeCheck {
     acc.check
 }
 
+/// One measure-by-measure comparison of trade without borders with a reference file.
+struct RecordCheck {
+    what: &'static str,
+    /// Compare the additive-closure records.
+    additive: bool,
+    method: &'static str,
+    /// Measure-name prefix in the reference file.
+    prefix: &'static str,
+    /// The book's file (else the exact reference).
+    book: bool,
+    tolerance: f64,
+    unit: &'static str,
+    pick: fn(&str) -> bool,
+}
+
+/// Tolerances: conditional GE and levels are exact solutions of the same system (only the
+/// book's IRLS tolerance differs); the loop's full-endowment numbers come from the same loop
+/// and stopping rule; the exact equilibrium from an independent exact solver.
+const TWB_RECORD_CHECKS: [RecordCheck; 6] = [
+    RecordCheck {
+        what: "conditional GE, % changes",
+        additive: false,
+        method: "geppml",
+        prefix: "",
+        book: true,
+        tolerance: 1e-4,
+        unit: "pp",
+        pick: |m| is_change(m) && m.ends_with("_CDL"),
+    },
+    RecordCheck {
+        what: "baseline and conditional levels",
+        additive: false,
+        method: "geppml",
+        prefix: "",
+        book: true,
+        tolerance: 1e-6,
+        unit: "relative",
+        pick: |m| !is_change(m) && (m.ends_with("_BLN") || m.ends_with("_CDL")),
+    },
+    RecordCheck {
+        what: "GEPPML full endowment, % changes",
+        additive: false,
+        method: "geppml",
+        prefix: "",
+        book: true,
+        tolerance: 1e-3,
+        unit: "pp",
+        pick: |m| is_change(m) && m.ends_with("_FULL"),
+    },
+    RecordCheck {
+        what: "GEPPML full endowment, levels",
+        additive: false,
+        method: "geppml",
+        prefix: "",
+        book: true,
+        tolerance: 1e-5,
+        unit: "relative",
+        pick: |m| !is_change(m) && m.ends_with("_FULL"),
+    },
+    RecordCheck {
+        what: "exact equilibrium, fixed deficit ratios",
+        additive: false,
+        method: "exact",
+        prefix: "exact_mult.",
+        book: false,
+        tolerance: 1e-6,
+        unit: "pp",
+        pick: |_| true,
+    },
+    RecordCheck {
+        what: "exact equilibrium, additive deficits",
+        additive: true,
+        method: "exact",
+        prefix: "exact_add.",
+        book: false,
+        tolerance: 1e-6,
+        unit: "pp",
+        pick: |_| true,
+    },
+];
+
+/// A percentage change (compared in pp); `change_pricei_FULL` is a ratio.
+fn is_change(m: &str) -> bool {
+    m.starts_with("change_") && m != "change_pricei_FULL"
+}
+
 /// Compares both applications with the references: estimates and loop logs with the book,
 /// trade without borders measure by measure with the book's results (GEPPML) and with the
 /// exact equilibrium (exact method, both closures).
@@ -459,74 +545,25 @@ pub fn chapter2_checks(runs: &[ApplicationRun]) -> Result<Vec<GeCheck>> {
                     "PPML estimates",
                 ));
                 out.push(log_check(app, &run.rounds, &LOG_TWB));
-                let book = "book (Stata)";
-                let is_change = |m: &str| m.starts_with("change_") && m != "change_pricei_FULL";
-                out.push(records_against(
-                    &run.records,
-                    "geppml",
-                    "",
-                    &stata,
-                    Acc::new(app, "conditional GE, % changes", book, 1e-4, "pp"),
-                    |m| is_change(m) && m.ends_with("_CDL"),
-                ));
-                out.push(records_against(
-                    &run.records,
-                    "geppml",
-                    "",
-                    &stata,
-                    Acc::new(
-                        app,
-                        "baseline and conditional levels",
-                        book,
-                        1e-6,
-                        "relative",
-                    ),
-                    |m| !is_change(m) && (m.ends_with("_BLN") || m.ends_with("_CDL")),
-                ));
-                out.push(records_against(
-                    &run.records,
-                    "geppml",
-                    "",
-                    &stata,
-                    Acc::new(app, "GEPPML full endowment, % changes", book, 1e-3, "pp"),
-                    |m| is_change(m) && m.ends_with("_FULL"),
-                ));
-                out.push(records_against(
-                    &run.records,
-                    "geppml",
-                    "",
-                    &stata,
-                    Acc::new(app, "GEPPML full endowment, levels", book, 1e-5, "relative"),
-                    |m| !is_change(m) && m.ends_with("_FULL"),
-                ));
-                out.push(records_against(
-                    &run.records,
-                    "exact",
-                    "exact_mult.",
-                    &exact,
-                    Acc::new(
-                        app,
-                        "exact equilibrium, fixed deficit ratios",
-                        "exact reference",
-                        1e-6,
-                        "pp",
-                    ),
-                    |_| true,
-                ));
-                out.push(records_against(
-                    &run.additive,
-                    "exact",
-                    "exact_add.",
-                    &exact,
-                    Acc::new(
-                        app,
-                        "exact equilibrium, additive deficits",
-                        "exact reference",
-                        1e-6,
-                        "pp",
-                    ),
-                    |_| true,
-                ));
+                for c in &TWB_RECORD_CHECKS {
+                    let (reference, name) = if c.book {
+                        (&stata, "book (Stata)")
+                    } else {
+                        (&exact, "exact reference")
+                    };
+                    out.push(records_against(
+                        if c.additive {
+                            &run.additive
+                        } else {
+                            &run.records
+                        },
+                        c.method,
+                        c.prefix,
+                        reference,
+                        Acc::new(app, c.what, name, c.tolerance, c.unit),
+                        c.pick,
+                    ));
+                }
             }
             "nafta" => {
                 if let Some(fit) = run.fits.first() {

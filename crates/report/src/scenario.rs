@@ -2,7 +2,7 @@
 //! the cost function, convergence, and pair-level changes on request.
 
 use crate::grid::{Grid, Row};
-use hallyu_simulate::{CountryEffects, ScenarioResult, MEASURES};
+use hallyu_simulate::{ScenarioResult, MEASURES};
 
 const LABELS: [&str; 7] = [
     "exports CDL %",
@@ -13,18 +13,6 @@ const LABELS: [&str; 7] = [
     "IMR %",
     "OMR %",
 ];
-
-fn values(e: &CountryEffects) -> [f64; 7] {
-    [
-        e.exports_cdl,
-        e.exports_full,
-        e.imports_full,
-        e.real_gdp_full,
-        e.price_full,
-        e.imr_full,
-        e.omr_full,
-    ]
-}
 
 /// Effects table (countries sorted by real-GDP change, largest first) and, when pair-level
 /// changes were asked for, a table of the pairs whose costs changed.
@@ -41,7 +29,7 @@ pub fn scenario_grids(r: &ScenarioResult) -> Vec<Grid> {
             let e = &r.effects[i];
             let mut cells = vec![e.country.clone()];
             let iv = r.intervals.iter().find(|c| c.country == e.country);
-            for (m, v) in values(e).iter().enumerate() {
+            for (m, v) in e.values().iter().enumerate() {
                 cells.push(match iv {
                     Some(c) => format!(
                         "{v:.3} [{:.3}, {:.3}]",
@@ -140,7 +128,7 @@ pub fn scenario_csv(r: &ScenarioResult) -> String {
     let _ = w.write_record(["country", "measure", "value", "median", "low", "high"]);
     for e in &r.effects {
         let iv = r.intervals.iter().find(|c| c.country == e.country);
-        for (m, v) in values(e).iter().enumerate() {
+        for (m, v) in e.values().iter().enumerate() {
             let (med, lo, hi) = iv.map_or((String::new(), String::new(), String::new()), |c| {
                 let i = c.measures[m].1;
                 (i.median.to_string(), i.low.to_string(), i.high.to_string())

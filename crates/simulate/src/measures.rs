@@ -63,6 +63,21 @@ pub struct CountryEffects {
     pub omr_full: f64,
 }
 
+impl CountryEffects {
+    /// The measures of [`crate::MEASURES`], in that order.
+    pub fn values(&self) -> [f64; 7] {
+        [
+            self.exports_cdl,
+            self.exports_full,
+            self.imports_full,
+            self.real_gdp_full,
+            self.price_full,
+            self.imr_full,
+            self.omr_full,
+        ]
+    }
+}
+
 /// The three states and everything needed to report on them.
 pub struct Comparison<'a> {
     /// Country labels.

@@ -164,18 +164,6 @@ pub const MEASURES: [&str; 7] = [
     "omr_full",
 ];
 
-fn measure_values(e: &CountryEffects) -> [f64; 7] {
-    [
-        e.exports_cdl,
-        e.exports_full,
-        e.imports_full,
-        e.real_gdp_full,
-        e.price_full,
-        e.imr_full,
-        e.omr_full,
-    ]
-}
-
 fn text(table: &Table, name: &str) -> Result<Vec<String>> {
     match table.column(name)? {
         Column::Str(s) => Ok((0..s.codes.len())
@@ -595,7 +583,7 @@ pub fn run_scenario(
                         .map(|s| {
                             effects_of(&s, countries, b.sigma)
                                 .iter()
-                                .map(measure_values)
+                                .map(CountryEffects::values)
                                 .collect()
                         })
                 })
