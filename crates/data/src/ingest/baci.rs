@@ -8,6 +8,7 @@
 //! country_name_full,iso_2digit_alpha,iso_3digit_alpha` (earlier). Product codes that lost
 //! their leading zero (`10121`) are padded back to six digits (`010121`).
 
+use super::columns::{field, Header};
 use super::input::Input;
 use super::numbers::{parse_scaled, parse_u32};
 use super::{FileReport, IngestOptions, IngestProgress, IngestReport, Rejects};
@@ -178,24 +179,15 @@ pub fn read_country_codes(bytes: &[u8], name: &str) -> Result<CountryCodes> {
         .byte_headers()
         .map_err(|e| bad(1, e.to_string()))?
         .clone();
-    let names: Vec<String> = header
-        .iter()
-        .map(|h| {
-            String::from_utf8_lossy(h)
-                .trim()
-                .trim_start_matches('\u{feff}')
-                .to_string()
-        })
-        .collect();
-    let find = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
-    let code_col = find(&["country_code"]);
-    let iso_col = find(&["country_iso3", "iso_3digit_alpha"]);
+    let header = Header::new(&header, name);
+    let code_col = header.find(&["country_code"]);
+    let iso_col = header.find(&["country_iso3", "iso_3digit_alpha"]);
     let (Some(code_col), Some(iso_col)) = (code_col, iso_col) else {
         return Err(bad(
             1,
             format!(
                 "not a BACI country file: expected columns country_code and country_iso3 (or iso_3digit_alpha), found {}",
-                names.join(",")
+                header.names.join(",")
             ),
         ));
     };
@@ -203,23 +195,18 @@ pub fn read_country_codes(bytes: &[u8], name: &str) -> Result<CountryCodes> {
     for (n, record) in reader.byte_records().enumerate() {
         let line = n as u64 + 2;
         let record = record.map_err(|e| bad(line, e.to_string()))?;
-        let field = |i: usize| {
-            std::str::from_utf8(record.get(i).unwrap_or_default())
-                .unwrap_or("")
-                .trim()
-        };
-        let code = parse_u32(field(code_col).as_bytes())
+        let code = parse_u32(field(&record, code_col).as_bytes())
             .filter(|&c| (c as usize) < MAX_COUNTRY)
             .ok_or_else(|| {
                 bad(
                     line,
                     format!(
                         "country_code `{}` is not a number below {MAX_COUNTRY}",
-                        field(code_col)
+                        field(&record, code_col)
                     ),
                 )
             })?;
-        let iso = field(iso_col);
+        let iso = field(&record, iso_col);
         // A few BACI entries (e.g. "Other Asia, nes") have no ISO3; their flows will be
         // reported as malformed rows rather than invented a code.
         if iso.is_empty() || iso == "NA" || iso == "N/A" {
