@@ -10,7 +10,7 @@
 
 use crate::costs::regressors;
 use crate::error::{Result, SimulateError};
-use crate::world::SquareWorld;
+use crate::world::{codes, SquareWorld};
 use hallyu_data::{Column, Table};
 use hallyu_estimate::design::{self, Design};
 use hallyu_estimate::effects::{poisson_effects, poisson_effects_from};
@@ -44,17 +44,6 @@ struct Fill {
     cell_of_row: Vec<usize>,
     exporter: String,
     importer: String,
-}
-
-fn codes(table: &Table, name: &str) -> Result<Vec<String>> {
-    match table.column(name)? {
-        Column::Str(s) => Ok((0..s.codes.len())
-            .map(|i| s.get(i).unwrap_or("").to_string())
-            .collect()),
-        Column::Num(_) => Err(SimulateError::Invalid(format!(
-            "column `{name}` must hold country codes (text)"
-        ))),
-    }
 }
 
 impl PairCosts {

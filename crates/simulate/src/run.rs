@@ -10,7 +10,7 @@ use crate::geppml::{solve_geppml, GeppmlOptions, RoundStats};
 use crate::measures::{Comparison, CountryEffects, Direction, PriceReversal};
 use crate::pair_costs::PairCosts;
 use crate::scenario::{Action, Scenario};
-use crate::world::{square_world, FlowColumns, SquareWorld};
+use crate::world::{codes, square_world, FlowColumns, SquareWorld};
 use hallyu_data::{embedded, read, Column, Table};
 use hallyu_estimate::{estimate, Estimator, FitRequest, Formula, Progress, VcovSpec};
 use serde::Serialize;
@@ -163,17 +163,6 @@ pub const MEASURES: [&str; 7] = [
     "imr_full",
     "omr_full",
 ];
-
-fn text(table: &Table, name: &str) -> Result<Vec<String>> {
-    match table.column(name)? {
-        Column::Str(s) => Ok((0..s.codes.len())
-            .map(|i| s.get(i).unwrap_or("").to_string())
-            .collect()),
-        Column::Num(_) => Err(SimulateError::Invalid(format!(
-            "column `{name}` must hold country codes (text)"
-        ))),
-    }
-}
 
 fn replace_column(table: &Table, name: &str, values: Vec<f64>) -> Result<Table> {
     let mut out = Table::new();
@@ -338,8 +327,8 @@ pub fn run_scenario(
         Some(path) => read::read_path(path, &read::ReadOptions::default())?,
         None => embedded::agtpa()?,
     };
-    let exporters = text(&table, &b.exporter)?;
-    let importers = text(&table, &b.importer)?;
+    let exporters = codes(&table, &b.exporter)?;
+    let importers = codes(&table, &b.importer)?;
     if formula.columns().iter().any(|c| c == "intl_border") && !table.has("intl_border") {
         let border = exporters
             .iter()

@@ -58,6 +58,14 @@ fn text_column<'a>(table: &'a Table, name: &str) -> Result<&'a hallyu_data::StrC
     }
 }
 
+/// The values of a column of country codes, as text (missing codes as empty strings).
+pub(crate) fn codes(table: &Table, name: &str) -> Result<Vec<String>> {
+    let col = text_column(table, name)?;
+    Ok((0..col.codes.len())
+        .map(|i| col.get(i).unwrap_or("").to_string())
+        .collect())
+}
+
 /// Arranges the rows of `table` (one period) as a square world. Missing pairs, repeated
 /// pairs, missing codes and invalid values are errors naming the first offender.
 pub fn square_world(table: &Table, cols: &FlowColumns) -> Result<SquareWorld> {
