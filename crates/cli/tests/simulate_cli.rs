@@ -39,6 +39,22 @@ struct Record {
     value: f64,
 }
 
+/// The `effects` entry of one country in a scenario's JSON.
+fn effect<'a>(v: &'a serde_json::Value, country: &str) -> &'a serde_json::Value {
+    v["effects"]
+        .as_array()
+        .and_then(|a| a.iter().find(|e| e["country"] == country))
+        .unwrap_or_else(|| panic!("no effects for {country}"))
+}
+
+/// `hallyu simulate FILE ARGS... -f json -q`, expected to succeed, as JSON.
+fn simulate_json(d: &Dir, file: &std::path::Path, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["simulate", file.to_str().expect("UTF-8 path")];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["-f", "json", "-q"]);
+    d.hallyu(all).run_ok().value()
+}
+
 #[test]
 fn chapter_2_json_contract() {
     let d = Dir::new();
@@ -100,16 +116,7 @@ fn chapter_2_table_reports_every_check() {
 fn border_scenario_matches_the_exact_reference_in_json_and_csv() {
     let d = Dir::new();
     let s = d.write("border.toml", BORDER);
-    let r = d
-        .hallyu([
-            "simulate",
-            s.to_str().unwrap(),
-            "--format",
-            "json",
-            "--quiet",
-        ])
-        .run_ok();
-    let v = r.value();
+    let v = simulate_json(&d, &s, &[]);
     assert_eq!(v["countries"], 69);
     assert_eq!(v["changed_pairs"], 69 * 68);
     assert_eq!(v["convergence"]["method"], "exact");
@@ -119,12 +126,7 @@ fn border_scenario_matches_the_exact_reference_in_json_and_csv() {
             .unwrap()
             < 1e-12
     );
-    let usa = v["effects"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["country"] == "USA")
-        .unwrap();
+    let usa = effect(&v, "USA");
     // Same exercise as the exact reference; the estimation tolerance (fixest's 1e-8)
     // moves the coefficients in the 8th digit.
     assert!((usa["real_gdp_full"].as_f64().unwrap() - 10.681326906471389).abs() < 1e-5);
@@ -150,28 +152,12 @@ fn border_scenario_matches_the_exact_reference_in_json_and_csv() {
 fn geppml_method_reproduces_the_book_through_a_scenario() {
     let d = Dir::new();
     let s = d.write("border.toml", BORDER);
-    let r = d
-        .hallyu([
-            "simulate",
-            s.to_str().unwrap(),
-            "--method",
-            "geppml",
-            "-f",
-            "json",
-            "-q",
-        ])
-        .run_ok();
-    let v = r.value();
+    let v = simulate_json(&d, &s, &["--method", "geppml"]);
     assert_eq!(
         v["convergence"]["iterations"], 5,
         "the book's loop stops after 5"
     );
-    let can = v["effects"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["country"] == "CAN")
-        .unwrap();
+    let can = effect(&v, "CAN");
     assert!((can["real_gdp_full"].as_f64().unwrap() - 54.363).abs() < 2e-3);
 }
 
@@ -179,19 +165,7 @@ fn geppml_method_reproduces_the_book_through_a_scenario() {
 fn draws_give_intervals_around_the_point() {
     let d = Dir::new();
     let s = d.write("kor.toml", KOR_ASEAN);
-    let r = d
-        .hallyu([
-            "simulate",
-            s.to_str().unwrap(),
-            "--draws",
-            "40",
-            "--bilateral",
-            "-f",
-            "json",
-            "-q",
-        ])
-        .run_ok();
-    let v = r.value();
+    let v = simulate_json(&d, &s, &["--draws", "40", "--bilateral"]);
     assert_eq!(v["draws"], 40);
     let kor = v["intervals"]
         .as_array()
