@@ -2,8 +2,10 @@
 //! exporter, the importer, the product and the value, checked once so that the
 //! computation can trust every row it uses.
 
+use crate::perspective::Reported;
 use crate::MeasureError;
-use hallyu_data::{Column, DataError, StrColumn, StrColumnBuilder, Table, MISSING_CODE};
+use hallyu_data::dataset::Flow;
+use hallyu_data::{nearest, Column, DataError, StrColumn, StrColumnBuilder, Table, MISSING_CODE};
 use std::collections::HashMap;
 
 /// Names of the flow columns in a table.
@@ -20,6 +22,10 @@ pub struct FlowColumns {
     pub product: Option<String>,
     /// Flow value (numeric, non-negative; missing values are skipped and counted).
     pub value: String,
+    /// Who reported each row (`export`, `import`, `reconciled`; see
+    /// [`crate::perspective`]); `None` when the table does not say, and every row then
+    /// counts on both sides.
+    pub flow: Option<String>,
 }
 
 impl FlowColumns {
@@ -32,6 +38,7 @@ impl FlowColumns {
             importer: "importer".into(),
             product: Some("product".into()),
             value: "value".into(),
+            flow: Some("flow".into()),
         }
     }
 
@@ -41,6 +48,7 @@ impl FlowColumns {
         FlowColumns {
             product: None,
             value: "trade".into(),
+            flow: None,
             ..FlowColumns::canonical()
         }
     }
@@ -67,6 +75,9 @@ pub struct Flows<'t> {
     pub(crate) importer: &'t StrColumn,
     pub(crate) value: &'t [f64],
     pub(crate) product: ProductCodes<'t>,
+    /// Who reported each row: the codes of the flow column and what each level means;
+    /// `None` when every row counts on both sides.
+    pub(crate) reported: Option<(&'t [u32], Vec<Reported>)>,
     /// Every country code of either side, exporters' first.
     pub(crate) countries: Vec<String>,
     /// Exporter level → index in `countries`.
@@ -107,6 +118,13 @@ impl<'t> Flows<'t> {
                 Column::Str(s) => ProductCodes::Text(s),
                 Column::Num(v) => ProductCodes::Numeric(numeric_codes(v, p)?),
             },
+        };
+        let reported = match &columns.flow {
+            None => None,
+            Some(name) => Some(reported_levels(
+                text(table, name, "who reported the row")?,
+                name,
+            )?),
         };
         let mut span: Option<(i32, i32)> = None;
         for (r, (&y, &v)) in year.iter().zip(value).enumerate() {
@@ -153,6 +171,7 @@ impl<'t> Flows<'t> {
             importer,
             value,
             product,
+            reported,
             countries,
             exporter_country,
             importer_country,
@@ -195,6 +214,18 @@ impl<'t> Flows<'t> {
         (code != MISSING_CODE).then_some(code)
     }
 
+    /// Who reported row `r` (a missing flow counts on both sides, like a table without a
+    /// flow column).
+    pub fn reported(&self, r: usize) -> Reported {
+        match &self.reported {
+            Some((codes, levels)) => levels
+                .get(codes[r] as usize)
+                .copied()
+                .unwrap_or(Reported::Both),
+            None => Reported::Both,
+        }
+    }
+
     /// Distinct product codes, indexed by [`Flows::product_code`].
     pub(crate) fn product_levels(&self) -> &[String] {
         static ALL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
@@ -222,4 +253,82 @@ fn numeric_codes(v: &[f64], name: &str) -> Result<StrColumn, MeasureError> {
         }
     }
     Ok(b.finish())
+}
+
+/// The flow column's codes and what each of its levels means.
+fn reported_levels<'t>(
+    column: &'t StrColumn,
+    name: &str,
+) -> Result<(&'t [u32], Vec<Reported>), MeasureError> {
+    let levels = column
+        .levels
+        .iter()
+        .map(|l| {
+            Flow::parse(l).map(Reported::from).ok_or_else(|| {
+                let names = Flow::ALL.map(Flow::as_str);
+                invalid(format!(
+                    "column `{name}`: `{l}` is not a flow ({}){}",
+                    names.join(", "),
+                    nearest(l, names.iter().copied())
+                        .map(|n| format!("; did you mean `{n}`?"))
+                        .unwrap_or_default()
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((&column.codes, levels))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(flows: &[&str]) -> Table {
+        let text = |v: &[&str]| {
+            let mut b = StrColumnBuilder::default();
+            for s in v {
+                b.push(Some(s));
+            }
+            Column::Str(b.finish())
+        };
+        let n = flows.len();
+        let mut t = Table::new();
+        t.push("year", Column::Num(vec![2020.0; n])).unwrap();
+        t.push("exporter", text(&vec!["KOR"; n])).unwrap();
+        t.push("importer", text(&vec!["JPN"; n])).unwrap();
+        t.push("product", text(&vec!["p"; n])).unwrap();
+        t.push("value", Column::Num(vec![1.0; n])).unwrap();
+        t.push("flow", text(flows)).unwrap();
+        t
+    }
+
+    #[test]
+    fn who_reported_each_row() {
+        let t = table(&["export", "import", "reconciled", "Export"]);
+        let f = Flows::new(&t, &FlowColumns::canonical()).unwrap();
+        let got: Vec<Reported> = (0..4).map(|r| f.reported(r)).collect();
+        use Reported::*;
+        assert_eq!(got, [ByExporter, ByImporter, Both, ByExporter]);
+        // Without a flow column every row counts on both sides.
+        let f = Flows::new(&t, &FlowColumns::agtpa_like()).unwrap();
+        assert_eq!(f.reported(1), Both);
+    }
+
+    #[test]
+    fn an_unknown_flow_is_an_error_with_the_nearest_name() {
+        let t = table(&["export", "imprt"]);
+        let e = Flows::new(&t, &FlowColumns::canonical())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`imprt`") && e.contains("`import`"), "{e}");
+    }
+
+    impl FlowColumns {
+        fn agtpa_like() -> FlowColumns {
+            FlowColumns {
+                flow: None,
+                ..FlowColumns::canonical()
+            }
+        }
+    }
 }

@@ -32,9 +32,11 @@ pub use error::MeasureError;
 pub mod flows;
 mod formulas;
 pub mod indicators;
+pub mod perspective;
 pub mod scope;
 pub mod select;
 
 pub use flows::{FlowColumns, Flows};
 pub use formulas::{balassa_rca, cagr_pct, growth_pct, hhi, share_pct, Undefined};
+pub use perspective::{Perspective, Reported};
 pub use select::{Countries, Products};

@@ -90,6 +90,9 @@ fn load(a: &IndicatorsArgs) -> Result<(Table, FlowColumns, String)> {
     if !table_has(path, "product")? {
         cols.product = None;
     }
+    if !table_has(path, "flow")? {
+        cols.flow = None;
+    }
     let mut wanted = vec![
         cols.year.clone(),
         cols.exporter.clone(),
@@ -97,6 +100,7 @@ fn load(a: &IndicatorsArgs) -> Result<(Table, FlowColumns, String)> {
         cols.value.clone(),
     ];
     wanted.extend(cols.product.clone());
+    wanted.extend(cols.flow.clone());
     if table_has(path, SOURCE_COLUMN)? {
         wanted.push(SOURCE_COLUMN.to_string());
     }

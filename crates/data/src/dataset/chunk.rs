@@ -4,11 +4,15 @@
 //! Codes instead of strings keep parsing allocation-free and let chunks be parsed on several
 //! threads against read-only lookup tables (country numeric code → code, HS6 number → code).
 
+use super::Flow;
 use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, DictionaryArray, Float64Array, Int32Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+/// The `reporter` code of a row that is nobody's report (written as null).
+pub const NO_REPORTER: i32 = -1;
 
 /// Distinct strings of one text column, each with a stable `i32` code.
 #[derive(Debug, Default, Clone)]
@@ -106,6 +110,31 @@ pub struct Dictionaries {
     pub sources: Dictionary,
 }
 
+/// One row of the canonical schema, text columns as codes into [`Dictionaries`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Row {
+    /// Year.
+    pub year: i32,
+    /// Exporter code (into `countries`).
+    pub exporter: i32,
+    /// Importer code (into `countries`).
+    pub importer: i32,
+    /// Reporter code (into `countries`), or [`NO_REPORTER`].
+    pub reporter: i32,
+    /// Who reported the row.
+    pub flow: Flow,
+    /// Product code (into `products`).
+    pub product: i32,
+    /// Classification code (into `classifications`).
+    pub classification: i32,
+    /// Value in US dollars.
+    pub value: f64,
+    /// Quantity; `NaN` when absent.
+    pub quantity: f64,
+    /// Source code (into `sources`).
+    pub source: i32,
+}
+
 /// Rows of the canonical schema; text columns hold codes into [`Dictionaries`].
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Chunk {
@@ -115,6 +144,10 @@ pub struct Chunk {
     pub exporter: Vec<i32>,
     /// Importer code (into `countries`).
     pub importer: Vec<i32>,
+    /// Reporter code (into `countries`), [`NO_REPORTER`] when the row is nobody's report.
+    pub reporter: Vec<i32>,
+    /// Who reported each row.
+    pub flow: Vec<Flow>,
     /// Product code (into `products`).
     pub product: Vec<i32>,
     /// Classification code (into `classifications`).
@@ -139,26 +172,33 @@ impl Chunk {
     }
 
     /// Appends one row.
-    #[allow(clippy::too_many_arguments)]
-    pub fn push(
-        &mut self,
-        year: i32,
-        exporter: i32,
-        importer: i32,
-        product: i32,
-        classification: i32,
-        value: f64,
-        quantity: f64,
-        source: i32,
-    ) {
-        self.year.push(year);
-        self.exporter.push(exporter);
-        self.importer.push(importer);
-        self.product.push(product);
-        self.classification.push(classification);
-        self.value.push(value);
-        self.quantity.push(quantity);
-        self.source.push(source);
+    pub fn push(&mut self, row: Row) {
+        self.year.push(row.year);
+        self.exporter.push(row.exporter);
+        self.importer.push(row.importer);
+        self.reporter.push(row.reporter);
+        self.flow.push(row.flow);
+        self.product.push(row.product);
+        self.classification.push(row.classification);
+        self.value.push(row.value);
+        self.quantity.push(row.quantity);
+        self.source.push(row.source);
+    }
+
+    /// Row `r`.
+    pub fn row(&self, r: usize) -> Row {
+        Row {
+            year: self.year[r],
+            exporter: self.exporter[r],
+            importer: self.importer[r],
+            reporter: self.reporter[r],
+            flow: self.flow[r],
+            product: self.product[r],
+            classification: self.classification[r],
+            value: self.value[r],
+            quantity: self.quantity[r],
+            source: self.source[r],
+        }
     }
 
     /// Removes every row, keeping the allocations.
@@ -166,6 +206,8 @@ impl Chunk {
         self.year.clear();
         self.exporter.clear();
         self.importer.clear();
+        self.reporter.clear();
+        self.flow.clear();
         self.product.clear();
         self.classification.clear();
         self.value.clear();
@@ -182,6 +224,8 @@ impl Chunk {
             year: pick(&self.year, rows),
             exporter: pick(&self.exporter, rows),
             importer: pick(&self.importer, rows),
+            reporter: pick(&self.reporter, rows),
+            flow: pick(&self.flow, rows),
             product: pick(&self.product, rows),
             classification: pick(&self.classification, rows),
             value: pick(&self.value, rows),
@@ -202,6 +246,8 @@ pub(crate) fn write_schema() -> SchemaRef {
         Field::new("year", DataType::Int32, false),
         Field::new("exporter", text(), false),
         Field::new("importer", text(), false),
+        Field::new("reporter", text(), true),
+        Field::new("flow", text(), false),
         Field::new("product", text(), false),
         Field::new("classification", text(), false),
         Field::new("value", DataType::Float64, true),
@@ -216,6 +262,27 @@ fn dict(keys: &[i32], values: &ArrayRef) -> Result<ArrayRef, arrow_schema::Arrow
         keys,
         values.clone(),
     )?))
+}
+
+/// Reporter codes, [`NO_REPORTER`] as null.
+fn reporters(keys: &[i32], values: &ArrayRef) -> Result<ArrayRef, arrow_schema::ArrowError> {
+    let keys = Int32Array::from_iter(keys.iter().map(|&k| (k != NO_REPORTER).then_some(k)));
+    Ok(Arc::new(DictionaryArray::<Int32Type>::try_new(
+        keys,
+        values.clone(),
+    )?))
+}
+
+/// The `flow` column: codes are positions in [`Flow::ALL`].
+fn flows(flow: &[Flow]) -> Result<ArrayRef, arrow_schema::ArrowError> {
+    static NAMES: OnceLock<ArrayRef> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        Arc::new(StringArray::from_iter_values(
+            Flow::ALL.iter().map(|f| f.as_str()),
+        ))
+    });
+    let keys: Vec<i32> = flow.iter().map(|&f| f as i32).collect();
+    dict(&keys, names)
 }
 
 fn nullable(v: &[f64]) -> ArrayRef {
@@ -238,6 +305,8 @@ pub(crate) fn to_batch(
         Arc::new(Int32Array::from(chunk.year.clone())),
         dict(&chunk.exporter, &countries)?,
         dict(&chunk.importer, &countries)?,
+        reporters(&chunk.reporter, &countries)?,
+        flows(&chunk.flow)?,
         dict(&chunk.product, &dicts.products.array())?,
         dict(&chunk.classification, &dicts.classifications.array())?,
         nullable(&chunk.value),
@@ -270,10 +339,31 @@ mod tests {
         let p = dicts.products.code("010121");
         let h = dicts.classifications.code("HS17");
         let s = dicts.sources.code("baci");
+        let row = Row {
+            year: 2021,
+            exporter: k,
+            importer: k,
+            reporter: NO_REPORTER,
+            flow: Flow::Reconciled,
+            product: p,
+            classification: h,
+            value: 1.0,
+            quantity: f64::NAN,
+            source: s,
+        };
         let mut c = Chunk::default();
-        c.push(2021, k, k, p, h, 1.0, f64::NAN, s);
+        c.push(row);
         assert!(to_batch(&c, &mut dicts).is_ok());
-        c.push(2021, k, k + 5, p, h, 1.0, f64::NAN, s);
+        c.push(Row {
+            reporter: k,
+            flow: Flow::Export,
+            ..row
+        });
+        assert!(to_batch(&c, &mut dicts).is_ok());
+        c.push(Row {
+            importer: k + 5,
+            ..row
+        });
         assert!(to_batch(&c, &mut dicts).is_err());
     }
 }

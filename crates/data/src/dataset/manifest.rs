@@ -8,14 +8,16 @@ use std::path::Path;
 pub const MANIFEST_FILE: &str = "hallyu-dataset.json";
 
 const FORMAT: &str = "hallyu-dataset";
-const VERSION: u32 = 1;
+/// Version 2 added the `reporter` and `flow` columns; version 1 folders mixed exporters' and
+/// importers' reports of one flow and must be ingested again.
+const VERSION: u32 = 2;
 
 /// The manifest of a dataset folder.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     /// Always `hallyu-dataset`.
     pub format: String,
-    /// Layout version (1).
+    /// Layout version (2).
     pub version: u32,
     /// The canonical columns every partition has.
     pub columns: Vec<String>,
@@ -108,6 +110,14 @@ impl Manifest {
                 e.line()
             ))
         })?;
+        if m.format == FORMAT && m.version == 1 {
+            return Err(DataError::InvalidArgument(format!(
+                "{}: this dataset was written by an earlier hallyu (manifest version 1, rows \
+                 without `reporter` and `flow`, so exporters' and importers' reports of one flow \
+                 cannot be told apart); ingest its files again into a new folder",
+                path.display()
+            )));
+        }
         if m.format != FORMAT || m.version != VERSION {
             return Err(DataError::InvalidArgument(format!(
                 "{}: format `{}` version {} is not a hallyu dataset manifest this version reads ({FORMAT} version {VERSION})",

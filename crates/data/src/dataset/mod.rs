@@ -23,16 +23,18 @@ mod manifest;
 mod reader;
 mod writer;
 
-pub use chunk::{Chunk, Dictionaries, Dictionary};
+pub use chunk::{Chunk, Dictionaries, Dictionary, Row, NO_REPORTER};
 pub use manifest::{MalformedRow, Manifest, SourceEntry, YearEntry, MANIFEST_FILE};
 pub use reader::{partition_years, read_dataset};
 pub use writer::{partition_file_name, DatasetWriter};
 
 /// The canonical columns, in file order.
-pub const COLUMNS: [&str; 8] = [
+pub const COLUMNS: [&str; 10] = [
     "year",
     "exporter",
     "importer",
+    "reporter",
+    "flow",
     "product",
     "classification",
     "value",
@@ -42,3 +44,42 @@ pub const COLUMNS: [&str; 8] = [
 
 /// Partner code of a world total (a reporter's trade with all partners).
 pub const WORLD: &str = "WLD";
+
+/// Who reported a row: the direction of the report, not of the goods (goods always go from
+/// `exporter` to `importer`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Flow {
+    /// Reported by the exporter as its exports (`reporter` = `exporter`).
+    Export = 0,
+    /// Reported by the importer as its imports (`reporter` = `importer`).
+    Import = 1,
+    /// One figure standing for both reports, reconciled by the source (BACI).
+    Reconciled = 2,
+}
+
+impl Flow {
+    /// Every flow, in code order.
+    pub const ALL: [Flow; 3] = [Flow::Export, Flow::Import, Flow::Reconciled];
+
+    /// The name written in the `flow` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flow::Export => "export",
+            Flow::Import => "import",
+            Flow::Reconciled => "reconciled",
+        }
+    }
+
+    /// The flow named `s` as written in the `flow` column (ASCII case ignored).
+    pub fn parse(s: &str) -> Option<Flow> {
+        Flow::ALL
+            .into_iter()
+            .find(|f| f.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+}
+
+impl std::fmt::Display for Flow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -171,7 +171,24 @@ impl Appender {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dataset::{Chunk, DatasetWriter, MANIFEST_FILE};
+    use crate::dataset::{Chunk, DatasetWriter, Flow, Row, MANIFEST_FILE, NO_REPORTER};
+
+    /// A reconciled row (nobody's report), as BACI writes them.
+    #[allow(clippy::too_many_arguments)]
+    fn row(year: i32, e: i32, i: i32, k: i32, h: i32, v: f64, q: f64, s: i32) -> Row {
+        Row {
+            year,
+            exporter: e,
+            importer: i,
+            reporter: NO_REPORTER,
+            flow: Flow::Reconciled,
+            product: k,
+            classification: h,
+            value: v,
+            quantity: q,
+            source: s,
+        }
+    }
 
     fn text(t: &Table, name: &str, i: usize) -> String {
         match t.column(name).unwrap() {
@@ -189,10 +206,10 @@ mod tests {
         let h = d.classifications.code("HS17");
         let s = d.sources.code("baci");
         let mut c = Chunk::default();
-        c.push(2020, kor, jpn, p, h, 1000.0, 2.5, s);
-        c.push(2021, jpn, kor, p, h, 250.0, f64::NAN, s);
-        c.push(2020, jpn, kor, p, h, 500.0, 1.0, s);
-        c.push(2019, kor, kor, p, h, 7.0, 0.0, s);
+        c.push(row(2020, kor, jpn, p, h, 1000.0, 2.5, s));
+        c.push(row(2021, jpn, kor, p, h, 250.0, f64::NAN, s));
+        c.push(row(2020, jpn, kor, p, h, 500.0, 1.0, s));
+        c.push(row(2019, kor, kor, p, h, 7.0, 0.0, s));
         w.write(&c).unwrap();
         w.commit().unwrap();
 
@@ -203,7 +220,11 @@ mod tests {
         let h = d.classifications.code("series");
         let s = d.sources.code("series:kr");
         let mut c = Chunk::default();
-        c.push(2021, kor, wld, p, h, 12.45e9, f64::NAN, s);
+        c.push(Row {
+            reporter: kor,
+            flow: Flow::Export,
+            ..row(2021, kor, wld, p, h, 12.45e9, f64::NAN, s)
+        });
         w.write(&c).unwrap();
         w.commit().unwrap();
     }
@@ -233,6 +254,11 @@ mod tests {
         assert_eq!(text(&t, "exporter", 3), "JPN");
         assert_eq!(text(&t, "importer", 4), "WLD");
         assert_eq!(text(&t, "source", 4), "series:kr");
+        // Who reported: nobody for reconciled rows (null), Korea for its series.
+        assert_eq!(text(&t, "reporter", 3), "<missing>");
+        assert_eq!(text(&t, "flow", 3), "reconciled");
+        assert_eq!(text(&t, "reporter", 4), "KOR");
+        assert_eq!(text(&t, "flow", 4), "export");
         assert_eq!(text(&t, "product", 0), "010121");
         assert!(dir.path().join("year=2021/part-series-kr.parquet").exists());
     }
@@ -280,7 +306,7 @@ mod tests {
         let h = d.classifications.code("HS22");
         let s = d.sources.code("baci");
         let mut c = Chunk::default();
-        c.push(2022, k, k, p, h, 3.0, f64::NAN, s);
+        c.push(row(2022, k, k, p, h, 3.0, f64::NAN, s));
         w.write(&c).unwrap();
         w.commit().unwrap();
         let t = read_dataset(dir.path(), None).unwrap();
@@ -304,7 +330,7 @@ mod tests {
             let h = d.classifications.code("HS17");
             let s = d.sources.code("baci");
             let mut c = Chunk::default();
-            c.push(2022, k, k, p, h, 3.0, f64::NAN, s);
+            c.push(row(2022, k, k, p, h, 3.0, f64::NAN, s));
             w.write(&c).unwrap();
         }
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
@@ -326,7 +352,7 @@ mod tests {
             let mut c = Chunk::default();
             for y in 0..40 {
                 let v = f64::from(round * 100 + y);
-                c.push(1980 + y, k, k, p, h, v, f64::NAN, s);
+                c.push(row(1980 + y, k, k, p, h, v, f64::NAN, s));
                 expected += v;
             }
             w.write(&c).unwrap();

@@ -12,7 +12,9 @@ use super::columns::{field, Header};
 use super::input::Input;
 use super::numbers::{parse_scaled, parse_u32};
 use super::{FileReport, IngestOptions, IngestProgress, IngestReport, Rejects};
-use crate::dataset::{Chunk, DatasetWriter, Dictionaries, Dictionary, MalformedRow};
+use crate::dataset::{
+    Chunk, DatasetWriter, Dictionaries, Dictionary, Flow, MalformedRow, Row, NO_REPORTER,
+};
 use crate::{DataError, Result};
 use rayon::prelude::*;
 use std::io::Read;
@@ -287,7 +289,19 @@ fn parse_line(line: &[u8], cx: &Context, out: &mut Chunk) -> std::result::Result
             )
         })?
     };
-    out.push(cx.year, i, j, k as i32, cx.classification, v, q, cx.source);
+    // BACI reconciles the exporter's and the importer's report into one figure.
+    out.push(Row {
+        year: cx.year,
+        exporter: i,
+        importer: j,
+        reporter: NO_REPORTER,
+        flow: Flow::Reconciled,
+        product: k as i32,
+        classification: cx.classification,
+        value: v,
+        quantity: q,
+        source: cx.source,
+    });
     Ok(())
 }
 
@@ -301,6 +315,7 @@ fn parse_block(block: &[u8], cx: &Context) -> Parsed {
     for v in [
         &mut p.chunk.exporter,
         &mut p.chunk.importer,
+        &mut p.chunk.reporter,
         &mut p.chunk.product,
         &mut p.chunk.classification,
         &mut p.chunk.source,
@@ -308,6 +323,7 @@ fn parse_block(block: &[u8], cx: &Context) -> Parsed {
     ] {
         v.reserve(rows);
     }
+    p.chunk.flow.reserve(rows);
     p.chunk.value.reserve(rows);
     p.chunk.quantity.reserve(rows);
     for line in block.split(|&b| b == b'\n') {

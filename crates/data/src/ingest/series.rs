@@ -13,7 +13,7 @@ use super::columns::{field, record_text, year, Header};
 use super::input::Input;
 use super::numbers::parse_scaled;
 use super::{FileReport, IngestOptions, IngestProgress, IngestReport, Rejects};
-use crate::dataset::{Chunk, DatasetWriter, MalformedRow};
+use crate::dataset::{Chunk, DatasetWriter, Flow, MalformedRow, Row};
 use crate::{DataError, Result};
 use std::path::Path;
 
@@ -172,9 +172,24 @@ fn stage(path: &Path, options: &IngestOptions, progress: &dyn IngestProgress) ->
             Ok((country, partner, y, sector, export, value)) => {
                 let d = writer.dictionaries();
                 let (r, p) = (d.countries.code(&country), d.countries.code(&partner));
-                let (e, i) = if export { (r, p) } else { (p, r) };
+                let (e, i, flow) = if export {
+                    (r, p, Flow::Export)
+                } else {
+                    (p, r, Flow::Import)
+                };
                 let s = d.products.code(&sector);
-                chunk.push(y, e, i, s, classification, value, f64::NAN, source_code);
+                chunk.push(Row {
+                    year: y,
+                    exporter: e,
+                    importer: i,
+                    reporter: r,
+                    flow,
+                    product: s,
+                    classification,
+                    value,
+                    quantity: f64::NAN,
+                    source: source_code,
+                });
                 rows += 1;
             }
             Err(reason) => rejects.reject(

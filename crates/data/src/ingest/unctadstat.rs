@@ -22,7 +22,7 @@ use super::columns::{field, record_text, year, Header};
 use super::input::Input;
 use super::numbers::parse_scaled;
 use super::{FileReport, IngestOptions, IngestProgress, IngestReport, Rejects};
-use crate::dataset::{Chunk, DatasetWriter, MalformedRow};
+use crate::dataset::{Chunk, DatasetWriter, Flow, MalformedRow, Row};
 use crate::{DataError, Result};
 use std::path::PathBuf;
 
@@ -253,9 +253,24 @@ fn read_file(
             Ok(Some((y, reporter, partner, export, product, value))) => {
                 let d = writer.dictionaries();
                 let (r, p) = (d.countries.code(&reporter), d.countries.code(&partner));
-                let (e, i) = if export { (r, p) } else { (p, r) };
+                let (e, i, flow) = if export {
+                    (r, p, Flow::Export)
+                } else {
+                    (p, r, Flow::Import)
+                };
                 let k = d.products.code(&product);
-                chunk.push(y, e, i, k, classification, value, f64::NAN, source);
+                chunk.push(Row {
+                    year: y,
+                    exporter: e,
+                    importer: i,
+                    reporter: r,
+                    flow,
+                    product: k,
+                    classification,
+                    value,
+                    quantity: f64::NAN,
+                    source,
+                });
                 if chunk.len() >= 1 << 16 {
                     writer.write(&chunk)?;
                     chunk.clear();

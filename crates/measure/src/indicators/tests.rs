@@ -22,6 +22,14 @@ const ROWS: &[(f64, &str, &str, &str, f64)] = &[
     (2001.0, "D", "C", "p2", 100.0),
 ];
 
+/// The canonical columns without `flow`: the tables here do not say who reported a row.
+fn unreported() -> FlowColumns {
+    FlowColumns {
+        flow: None,
+        ..FlowColumns::canonical()
+    }
+}
+
 fn table(rows: &[(f64, &str, &str, &str, f64)]) -> Table {
     let mut t = Table::new();
     let text = |pick: usize| {
@@ -43,7 +51,7 @@ fn table(rows: &[(f64, &str, &str, &str, f64)]) -> Table {
 
 fn run(subject: &Countries, partner: Option<&Countries>, years: Option<(i32, i32)>) -> Indicators {
     let t = table(ROWS);
-    let flows = Flows::new(&t, &FlowColumns::canonical()).unwrap();
+    let flows = Flows::new(&t, &unreported()).unwrap();
     let group = Products::group("p1 only", |k| k == "p1");
     compute(
         &flows,
@@ -201,7 +209,7 @@ fn year_range_and_window() {
 
 fn error(subject: &Countries, years: Option<(i32, i32)>, window: Option<(i32, i32)>) -> String {
     let t = table(ROWS);
-    let flows = Flows::new(&t, &FlowColumns::canonical()).unwrap();
+    let flows = Flows::new(&t, &unreported()).unwrap();
     let all = Products::all();
     compute(
         &flows,
@@ -236,16 +244,14 @@ fn checks_the_table() {
     let mut rows = ROWS.to_vec();
     rows[3].4 = -5.0;
     let t = table(&rows);
-    let e = Flows::new(&t, &FlowColumns::canonical())
-        .unwrap_err()
-        .to_string();
+    let e = Flows::new(&t, &unreported()).unwrap_err().to_string();
     assert!(
         e.contains("column `value`, data row 4") && e.contains("non-negative"),
         "{e}"
     );
     let mut rows = ROWS.to_vec();
     rows[1].0 = 2000.5;
-    let e = Flows::new(&table(&rows), &FlowColumns::canonical())
+    let e = Flows::new(&table(&rows), &unreported())
         .unwrap_err()
         .to_string();
     assert!(
@@ -263,7 +269,7 @@ fn missing_values_are_skipped_and_counted() {
     let mut rows = ROWS.to_vec();
     rows[0].4 = f64::NAN; // A → B p1 in 2000
     let t = table(&rows);
-    let flows = Flows::new(&t, &FlowColumns::canonical()).unwrap();
+    let flows = Flows::new(&t, &unreported()).unwrap();
     let a = Countries::country("A");
     let group = Products::group("p1", |k| k == "p1");
     let r = compute(
@@ -298,7 +304,7 @@ fn numeric_product_codes() {
         .map(|r| if r.3 == "p1" { 10121.0 } else { 330499.0 })
         .collect();
     t.push("product", Column::Num(codes)).unwrap();
-    let flows = Flows::new(&t, &FlowColumns::canonical()).unwrap();
+    let flows = Flows::new(&t, &unreported()).unwrap();
     let a = Countries::country("A");
     // HS 0101 (horses) is `p1` here; the code lost its leading zero as a number.
     let g = Products::hs_prefixes(&["0101"]);
@@ -321,7 +327,7 @@ fn numeric_product_codes() {
 /// The notes of `compute` on [`ROWS`] for subject `A` and `group`.
 fn notes_for(group: &Products) -> (Indicators, Vec<String>) {
     let t = table(ROWS);
-    let flows = Flows::new(&t, &FlowColumns::canonical()).unwrap();
+    let flows = Flows::new(&t, &unreported()).unwrap();
     let a = Countries::country("A");
     let r = compute(
         &flows,
@@ -368,7 +374,7 @@ fn by_construction_notes_say_only_what_holds() {
     // The only traded product: both hold.
     let only_p1: Vec<_> = ROWS.iter().copied().filter(|r| r.3 == "p1").collect();
     let t = table(&only_p1);
-    let flows = Flows::new(&t, &FlowColumns::canonical()).unwrap();
+    let flows = Flows::new(&t, &unreported()).unwrap();
     let a = Countries::country("A");
     let all = Products::all();
     let r = compute(
