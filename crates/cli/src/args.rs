@@ -393,8 +393,9 @@ pub enum MethodArg {
 const INDICATORS_HELP: &str = concat!(
     "Trade indicators of a country or bloc for a product group, year by year.\n\n",
     include_str!("../../measure/src/definitions.txt"),
-    "\n--format json: subject, partner, group, unit, years[{year, members, exports, imports, balance,
-total_trade, exports_yoy_pct, imports_yoy_pct, world_share_pct, rca, hhi_partners(_points),
+    "\n--format json: subject, partner, group, perspective, unit, years[{year, members, exports, imports,
+balance, total_trade, exports_yoy_pct, imports_yoy_pct, world_exports, world_exports_basis{kind,
+exporters}, world_share_pct, rca, hhi_partners(_points),
 hhi_products(_points), partner{members, exports_to, imports_from, trade_with,
 share_of_trade_pct}, undefined{field: reason}}], cagr[{series, from, to, start_value,
 end_value, cagr_pct}], top_partners{year, partners[{partner, exports, share_pct}]}, notes.
@@ -411,7 +412,8 @@ Examples:
   hallyu indicators --subject KOR --partner asean --years 1986:2006
   hallyu indicators --subject asean --partner plus3 --format json
   hallyu indicators --data trade/ --subject KOR --group creative.audiovisuals --years 2010:2021 --cagr-window 2017:2021
-  hallyu indicators --data trade/ --source series --product total --subject KOR --years 2019:2021"
+  hallyu indicators --data trade/ --source series --product total --subject KOR --years 2019:2021
+  hallyu indicators --data trade/ --source unctadstat --subject KOR --perspective mirror"
 );
 
 #[derive(Debug, Args)]
@@ -462,8 +464,38 @@ pub struct IndicatorsArgs {
     /// Value column. Default: `value`, or `trade` for the embedded panel.
     #[arg(long)]
     pub value: Option<String>,
+    /// Whose report of each flow is read when the data holds both the exporter's and the
+    /// importer's (UNCTADstat, Comtrade, survey series); the two are never added.
+    #[arg(long, value_enum, default_value_t = PerspectiveArg::Reporter)]
+    pub perspective: PerspectiveArg,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Whose report of a flow is read (`--perspective`).
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum PerspectiveArg {
+    /// Exports as the exporters report them, imports as the importers report them.
+    Reporter,
+    /// Every flow as its exporter reports it.
+    Exporter,
+    /// Every flow as its importer reports it.
+    Importer,
+    /// The partners' reports: exports as the importers report them, imports as the
+    /// exporters report them (for countries that do not report).
+    Mirror,
+}
+
+impl From<PerspectiveArg> for hallyu_measure::Perspective {
+    fn from(p: PerspectiveArg) -> Self {
+        use hallyu_measure::Perspective;
+        match p {
+            PerspectiveArg::Reporter => Perspective::Reporter,
+            PerspectiveArg::Exporter => Perspective::Exporter,
+            PerspectiveArg::Importer => Perspective::Importer,
+            PerspectiveArg::Mirror => Perspective::Mirror,
+        }
+    }
 }
 
 fn parse_year_range(s: &str) -> Result<(i32, i32), String> {

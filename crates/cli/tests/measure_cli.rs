@@ -149,6 +149,7 @@ struct IndicatorsJson {
     subject_is_bloc: bool,
     partner: Option<String>,
     group: String,
+    perspective: String,
     unit: String,
     years: Vec<YearJson>,
     cagr: Vec<CagrJson>,
@@ -162,11 +163,13 @@ struct YearJson {
     year: i32,
     members: Vec<String>,
     exports: f64,
-    imports: f64,
-    balance: f64,
-    total_trade: f64,
+    imports: Option<f64>,
+    balance: Option<f64>,
+    total_trade: Option<f64>,
     exports_yoy_pct: Option<f64>,
     imports_yoy_pct: Option<f64>,
+    world_exports: f64,
+    world_exports_basis: serde_json::Value,
     world_share_pct: Option<f64>,
     rca: Option<f64>,
     hhi_partners: Option<f64>,
@@ -181,9 +184,9 @@ struct YearJson {
 #[serde(deny_unknown_fields)]
 struct PartnerJson {
     members: Vec<String>,
-    exports_to: f64,
-    imports_from: f64,
-    trade_with: f64,
+    exports_to: Option<f64>,
+    imports_from: Option<f64>,
+    trade_with: Option<f64>,
     share_of_trade_pct: Option<f64>,
 }
 
@@ -193,8 +196,8 @@ struct CagrJson {
     series: String,
     from: i32,
     to: i32,
-    start_value: f64,
-    end_value: f64,
+    start_value: Option<f64>,
+    end_value: Option<f64>,
     cagr_pct: Option<f64>,
     undefined: Option<String>,
 }
@@ -265,6 +268,11 @@ fn indicators(dir: &Dir, args: &[&str]) -> IndicatorsJson {
     dir.hallyu(all).run_ok().json()
 }
 
+/// A value the output must define.
+fn val(x: Option<f64>) -> f64 {
+    x.expect("the value is null")
+}
+
 fn rel(a: f64, b: f64) {
     assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} vs {b}");
 }
@@ -307,11 +315,11 @@ fn korea_exports_to_asean_on_the_embedded_panel() {
         let imports = sum(&|x| x.importer == "KOR" && x.exporter != "KOR");
         let world = sum(&|x| x.exporter != x.importer);
         let p = y.partner.as_ref().unwrap();
-        rel(p.exports_to, to_asean);
-        rel(p.imports_from, from_asean);
+        rel(val(p.exports_to), to_asean);
+        rel(val(p.imports_from), from_asean);
         rel(y.exports, exports);
-        rel(y.imports, imports);
-        rel(y.balance, exports - imports);
+        rel(val(y.imports), imports);
+        rel(val(y.balance), exports - imports);
         rel(
             p.share_of_trade_pct.unwrap(),
             (to_asean + from_asean) / (exports + imports) * 100.0,
@@ -356,7 +364,7 @@ fn korea_exports_to_asean_on_the_embedded_panel() {
         (x(1) / x(0) - 1.0) * 100.0,
     );
     assert_eq!(r.years[0].exports_yoy_pct, None);
-    let m = |i: usize| r.years[i].imports;
+    let m = |i: usize| val(r.years[i].imports);
     rel(
         r.years[1].imports_yoy_pct.unwrap(),
         (m(1) / m(0) - 1.0) * 100.0,
@@ -405,14 +413,24 @@ fn asean_plus_three_share_of_asean_trade() {
         let with_plus3 = sum(&|x| asean(&x.exporter, t) && plus3(&x.importer, t))
             + sum(&|x| plus3(&x.exporter, t) && asean(&x.importer, t));
         rel(y.exports, exports);
-        rel(y.imports, imports);
-        rel(y.total_trade, exports + imports);
+        rel(val(y.imports), imports);
+        rel(val(y.total_trade), exports + imports);
         let p = y.partner.as_ref().unwrap();
-        rel(p.trade_with, with_plus3);
-        rel(
-            p.share_of_trade_pct.unwrap(),
-            with_plus3 / (exports + imports) * 100.0,
-        );
+        match p.trade_with {
+            Some(w) => {
+                rel(w, with_plus3);
+                rel(
+                    p.share_of_trade_pct.unwrap(),
+                    with_plus3 / (exports + imports) * 100.0,
+                );
+            }
+            // A bloc with no member yet: nothing to trade with, null with the reason.
+            None => {
+                assert_eq!(with_plus3, 0.0);
+                assert_eq!(p.share_of_trade_pct, None);
+                assert!(y.undefined["partner.trade_with"].contains("no member"));
+            }
+        }
         let expected: Vec<&str> = if t >= 1997 {
             vec!["IDN", "MMR", "MYS", "PHL", "SGP", "THA"]
         } else {
@@ -421,7 +439,8 @@ fn asean_plus_three_share_of_asean_trade() {
         assert_eq!(y.members, expected);
     }
     // Before the first ASEAN+3 summit the partner has no members.
-    assert_eq!(r.years[0].partner.as_ref().unwrap().trade_with, 0.0);
+    assert_eq!(r.years[0].partner.as_ref().unwrap().trade_with, None);
+    assert!(r.years[0].undefined["partner.trade_with"].contains("no member"));
     let trade = r
         .cagr
         .iter()
@@ -433,7 +452,7 @@ fn asean_plus_three_share_of_asean_trade() {
     );
     rel(
         trade.cagr_pct.unwrap(),
-        ((trade.end_value / trade.start_value).powf(1.0 / 8.0) - 1.0) * 100.0,
+        ((val(trade.end_value) / val(trade.start_value)).powf(1.0 / 8.0) - 1.0) * 100.0,
     );
     assert!(
         r.notes.iter().any(|n| n.contains("ASEAN Secretariat")),
@@ -505,11 +524,11 @@ fn indicators_csv_and_table() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 3, "{csv}");
     assert!(
-        lines[0].starts_with("subject,group,unit,year,exports,imports,balance"),
+        lines[0].starts_with("subject,group,unit,perspective,year,exports,imports,balance"),
         "{csv}"
     );
     assert!(
-        lines[1].starts_with("FRA,HS 3304,,2020,100,0,100,100,,"),
+        lines[1].starts_with("FRA,HS 3304,,reporter,2020,100,0,100,100,,"),
         "{csv}"
     );
     dir.assert_no_temp_files();
@@ -741,7 +760,12 @@ fn the_survey_total_is_the_usd_12_4_bn() {
     assert_eq!(years, [2019, 2020, 2021]);
     for y in &r.years {
         rel(y.exports, survey_bn(y.year, "total") * 1e9);
-        assert_eq!(y.imports, 0.0);
+        // A series of exports only: imports, world share and RCA mean nothing.
+        assert_eq!((y.imports, y.world_share_pct, y.rca), (None, None, None));
+        assert!(
+            y.undefined["imports"].contains("no import reports"),
+            "{y:?}"
+        );
     }
     // Ingest scales "12.45 USD bn" exactly; nothing of BACI or of the sectors is added.
     assert_eq!(r.years[2].exports, 12_450_000_000.0);
@@ -775,11 +799,11 @@ fn one_source_or_some_sectors() {
     for (y, (year, x, m)) in r.years.iter().zip(expected) {
         assert_eq!(y.year, year);
         rel(y.exports, x);
-        rel(y.imports, m);
+        rel(val(y.imports), m);
     }
     // 2020: 1.5 + 10 thousand out; 2.25 thousand in.
     rel(r.years[0].exports, 11_500.0);
-    rel(r.years[0].imports, 2_250.0);
+    rel(val(r.years[0].imports), 2_250.0);
 
     let r = indicators(
         &dir,
@@ -914,7 +938,7 @@ fn all_creative_goods_next_to_its_groups_needs_a_choice() {
     let years: Vec<i32> = r.years.iter().map(|y| y.year).collect();
     assert_eq!(years, [2021]);
     rel(r.years[0].exports, 1_234_567.0);
-    rel(r.years[0].imports, 2_000_000.0);
+    rel(val(r.years[0].imports), 2_000_000.0);
     assert!(
         r.notes.iter().any(|n| n.contains("only product traded")),
         "{r:?}"
@@ -933,5 +957,64 @@ fn all_creative_goods_next_to_its_groups_needs_a_choice() {
         ],
     );
     rel(r.years[0].exports, 1_234_567.0 + 5_000_000.0);
-    rel(r.years[0].imports, 2_000_000.0 + 6_000_250.0);
+    rel(val(r.years[0].imports), 2_000_000.0 + 6_000_250.0);
+}
+
+/// UNCTADstat's two reports of China's 2013 creative-goods trade with the Netherlands
+/// (USD millions, the older layout's unit), the Netherlands' own two reports, and the
+/// World economy's row.
+const TWO_REPORTS_CSV: &str = "Year,Economy,Economy Label,Partner,Partner Label,Flow,Flow Label,Product,Product Label,US dollars at current prices in millions,US dollars at current prices in millions Footnote,US dollars at current prices in millions Missing value
+2013,156,China,528,Netherlands,02,Exports,CG00,All creative goods,1763,,
+2013,528,Netherlands,156,China,01,Imports,CG00,All creative goods,939,,
+2013,528,Netherlands,156,China,02,Exports,CG00,All creative goods,120,,
+2013,156,China,528,Netherlands,01,Imports,CG00,All creative goods,100,,
+2013,0000,World,0000,World,02,Exports,CG00,All creative goods,200000,,
+";
+
+#[test]
+fn each_flow_is_read_from_one_report_never_added() {
+    let dir = Dir::new();
+    dir.write("US_CreativeGoodsValue_2013.csv", TWO_REPORTS_CSV);
+    dir.hallyu(["ingest", "unctadstat", "US_CreativeGoodsValue_2013.csv"])
+        .args(["--out", "ds", "-q"])
+        .run_ok();
+    let base = [
+        "--data",
+        "ds",
+        "--subject",
+        "CHN",
+        "--partner",
+        "NLD",
+        "--product",
+        "CG00",
+    ];
+    let run = |perspective: Option<&str>| {
+        let mut args = base.to_vec();
+        if let Some(p) = perspective {
+            args.extend(["--perspective", p]);
+        }
+        indicators(&dir, &args)
+    };
+    // Default: China's own reports (not 1,763 + 939).
+    let r = run(None);
+    assert_eq!(r.perspective, "reporter");
+    let y = &r.years[0];
+    rel(y.exports, 1_763e6);
+    rel(val(y.imports), 100e6);
+    rel(val(y.partner.as_ref().unwrap().exports_to), 1_763e6);
+    // World exports: the source's World row.
+    rel(y.world_exports, 200_000e6);
+    assert_eq!(y.world_exports_basis["kind"], "source_world_row");
+    rel(val(y.world_share_pct), 1_763.0 / 200_000.0 * 100.0);
+    // Mirror: the Netherlands' reports.
+    let r = run(Some("mirror"));
+    let y = &r.years[0];
+    rel(y.exports, 939e6);
+    rel(val(y.imports), 120e6);
+    let r = dir
+        .hallyu(["indicators"])
+        .args(base)
+        .args(["--perspective", "partner"])
+        .run_code(2);
+    r.assert_stderr_contains("mirror");
 }

@@ -11,13 +11,23 @@
 //! the membership test says so for `t` (the built-in blocs use membership on 31 December).
 //! Flows with `WLD` (world or unspecified partner) count in totals and in no bloc.
 //!
+//! Each flow is read from one report, chosen by the request's [`Perspective`]: a source
+//! that holds both the exporter's and the importer's report of a flow never has them
+//! added. A country's totals come from its rows with the world as partner when it has
+//! them, else from its partner breakdown — never both. World exports are the source's
+//! own World row (world to world) where it has one, else the sum over every exporter;
+//! each year says which ([`WorldBasis`]).
+//!
 //! A value whose denominator is zero (or whose previous year is missing) is `None`, with
 //! the reason in the year's `undefined` map, never a `NaN` shown as a number.
 
 use crate::flows::Flows;
 use crate::formulas::{balassa_rca, cagr_pct, growth_pct, hhi, share_pct};
+use crate::perspective::Perspective;
 use crate::select::{Countries, Products};
 use crate::MeasureError;
+use hallyu_data::dataset::WORLD;
+use hallyu_data::MISSING_CODE;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -42,19 +52,23 @@ pub struct Request<'a> {
     pub top: usize,
     /// Unit of the values (e.g. `USD`, `million USD`), carried into the result.
     pub unit: String,
+    /// Whose report of each flow is read.
+    pub perspective: Perspective,
 }
 
-/// The subject's flows with the partner in one year.
+/// The subject's flows with the partner in one year; `None` (with the reason in the year's
+/// `undefined` map) when the partner has no member in the data that year or is the
+/// subject itself.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PartnerTrade {
     /// Partner countries present in the data that year.
     pub members: Vec<String>,
     /// `Σ_{i∈S, j∈P, i≠j, k∈G} X_{i→j,k,t}`.
-    pub exports_to: f64,
+    pub exports_to: Option<f64>,
     /// `Σ_{i∈P, j∈S, i≠j, k∈G} X_{i→j,k,t}`.
-    pub imports_from: f64,
+    pub imports_from: Option<f64>,
     /// `exports_to + imports_from`.
-    pub trade_with: f64,
+    pub trade_with: Option<f64>,
     /// `trade_with / total_trade · 100`.
     pub share_of_trade_pct: Option<f64>,
 }
@@ -68,16 +82,21 @@ pub struct YearIndicators {
     pub members: Vec<String>,
     /// Exports of the group to every other country.
     pub exports: f64,
-    /// Imports of the group from every other country.
-    pub imports: f64,
+    /// Imports of the group from every other country (`None` when the data holds no import
+    /// reports that year, e.g. a series of exports only).
+    pub imports: Option<f64>,
     /// `exports − imports`.
-    pub balance: f64,
+    pub balance: Option<f64>,
     /// `exports + imports`.
-    pub total_trade: f64,
+    pub total_trade: Option<f64>,
     /// Growth of exports on the previous year, percent.
     pub exports_yoy_pct: Option<f64>,
     /// Growth of imports on the previous year, percent.
     pub imports_yoy_pct: Option<f64>,
+    /// World exports of the group: the denominator of the world share.
+    pub world_exports: f64,
+    /// What `world_exports` is: the source's World row, or the sum over the exporters.
+    pub world_exports_basis: WorldBasis,
     /// Share of world exports of the group, percent.
     pub world_share_pct: Option<f64>,
     /// Balassa revealed comparative advantage in the group.
@@ -106,10 +125,10 @@ pub struct GrowthRate {
     pub from: i32,
     /// Last year of the window.
     pub to: i32,
-    /// Value in the first year.
-    pub start_value: f64,
-    /// Value in the last year.
-    pub end_value: f64,
+    /// Value in the first year (`None` when the series is undefined then).
+    pub start_value: Option<f64>,
+    /// Value in the last year (`None` when the series is undefined then).
+    pub end_value: Option<f64>,
     /// `((end / start)^(1/(to − from)) − 1) · 100`.
     pub cagr_pct: Option<f64>,
     /// Why `cagr_pct` is `None`.
@@ -148,6 +167,8 @@ pub struct Indicators {
     pub partner: Option<String>,
     /// Product group name.
     pub group: String,
+    /// Whose report of each flow was read (`reporter`, `exporter`, `importer`, `mirror`).
+    pub perspective: Perspective,
     /// Unit of every value.
     pub unit: String,
     /// One entry per reported year.
@@ -166,8 +187,18 @@ struct Totals {
     nyears: usize,
     ncountries: usize,
     rows: Vec<usize>,
+    /// Rows read on the import side, per year: none means the data holds no import
+    /// reports under the perspective (a survey series of exports only).
+    import_rows: Vec<usize>,
+    /// World exports (all products, the group) summed over every exporter's own total.
     world_all: Vec<f64>,
     world_group: Vec<f64>,
+    /// The source's own World row (world → world), where it has one.
+    world_row_all: Vec<Option<f64>>,
+    world_row_group: Vec<Option<f64>>,
+    /// Exporters (other than the subject's countries) counted in `world_group`, per year.
+    other_exporters: Vec<usize>,
+    exporters: Vec<usize>,
     exports_all: Vec<f64>,
     exports: Vec<f64>,
     imports: Vec<f64>,
@@ -182,6 +213,13 @@ struct Totals {
     by_product: Vec<Vec<f64>>,
     skipped_missing: usize,
     domestic: usize,
+    /// Rows a perspective leaves out (the other side's report of a flow).
+    other_side: usize,
+    /// Rows of the world as exporter to one country, counted only as that country's
+    /// imports (they are nobody's exports).
+    world_to_country: usize,
+    /// Country-years whose totals come from their world-partner rows.
+    world_partner_totals: usize,
     /// Per product level: it has a counted flow (not intra-national, nothing missing).
     traded: Vec<bool>,
     /// Per product level: it is in the group.
@@ -207,6 +245,55 @@ impl Totals {
         m.sort();
         m
     }
+
+    /// World exports of the group in year `t` and what they are: the source's World row
+    /// where it has one, else the sum over every exporter.
+    fn world_group(&self, t: usize) -> (f64, WorldBasis) {
+        match self.world_row_group[t] {
+            Some(w) => (w, WorldBasis::SourceWorldRow),
+            None => (
+                self.world_group[t],
+                WorldBasis::SumOfExporters {
+                    exporters: self.exporters[t],
+                },
+            ),
+        }
+    }
+
+    /// World exports of every product in year `t` (the same basis as the group's when the
+    /// source's World row covers both).
+    fn world_all(&self, t: usize) -> f64 {
+        match (self.world_row_group[t], self.world_row_all[t]) {
+            (Some(_), Some(w)) => w,
+            _ => self.world_all[t],
+        }
+    }
+}
+
+/// What a world total is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum WorldBasis {
+    /// The source's own World row (world as reporter, world as partner).
+    SourceWorldRow,
+    /// The sum of every exporter's exports in the data (world-partner totals where a
+    /// country has them, else its bilateral flows).
+    SumOfExporters {
+        /// How many exporters the sum covers.
+        exporters: usize,
+    },
+}
+
+impl WorldBasis {
+    /// The basis in words.
+    pub fn describe(self) -> String {
+        match self {
+            WorldBasis::SourceWorldRow => "the source's World row".into(),
+            WorldBasis::SumOfExporters { exporters } => {
+                format!("the sum of {exporters} exporters' exports in the data")
+            }
+        }
+    }
 }
 
 fn invalid(msg: String) -> MeasureError {
@@ -222,10 +309,100 @@ fn membership(set: &Countries, countries: &[String], first: i32, nyears: usize) 
     m
 }
 
+/// One usable row, located.
+struct Located {
+    t: usize,
+    e: usize,
+    i: usize,
+    k: usize,
+    v: f64,
+    /// Read on the export side under the perspective.
+    as_export: bool,
+    /// Read on the import side under the perspective.
+    as_import: bool,
+}
+
+/// The rows with a year, both countries, a product and a value, located; the others are
+/// counted in `skipped`.
+fn located<'f>(
+    flows: &'f Flows,
+    perspective: Perspective,
+    first_year: i32,
+    skipped: &'f mut usize,
+) -> impl Iterator<Item = Located> + 'f {
+    (0..flows.len()).filter_map(move |r| {
+        let (y, v) = (flows.year[r], flows.value[r]);
+        let (ec, ic) = (flows.exporter.codes[r], flows.importer.codes[r]);
+        let product = flows.product_code(r);
+        if y.is_nan() || v.is_nan() || ec == MISSING_CODE || ic == MISSING_CODE {
+            *skipped += 1;
+            return None;
+        }
+        let Some(k) = product else {
+            *skipped += 1;
+            return None;
+        };
+        let reported = flows.reported(r);
+        Some(Located {
+            t: (y as i32 - first_year) as usize,
+            e: flows.exporter_country[ec as usize] as usize,
+            i: flows.importer_country[ic as usize] as usize,
+            k: k as usize,
+            v,
+            as_export: perspective.counts_as_export(reported),
+            as_import: perspective.counts_as_import(reported),
+        })
+    })
+}
+
+/// Which countries have world-partner totals, per `year × country`: exports of every
+/// product, exports of the group, imports of the group. A country's totals come from
+/// these rows when it has them (its breakdown by partner may be partial or overlap them:
+/// adding both would count its trade twice), else from its bilateral rows.
+struct WorldPartnerRows {
+    exports_all: Vec<bool>,
+    exports_group: Vec<bool>,
+    imports_group: Vec<bool>,
+}
+
+fn world_partner_rows(
+    flows: &Flows,
+    perspective: Perspective,
+    first_year: i32,
+    nyears: usize,
+    in_group: &[bool],
+    world: Option<usize>,
+) -> WorldPartnerRows {
+    let nc = flows.countries().len();
+    let mut w = WorldPartnerRows {
+        exports_all: vec![false; nyears * nc],
+        exports_group: vec![false; nyears * nc],
+        imports_group: vec![false; nyears * nc],
+    };
+    let Some(world) = world else {
+        return w;
+    };
+    let mut skipped = 0;
+    for row in located(flows, perspective, first_year, &mut skipped) {
+        let base = row.t * nc;
+        if row.as_export && row.i == world && row.e != world {
+            w.exports_all[base + row.e] = true;
+            if in_group[row.k] {
+                w.exports_group[base + row.e] = true;
+            }
+        }
+        if row.as_import && row.e == world && row.i != world && in_group[row.k] {
+            w.imports_group[base + row.i] = true;
+        }
+    }
+    w
+}
+
 fn accumulate(flows: &Flows, req: &Request, span: (i32, i32), reported: (i32, i32)) -> Totals {
     let countries = flows.countries();
     let nc = countries.len();
     let nyears = (span.1 - span.0 + 1) as usize;
+    let world = countries.iter().position(|c| c == WORLD);
     let subject = membership(req.subject, countries, span.0, nyears);
     let partner = match req.partner {
         Some(p) => membership(p, countries, span.0, nyears),
@@ -236,6 +413,7 @@ fn accumulate(flows: &Flows, req: &Request, span: (i32, i32), reported: (i32, i3
         .iter()
         .map(|k| req.products.contains(k))
         .collect();
+    let totals = world_partner_rows(flows, req.perspective, span.0, nyears, &in_group, world);
     let nreported = (reported.1 - reported.0 + 1) as usize;
     let zeros = vec![0.0; nyears];
     let mut s = Totals {
@@ -243,8 +421,13 @@ fn accumulate(flows: &Flows, req: &Request, span: (i32, i32), reported: (i32, i3
         nyears,
         ncountries: nc,
         rows: vec![0; nyears],
+        import_rows: vec![0; nyears],
         world_all: zeros.clone(),
         world_group: zeros.clone(),
+        world_row_all: vec![None; nyears],
+        world_row_group: vec![None; nyears],
+        other_exporters: vec![0; nyears],
+        exporters: vec![0; nyears],
         exports_all: zeros.clone(),
         exports: zeros.clone(),
         imports: zeros.clone(),
@@ -257,68 +440,110 @@ fn accumulate(flows: &Flows, req: &Request, span: (i32, i32), reported: (i32, i3
         by_product: vec![vec![0.0; in_group.len()]; nreported],
         skipped_missing: 0,
         domestic: 0,
+        other_side: 0,
+        world_to_country: 0,
+        world_partner_totals: 0,
         traded: vec![false; in_group.len()],
         in_group,
     };
-    for r in 0..flows.len() {
-        let (y, v) = (flows.year[r], flows.value[r]);
-        let (ec, ic) = (flows.exporter.codes[r], flows.importer.codes[r]);
-        let product = flows.product_code(r);
-        if y.is_nan()
-            || v.is_nan()
-            || ec == hallyu_data::MISSING_CODE
-            || ic == hallyu_data::MISSING_CODE
-        {
-            s.skipped_missing += 1;
+    let mut exporter_seen = vec![false; nyears * nc];
+    let mut skipped = 0;
+    for row in located(flows, req.perspective, span.0, &mut skipped) {
+        let Located {
+            t,
+            e,
+            i,
+            k,
+            v,
+            as_export,
+            as_import,
+        } = row;
+        s.rows[t] += 1;
+        let is_world = |c: usize| Some(c) == world;
+        if e == i && !is_world(e) {
+            s.domestic += 1;
             continue;
         }
-        let Some(k) = product else {
-            s.skipped_missing += 1;
-            continue;
-        };
-        let (e, i) = (
-            flows.exporter_country[ec as usize] as usize,
-            flows.importer_country[ic as usize] as usize,
-        );
-        let t = (y as i32 - span.0) as usize;
-        s.rows[t] += 1;
-        if e == i {
-            s.domestic += 1;
+        if !as_export && !as_import {
+            s.other_side += 1;
             continue;
         }
         let base = t * nc;
         s.seen[base + e] = true;
         s.seen[base + i] = true;
-        s.world_all[t] += v;
-        s.traded[k as usize] = true;
-        let from_subject = s.subject[base + e];
-        if from_subject {
-            s.exports_all[t] += v;
+        s.traded[k] = true;
+        let group = s.in_group[k];
+        if as_import {
+            s.import_rows[t] += 1;
         }
-        if !s.in_group[k as usize] {
-            continue;
-        }
-        s.world_group[t] += v;
-        let detail = (y as i32 >= reported.0 && y as i32 <= reported.1)
-            .then(|| (y as i32 - reported.0) as usize);
-        if from_subject {
-            s.exports[t] += v;
-            if s.partner[base + i] {
-                s.exports_to_partner[t] += v;
+        if as_export {
+            if is_world(e) && is_world(i) {
+                let add = |w: &mut Option<f64>| *w = Some(w.unwrap_or(0.0) + v);
+                add(&mut s.world_row_all[t]);
+                if group {
+                    add(&mut s.world_row_group[t]);
+                }
+            } else if is_world(e) {
+                s.world_to_country += 1;
+            } else {
+                // A country's total is its world-partner rows when it has them, else its
+                // bilateral rows; never both.
+                let from_subject = s.subject[base + e];
+                if is_world(i) == totals.exports_all[base + e] {
+                    s.world_all[t] += v;
+                    if from_subject {
+                        s.exports_all[t] += v;
+                    }
+                }
+                if group && is_world(i) == totals.exports_group[base + e] {
+                    s.world_group[t] += v;
+                    if !exporter_seen[base + e] {
+                        exporter_seen[base + e] = true;
+                        s.exporters[t] += 1;
+                        if !from_subject {
+                            s.other_exporters[t] += 1;
+                        }
+                    }
+                    if from_subject {
+                        s.exports[t] += v;
+                        if let Some(d) = detail(t, span, reported) {
+                            s.by_product[d][k] += v;
+                        }
+                    }
+                }
+                if group && from_subject && !is_world(i) {
+                    if s.partner[base + i] {
+                        s.exports_to_partner[t] += v;
+                    }
+                    if let Some(d) = detail(t, span, reported) {
+                        s.by_partner[d][i] += v;
+                    }
+                }
             }
-            if let Some(d) = detail {
-                s.by_partner[d][i] += v;
-                s.by_product[d][k as usize] += v;
-            }
         }
-        if s.subject[base + i] {
-            s.imports[t] += v;
-            if s.partner[base + e] {
+        if as_import && group && !is_world(i) && s.subject[base + i] {
+            if is_world(e) == totals.imports_group[base + i] {
+                s.imports[t] += v;
+            }
+            if !is_world(e) && s.partner[base + e] {
                 s.imports_from_partner[t] += v;
             }
         }
     }
+    s.skipped_missing = skipped;
+    s.world_partner_totals = totals
+        .exports_group
+        .iter()
+        .zip(&totals.imports_group)
+        .filter(|(x, m)| **x || **m)
+        .count();
     s
+}
+
+/// Index of year `t` among the reported years, if it is one.
+fn detail(t: usize, span: (i32, i32), reported: (i32, i32)) -> Option<usize> {
+    let y = span.0 + t as i32;
+    (y >= reported.0 && y <= reported.1).then(|| (y - reported.0) as usize)
 }
 
 /// What the group makes true whatever the flows, when anything: a group holding every
@@ -367,6 +592,50 @@ fn defined(
     }
 }
 
+/// Why the subject's imports are undefined in year `t`, if they are.
+fn imports_undefined(s: &Totals, req: &Request, year: i32, t: usize) -> Option<String> {
+    (s.import_rows[t] == 0).then(|| {
+        format!(
+            "the data has no import reports in {year} under the `{}` perspective ({})",
+            req.perspective,
+            req.perspective.describe()
+        )
+    })
+}
+
+/// Why world exports cannot be a denominator in year `t`, if they cannot: summed over
+/// exporters, they hold only the subject's own exports (a series of one reporter).
+fn world_undefined(s: &Totals, t: usize) -> Option<String> {
+    (s.world_row_group[t].is_none() && s.other_exporters[t] == 0).then(|| {
+        "the data holds no exporter of the group other than the subject and no World row: \
+         a world total needs every exporter's exports"
+            .to_string()
+    })
+}
+
+/// Why the partner's trade is undefined in year `t`, if it is.
+fn partner_undefined(s: &Totals, req: &Request, t: usize) -> Option<String> {
+    let partner = req.partner?;
+    let base = t * s.ncountries;
+    let range = base..base + s.ncountries;
+    if !s.partner[range.clone()].iter().any(|&m| m) {
+        return Some(format!(
+            "`{}` has no member in the data in {}",
+            partner.name(),
+            s.first_year + t as i32
+        ));
+    }
+    let same = s.partner[range.clone()] == s.subject[range];
+    same.then(|| {
+        format!(
+            "the partner `{}` is the subject `{}` itself: trade of a country with itself is \
+             intra-national and never counted",
+            partner.name(),
+            req.subject.name()
+        )
+    })
+}
+
 fn year_row(
     s: &Totals,
     req: &Request,
@@ -376,6 +645,16 @@ fn year_row(
     d: usize,
 ) -> YearIndicators {
     let mut undefined = BTreeMap::new();
+    let imports_why = imports_undefined(s, req, year, t);
+    let imports = match &imports_why {
+        None => Some(s.imports[t]),
+        Some(why) => {
+            for field in ["imports", "balance", "total_trade", "imports_yoy_pct"] {
+                undefined.insert(field.to_string(), why.clone());
+            }
+            None
+        }
+    };
     let previous = |series: &[f64]| -> Result<f64, String> {
         match s.t(year - 1).filter(|&p| s.rows[p] > 0) {
             Some(p) => Ok(series[p]),
@@ -384,22 +663,44 @@ fn year_row(
     };
     let yoy = |series: &[f64]| previous(series).and_then(|p| growth_pct(p, series[t]));
     let exports_yoy_pct = defined(&mut undefined, "exports_yoy_pct", yoy(&s.exports));
-    let imports_yoy_pct = defined(&mut undefined, "imports_yoy_pct", yoy(&s.imports));
-    let world_share_pct = defined(
-        &mut undefined,
-        "world_share_pct",
-        share_pct(s.exports[t], s.world_group[t], "world exports of the group"),
-    );
-    let rca = defined(
-        &mut undefined,
-        "rca",
-        balassa_rca(
-            s.exports[t],
-            s.exports_all[t],
-            s.world_group[t],
-            s.world_all[t],
+    let imports_yoy_pct = match imports {
+        None => None,
+        Some(_) => match s.t(year - 1).filter(|&p| s.rows[p] > 0) {
+            Some(p) if s.import_rows[p] == 0 => {
+                undefined.insert(
+                    "imports_yoy_pct".into(),
+                    format!("no import reports in {}", year - 1),
+                );
+                None
+            }
+            _ => defined(&mut undefined, "imports_yoy_pct", yoy(&s.imports)),
+        },
+    };
+    let (world_exports, world_exports_basis) = s.world_group(t);
+    let (world_share_pct, rca) = match world_undefined(s, t) {
+        Some(why) => {
+            undefined.insert("world_share_pct".into(), why.clone());
+            undefined.insert("rca".into(), why);
+            (None, None)
+        }
+        None => (
+            defined(
+                &mut undefined,
+                "world_share_pct",
+                share_pct(s.exports[t], world_exports, "world exports of the group"),
+            ),
+            defined(
+                &mut undefined,
+                "rca",
+                balassa_rca(
+                    s.exports[t],
+                    s.exports_all[t],
+                    world_exports,
+                    s.world_all(t),
+                ),
+            ),
         ),
-    );
+    };
     let no_exports = |r: Result<f64, String>| r.map_err(|_| "no exports of the group".to_string());
     let hhi_partners = defined(
         &mut undefined,
@@ -420,30 +721,63 @@ fn year_row(
             undefined.insert(format!("{field}_points"), why);
         }
     }
-    let total_trade = s.exports[t] + s.imports[t];
+    let total_trade = imports.map(|m| s.exports[t] + m);
     let partner = req.partner.map(|_| {
-        let trade_with = s.exports_to_partner[t] + s.imports_from_partner[t];
-        PartnerTrade {
-            members: s.members_of(&s.partner, countries, t),
-            exports_to: s.exports_to_partner[t],
-            imports_from: s.imports_from_partner[t],
-            trade_with,
-            share_of_trade_pct: defined(
+        let members = s.members_of(&s.partner, countries, t);
+        if let Some(why) = partner_undefined(s, req, t) {
+            for field in [
+                "exports_to",
+                "imports_from",
+                "trade_with",
+                "share_of_trade_pct",
+            ] {
+                undefined.insert(format!("partner.{field}"), why.clone());
+            }
+            return PartnerTrade {
+                members,
+                exports_to: None,
+                imports_from: None,
+                trade_with: None,
+                share_of_trade_pct: None,
+            };
+        }
+        let imports_from = match &imports_why {
+            None => Some(s.imports_from_partner[t]),
+            Some(why) => {
+                for field in ["imports_from", "trade_with", "share_of_trade_pct"] {
+                    undefined.insert(format!("partner.{field}"), why.clone());
+                }
+                None
+            }
+        };
+        let trade_with = imports_from.map(|m| s.exports_to_partner[t] + m);
+        let share_of_trade_pct = match (trade_with, total_trade) {
+            (Some(w), Some(total)) => defined(
                 &mut undefined,
                 "partner.share_of_trade_pct",
-                share_pct(trade_with, total_trade, "total trade"),
+                share_pct(w, total, "total trade"),
             ),
+            _ => None,
+        };
+        PartnerTrade {
+            members,
+            exports_to: Some(s.exports_to_partner[t]),
+            imports_from,
+            trade_with,
+            share_of_trade_pct,
         }
     });
     YearIndicators {
         year,
         members: s.members_of(&s.subject, countries, t),
         exports: s.exports[t],
-        imports: s.imports[t],
-        balance: s.exports[t] - s.imports[t],
+        imports,
+        balance: imports.map(|m| s.exports[t] - m),
         total_trade,
         exports_yoy_pct,
         imports_yoy_pct,
+        world_exports,
+        world_exports_basis,
         world_share_pct,
         rca,
         hhi_partners,
@@ -494,9 +828,10 @@ fn growth_rates(s: &Totals, req: &Request, window: (i32, i32)) -> Vec<GrowthRate
         (Some(ta), Some(tb)) => (ta, tb),
         _ => return Vec::new(),
     };
-    let mut series: Vec<(&str, Vec<f64>)> = vec![
-        ("exports", s.exports.clone()),
-        ("imports", s.imports.clone()),
+    // The series, and whether it reads import reports (undefined in a year without them).
+    let mut series: Vec<(&str, Vec<f64>, bool)> = vec![
+        ("exports", s.exports.clone(), false),
+        ("imports", s.imports.clone(), true),
     ];
     if req.partner.is_some() {
         let trade: Vec<f64> = s
@@ -505,18 +840,27 @@ fn growth_rates(s: &Totals, req: &Request, window: (i32, i32)) -> Vec<GrowthRate
             .zip(&s.imports_from_partner)
             .map(|(x, m)| x + m)
             .collect();
-        series.push(("trade_with_partner", trade));
+        series.push(("trade_with_partner", trade, true));
     }
     series
         .into_iter()
-        .map(|(name, x)| {
-            let r = cagr_pct(a, x[ta], b, x[tb]);
+        .map(|(name, x, needs_imports)| {
+            let missing = |t: usize, year: i32| {
+                (needs_imports)
+                    .then(|| imports_undefined(s, req, year, t))
+                    .flatten()
+            };
+            let (start, end) = (missing(ta, a), missing(tb, b));
+            let r = match start.clone().or(end.clone()) {
+                Some(why) => Err(why),
+                None => cagr_pct(a, x[ta], b, x[tb]),
+            };
             GrowthRate {
                 series: name.to_string(),
                 from: a,
                 to: b,
-                start_value: x[ta],
-                end_value: x[tb],
+                start_value: start.is_none().then_some(x[ta]),
+                end_value: end.is_none().then_some(x[tb]),
                 cagr_pct: r.as_ref().ok().copied(),
                 undefined: r.err(),
             }
@@ -643,6 +987,34 @@ pub fn compute(flows: &Flows, req: &Request) -> Result<Indicators, MeasureError>
                 .into(),
         );
     }
+    notes.insert(
+        0,
+        format!(
+            "perspective `{}`: {}",
+            req.perspective,
+            req.perspective.describe()
+        ),
+    );
+    if s.other_side > 0 {
+        notes.push(format!(
+            "rows of the other side's report, not read under this perspective: {}",
+            s.other_side
+        ));
+    }
+    if s.world_partner_totals > 0 {
+        notes.push(format!(
+            "totals of {} country-year(s) come from their rows with the world as partner, \
+             not from their partner breakdown (never both)",
+            s.world_partner_totals
+        ));
+    }
+    if s.world_to_country > 0 {
+        notes.push(format!(
+            "rows with the world as exporter to one country count only as that country's \
+             imports: {}",
+            s.world_to_country
+        ));
+    }
     notes.extend(by_construction(&s));
     if s.domestic > 0 {
         notes.push(format!(
@@ -666,6 +1038,7 @@ pub fn compute(flows: &Flows, req: &Request) -> Result<Indicators, MeasureError>
         subject_is_bloc: req.subject.is_bloc(),
         partner: req.partner.map(|p| p.name().to_string()),
         group: req.products.name().to_string(),
+        perspective: req.perspective,
         unit: req.unit.clone(),
         top_partners: top_partners(&s, countries, last_year, lt, ld, req.top),
         years: rows,

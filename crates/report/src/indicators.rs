@@ -72,8 +72,8 @@ pub fn indicators_grid(r: &Indicators) -> Grid {
             let mut cells = vec![
                 y.year.to_string(),
                 amount(y.exports),
-                amount(y.imports),
-                amount(y.balance),
+                opt(y.imports, 2),
+                opt(y.balance, 2),
                 opt(y.exports_yoy_pct, 2),
                 opt(y.imports_yoy_pct, 2),
                 opt(y.world_share_pct, 3),
@@ -82,8 +82,8 @@ pub fn indicators_grid(r: &Indicators) -> Grid {
                 opt(y.hhi_products_points, 0),
             ];
             if let Some(p) = &y.partner {
-                cells.push(amount(p.exports_to));
-                cells.push(amount(p.imports_from));
+                cells.push(opt(p.exports_to, 2));
+                cells.push(opt(p.imports_from, 2));
                 cells.push(opt(p.share_of_trade_pct, 2));
             }
             Row::Cells(cells)
@@ -117,8 +117,8 @@ pub fn indicators_grid(r: &Indicators) -> Grid {
                 (None, Some(why)) => format!("undefined, {why}"),
                 (None, None) => "undefined".into(),
             },
-            amount(g.start_value),
-            amount(g.end_value)
+            opt(g.start_value, 2),
+            opt(g.end_value, 2)
         ));
     }
     notes.push("HHI on the 0–10,000 scale; yoy: change on the previous year".into());
@@ -147,6 +147,20 @@ pub fn indicators_grid(r: &Indicators) -> Grid {
                 ));
             }
         }
+    }
+    let mut bases: Vec<(String, Vec<String>)> = Vec::new();
+    for y in &r.years {
+        let basis = y.world_exports_basis.describe();
+        match bases.iter_mut().find(|(b, _)| *b == basis) {
+            Some((_, years)) => years.push(y.year.to_string()),
+            None => bases.push((basis, vec![y.year.to_string()])),
+        }
+    }
+    for (basis, years) in bases {
+        notes.push(format!(
+            "world exports of the group (world share, RCA): {basis} ({})",
+            years.join(", ")
+        ));
     }
     notes.extend(r.notes.iter().cloned());
     let mut title = vec![format!(
@@ -188,6 +202,7 @@ pub fn indicators_csv(r: &Indicators) -> String {
         "subject",
         "group",
         "unit",
+        "perspective",
         "year",
         "exports",
         "imports",
@@ -195,6 +210,8 @@ pub fn indicators_csv(r: &Indicators) -> String {
         "total_trade",
         "exports_yoy_pct",
         "imports_yoy_pct",
+        "world_exports",
+        "world_exports_basis",
         "world_share_pct",
         "rca",
         "hhi_partners",
@@ -220,13 +237,16 @@ pub fn indicators_csv(r: &Indicators) -> String {
             r.subject.clone(),
             r.group.clone(),
             r.unit.clone(),
+            r.perspective.to_string(),
             y.year.to_string(),
             format!("{}", y.exports),
-            format!("{}", y.imports),
-            format!("{}", y.balance),
-            format!("{}", y.total_trade),
+            cell(y.imports),
+            cell(y.balance),
+            cell(y.total_trade),
             cell(y.exports_yoy_pct),
             cell(y.imports_yoy_pct),
+            format!("{}", y.world_exports),
+            y.world_exports_basis.describe(),
             cell(y.world_share_pct),
             cell(y.rca),
             cell(y.hhi_partners),
@@ -238,9 +258,9 @@ pub fn indicators_csv(r: &Indicators) -> String {
         if let (Some(name), Some(p)) = (&r.partner, &y.partner) {
             rec.extend([
                 name.clone(),
-                format!("{}", p.exports_to),
-                format!("{}", p.imports_from),
-                format!("{}", p.trade_with),
+                cell(p.exports_to),
+                cell(p.imports_from),
+                cell(p.trade_with),
                 cell(p.share_of_trade_pct),
                 p.members.join(" "),
             ]);

@@ -244,6 +244,7 @@ fn indicators(a: &IndicatorsArgs) -> Result<String> {
         cagr_window: a.cagr_window,
         top: a.top,
         unit,
+        perspective: a.perspective.into(),
     };
     let mut result = compute(&flows, &request).map_err(measure_error)?;
     if let Some(source) = &chosen.source {

@@ -63,6 +63,7 @@ fn run(subject: &Countries, partner: Option<&Countries>, years: Option<(i32, i32
             cagr_window: None,
             top: 5,
             unit: "USD".into(),
+            perspective: Perspective::Reporter,
         },
     )
     .unwrap()
@@ -83,7 +84,7 @@ fn one_country() {
     // 2000: exports 10 + 30 (p1 to B and C), imports 5 (B → A); A → A is domestic.
     assert_eq!(
         (y0.exports, y0.imports, y0.balance, y0.total_trade),
-        (40.0, 5.0, 35.0, 45.0)
+        (40.0, Some(5.0), Some(35.0), Some(45.0))
     );
     assert_eq!(y0.members, ["A"]);
     // World p1 exports: 10 + 30 + 5 + 50 = 95.
@@ -99,7 +100,7 @@ fn one_country() {
     let p = y0.partner.as_ref().unwrap();
     assert_eq!(
         (p.exports_to, p.imports_from, p.trade_with),
-        (10.0, 5.0, 15.0)
+        (Some(10.0), Some(5.0), Some(15.0))
     );
     close(p.share_of_trade_pct, 15.0 / 45.0 * 100.0);
     let y1 = &r.years[1];
@@ -149,14 +150,17 @@ fn bloc_membership_applies_year_by_year() {
     assert_eq!(y0.members, ["A"]);
     assert_eq!(y1.members, ["A", "B"]);
     // 2000 is A alone.
-    assert_eq!((y0.exports, y0.imports), (40.0, 5.0));
+    assert_eq!((y0.exports, y0.imports), (40.0, Some(5.0)));
     // 2001: exports A→B 20, A→C 20, B→A 10 = 50; imports B→A 10 (into A), A→B 20 (into B)
     // = 30: trade between members counts on both sides.
-    assert_eq!((y1.exports, y1.imports, y1.total_trade), (50.0, 30.0, 80.0));
+    assert_eq!(
+        (y1.exports, y1.imports, y1.total_trade),
+        (50.0, Some(30.0), Some(80.0))
+    );
     close(y1.world_share_pct, 50.0 / 90.0 * 100.0);
     // Trade with C: A → C 20; share 20 / 80.
     let p = y1.partner.as_ref().unwrap();
-    assert_eq!((p.exports_to, p.imports_from), (20.0, 0.0));
+    assert_eq!((p.exports_to, p.imports_from), (Some(20.0), Some(0.0)));
     close(p.share_of_trade_pct, 25.0);
     assert_eq!(p.members, ["C"]);
     // Partners of the bloc's exports in 2001: B 20, C 20, A 10 → 0.16 + 0.16 + 0.04.
@@ -170,7 +174,7 @@ fn zero_denominators_are_explained() {
     let d = Countries::country("D");
     let r = run(&d, None, None);
     let (y0, y1) = (&r.years[0], &r.years[1]);
-    assert_eq!((y0.exports, y0.imports), (0.0, 50.0));
+    assert_eq!((y0.exports, y0.imports), (0.0, Some(50.0)));
     close(y0.world_share_pct, 0.0);
     close(y0.rca, 0.0);
     assert_eq!(y0.hhi_partners, None);
@@ -221,6 +225,7 @@ fn error(subject: &Countries, years: Option<(i32, i32)>, window: Option<(i32, i3
             cagr_window: window,
             top: 5,
             unit: "USD".into(),
+            perspective: Perspective::Reporter,
         },
     )
     .unwrap_err()
@@ -282,6 +287,7 @@ fn missing_values_are_skipped_and_counted() {
             cagr_window: None,
             top: 1,
             unit: String::new(),
+            perspective: Perspective::Reporter,
         },
     )
     .unwrap();
@@ -318,6 +324,7 @@ fn numeric_product_codes() {
             cagr_window: None,
             top: 1,
             unit: String::new(),
+            perspective: Perspective::Reporter,
         },
     )
     .unwrap();
@@ -339,6 +346,7 @@ fn notes_for(group: &Products) -> (Indicators, Vec<String>) {
             cagr_window: None,
             top: 5,
             unit: String::new(),
+            perspective: Perspective::Reporter,
         },
     )
     .unwrap();
@@ -387,6 +395,7 @@ fn by_construction_notes_say_only_what_holds() {
             cagr_window: None,
             top: 5,
             unit: String::new(),
+            perspective: Perspective::Reporter,
         },
     )
     .unwrap();
@@ -399,4 +408,209 @@ fn by_construction_notes_say_only_what_holds() {
     // A group that trades nothing makes no claim.
     let (_, notes) = notes_for(&Products::group("none", |k| k == "p3"));
     assert!(notes.is_empty(), "{notes:?}");
+}
+
+/// year, exporter, importer, product, value, flow (who reported it).
+type Reported6<'a> = (f64, &'a str, &'a str, &'a str, f64, &'a str);
+
+fn reported_table(rows: &[Reported6]) -> Table {
+    let mut t = table(
+        &rows
+            .iter()
+            .map(|r| (r.0, r.1, r.2, r.3, r.4))
+            .collect::<Vec<_>>(),
+    );
+    let mut b = StrColumnBuilder::default();
+    for r in rows {
+        b.push(Some(r.5));
+    }
+    t.push("flow", Column::Str(b.finish())).unwrap();
+    t
+}
+
+fn run_reported(
+    rows: &[Reported6],
+    subject: &Countries,
+    partner: Option<&Countries>,
+    perspective: Perspective,
+) -> Indicators {
+    let t = reported_table(rows);
+    let flows = Flows::new(&t, &FlowColumns::canonical()).unwrap();
+    let all = Products::all();
+    compute(
+        &flows,
+        &Request {
+            subject,
+            partner,
+            products: &all,
+            years: None,
+            cagr_window: None,
+            top: 5,
+            unit: "USD bn".into(),
+            perspective,
+        },
+    )
+    .unwrap()
+}
+
+/// China's 2013 exports to the Netherlands as both report them (UNCTADstat, creative
+/// goods, USD bn): each is read once, never added.
+const TWO_REPORTS: &[Reported6] = &[
+    (2013.0, "CHN", "NLD", "cg", 1.763, "export"),
+    (2013.0, "CHN", "NLD", "cg", 0.939, "import"),
+    (2013.0, "NLD", "CHN", "cg", 0.120, "export"),
+    (2013.0, "NLD", "CHN", "cg", 0.100, "import"),
+];
+
+#[test]
+fn each_flow_is_read_from_one_report() {
+    let chn = Countries::country("CHN");
+    let nld = Countries::country("NLD");
+    let exports = |p: Perspective| {
+        let r = run_reported(TWO_REPORTS, &chn, Some(&nld), p);
+        let y = &r.years[0];
+        (y.exports, y.imports, y.partner.as_ref().unwrap().exports_to)
+    };
+    // Reporter: China's own report of its exports, China's own report of its imports.
+    assert_eq!(
+        exports(Perspective::Reporter),
+        (1.763, Some(0.100), Some(1.763))
+    );
+    // Mirror: the Netherlands' reports.
+    assert_eq!(
+        exports(Perspective::Mirror),
+        (0.939, Some(0.120), Some(0.939))
+    );
+    assert_eq!(
+        exports(Perspective::Exporter),
+        (1.763, Some(0.120), Some(1.763))
+    );
+    assert_eq!(
+        exports(Perspective::Importer),
+        (0.939, Some(0.100), Some(0.939))
+    );
+    let r = run_reported(TWO_REPORTS, &chn, None, Perspective::Reporter);
+    assert_eq!(r.perspective, Perspective::Reporter);
+    assert!(
+        r.notes[0].starts_with("perspective `reporter`"),
+        "{:?}",
+        r.notes
+    );
+    assert!(!r.notes.iter().any(|n| n.contains("other side's report")));
+    // Reading every flow as its exporter reports it leaves the importers' reports out.
+    let r = run_reported(TWO_REPORTS, &chn, None, Perspective::Exporter);
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("other side's report, not read under this perspective: 2")),
+        "{:?}",
+        r.notes
+    );
+}
+
+/// UNCTADstat-like services file: every economy's exports to the world, plus the
+/// source's own World row (Korea 2019: 1.32% of the sum, 1.30% of the World row).
+const WORLD_ROWS: &[Reported6] = &[
+    (2019.0, "KOR", "WLD", "s", 1.32, "export"),
+    (2019.0, "USA", "WLD", "s", 60.0, "export"),
+    (2019.0, "GBR", "WLD", "s", 38.68, "export"),
+    (2019.0, "WLD", "WLD", "s", 101.5, "export"),
+    (2019.0, "WLD", "KOR", "s", 2.0, "import"),
+    (2019.0, "WLD", "USA", "s", 40.0, "import"),
+];
+
+#[test]
+fn the_world_total_is_the_sources_world_row_where_it_has_one() {
+    let kor = Countries::country("KOR");
+    let r = run_reported(WORLD_ROWS, &kor, None, Perspective::Reporter);
+    let y = &r.years[0];
+    assert_eq!((y.exports, y.imports), (1.32, Some(2.0)));
+    assert_eq!(y.world_exports, 101.5);
+    assert_eq!(y.world_exports_basis, WorldBasis::SourceWorldRow);
+    close(y.world_share_pct, 1.32 / 101.5 * 100.0);
+    // Without the World row: the sum of every economy's reported exports.
+    let no_row: Vec<Reported6> = WORLD_ROWS
+        .iter()
+        .copied()
+        .filter(|r| !(r.1 == "WLD" && r.2 == "WLD"))
+        .collect();
+    let r = run_reported(&no_row, &kor, None, Perspective::Reporter);
+    let y = &r.years[0];
+    assert_eq!(
+        y.world_exports_basis,
+        WorldBasis::SumOfExporters { exporters: 3 }
+    );
+    close(y.world_share_pct, 1.32);
+}
+
+#[test]
+fn world_partner_totals_are_never_added_to_their_breakdown() {
+    // Korea reports its exports to the world and to two partners; the total is its world
+    // row, the partners are its breakdown.
+    let rows: &[Reported6] = &[
+        (2019.0, "KOR", "WLD", "s", 10.0, "export"),
+        (2019.0, "KOR", "JPN", "s", 4.0, "export"),
+        (2019.0, "KOR", "USA", "s", 3.0, "export"),
+        (2019.0, "JPN", "KOR", "s", 5.0, "export"),
+        (2019.0, "JPN", "KOR", "s", 5.5, "import"),
+    ];
+    let kor = Countries::country("KOR");
+    let jpn = Countries::country("JPN");
+    let r = run_reported(rows, &kor, Some(&jpn), Perspective::Reporter);
+    let y = &r.years[0];
+    assert_eq!((y.exports, y.imports), (10.0, Some(5.5)));
+    let p = y.partner.as_ref().unwrap();
+    assert_eq!((p.exports_to, p.imports_from), (Some(4.0), Some(5.5)));
+    // World: Korea's world row (10) plus Japan's bilateral exports (5).
+    assert_eq!(y.world_exports, 15.0);
+    let top: Vec<(&str, f64)> = r
+        .top_partners
+        .partners
+        .iter()
+        .map(|p| (p.partner.as_str(), p.share_pct))
+        .collect();
+    assert_eq!(top, [("JPN", 40.0), ("USA", 30.0)]);
+}
+
+#[test]
+fn a_series_of_exports_only_has_no_imports_world_share_or_rca() {
+    let rows: &[Reported6] = &[
+        (2019.0, "KOR", "WLD", "games", 10.0, "export"),
+        (2020.0, "KOR", "WLD", "games", 12.0, "export"),
+    ];
+    let kor = Countries::country("KOR");
+    let r = run_reported(rows, &kor, None, Perspective::Reporter);
+    let y = &r.years[1];
+    assert_eq!(y.exports, 12.0);
+    assert_eq!((y.imports, y.balance, y.total_trade), (None, None, None));
+    assert!(y.undefined["imports"].contains("no import reports in 2020"));
+    assert_eq!((y.world_share_pct, y.rca), (None, None));
+    assert!(y.undefined["world_share_pct"].contains("no exporter of the group other than"));
+    close(y.exports_yoy_pct, 20.0);
+    let imports = r.cagr.iter().find(|g| g.series == "imports").unwrap();
+    assert_eq!((imports.cagr_pct, imports.start_value), (None, None));
+    let json = serde_json::to_string(&r).unwrap();
+    assert!(json.contains("\"imports\":null"), "{json}");
+}
+
+#[test]
+fn trade_with_a_partner_that_means_nothing_is_null() {
+    // The partner bloc has no member before 2001; a country is not its own partner.
+    let late = Countries::bloc("late", |c, y| c == "C" && y >= 2001);
+    let a = Countries::country("A");
+    let r = run(&a, Some(&late), None);
+    let p0 = r.years[0].partner.as_ref().unwrap();
+    assert_eq!((p0.exports_to, p0.trade_with), (None, None));
+    assert!(
+        r.years[0].undefined["partner.exports_to"].contains("`late` has no member"),
+        "{:?}",
+        r.years[0].undefined
+    );
+    let p1 = r.years[1].partner.as_ref().unwrap();
+    assert_eq!(p1.exports_to, Some(20.0));
+    let itself = Countries::country("A");
+    let r = run(&a, Some(&itself), None);
+    let y = &r.years[0];
+    assert_eq!(y.partner.as_ref().unwrap().trade_with, None);
+    assert!(y.undefined["partner.trade_with"].contains("is the subject"));
 }
