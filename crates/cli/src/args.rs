@@ -7,11 +7,19 @@ use std::path::PathBuf;
 
 /// hallyu: creative-economy trade analysis with structural gravity.
 #[derive(Debug, Parser)]
-#[command(name = "hallyu", version, about, long_about = None, propagate_version = true)]
+#[command(name = "hallyu", version, about, long_about = None, propagate_version = true,
+    after_help = EXIT_STATUSES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The exit statuses, the same for every command (see `crate::exit`).
+const EXIT_STATUSES: &str = "Exit status (every command): 0 ok; 1 invalid input or data (a file \
+that cannot be read or used, malformed or negative values); 2 usage (an unknown option, \
+value or name, e.g. a column, country or bloc the data does not have); 3 a result that is \
+printed but not valid (no convergence, a published value missed, a claim that is not \
+consistent); 4 internal error (please report it).";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -288,7 +296,8 @@ equals it (8.1 -> 16.4 at 7.3% over 10 years is consistent; 8.1 -> 20 is not: it
 
 --format json: {start_year, start_value, end_year, end_value, cagr_pct, implied_end_value,
 implied_cagr_pct, consistent}; --format csv: the path (year, value, value_at_implied_cagr).
-Invalid arguments exit with status 2.
+A claim that is not consistent is printed and exits with status 3; invalid arguments exit
+with status 2.
 
 Example: hallyu project --start 2021:8.1 --end 2031:20 --cagr 7.3";
 
@@ -346,7 +355,8 @@ Results per country: % change in exports (conditional GE with output and expendi
 and full-endowment GE), imports, real GDP, factory-gate price and inward/outward multilateral
 resistances. --method exact (default) solves the equilibrium to machine precision; --method
 geppml runs the Advanced Guide's iterative procedure with its 0.01 stopping rule. A solve that
-does not converge is an error (exit 1), not a result.
+does not converge exits with status 3; a scenario naming what does not exist, with 2; a
+scenario file or data that cannot be used, with 1.
 
 Example: hallyu simulate kor_asean.toml --draws 200";
 

@@ -19,12 +19,26 @@ pub enum DataError {
         path: PathBuf,
     },
     /// A column was asked for that the data does not have.
-    #[error("unknown column `{name}`{}", suggestion_text(.suggestion))]
+    #[error("unknown column `{name}`{}", column_hint(.suggestion, .available))]
     UnknownColumn {
         /// The name asked for.
         name: String,
         /// The closest existing name, when one is close enough.
         suggestion: Option<String>,
+        /// The names the data has (listed when none is close).
+        available: Vec<String>,
+    },
+    /// Two columns of a file have the same name, so a name does not say which one is meant.
+    #[error("{path}: column `{name}` appears twice in the header (columns {first} and {second}); rename one of them")]
+    DuplicateColumn {
+        /// The file.
+        path: PathBuf,
+        /// The repeated name.
+        name: String,
+        /// 1-based position of its first occurrence.
+        first: usize,
+        /// 1-based position of its second occurrence.
+        second: usize,
     },
     /// A column has the wrong type for the use asked of it.
     #[error("column `{name}` is {found}, but {expected} is needed")]
@@ -83,9 +97,14 @@ pub enum DataError {
     /// Writing a table failed.
     #[error("cannot write table: {0}")]
     Write(String),
-    /// An argument out of its valid range.
+    /// Input that cannot be used (a folder or archive that is not what it should be, a
+    /// manifest that does not parse...).
     #[error("{0}")]
     InvalidArgument(String),
+    /// A request that cannot be answered as given: an option value out of its range, a
+    /// comparison of a text column with a number. The message names the option.
+    #[error("{0}")]
+    Usage(String),
     /// A reference file (blocs, product groups, a classification) is invalid.
     #[error("{path}{}: {message}", line_text(.line))]
     Reference {
@@ -112,6 +131,15 @@ fn line_text(line: &Option<u64>) -> String {
     match line {
         Some(l) => format!(", line {l}"),
         None => String::new(),
+    }
+}
+
+/// " (did you mean `x`?)" when a name is close, else the list of names there are.
+fn column_hint(suggestion: &Option<String>, available: &[String]) -> String {
+    match suggestion {
+        Some(_) => suggestion_text(suggestion),
+        None if available.is_empty() => String::new(),
+        None => format!("; the columns are {}", crate::suggest::list(available)),
     }
 }
 

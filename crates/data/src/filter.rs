@@ -10,16 +10,24 @@
 //! ```
 //! Bare words are column names; text values are quoted. A comparison involving a missing
 //! value is false (as in SQL), so `x != 1` does not select rows where `x` is missing.
+//!
+//! Parentheses and `not` nest at most [`MAX_NESTING`] levels deep: the parser and the
+//! evaluator recurse once per level, and an expression nested thousands of levels deep
+//! would otherwise overflow the stack instead of being refused.
 
 use crate::{Column, DataError, Result, Table};
+
+/// How deep parentheses and `not` may nest.
+pub const MAX_NESTING: usize = 100;
 
 /// A parsed row-selection expression.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Predicate {
-    /// Both sides true.
-    And(Box<Predicate>, Box<Predicate>),
-    /// Either side true.
-    Or(Box<Predicate>, Box<Predicate>),
+    /// Every part true. A chain `a and b and c` is one node, so a long chain does not
+    /// make a deep tree.
+    And(Vec<Predicate>),
+    /// At least one part true.
+    Or(Vec<Predicate>),
     /// The inner expression false.
     Not(Box<Predicate>),
     /// `left op right`.
@@ -87,13 +95,20 @@ struct Parser<'a> {
     src: &'a str,
     toks: Vec<(Tok, usize)>,
     pos: usize,
+    /// Parentheses and `not` open around the current position.
+    depth: usize,
 }
 
 impl Predicate {
     /// Parses an expression; errors point at the offending position.
     pub fn parse(src: &str) -> Result<Predicate> {
         let toks = tokenize(src)?;
-        let mut p = Parser { src, toks, pos: 0 };
+        let mut p = Parser {
+            src,
+            toks,
+            pos: 0,
+            depth: 0,
+        };
         if p.toks.is_empty() {
             return Err(p.error(0, "empty expression"));
         }
@@ -128,9 +143,8 @@ impl Predicate {
         let mut stack = vec![self];
         while let Some(p) = stack.pop() {
             match p {
-                Predicate::And(a, b) | Predicate::Or(a, b) => {
-                    stack.push(b);
-                    stack.push(a);
+                Predicate::And(parts) | Predicate::Or(parts) => {
+                    stack.extend(parts.iter().rev());
                 }
                 Predicate::Not(a) => stack.push(a),
                 Predicate::Compare { left, right, .. } => {
@@ -153,7 +167,10 @@ impl Predicate {
             if !available.contains(&name) {
                 let hint = match crate::nearest(&name, available.iter().map(String::as_str)) {
                     Some(s) => format!("unknown column `{name}` (did you mean `{s}`?)"),
-                    None => format!("unknown column `{name}`; quote text values: '{name}'"),
+                    None => format!(
+                        "unknown column `{name}` (the columns are {}); quote text values: '{name}'",
+                        crate::suggest::list(available)
+                    ),
                 };
                 return Err(filter_error(expression, at, hint));
             }
@@ -165,19 +182,21 @@ impl Predicate {
     pub fn evaluate(&self, table: &Table, expression: &str) -> Result<Vec<bool>> {
         let n = table.nrows();
         Ok(match self {
-            Predicate::And(a, b) => {
-                let (x, y) = (
-                    a.evaluate(table, expression)?,
-                    b.evaluate(table, expression)?,
-                );
-                x.iter().zip(y).map(|(p, q)| *p && q).collect()
+            Predicate::And(parts) => {
+                let mut acc = vec![true; n];
+                for p in parts {
+                    let x = p.evaluate(table, expression)?;
+                    acc.iter_mut().zip(x).for_each(|(a, v)| *a &= v);
+                }
+                acc
             }
-            Predicate::Or(a, b) => {
-                let (x, y) = (
-                    a.evaluate(table, expression)?,
-                    b.evaluate(table, expression)?,
-                );
-                x.iter().zip(y).map(|(p, q)| *p || q).collect()
+            Predicate::Or(parts) => {
+                let mut acc = vec![false; n];
+                for p in parts {
+                    let x = p.evaluate(table, expression)?;
+                    acc.iter_mut().zip(x).for_each(|(a, v)| *a |= v);
+                }
+                acc
             }
             Predicate::Not(a) => a
                 .evaluate(table, expression)?
@@ -218,12 +237,19 @@ fn resolve<'a>(o: &'a Operand, t: &'a Table, expr: &str, _n: usize) -> Result<Va
     Ok(match o {
         Operand::Column(c, at) => match t.column(c) {
             Ok(col) => Value::Col(col, c),
-            Err(DataError::UnknownColumn { suggestion, .. }) => {
+            Err(DataError::UnknownColumn {
+                suggestion,
+                available,
+                ..
+            }) => {
                 let hint = match suggestion {
                     Some(s) => format!(
                         "unknown column `{c}` (did you mean `{s}`?); quote text values: '{c}'"
                     ),
-                    None => format!("unknown column `{c}`; quote text values: '{c}'"),
+                    None => format!(
+                        "unknown column `{c}` (the columns are {}); quote text values: '{c}'",
+                        crate::suggest::list(&available)
+                    ),
                 };
                 return Err(filter_error(expr, *at, hint));
             }
@@ -252,7 +278,7 @@ fn cmp_num(a: f64, op: CompareOp, b: f64) -> bool {
 
 fn compare(l: &Value<'_>, op: CompareOp, r: &Value<'_>, n: usize, expr: &str) -> Result<Vec<bool>> {
     let mismatch = |a: &str, b: &str| {
-        DataError::InvalidArgument(format!(
+        DataError::Usage(format!(
             "invalid row selection `{expr}`: cannot compare {a} with {b}"
         ))
     };
@@ -321,6 +347,16 @@ fn compare(l: &Value<'_>, op: CompareOp, r: &Value<'_>, n: usize, expr: &str) ->
         }
         _ => return Err(mismatch("a number", "text")),
     })
+}
+
+/// The single part itself, or the parts joined by `join`.
+fn one_or(mut parts: Vec<Predicate>, join: fn(Vec<Predicate>) -> Predicate) -> Predicate {
+    if parts.len() == 1 {
+        if let Some(p) = parts.pop() {
+            return p;
+        }
+    }
+    join(parts)
 }
 
 fn filter_error(expr: &str, at: usize, message: impl Into<String>) -> DataError {
@@ -448,38 +484,56 @@ impl Parser<'_> {
     }
 
     fn or(&mut self) -> Result<Predicate> {
-        let mut left = self.and()?;
+        let mut parts = vec![self.and()?];
         while self.peek() == Some(&Tok::Or) {
             self.pos += 1;
-            let right = self.and()?;
-            left = Predicate::Or(Box::new(left), Box::new(right));
+            parts.push(self.and()?);
         }
-        Ok(left)
+        Ok(one_or(parts, Predicate::Or))
     }
 
     fn and(&mut self) -> Result<Predicate> {
-        let mut left = self.factor()?;
+        let mut parts = vec![self.factor()?];
         while self.peek() == Some(&Tok::And) {
             self.pos += 1;
-            let right = self.factor()?;
-            left = Predicate::And(Box::new(left), Box::new(right));
+            parts.push(self.factor()?);
         }
-        Ok(left)
+        Ok(one_or(parts, Predicate::And))
+    }
+
+    /// Enters one more level of parentheses or `not`, refusing to go deeper than
+    /// [`MAX_NESTING`].
+    fn nest(&mut self) -> Result<()> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(self.error(
+                self.here(),
+                &format!(
+                    "parentheses and `not` nest more than {MAX_NESTING} levels deep; simplify the expression"
+                ),
+            ));
+        }
+        Ok(())
     }
 
     fn factor(&mut self) -> Result<Predicate> {
         match self.peek() {
             Some(Tok::Not) => {
+                self.nest()?;
                 self.pos += 1;
-                Ok(Predicate::Not(Box::new(self.factor()?)))
+                let inner = self.factor()?;
+                self.depth -= 1;
+                Ok(Predicate::Not(Box::new(inner)))
             }
             Some(Tok::LParen) => {
+                self.nest()?;
                 self.pos += 1;
                 let e = self.or()?;
                 if self.peek() != Some(&Tok::RParen) {
                     return Err(self.error(self.here(), "expected `)`"));
                 }
                 self.pos += 1;
+                self.depth -= 1;
                 Ok(e)
             }
             _ => self.comparison(),
@@ -610,5 +664,32 @@ mod tests {
         let e = select(&t, "trad > 0").unwrap_err().to_string();
         assert!(e.contains("did you mean `trade`"), "{e}");
         assert!(select(&t, "exporter > 3").is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        let deep = format!("{}trade > 0{}", "(".repeat(10_000), ")".repeat(10_000));
+        let e = Predicate::parse(&deep).unwrap_err().to_string();
+        assert!(e.contains("nest more than 100 levels"), "{e}");
+        let nots = format!("{}trade > 0", "not ".repeat(30_000));
+        let e = Predicate::parse(&nots).unwrap_err().to_string();
+        assert!(e.contains("nest more than 100 levels"), "{e}");
+        // Up to the limit it works; `not` and parentheses count alike.
+        let t = table();
+        let ok = format!("{}trade > 0{}", "(".repeat(50), ")".repeat(50));
+        let ok = format!("{}{ok}", "not not ".repeat(25));
+        assert_eq!(select(&t, &ok).unwrap(), [false, true, false, true]);
+    }
+
+    #[test]
+    fn long_chains_are_flat() {
+        let t = table();
+        let chain = vec!["trade > 0"; 20_000].join(" and ");
+        let p = Predicate::parse(&chain).unwrap();
+        assert!(matches!(&p, Predicate::And(parts) if parts.len() == 20_000));
+        assert_eq!(p.evaluate(&t, &chain).unwrap(), [false, true, false, true]);
+        let chain = vec!["trade == 5"; 20_000].join(" or ");
+        assert_eq!(select(&t, &chain).unwrap(), [false, true, false, false]);
+        assert_eq!(Predicate::parse(&chain).unwrap().columns(), ["trade"]);
     }
 }

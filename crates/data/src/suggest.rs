@@ -16,6 +16,17 @@ where
         .map(|(_, c)| c.to_string())
 }
 
+/// Names for a message: backquoted, comma-separated, the first 40 and a count of the
+/// rest (a wide file's header is not worth a screenful).
+pub fn list(names: &[String]) -> String {
+    const SHOWN: usize = 40;
+    let mut out: Vec<String> = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
+    if names.len() > SHOWN {
+        out.push(format!("and {} more", names.len() - SHOWN));
+    }
+    out.join(", ")
+}
+
 fn levenshtein(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -41,5 +52,16 @@ mod tests {
         assert_eq!(nearest("trad", cols), Some("trade".into()));
         assert_eq!(nearest("Exportr", cols), Some("exporter".into()));
         assert_eq!(nearest("gdp_per_capita", cols), None);
+    }
+
+    #[test]
+    fn lists_names_and_counts_the_rest() {
+        let names: Vec<String> = (0..45).map(|i| format!("c{i}")).collect();
+        assert_eq!(list(&names[..2]), "`c0`, `c1`");
+        let long = list(&names);
+        assert!(
+            long.starts_with("`c0`, `c1`") && long.ends_with("`c39`, and 5 more"),
+            "{long}"
+        );
     }
 }

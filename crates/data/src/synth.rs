@@ -57,26 +57,43 @@ impl Default for SynthOptions {
     }
 }
 
+/// The largest panel [`generate`] builds. The panel is held in memory (about 70 bytes a
+/// row while it is generated), so the bound is what a workstation holds: 100 million rows,
+/// twenty times the largest benchmark panel.
+pub const MAX_ROWS: usize = 100_000_000;
+
 /// Generates a panel with columns `exporter, importer, [product,] year, pair, dist, rta, trade`.
 pub fn generate(o: &SynthOptions) -> Result<Table> {
     if o.countries < 2 || o.years < 1 || o.products < 1 {
-        return Err(DataError::InvalidArgument(
-            "synth needs at least 2 countries, 1 year and 1 product".into(),
+        return Err(DataError::Usage(
+            "synth needs at least 2 countries (--countries), 1 year (--years) and 1 product (--products)".into(),
         ));
     }
     if !(0.0..1.0).contains(&o.zero_share) || !(0.0..=1.0).contains(&o.rta_share) {
-        return Err(DataError::InvalidArgument(
-            "zero share must be in [0, 1) and RTA share in [0, 1]".into(),
+        return Err(DataError::Usage(
+            "--zero-share must be in [0, 1) and the RTA share in [0, 1]".into(),
         ));
+    }
+    // Years are four-digit calendar years; the bound also keeps year arithmetic from
+    // overflowing.
+    let last_year = i64::from(o.first_year) + o.years.min(100_000) as i64 - 1;
+    if o.first_year < 0 || last_year > 9999 {
+        return Err(DataError::Usage(format!(
+            "--first-year {} with --years {} runs outside the years 0 to 9999",
+            o.first_year, o.years
+        )));
     }
     let rows = o
         .countries
         .checked_mul(o.countries)
         .and_then(|x| x.checked_mul(o.years))
         .and_then(|x| x.checked_mul(o.products))
-        .filter(|&x| x < u32::MAX as usize)
+        .filter(|&x| x <= MAX_ROWS)
         .ok_or_else(|| {
-            DataError::InvalidArgument("synth panel too large (over 4 billion rows)".into())
+            DataError::Usage(format!(
+                "--countries {} (squared), --years {} and --products {} make a panel of more than {MAX_ROWS} rows, the most synth builds (it is held in memory)",
+                o.countries, o.years, o.products
+            ))
         })?;
     let (n, t) = (o.countries, o.years);
     let mut rng = StdRng::seed_from_u64(o.seed);

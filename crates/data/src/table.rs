@@ -120,10 +120,21 @@ impl Column {
 }
 
 /// A table of named, equally long columns.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Table {
     names: Vec<String>,
     columns: Vec<Column>,
+    /// Why a column read from a text file is text (the first field that is not a
+    /// number), so that a numeric use of it can say which row to fix.
+    text_reasons: Vec<(String, String)>,
+}
+
+/// Tables are equal when their columns are: how a column came to be text is a note for
+/// messages, not content.
+impl PartialEq for Table {
+    fn eq(&self, other: &Table) -> bool {
+        self.names == other.names && self.columns == other.columns
+    }
 }
 
 impl Table {
@@ -142,6 +153,7 @@ impl Table {
                 self.nrows()
             )));
         }
+        self.text_reasons.retain(|(n, _)| *n != name);
         match self.names.iter().position(|n| *n == name) {
             Some(i) => self.columns[i] = column,
             None => {
@@ -179,11 +191,30 @@ impl Table {
     pub fn num(&self, name: &str) -> Result<&[f64]> {
         match self.column(name)? {
             Column::Num(v) => Ok(v),
-            other => Err(DataError::ColumnType {
+            Column::Str(_) => Err(DataError::ColumnType {
                 name: name.to_string(),
-                found: other.type_name().into(),
+                found: self.type_description(name),
                 expected: "a numeric column".into(),
             }),
+        }
+    }
+
+    /// Records why column `name` is text (e.g. "`n/a` at line 20002 is not a number"),
+    /// for [`Table::type_description`].
+    pub fn set_text_reason(&mut self, name: &str, reason: impl Into<String>) {
+        self.text_reasons.retain(|(n, _)| n != name);
+        self.text_reasons.push((name.to_string(), reason.into()));
+    }
+
+    /// The type of column `name` for a message: "numeric", "text", or "text (why)" when
+    /// the reader recorded which field made it text.
+    pub fn type_description(&self, name: &str) -> String {
+        let Ok(column) = self.column(name) else {
+            return "absent".into();
+        };
+        match self.text_reasons.iter().find(|(n, _)| n == name) {
+            Some((_, why)) if matches!(column, Column::Str(_)) => format!("text ({why})"),
+            _ => column.type_name().into(),
         }
     }
 
@@ -192,6 +223,7 @@ impl Table {
         DataError::UnknownColumn {
             name: name.to_string(),
             suggestion: nearest(name, self.names.iter().map(String::as_str)),
+            available: self.names.clone(),
         }
     }
 
@@ -208,6 +240,7 @@ impl Table {
         Table {
             names: self.names.clone(),
             columns: self.columns.iter().map(|c| c.select(keep)).collect(),
+            text_reasons: self.text_reasons.clone(),
         }
     }
 
@@ -216,6 +249,9 @@ impl Table {
         let mut out = Table::new();
         for n in names {
             out.push(*n, self.column(n)?.clone())?;
+            if let Some((_, why)) = self.text_reasons.iter().find(|(m, _)| m == n) {
+                out.set_text_reason(n, why.clone());
+            }
         }
         Ok(out)
     }

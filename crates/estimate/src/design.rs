@@ -67,7 +67,7 @@ fn numeric<'a>(table: &'a Table, name: &str, formula: &str) -> Result<&'a [f64]>
         Column::Num(v) => Ok(v),
         Column::Str(_) => Err(EstimateError::Data(DataError::ColumnType {
             name: name.to_string(),
-            found: "text".into(),
+            found: table.type_description(name),
             expected: format!("a number in `{formula}` (use i({name}) for a categorical regressor, or a fixed effect)"),
         })),
     }

@@ -6,6 +6,10 @@ pub enum MeasureError {
     /// of range); the message says which argument and why.
     #[error("{0}")]
     InvalidRequest(String),
+    /// Data that cannot be used as trade flows (a negative value, a year that is not a
+    /// year); the message names the column and the row.
+    #[error("{0}")]
+    InvalidData(String),
     /// The data does not have what the request needs (a column, a type, a year).
     #[error(transparent)]
     Data(#[from] hallyu_data::DataError),

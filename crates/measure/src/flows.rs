@@ -100,10 +100,6 @@ fn text<'t>(table: &'t Table, name: &str, what: &str) -> Result<&'t StrColumn, M
     }
 }
 
-fn invalid(msg: String) -> MeasureError {
-    MeasureError::InvalidRequest(msg)
-}
-
 impl<'t> Flows<'t> {
     /// Checks the columns of `table`: types, whole-number years, non-negative values.
     /// Errors name the column and the 1-based data row.
@@ -129,7 +125,7 @@ impl<'t> Flows<'t> {
         let mut span: Option<(i32, i32)> = None;
         for (r, (&y, &v)) in year.iter().zip(value).enumerate() {
             if v < 0.0 || v.is_infinite() {
-                return Err(invalid(format!(
+                return Err(MeasureError::InvalidData(format!(
                     "column `{}`, data row {}: {v} is not a valid trade value (values must be finite and non-negative)",
                     columns.value,
                     r + 1
@@ -139,7 +135,7 @@ impl<'t> Flows<'t> {
                 continue;
             }
             if y.fract() != 0.0 || y.abs() > 1e5 {
-                return Err(invalid(format!(
+                return Err(MeasureError::InvalidData(format!(
                     "column `{}`, data row {}: {y} is not a year",
                     columns.year,
                     r + 1
@@ -244,7 +240,7 @@ fn numeric_codes(v: &[f64], name: &str) -> Result<StrColumn, MeasureError> {
         if x.is_nan() {
             b.push(None);
         } else if x.fract() != 0.0 || *x < 0.0 || *x > 1e15 {
-            return Err(invalid(format!(
+            return Err(MeasureError::InvalidData(format!(
                 "column `{name}`, data row {}: {x} is not a product code",
                 r + 1
             )));
@@ -266,7 +262,7 @@ fn reported_levels<'t>(
         .map(|l| {
             Flow::parse(l).map(Reported::from).ok_or_else(|| {
                 let names = Flow::ALL.map(Flow::as_str);
-                invalid(format!(
+                MeasureError::InvalidData(format!(
                     "column `{name}`: `{l}` is not a flow ({}){}",
                     names.join(", "),
                     nearest(l, names.iter().copied())

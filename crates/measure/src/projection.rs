@@ -191,6 +191,11 @@ pub struct Projection {
     pub miss: Option<Miss>,
 }
 
+/// The longest span a projection covers. The year-by-year path is materialised, so the
+/// span bounds memory (a typo such as `--end 999999999:20` must not ask for 24 GB); a
+/// millennium is far beyond any growth claim.
+pub const MAX_YEARS: i32 = 1_000;
+
 fn invalid(msg: impl Into<String>) -> MeasureError {
     MeasureError::InvalidRequest(msg.into())
 }
@@ -207,8 +212,8 @@ pub fn cagr_pct(start: f64, end: f64, years: i32) -> f64 {
 
 /// Fills in the missing one of start value, end value and CAGR, or checks all three.
 ///
-/// Errors: the end year not after the start year, a start or end value that is not
-/// positive, a rate at or below −100%, fewer than two of the three values, or a result too
+/// Errors: the end year not after the start year or more than [`MAX_YEARS`] after it, a
+/// start or end value that is not positive, a rate at or below −100%, fewer than two of the three values, or a result too
 /// large to represent.
 pub fn project(input: &ProjectionInput) -> Result<Projection, MeasureError> {
     let years = input
@@ -221,6 +226,12 @@ pub fn project(input: &ProjectionInput) -> Result<Projection, MeasureError> {
                 input.end_year, input.start_year
             ))
         })?;
+    if years > MAX_YEARS {
+        return Err(invalid(format!(
+            "--end {} is {years} years after --start {}; a projection spans at most {MAX_YEARS} years",
+            input.end_year, input.start_year
+        )));
+    }
     for (name, v) in [("start", input.start_value), ("end", input.end_value)] {
         if let Some(v) = v {
             if v.value <= 0.0 {
@@ -422,6 +433,24 @@ mod tests {
         assert!(err("2021:8.1", "2031", "").contains("give two"));
         assert!(err("2021", "2031", "7").contains("give two"));
         assert!(err("2021:8", "2031", "-100").contains("above -100%"));
-        assert!(err("0:1", "2000000000", "50").contains("cannot be represented"));
+        assert!(err("1000:1", "2000", "500").contains("cannot be represented"));
+    }
+
+    #[test]
+    fn a_span_beyond_the_limit_is_refused_before_allocating() {
+        let e = project(&input("2021:8.1", "999999999:20", "7.3"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("--end 999999999") && e.contains("at most 1000 years"),
+            "{e}"
+        );
+        let e = project(&input("0:1", "2000000000", "50"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("at most 1000 years"), "{e}");
+        // The limit itself is allowed.
+        let p = project(&input("2000:1", "3000", "0.1")).unwrap();
+        assert_eq!(p.path.len(), 1001);
     }
 }

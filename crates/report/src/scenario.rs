@@ -57,8 +57,8 @@ pub fn scenario_grids(r: &ScenarioResult) -> Vec<Grid> {
                 .map_or(String::new(), |n| format!("; PPML on {n} observations"))
         ),
         format!(
-            "{:?} solution: {} iterations, largest market-clearing residual {:.1e}; {} directed pairs changed",
-            r.convergence.method, r.convergence.iterations, r.convergence.market_clearing_residual, r.changed_pairs
+            "{} solution: {} iterations, largest market-clearing residual {:.1e}; {} directed pairs changed",
+            r.convergence.method.name(), r.convergence.iterations, r.convergence.market_clearing_residual, r.changed_pairs
         ),
     ];
     if r.draws > 0 {
@@ -71,13 +71,13 @@ pub fn scenario_grids(r: &ScenarioResult) -> Vec<Grid> {
     notes.extend(r.notes.iter().cloned());
     let mut grids = vec![Grid {
         title: vec![format!(
-            "{}{} world, {} countries, sigma {}, numeraire {}, closure {:?}",
+            "{}{} world, {} countries, sigma {}, numeraire {}, closure {}",
             r.title.as_ref().map_or(String::new(), |t| format!("{t}: ")),
             r.year,
             r.countries,
             r.sigma,
             r.reference,
-            r.closure
+            r.closure.name()
         )],
         header: std::iter::once("country".to_string())
             .chain(LABELS.iter().map(|s| s.to_string()))

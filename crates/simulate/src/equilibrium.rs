@@ -22,6 +22,14 @@ pub enum Closure {
 }
 
 impl Closure {
+    /// The name the scenario file uses (`closure = "deficit_ratio"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Closure::DeficitRatio => "deficit_ratio",
+            Closure::Additive => "additive",
+        }
+    }
+
     /// Expenditure implied by `output` given the baseline output `y0` and expenditure `e0`.
     pub fn expenditure(self, output: &[f64], y0: &[f64], e0: &[f64]) -> Vec<f64> {
         let world: f64 = output.iter().sum();
@@ -182,7 +190,8 @@ impl Baseline {
                 )));
             }
         }
-        let solution = mr::solve(&costs, &y, &e, reference, MrOptions::default())?;
+        let solution =
+            mr::solve_named(&countries, &costs, &y, &e, reference, MrOptions::default())?;
         let state = State::from_mr(&solution, &costs, y, e, reference);
         Ok(Baseline {
             countries,
@@ -202,7 +211,8 @@ impl Baseline {
     /// Conditional GE: new costs, output and expenditure held at the baseline.
     pub fn conditional(&self, costs: &[f64]) -> Result<(MrSolution, State)> {
         let s = &self.state;
-        let sol = mr::solve(
+        let sol = mr::solve_named(
+            &self.countries,
             costs,
             &s.output,
             &s.expenditure,
@@ -303,7 +313,8 @@ pub fn solve_exact(
     }
     let output: Vec<f64> = p.iter().zip(hat.y).map(|(p, y)| p * y).collect();
     let expenditure = options.closure.expenditure(&output, hat.y, hat.e);
-    let sol = mr::solve(
+    let sol = mr::solve_named(
+        &baseline.countries,
         costs,
         &output,
         &expenditure,

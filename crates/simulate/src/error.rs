@@ -29,9 +29,21 @@ pub enum SimulateError {
         /// Requested tolerance.
         tolerance: f64,
     },
-    /// A scenario file problem (unknown country or bloc, unknown variable, empty change).
+    /// An option out of its range (`--draws`); the message names it.
+    #[error("{0}")]
+    InvalidOption(String),
+    /// The run went through but its result cannot be reported (every coefficient draw
+    /// failed to solve).
+    #[error("{0}")]
+    Unsolved(String),
+    /// A scenario that names what does not exist or asks the impossible (unknown country
+    /// or bloc, unknown variable, empty change).
     #[error("scenario: {0}")]
     Scenario(String),
+    /// A scenario file that cannot be read or is not a scenario in TOML (syntax, an
+    /// unknown key, a value of the wrong type).
+    #[error("scenario: {0}")]
+    ScenarioFile(String),
 }
 
 /// Result alias.

@@ -107,7 +107,14 @@ pub fn solve_geppml(
                 cols[j] += v;
             }
         }
-        let sol = mr::solve(costs, &rows, &cols, r, MrOptions::default())?;
+        let sol = mr::solve_named(
+            &baseline.countries,
+            costs,
+            &rows,
+            &cols,
+            r,
+            MrOptions::default(),
+        )?;
         flows = sol.flows(costs);
         let y_k: Vec<f64> = (0..n)
             .map(|i| flows[i * n..(i + 1) * n].iter().sum())

@@ -72,7 +72,35 @@ pub fn solve(
     reference: usize,
     options: MrOptions,
 ) -> Result<MrSolution> {
+    solve_with(None, t, rows, cols, reference, options)
+}
+
+/// [`solve`] for the countries `countries` (ISO3 codes, in row order): messages name
+/// them (`trade cost of KOR -> JPN`) instead of matrix positions.
+pub fn solve_named(
+    countries: &[String],
+    t: &[f64],
+    rows: &[f64],
+    cols: &[f64],
+    reference: usize,
+    options: MrOptions,
+) -> Result<MrSolution> {
+    solve_with(Some(countries), t, rows, cols, reference, options)
+}
+
+fn solve_with(
+    countries: Option<&[String]>,
+    t: &[f64],
+    rows: &[f64],
+    cols: &[f64],
+    reference: usize,
+    options: MrOptions,
+) -> Result<MrSolution> {
     let n = rows.len();
+    let country = |i: usize| match countries.and_then(|c| c.get(i)) {
+        Some(code) => code.clone(),
+        None => format!("country {i}"),
+    };
     if t.len() != n * n || cols.len() != n || reference >= n {
         return Err(SimulateError::Invalid(format!(
             "multilateral-resistance solve: {} costs for {} rows, {} columns",
@@ -83,16 +111,17 @@ pub fn solve(
     }
     if let Some(bad) = t.iter().position(|v| !v.is_finite() || *v < 0.0) {
         return Err(SimulateError::Invalid(format!(
-            "trade cost of pair ({}, {}) is {} (must be finite and non-negative)",
-            bad / n,
-            bad % n,
+            "trade cost of {} -> {} is {} (must be finite and non-negative)",
+            country(bad / n),
+            country(bad % n),
             t[bad]
         )));
     }
     for (what, v) in [("output", rows), ("expenditure", cols)] {
         if let Some(k) = v.iter().position(|x| !x.is_finite() || *x < 0.0) {
             return Err(SimulateError::Invalid(format!(
-                "{what} of country {k} is {} (must be finite and non-negative)",
+                "{what} of {} is {} (must be finite and non-negative)",
+                country(k),
                 v[k]
             )));
         }
@@ -205,6 +234,20 @@ mod tests {
     fn rejects_negative_costs() {
         let t = vec![1.0, -1.0, 1.0, 1.0];
         let e = solve(&t, &[1.0, 1.0], &[1.0, 1.0], 0, MrOptions::default()).unwrap_err();
-        assert!(e.to_string().contains("pair (0, 1)"), "{e}");
+        assert!(e.to_string().contains("country 0 -> country 1"), "{e}");
+        let names = ["KOR".to_string(), "JPN".to_string()];
+        let e = solve_named(
+            &names,
+            &t,
+            &[1.0, 1.0],
+            &[1.0, 1.0],
+            0,
+            MrOptions::default(),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("trade cost of KOR -> JPN is -1"),
+            "{e}"
+        );
     }
 }

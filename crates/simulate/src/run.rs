@@ -25,6 +25,20 @@ pub enum Method {
     Geppml,
 }
 
+impl Method {
+    /// The name the user writes (`--method exact|geppml`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Exact => "exact",
+            Method::Geppml => "geppml",
+        }
+    }
+}
+
+/// The most coefficient draws a run takes (`--draws`); 1,000 already give stable 95%
+/// intervals.
+pub const MAX_DRAWS: usize = 100_000;
+
 /// Settings of a run.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -305,6 +319,12 @@ pub fn run_scenario(
     reference_tables: &hallyu_data::reference::Reference,
     progress: &dyn Progress,
 ) -> Result<ScenarioResult> {
+    if options.draws > MAX_DRAWS {
+        return Err(SimulateError::InvalidOption(format!(
+            "--draws {}: at most {MAX_DRAWS} coefficient draws (each is a full solve, and every one is kept until the intervals are taken)",
+            options.draws
+        )));
+    }
     let b = &scenario.baseline;
     let formula = Formula::parse(&b.formula)?;
     let allowed = [&b.exporter, &b.importer, &b.year_column];
@@ -581,7 +601,7 @@ pub fn run_scenario(
         let ok: Vec<&Vec<[f64; 7]>> = results.iter().flatten().collect();
         let failed = results.len() - ok.len();
         if ok.len() < 2 {
-            return Err(SimulateError::Scenario(format!(
+            return Err(SimulateError::Unsolved(format!(
                 "{failed} of {} coefficient draws could not be solved; no interval can be reported",
                 results.len()
             )));

@@ -325,9 +325,12 @@ fn resolve(
 /// Reads and parses a scenario file; relative data paths are taken from the file's folder.
 pub fn read_scenario(path: &Path) -> Result<Scenario> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| SimulateError::Scenario(format!("cannot read {}: {e}", path.display())))?;
+        .map_err(|e| SimulateError::ScenarioFile(format!("cannot read {}: {e}", path.display())))?;
     let mut s = parse_scenario(&text).map_err(|e| match e {
         SimulateError::Scenario(m) => SimulateError::Scenario(format!("{}: {m}", path.display())),
+        SimulateError::ScenarioFile(m) => {
+            SimulateError::ScenarioFile(format!("{}: {m}", path.display()))
+        }
         other => other,
     })?;
     if let (Some(data), Some(dir)) = (&s.baseline.data, path.parent()) {
@@ -340,7 +343,8 @@ pub fn read_scenario(path: &Path) -> Result<Scenario> {
 
 /// Parses scenario text.
 pub fn parse_scenario(text: &str) -> Result<Scenario> {
-    let s: Scenario = toml::from_str(text).map_err(|e| SimulateError::Scenario(e.to_string()))?;
+    let s: Scenario =
+        toml::from_str(text).map_err(|e| SimulateError::ScenarioFile(e.to_string()))?;
     if s.changes.is_empty() {
         return Err(SimulateError::Scenario(
             "no [[change]]: a scenario must change at least one policy variable or cost".into(),

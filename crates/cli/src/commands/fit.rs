@@ -1,10 +1,11 @@
 //! `hallyu fepois` and `hallyu feols`.
 
 use crate::args::{FitArgs, SscArg, VcovArg};
+use crate::exit::usage_bail;
 use crate::output::emit;
 use crate::progress::Spinner;
 use crate::EXIT_INVALID_RESULT;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use hallyu_data::filter::Predicate;
 use hallyu_data::read::{read_path, ReadOptions};
 use hallyu_data::{embedded, Table};
@@ -33,16 +34,16 @@ fn plan(a: &FitArgs, estimator: Estimator) -> Result<Plan> {
         None => Vec::new(),
     };
     if a.cluster.is_some() && clusters.is_empty() {
-        bail!("--cluster needs one or two column names, e.g. --cluster pair_id or --cluster exporter,importer");
+        usage_bail!("--cluster needs one or two column names, e.g. --cluster pair_id or --cluster exporter,importer");
     }
     if clusters.len() > 2 {
-        bail!("--cluster takes at most two variables (two-way clustering)");
+        usage_bail!("--cluster takes at most two variables (two-way clustering)");
     }
     let vcov = match (a.vcov, clusters.is_empty()) {
         (Some(VcovArg::Iid), true) => Some(VcovSpec::Iid),
         (Some(VcovArg::Hetero), true) => Some(VcovSpec::Hetero),
         (Some(VcovArg::Iid | VcovArg::Hetero), false) => {
-            bail!("--cluster given with --vcov iid/hetero; use --vcov cluster")
+            usage_bail!("--cluster given with --vcov iid/hetero; use --vcov cluster")
         }
         (_, false) => Some(VcovSpec::Cluster(clusters.clone())),
         (Some(VcovArg::Cluster), true) | (None, true) => None,
@@ -64,10 +65,10 @@ fn plan(a: &FitArgs, estimator: Estimator) -> Result<Plan> {
             fixed_effects: false,
             relu: false,
         },
-        other => bail!("--separation `{other}`: use fe,relu, fe, relu or none"),
+        other => usage_bail!("--separation `{other}`: use fe,relu, fe, relu or none"),
     };
     if !(a.tol > 0.0 && a.tol < 1.0) {
-        bail!("--tol must be between 0 and 1");
+        usage_bail!("--tol must be between 0 and 1");
     }
     let ssc = match a.ssc {
         SscArg::Fixest => Ssc::Fixest,
@@ -83,7 +84,9 @@ fn plan(a: &FitArgs, estimator: Estimator) -> Result<Plan> {
         let vcov = match (&vcov, a.vcov) {
             (None, Some(VcovArg::Cluster)) => match formula.fixed_effects.first() {
                 Some(fe) => Some(VcovSpec::Cluster(vec![fe.clone()])),
-                None => bail!("--vcov cluster needs --cluster when the model has no fixed effects"),
+                None => usage_bail!(
+                    "--vcov cluster needs --cluster when the model has no fixed effects"
+                ),
             },
             _ => vcov.clone(),
         };
@@ -155,7 +158,7 @@ pub fn run(a: FitArgs, estimator: Estimator) -> Result<u8> {
         let keep = p.evaluate(&table, text)?;
         table = table.select_rows(&keep);
         if table.nrows() == 0 {
-            bail!("--where \"{text}\" selects no rows");
+            usage_bail!("--where \"{text}\" selects no rows");
         }
     }
     let mut fits = Vec::new();

@@ -1,50 +1,23 @@
 //! `hallyu indicators`: trade indicators of a country or bloc.
 
 use crate::args::{IndicatorsArgs, OutputFormat};
+use crate::exit::usage;
 use crate::output::emit;
 use crate::progress::Spinner;
-use crate::EXIT_USAGE;
-use anyhow::{anyhow, Result};
+use anyhow::Result;
 use hallyu_data::read::{column_names, read_path, ReadOptions};
 use hallyu_data::reference::Reference;
 use hallyu_data::{dataset, embedded, nearest, Table};
 use hallyu_measure::indicators::{compute, Request};
 use hallyu_measure::scope::{select_rows, Scope, SOURCE_COLUMN};
-use hallyu_measure::{Countries, FlowColumns, Flows, MeasureError, Products};
+use hallyu_measure::{Countries, FlowColumns, Flows, Products};
 use std::path::Path;
-
-/// A request that names something that does not exist or asks the impossible: reported
-/// with exit status 2, as clap does for malformed arguments.
-#[derive(Debug)]
-struct Usage(String);
-
-impl std::fmt::Display for Usage {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Usage {}
-
-fn usage(msg: impl Into<String>) -> anyhow::Error {
-    anyhow::Error::new(Usage(msg.into()))
-}
 
 /// Runs the command.
 pub fn run(a: IndicatorsArgs) -> Result<u8> {
-    match indicators(&a) {
-        Ok(text) => {
-            emit(&text, a.output.out.as_deref())?;
-            Ok(0)
-        }
-        Err(e) => match e.downcast_ref::<Usage>() {
-            Some(u) => {
-                eprintln!("error: {u}");
-                Ok(EXIT_USAGE)
-            }
-            None => Err(e),
-        },
-    }
+    let text = indicators(&a)?;
+    emit(&text, a.output.out.as_deref())?;
+    Ok(0)
 }
 
 /// The years the computation reads: the reported ones, the year before the first (for
@@ -200,14 +173,6 @@ fn products<'r>(
     }
 }
 
-/// An impossible request is a usage error (exit 2); unreadable data is not.
-fn measure_error(e: MeasureError) -> anyhow::Error {
-    match e {
-        MeasureError::InvalidRequest(m) => usage(m),
-        other => anyhow!(other),
-    }
-}
-
 fn indicators(a: &IndicatorsArgs) -> Result<String> {
     let reference = match &a.blocs {
         Some(path) => Reference::with_user_file(path)?,
@@ -220,12 +185,12 @@ fn indicators(a: &IndicatorsArgs) -> Result<String> {
         source: a.source.clone(),
         products: a.product.clone(),
     };
-    let chosen = select_rows(&table, cols.product.as_deref(), &scope).map_err(measure_error)?;
+    let chosen = select_rows(&table, cols.product.as_deref(), &scope)?;
     let table = match &chosen.keep {
         Some(keep) => table.select_rows(keep),
         None => table,
     };
-    let flows = Flows::new(&table, &cols).map_err(|e| anyhow!(e))?;
+    let flows = Flows::new(&table, &cols)?;
     let subject = countries("subject", &a.subject, &reference, &flows)?;
     let partner = match &a.partner {
         Some(p) => Some(countries("partner", p, &reference, &flows)?),
@@ -246,7 +211,7 @@ fn indicators(a: &IndicatorsArgs) -> Result<String> {
         unit,
         perspective: a.perspective.into(),
     };
-    let mut result = compute(&flows, &request).map_err(measure_error)?;
+    let mut result = compute(&flows, &request)?;
     if let Some(source) = &chosen.source {
         result.notes.insert(0, format!("source: {source}"));
     }

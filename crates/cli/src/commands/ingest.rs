@@ -1,7 +1,8 @@
 //! `hallyu ingest`: trade data into a year-partitioned Parquet dataset.
 
 use crate::args::{IngestArgs, IngestKind, ReportFormat};
-use anyhow::{bail, Result};
+use crate::exit::usage_bail;
+use anyhow::Result;
 use hallyu_data::ingest::{self, IngestOptions, IngestProgress, IngestReport};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -62,7 +63,7 @@ pub fn run(a: IngestArgs) -> Result<u8> {
         match a.kind {
             IngestKind::Baci => {
                 if a.inputs.len() != 1 {
-                    bail!("ingest baci takes one release (a folder, a zip, or one BACI csv file), got {}", a.inputs.len());
+                    usage_bail!("ingest baci takes one release (a folder, a zip, or one BACI csv file), got {}", a.inputs.len());
                 }
                 vec![ingest::baci::ingest(&a.inputs[0], &options, &bar)?]
             }

@@ -2,11 +2,12 @@
 
 use crate::args::{OutputFormat, ProjectArgs};
 use crate::output::emit;
-use crate::EXIT_USAGE;
+use crate::EXIT_INVALID_RESULT;
 use anyhow::Result;
 use hallyu_measure::projection::{project, ProjectionInput};
 
-/// Runs the command; arguments that cannot be answered exit with status 2.
+/// Runs the command. Arguments that cannot be answered are usage errors (2); a claim
+/// whose three numbers disagree is printed and exits with 3, a result that is not valid.
 pub fn run(a: ProjectArgs) -> Result<u8> {
     let input = ProjectionInput {
         start_year: a.start.year,
@@ -15,13 +16,7 @@ pub fn run(a: ProjectArgs) -> Result<u8> {
         end_value: a.end.value,
         cagr_pct: a.cagr,
     };
-    let p = match project(&input) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(EXIT_USAGE);
-        }
-    };
+    let p = project(&input)?;
     let text = match a.output.format {
         OutputFormat::Json => hallyu_report::projection_json(&p),
         OutputFormat::Csv => hallyu_report::projection_csv(&p),
@@ -30,5 +25,18 @@ pub fn run(a: ProjectArgs) -> Result<u8> {
         OutputFormat::Latex => hallyu_report::projection_grid(&p).latex(),
     };
     emit(&text, a.output.out.as_deref())?;
+    if !p.consistent {
+        eprintln!(
+            "error: the claim is not consistent: {} growing {}% a year for {} years gives {:.4}, not {}; reaching {} needs {:.4}% a year",
+            p.start_value,
+            p.cagr_pct,
+            p.end_year - p.start_year,
+            p.implied_end_value,
+            p.end_value,
+            p.end_value,
+            p.implied_cagr_pct
+        );
+        return Ok(EXIT_INVALID_RESULT);
+    }
     Ok(0)
 }

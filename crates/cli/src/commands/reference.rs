@@ -1,8 +1,9 @@
 //! `hallyu data countries|blocs|groups`: the reference tables, built in and the user's.
 
 use crate::args::{DataArgs, ListFormat};
+use crate::exit::usage_bail;
 use crate::output::emit;
-use anyhow::{bail, Result};
+use anyhow::Result;
 use hallyu_data::reference::{countries, Bloc, Reference};
 use hallyu_report::{Grid, Row};
 
@@ -12,7 +13,7 @@ pub const TABLES: [&str; 3] = ["countries", "blocs", "groups"];
 /// Lists one reference table.
 pub fn run(a: &DataArgs) -> Result<u8> {
     if a.year.is_some() && a.name != "blocs" {
-        bail!("--year applies to `hallyu data blocs` only");
+        usage_bail!("--year applies to `hallyu data blocs` only");
     }
     let mut reference = Reference::builtin();
     if let Some(path) = &a.reference {
@@ -28,7 +29,7 @@ pub fn run(a: &DataArgs) -> Result<u8> {
             Some(year) => blocs_in_year_text(reference.blocs(), year, a.format)?,
         },
         "groups" => groups_text(&reference, a.format)?,
-        other => bail!("unknown reference table `{other}`"),
+        other => usage_bail!("unknown reference table `{other}`"),
     };
     emit(&text, a.out.as_deref())?;
     Ok(0)

@@ -1,10 +1,11 @@
 //! `hallyu reproduce`: the Advanced Guide's published tables, re-estimated.
 
 use crate::args::{OutputFormat, ReproduceArgs};
+use crate::exit::usage_bail;
 use crate::output::emit;
 use crate::progress::Spinner;
 use crate::EXIT_INVALID_RESULT;
-use anyhow::{bail, Result};
+use anyhow::Result;
 use hallyu_replicate::{chapter2_checks, run_chapter1, run_chapter2};
 
 /// Runs the command; exits with 3 when a published value is missed.
@@ -12,7 +13,7 @@ pub fn run(a: ReproduceArgs) -> Result<u8> {
     match a.chapter {
         1 => {}
         2 => return chapter2(a),
-        c => bail!(
+        c => usage_bail!(
             "chapter {c} is not available; chapters 1 (partial-equilibrium gravity) and 2 (general equilibrium) are"
         ),
     }

@@ -3,12 +3,12 @@
 use crate::args::{MethodArg, OutputFormat, SimulateArgs};
 use crate::output::emit;
 use crate::progress::Spinner;
-use crate::EXIT_USAGE;
 use anyhow::Result;
 use hallyu_data::reference::Reference;
-use hallyu_simulate::{read_scenario, run_scenario, Method, RunOptions, SimulateError};
+use hallyu_simulate::{read_scenario, run_scenario, Method, RunOptions};
 
-/// Runs the command. Scenario mistakes exit with 2, failures to solve with 1.
+/// Runs the command. Names a scenario gets wrong exit with 2, unusable files or data with
+/// 1, a solve that does not converge with 3 (see `crate::exit`).
 pub fn run(a: SimulateArgs) -> Result<u8> {
     let reference = match &a.reference {
         Some(p) => Reference::with_user_file(p)?,
@@ -29,14 +29,7 @@ pub fn run(a: SimulateArgs) -> Result<u8> {
         let spinner = Spinner::new("solving the scenario", a.output.quiet);
         run_scenario(&s, &options, &reference, &spinner)
     });
-    let result = match outcome {
-        Ok(r) => r,
-        Err(e @ (SimulateError::Scenario(_) | SimulateError::NotSquare(_))) => {
-            eprintln!("error: {e}");
-            return Ok(EXIT_USAGE);
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let result = outcome?;
     let text = match a.output.format {
         OutputFormat::Json => hallyu_report::scenario_json(&result),
         OutputFormat::Csv => hallyu_report::scenario_csv(&result),

@@ -2,9 +2,9 @@
 
 use crate::args::SynthArgs;
 use crate::commands::data::write_table;
+use crate::exit::{usage, usage_bail};
 use crate::output::write_atomic;
-use anyhow::Context;
-use anyhow::{anyhow, bail, Result};
+use anyhow::{Context, Result};
 use hallyu_data::synth::{generate, SynthOptions};
 
 /// Runs the command.
@@ -17,7 +17,7 @@ pub fn run(a: SynthArgs) -> Result<u8> {
         Some(y) => y
             .trim()
             .parse::<usize>()
-            .map_err(|_| anyhow!("--years `{y}` is not a number of years"))?,
+            .map_err(|_| usage(format!("--years `{y}` is not a number of years")))?,
     };
     let options = SynthOptions {
         countries: a.countries,
@@ -66,13 +66,15 @@ fn baci_years(text: Option<&str>) -> Result<Vec<i32>> {
             .ok()
             .filter(|y| (1900..=2100).contains(y))
             .ok_or_else(|| {
-                anyhow!("--years: `{s}` is not a year (e.g. 2021, 2019-2021, 2019,2021)")
+                usage(format!(
+                    "--years: `{s}` is not a year (e.g. 2021, 2019-2021, 2019,2021)"
+                ))
             })
     };
     let years: Vec<i32> = if let Some((a, b)) = text.split_once('-') {
         let (a, b) = (year(a)?, year(b)?);
         if a > b {
-            bail!("--years: {a}-{b} runs backwards");
+            usage_bail!("--years: {a}-{b} runs backwards");
         }
         (a..=b).collect()
     } else {

@@ -15,12 +15,41 @@ pub fn read_csv(path: &Path, options: &ReadOptions) -> Result<Table> {
     };
     // One pass assuming every selected column is numeric; a column that turns out to hold
     // text is re-read as text in a second pass, so numbers are never re-formatted.
-    let mut text_cols: Vec<bool> = Vec::new();
+    let mut text_cols: Vec<Option<TextReason>> = Vec::new();
     loop {
         match read_pass(path, options, delimiter, &text_cols)? {
             Pass::Done(t) => return Ok(t),
             Pass::Retry(found) => text_cols = found,
         }
+    }
+}
+
+/// What made a column text: its first field that is not a number, and how many such
+/// fields there are. A numeric column with one stray `n/a` in row 20,001 is then an
+/// error that says where to look, not just "column `x` is text".
+#[derive(Debug, Clone, PartialEq)]
+struct TextReason {
+    line: u64,
+    row: u64,
+    field: String,
+    count: u64,
+}
+
+impl TextReason {
+    fn text(&self) -> String {
+        // A long field is cut at a character boundary: the message is one line.
+        let mut field: String = self.field.chars().take(40).collect();
+        if field.len() < self.field.len() {
+            field.push('…');
+        }
+        let others = match self.count {
+            1 => "the only such value".to_string(),
+            n => format!("the first of {n} such values"),
+        };
+        format!(
+            "`{field}` at line {} (data row {}) is not a number, {others}",
+            self.line, self.row
+        )
     }
 }
 
@@ -37,7 +66,8 @@ pub(crate) fn header(path: &Path) -> Result<Vec<String>> {
 
 enum Pass {
     Done(Table),
-    Retry(Vec<bool>),
+    /// Columns to read as text, with what made them text.
+    Retry(Vec<Option<TextReason>>),
 }
 
 fn open(path: &Path, delimiter: u8) -> Result<::csv::Reader<std::fs::File>> {
@@ -66,7 +96,12 @@ fn csv_error(path: &Path, e: ::csv::Error) -> DataError {
     }
 }
 
-fn read_pass(path: &Path, options: &ReadOptions, delimiter: u8, text: &[bool]) -> Result<Pass> {
+fn read_pass(
+    path: &Path,
+    options: &ReadOptions,
+    delimiter: u8,
+    text: &[Option<TextReason>],
+) -> Result<Pass> {
     let mut reader = open(path, delimiter)?;
     let headers: Vec<String> = reader
         .headers()
@@ -81,22 +116,25 @@ fn read_pass(path: &Path, options: &ReadOptions, delimiter: u8, text: &[bool]) -
             message: "the file is empty (no header row)".into(),
         });
     }
-    let selected = resolve_columns(&headers, &options.selection(&headers))?;
-    let is_text: Vec<bool> = if text.is_empty() {
-        vec![false; selected.len()]
+    let selected = resolve_columns(path, &headers, &options.selection(&headers))?;
+    let reasons: Vec<Option<TextReason>> = if text.is_empty() {
+        vec![None; selected.len()]
     } else {
         text.to_vec()
     };
+    let is_text: Vec<bool> = reasons.iter().map(Option::is_some).collect();
     let mut nums: Vec<Vec<f64>> = vec![Vec::new(); selected.len()];
     let mut strs: Vec<StrColumnBuilder> = (0..selected.len())
         .map(|_| StrColumnBuilder::default())
         .collect();
-    let mut became_text = is_text.clone();
+    let mut became_text = reasons.clone();
     let mut record = ::csv::StringRecord::new();
+    let mut row: u64 = 0;
     while reader
         .read_record(&mut record)
         .map_err(|e| csv_error(path, e))?
     {
+        row += 1;
         for (slot, &col) in selected.iter().enumerate() {
             let field = record.get(col).unwrap_or("").trim();
             let missing = is_missing_text(field);
@@ -111,7 +149,17 @@ fn read_pass(path: &Path, options: &ReadOptions, delimiter: u8, text: &[bool]) -
                         if let Some(b) = parse_bool(field) {
                             nums[slot].push(b);
                         } else {
-                            became_text[slot] = true;
+                            match &mut became_text[slot] {
+                                Some(reason) => reason.count += 1,
+                                None => {
+                                    became_text[slot] = Some(TextReason {
+                                        line: record.position().map_or(row + 1, |p| p.line()),
+                                        row,
+                                        field: field.to_string(),
+                                        count: 1,
+                                    })
+                                }
+                            }
                             nums[slot].push(f64::NAN);
                         }
                     }
@@ -119,17 +167,23 @@ fn read_pass(path: &Path, options: &ReadOptions, delimiter: u8, text: &[bool]) -
             }
         }
     }
-    if became_text != is_text {
+    if became_text
+        .iter()
+        .zip(&is_text)
+        .any(|(now, before)| now.is_some() != *before)
+    {
         return Ok(Pass::Retry(became_text));
     }
     let mut table = Table::new();
     for (slot, (&col, builder)) in selected.iter().zip(strs).enumerate() {
-        let column = if is_text[slot] {
-            Column::Str(builder.finish())
-        } else {
-            Column::Num(std::mem::take(&mut nums[slot]))
+        let column = match &reasons[slot] {
+            Some(_) => Column::Str(builder.finish()),
+            None => Column::Num(std::mem::take(&mut nums[slot])),
         };
         table.push(headers[col].clone(), column)?;
+        if let Some(reason) = &reasons[slot] {
+            table.set_text_reason(&headers[col], reason.text());
+        }
     }
     Ok(Pass::Done(table))
 }
@@ -217,5 +271,63 @@ mod tests {
         };
         let e = read_csv(f.path(), &opts).unwrap_err().to_string();
         assert!(e.contains("did you mean `trade`"), "{e}");
+    }
+
+    #[test]
+    fn a_stray_word_in_a_numeric_column_is_named_with_its_row() {
+        let mut text = String::from("x,y\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("{i},1\n"));
+        }
+        text.push_str("n/a,1\n7,1\n");
+        let f = write(&text);
+        let t = read_csv(f.path(), &ReadOptions::default()).unwrap();
+        let e = t.num("x").unwrap_err().to_string();
+        assert!(
+            e.contains("`n/a` at line 20002 (data row 20001)") && e.contains("the only such value"),
+            "{e}"
+        );
+        assert!(t.num("y").is_ok());
+        // Kept through a row selection, counted when there are several.
+        let f = write("x\n1\nabc\ndef\n");
+        let t = read_csv(f.path(), &ReadOptions::default()).unwrap();
+        let t = t.select_rows(&[true, false, true]);
+        let e = t.num("x").unwrap_err().to_string();
+        assert!(
+            e.contains("`abc` at line 3 (data row 2)") && e.contains("first of 2"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn duplicate_column_names_are_an_error_naming_both_positions() {
+        let f = write("year,value,exporter,value\n2020,1,KOR,2\n");
+        let opts = ReadOptions {
+            columns: Some(vec!["year".into(), "value".into()]),
+            ..Default::default()
+        };
+        let e = read_csv(f.path(), &opts).unwrap_err().to_string();
+        assert!(
+            e.contains("column `value` appears twice") && e.contains("columns 2 and 4"),
+            "{e}"
+        );
+        assert!(read_csv(f.path(), &ReadOptions::default()).is_err());
+        // A duplicate that is not read does not matter.
+        let opts = ReadOptions {
+            columns: Some(vec!["year".into(), "exporter".into()]),
+            ..Default::default()
+        };
+        assert_eq!(read_csv(f.path(), &opts).unwrap().nrows(), 1);
+    }
+
+    #[test]
+    fn an_unknown_column_far_from_any_lists_the_columns() {
+        let f = write("trade,year\n1,2\n");
+        let opts = ReadOptions {
+            columns: Some(vec!["gdp_per_capita".into()]),
+            ..Default::default()
+        };
+        let e = read_csv(f.path(), &opts).unwrap_err().to_string();
+        assert!(e.contains("the columns are `trade`, `year`"), "{e}");
     }
 }

@@ -21,7 +21,7 @@ pub fn read_dta(path: &Path, options: &ReadOptions) -> Result<Table> {
     let mut records = characteristics.into_record_reader().map_err(|e| err(&e))?;
     let variables = records.schema().variables().to_vec();
     let names: Vec<String> = variables.iter().map(|v| v.name().to_string()).collect();
-    let selected = resolve_columns(&names, &options.selection(&names))?;
+    let selected = resolve_columns(path, &names, &options.selection(&names))?;
 
     let mut builders: Vec<Builder> = Vec::with_capacity(selected.len());
     for &i in &selected {

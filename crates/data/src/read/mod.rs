@@ -96,12 +96,14 @@ pub(crate) fn io_error(path: &Path, source: std::io::Error) -> DataError {
 }
 
 /// Checks a column selection against the names a file has; returns the indices to read.
+/// A selected name that the file has twice is an error: picking one would be a guess.
 pub(crate) fn resolve_columns(
+    path: &Path,
     available: &[String],
     wanted: &Option<Vec<String>>,
 ) -> Result<Vec<usize>> {
-    match wanted {
-        None => Ok((0..available.len()).collect()),
+    let selected: Vec<usize> = match wanted {
+        None => (0..available.len()).collect(),
         Some(w) => {
             w.iter()
                 .map(|name| {
@@ -109,12 +111,28 @@ pub(crate) fn resolve_columns(
                         DataError::UnknownColumn {
                             name: name.clone(),
                             suggestion: crate::nearest(name, available.iter().map(String::as_str)),
+                            available: available.to_vec(),
                         }
                     })
                 })
-                .collect()
+                .collect::<Result<_>>()?
+        }
+    };
+    for &i in &selected {
+        if let Some(j) = available
+            .iter()
+            .skip(i + 1)
+            .position(|a| *a == available[i])
+        {
+            return Err(DataError::DuplicateColumn {
+                path: path.to_path_buf(),
+                name: available[i].clone(),
+                first: i + 1,
+                second: i + 2 + j,
+            });
         }
     }
+    Ok(selected)
 }
 
 /// Text that stands for a missing value in CSV files (R, Stata, pandas and SQL spellings).

@@ -1,0 +1,204 @@
+//! Exit statuses: one meaning each, the same for every command.
+//!
+//! | status | meaning |
+//! | --: | --- |
+//! | 0 | success |
+//! | 1 | invalid input or data: a file or its content cannot be used (unreadable, malformed, wrong column types, a negative trade value) |
+//! | 2 | usage: the command line cannot be answered as given (an unknown flag or value, a name — column, country, bloc, group, year — the data does not have, a choice the user must make such as `--source`) |
+//! | 3 | a result that is not valid: non-convergence, a published value missed, a claim `project` finds inconsistent (the result is printed, and says so) |
+//! | 4 | internal error (a panic, a broken invariant): please report it |
+//!
+//! Commands return `Result<u8>`: a status of 0 or 3 for a result they printed, an error
+//! otherwise. An error gets its status here, once: from a [`Tagged`] category set where it
+//! was raised (the command's own checks), else from the library error it carries, by
+//! variant. An error nobody categorised is taken as invalid input (1).
+
+use hallyu_data::DataError;
+use hallyu_estimate::EstimateError;
+use hallyu_measure::MeasureError;
+use hallyu_simulate::SimulateError;
+
+/// What kind of failure an exit status reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// A file or value that cannot be used.
+    Input = 1,
+    /// The command line cannot be answered as given.
+    Usage = 2,
+    /// A result exists but is not valid.
+    InvalidResult = 3,
+    /// A bug.
+    Internal = 4,
+}
+
+impl Status {
+    /// The process exit status.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+/// An error whose category was decided where it was raised. It shows as its inner error.
+#[derive(Debug)]
+pub struct Tagged {
+    status: Status,
+    inner: anyhow::Error,
+}
+
+impl std::fmt::Display for Tagged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.inner, f)
+    }
+}
+
+impl std::error::Error for Tagged {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner.source()
+    }
+}
+
+fn tagged(status: Status, inner: anyhow::Error) -> anyhow::Error {
+    anyhow::Error::new(Tagged { status, inner })
+}
+
+/// A usage error (exit status 2) with this message.
+pub fn usage(message: impl std::fmt::Display) -> anyhow::Error {
+    tagged(Status::Usage, anyhow::anyhow!("{message}"))
+}
+
+/// Returns early with a usage error (exit status 2), as `anyhow::bail!` does.
+macro_rules! usage_bail {
+    ($($arg:tt)*) => {
+        return Err($crate::exit::usage(format!($($arg)*)))
+    };
+}
+pub(crate) use usage_bail;
+
+/// The exit status for an error: the outermost category found along its chain.
+pub fn status_of(error: &anyhow::Error) -> Status {
+    for cause in error.chain() {
+        if let Some(t) = cause.downcast_ref::<Tagged>() {
+            return t.status;
+        }
+        if let Some(e) = cause.downcast_ref::<DataError>() {
+            return data(e);
+        }
+        if let Some(e) = cause.downcast_ref::<EstimateError>() {
+            return estimate(e);
+        }
+        if let Some(e) = cause.downcast_ref::<MeasureError>() {
+            return measure(e);
+        }
+        if let Some(e) = cause.downcast_ref::<SimulateError>() {
+            return simulate(e);
+        }
+    }
+    Status::Input
+}
+
+fn data(e: &DataError) -> Status {
+    match e {
+        DataError::UnknownColumn { .. }
+        | DataError::UnknownReference { .. }
+        | DataError::Filter { .. }
+        | DataError::Usage(_) => Status::Usage,
+        // Files and their content: unreadable, malformed, wrong types, duplicate names,
+        // and variants added later until they are placed here.
+        _ => Status::Input,
+    }
+}
+
+fn estimate(e: &EstimateError) -> Status {
+    match e {
+        EstimateError::Formula { .. } | EstimateError::InvalidOption(_) => Status::Usage,
+        EstimateError::Data(d) => data(d),
+        EstimateError::NotConverged { .. } | EstimateError::Numerical(_) => Status::InvalidResult,
+        _ => Status::Input,
+    }
+}
+
+fn measure(e: &MeasureError) -> Status {
+    match e {
+        MeasureError::InvalidRequest(_) => Status::Usage,
+        MeasureError::Data(d) => data(d),
+        _ => Status::Input,
+    }
+}
+
+fn simulate(e: &SimulateError) -> Status {
+    match e {
+        SimulateError::Scenario(_) | SimulateError::InvalidOption(_) => Status::Usage,
+        SimulateError::Data(d) => data(d),
+        SimulateError::Estimate(d) => estimate(d),
+        SimulateError::NotConverged { .. } | SimulateError::Unsolved(_) => Status::InvalidResult,
+        _ => Status::Input,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_outermost_category_wins() {
+        let e: anyhow::Error = DataError::Usage("x".into()).into();
+        assert_eq!(status_of(&e), Status::Usage);
+        let e = e.context("while reading");
+        assert_eq!(status_of(&e), Status::Usage);
+        // A category set where the error was raised wins over the library's.
+        let e = usage(DataError::InvalidArgument("y".into())).context("while reading");
+        assert_eq!(status_of(&e), Status::Usage);
+        assert_eq!(format!("{:#}", e), "while reading: y");
+    }
+
+    #[test]
+    fn library_errors_are_categorised_by_variant() {
+        let col = || DataError::UnknownColumn {
+            name: "x".into(),
+            suggestion: None,
+            available: Vec::new(),
+        };
+        let io = || DataError::Io {
+            path: "f.csv".into(),
+            source: std::io::Error::other("gone"),
+        };
+        let cases: Vec<(anyhow::Error, Status)> = vec![
+            (col().into(), Status::Usage),
+            (io().into(), Status::Input),
+            (EstimateError::Data(col()).into(), Status::Usage),
+            (
+                EstimateError::AllZeroOutcome("y".into()).into(),
+                Status::Input,
+            ),
+            (
+                EstimateError::NotConverged {
+                    algorithm: "IRLS".into(),
+                    iterations: 1,
+                    last_change: 1.0,
+                }
+                .into(),
+                Status::InvalidResult,
+            ),
+            (
+                MeasureError::InvalidRequest("r".into()).into(),
+                Status::Usage,
+            ),
+            (MeasureError::Data(io()).into(), Status::Input),
+            (SimulateError::Scenario("s".into()).into(), Status::Usage),
+            (
+                SimulateError::ScenarioFile("s".into()).into(),
+                Status::Input,
+            ),
+            (SimulateError::NotSquare("s".into()).into(), Status::Input),
+            (
+                SimulateError::Estimate(EstimateError::Data(col())).into(),
+                Status::Usage,
+            ),
+            (anyhow::anyhow!("anything else"), Status::Input),
+            (usage("u"), Status::Usage),
+        ];
+        for (e, status) in cases {
+            assert_eq!(status_of(&e), status, "{e}");
+        }
+    }
+}
