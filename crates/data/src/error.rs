@@ -106,6 +106,10 @@ pub enum DataError {
         /// The closest existing name, when one is close enough.
         suggestion: Option<String>,
     },
+    /// The request cannot be carried out as given: the user must choose (for instance
+    /// between adding to a dataset and `--replace`). Front ends report it as a usage error.
+    #[error("{0}")]
+    Usage(String),
 }
 
 fn line_text(line: &Option<u64>) -> String {

@@ -1,8 +1,10 @@
 //! `hallyu ingest`: trade data into a year-partitioned Parquet dataset.
 
 use crate::args::{IngestArgs, IngestKind, ReportFormat};
+use crate::EXIT_USAGE;
 use anyhow::{bail, Result};
 use hallyu_data::ingest::{self, IngestOptions, IngestProgress, IngestReport};
+use hallyu_data::DataError;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 
@@ -56,21 +58,44 @@ pub fn run(a: IngestArgs) -> Result<u8> {
     let options = IngestOptions {
         out: a.out.clone(),
         strict: a.strict,
+        replace: a.replace,
+        ..IngestOptions::default()
     };
-    let report = {
+    let outcome = {
         let bar = Bar::new(a.quiet);
         match a.kind {
             IngestKind::Baci => {
                 if a.inputs.len() != 1 {
                     bail!("ingest baci takes one release (a folder, a zip, or one BACI csv file), got {}", a.inputs.len());
                 }
-                vec![ingest::baci::ingest(&a.inputs[0], &options, &bar)?]
+                ingest::baci::ingest(&a.inputs[0], &options, &bar).map(|r| vec![r])
             }
-            IngestKind::Unctadstat => vec![ingest::unctadstat::ingest(&a.inputs, &options, &bar)?],
-            IngestKind::Series => ingest::series::ingest(&a.inputs, &options, &bar)?,
+            IngestKind::Unctadstat => {
+                ingest::unctadstat::ingest(&a.inputs, &options, &bar).map(|r| vec![r])
+            }
+            IngestKind::Series => ingest::series::ingest(&a.inputs, &options, &bar),
         }
     };
+    // What the writer removed or replaced, whether or not the ingest then succeeded.
+    for note in options.notes.take() {
+        eprintln!("warning: {note}");
+    }
+    let report = match outcome {
+        Ok(r) => r,
+        // A choice only the user can make (add or --replace): a usage error.
+        Err(DataError::Usage(message)) => {
+            eprintln!("error: {message}");
+            return Ok(EXIT_USAGE);
+        }
+        Err(e) => return Err(e.into()),
+    };
     for r in &report {
+        if added(r) == 0 {
+            eprintln!(
+                "warning: {}: the input brought no rows, so nothing was added (the source has {} rows)",
+                r.source.source, r.source.rows
+            );
+        }
         if r.source.malformed_rows > 0 {
             eprintln!(
                 "warning: {}: {} malformed row(s) not ingested, listed in {} (first: {}, line {}: {})",
@@ -99,16 +124,27 @@ pub fn run(a: IngestArgs) -> Result<u8> {
     Ok(0)
 }
 
+/// Rows this ingest wrote (the source's entry also counts the years it had before).
+fn added(r: &IngestReport) -> u64 {
+    r.files.iter().map(|f| f.rows).sum()
+}
+
 fn render(reports: &[IngestReport]) -> String {
     let mut out = String::new();
     for r in reports {
         let s = &r.source;
+        let now = added(r);
         out.push_str(&format!(
-            "{}: {} rows in {} year(s) into {} ({} malformed{})\n",
+            "{}: {} rows in {} year(s) into {}{} ({} malformed{})\n",
             s.source,
             s.rows,
             s.years.len(),
             r.dataset,
+            if now == s.rows {
+                String::new()
+            } else {
+                format!(", {now} of them added by this ingest")
+            },
             s.malformed_rows,
             r.skipped_reason
                 .as_ref()
