@@ -54,6 +54,10 @@ pub enum Command {
     ///
     /// Example: hallyu ingest baci BACI_HS17_V202401.zip --out trade
     Ingest(IngestArgs),
+    /// Check a dataset folder against its manifest, or remove what the manifest does not list.
+    ///
+    /// Example: hallyu dataset verify trade
+    Dataset(DatasetArgs),
 }
 
 /// Output formats.
@@ -240,12 +244,46 @@ pub struct IngestArgs {
     /// rejected rows in DIR/malformed-<source>.csv and report them).
     #[arg(long)]
     pub strict: bool,
+    /// Replace the source as a whole (all its years) with this ingest. Default: add the
+    /// years the input brings; a year the source already has is an error.
+    #[arg(long)]
+    pub replace: bool,
     /// Format of the report on stdout.
     #[arg(long, short = 'f', value_enum, default_value = "table")]
     pub format: ReportFormat,
     /// No progress bar and no report, only errors and warnings.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DatasetArgs {
+    #[command(subcommand)]
+    pub action: DatasetAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DatasetAction {
+    /// Report every way the folder differs from its manifest: Parquet files it does not
+    /// list, listed files that are missing, or whose rows, checksum or years differ, and
+    /// temporary files of interrupted ingests. Exit status 0 when clean, 1 otherwise.
+    Verify {
+        /// The dataset folder.
+        dir: PathBuf,
+        /// Format of the report on stdout.
+        #[arg(long, short = 'f', value_enum, default_value = "table")]
+        format: ReportFormat,
+    },
+    /// Remove what the manifest does not list (stray Parquet files, leftover temporary
+    /// files) and print what was removed. Listed partitions are never touched: a missing or
+    /// damaged one is reported (exit status 1) and needs its source ingested again.
+    Repair {
+        /// The dataset folder.
+        dir: PathBuf,
+        /// Format of the report on stdout.
+        #[arg(long, short = 'f', value_enum, default_value = "table")]
+        format: ReportFormat,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -4,7 +4,7 @@
 
 mod util;
 
-use hallyu_data::dataset::{read_dataset, Manifest};
+use hallyu_data::dataset::{read_dataset, Manifest, LOCK_FILE};
 use hallyu_data::{Column, Table};
 use std::path::{Path, PathBuf};
 use util::{fixture, Dir};
@@ -197,7 +197,9 @@ fn unreadable_second_file_leaves_no_partition_behind() {
         .args(["missing.csv", "--out", "ds"])
         .run_err_line();
     r.assert_stderr_contains("missing.csv");
-    assert_eq!(files(&dir.join("ds")), Vec::<String>::new());
+    // Only the (empty, released) writers' lock: no partition, manifest or temporary file.
+    assert_eq!(files(&dir.join("ds")), [LOCK_FILE]);
+    assert_eq!(dir.read(&format!("ds/{LOCK_FILE}")), "");
 }
 
 #[test]
@@ -217,7 +219,7 @@ fn bad_baci_header_names_the_file() {
             .contains("BACI_HS17_Y2020_V202401.csv, line 1: expected the BACI header t,i,j,k,v,q"),
         "{r}"
     );
-    assert_eq!(files(&dir.join("ds")), Vec::<String>::new());
+    assert_eq!(files(&dir.join("ds")), [LOCK_FILE]);
 }
 
 #[test]

@@ -102,7 +102,9 @@ pub enum DataError {
     #[error("{0}")]
     InvalidArgument(String),
     /// A request that cannot be answered as given: an option value out of its range, a
-    /// comparison of a text column with a number. The message names the option.
+    /// comparison of a text column with a number, a choice only the user can make (adding
+    /// to a dataset or `--replace`). The message names the option. Front ends report it
+    /// as a usage error.
     #[error("{0}")]
     Usage(String),
     /// A reference file (blocs, product groups, a classification) is invalid.

@@ -57,21 +57,41 @@ pub fn run(a: IngestArgs) -> Result<u8> {
     let options = IngestOptions {
         out: a.out.clone(),
         strict: a.strict,
+        replace: a.replace,
+        ..IngestOptions::default()
     };
-    let report = {
+    let outcome = {
         let bar = Bar::new(a.quiet);
         match a.kind {
             IngestKind::Baci => {
                 if a.inputs.len() != 1 {
                     usage_bail!("ingest baci takes one release (a folder, a zip, or one BACI csv file), got {}", a.inputs.len());
                 }
-                vec![ingest::baci::ingest(&a.inputs[0], &options, &bar)?]
+                ingest::baci::ingest(&a.inputs[0], &options, &bar).map(|r| vec![r])
             }
-            IngestKind::Unctadstat => vec![ingest::unctadstat::ingest(&a.inputs, &options, &bar)?],
-            IngestKind::Series => ingest::series::ingest(&a.inputs, &options, &bar)?,
+            IngestKind::Unctadstat => {
+                ingest::unctadstat::ingest(&a.inputs, &options, &bar).map(|r| vec![r])
+            }
+            IngestKind::Series => ingest::series::ingest(&a.inputs, &options, &bar),
         }
     };
+    // What the writer removed or replaced, whether or not the ingest then succeeded.
+    for note in options.notes.take() {
+        eprintln!("warning: {note}");
+    }
+    let report = match outcome {
+        Ok(r) => r,
+        // A choice only the user can make (add or --replace): a usage error, by the
+        // error's variant.
+        Err(e) => return Err(e.into()),
+    };
     for r in &report {
+        if added(r) == 0 {
+            eprintln!(
+                "warning: {}: the input brought no rows, so nothing was added (the source has {} rows)",
+                r.source.source, r.source.rows
+            );
+        }
         if r.source.malformed_rows > 0 {
             eprintln!(
                 "warning: {}: {} malformed row(s) not ingested, listed in {} (first: {}, line {}: {})",
@@ -100,16 +120,27 @@ pub fn run(a: IngestArgs) -> Result<u8> {
     Ok(0)
 }
 
+/// Rows this ingest wrote (the source's entry also counts the years it had before).
+fn added(r: &IngestReport) -> u64 {
+    r.files.iter().map(|f| f.rows).sum()
+}
+
 fn render(reports: &[IngestReport]) -> String {
     let mut out = String::new();
     for r in reports {
         let s = &r.source;
+        let now = added(r);
         out.push_str(&format!(
-            "{}: {} rows in {} year(s) into {} ({} malformed{})\n",
+            "{}: {} rows in {} year(s) into {}{} ({} malformed{})\n",
             s.source,
             s.rows,
             s.years.len(),
             r.dataset,
+            if now == s.rows {
+                String::new()
+            } else {
+                format!(", {now} of them added by this ingest")
+            },
             s.malformed_rows,
             r.skipped_reason
                 .as_ref()

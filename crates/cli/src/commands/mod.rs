@@ -2,6 +2,7 @@
 //! it, and renders the result.
 
 mod data;
+mod dataset;
 mod fit;
 mod indicators;
 mod ingest;
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Synth(a) => synth::run(a),
         Command::Data(a) => data::run(a),
         Command::Ingest(a) => ingest::run(a),
+        Command::Dataset(a) => dataset::run(a),
         Command::Project(a) => project::run(a),
         Command::Indicators(a) => indicators::run(a),
         Command::Simulate(a) => simulate::run(a),

@@ -371,7 +371,7 @@ pub fn ingest(
     let country_bytes = release.countries.read_all()?;
     let countries = read_country_codes(&country_bytes, &release.countries.name)?;
 
-    let mut writer = DatasetWriter::create(&options.out, "baci", "baci")?;
+    let mut writer = options.writer("baci", "baci")?;
     let mut dicts = Dictionaries::default();
     let mut lookup = vec![-1i32; MAX_COUNTRY];
     for (code, iso) in &countries.codes {

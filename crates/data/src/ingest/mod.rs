@@ -15,7 +15,7 @@ pub mod unctadstat;
 
 pub use input::{Input, InputKind};
 
-use crate::dataset::{DatasetWriter, MalformedRow, SourceEntry};
+use crate::dataset::{DatasetWriter, MalformedRow, Notes, SourceEntry, WriteMode, WriteOptions};
 use crate::{DataError, Result};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -30,6 +30,31 @@ pub struct IngestOptions {
     pub out: PathBuf,
     /// Abort at the first malformed row (nothing is written).
     pub strict: bool,
+    /// Replace each source as a whole instead of adding years to it (see
+    /// [`crate::dataset::WriteMode`]).
+    pub replace: bool,
+    /// Collects what the ingest removed or replaced (leftover temporary files, years a
+    /// replace dropped), for the front end to show.
+    pub notes: Notes,
+}
+
+impl IngestOptions {
+    /// A writer of `source` into the dataset folder, adding or replacing as asked.
+    pub(crate) fn writer(&self, source: &str, kind: &str) -> Result<DatasetWriter> {
+        DatasetWriter::open(
+            &self.out,
+            source,
+            kind,
+            WriteOptions {
+                mode: if self.replace {
+                    WriteMode::Replace
+                } else {
+                    WriteMode::Add
+                },
+                notes: self.notes.clone(),
+            },
+        )
+    }
 }
 
 /// Progress callbacks (the front end draws a bar; the library only reports).

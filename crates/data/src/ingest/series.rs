@@ -101,7 +101,7 @@ fn stage(path: &Path, options: &IngestOptions, progress: &dyn IngestProgress) ->
     progress.file(&input.name, input.size);
     let bytes = input.read_all()?;
     progress.advance(bytes.len() as u64);
-    let mut writer = DatasetWriter::create(&options.out, &source, "series")?;
+    let mut writer = options.writer(&source, "series")?;
     writer.add_input(&input.name);
     let mut rejects = Rejects::new(options.strict);
     let name = input.name.clone();

@@ -84,7 +84,7 @@ pub fn ingest(
             "no UNCTADstat .csv file among the inputs".into(),
         ));
     }
-    let mut writer = DatasetWriter::create(&options.out, "unctadstat", "unctadstat")?;
+    let mut writer = options.writer("unctadstat", "unctadstat")?;
     let source = writer.dictionaries().sources.code("unctadstat");
     let mut rejects = Rejects::new(options.strict);
     let mut files = Vec::new();

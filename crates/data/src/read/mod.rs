@@ -9,6 +9,7 @@ mod parquet;
 
 pub use self::csv::read_csv;
 pub use self::dta::read_dta;
+pub(crate) use self::parquet::read_parquet_buffer;
 pub use self::parquet::{parquet_bytes_names, read_parquet, read_parquet_bytes};
 
 use crate::{DataError, Result, Table};

@@ -73,6 +73,15 @@ pub fn read_parquet_bytes(bytes: bytes::Bytes, options: &ReadOptions) -> Result<
     read_from(bytes, PathBuf::from("<embedded>"), options)
 }
 
+/// Reads the bytes of the Parquet file `path`, already in memory (errors name `path`).
+pub(crate) fn read_parquet_buffer(
+    bytes: bytes::Bytes,
+    path: &Path,
+    options: &ReadOptions,
+) -> Result<Table> {
+    read_from(bytes, path.to_path_buf(), options)
+}
+
 fn read_from<R: ChunkReader + 'static>(
     source: R,
     path: PathBuf,
