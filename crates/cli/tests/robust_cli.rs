@@ -95,7 +95,7 @@ fn usage_errors_exit_2_in_every_command() {
     d.export_agtpa("panel.csv");
     let scenario = d.write(
         "unknown_country.toml",
-        &BORDER.replace("pairs = \"all\"", "between = [\"XYZ\"]"),
+        BORDER.replace("pairs = \"all\"", "between = [\"XYZ\"]"),
     );
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["fepois", GRAVITY, "--tol", "2"], "--tol"),
