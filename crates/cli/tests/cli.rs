@@ -585,12 +585,14 @@ fn data_without_out_describes_the_data_set() {
 #[test]
 fn data_unknown_set_and_unwritable_format() {
     let d = Dir::new();
-    let r = d.hallyu(["data", "nope"]).run_err_line();
+    let r = d.hallyu(["data", "nope"]).run_usage_line();
     assert!(
         r.message().contains("unknown data set `nope`") && r.message().contains("agtpa"),
         "{r}"
     );
-    let r = d.hallyu(["data", "agtpa", "--out", "x.dta"]).run_err_line();
+    let r = d
+        .hallyu(["data", "agtpa", "--out", "x.dta"])
+        .run_usage_line();
     assert!(r.message().contains(".dta"), "{r}");
     assert!(
         d.listing().is_empty(),
@@ -900,18 +902,18 @@ fn error_unknown_column_suggests_a_name() {
     let d = Dir::new();
     let r = d
         .hallyu(["fepois", "trad ~ log(dist)", "--where", "year == 2006"])
-        .run_err_line();
+        .run_usage_line();
     assert!(r.message().contains("unknown column `trad`"), "{r}");
     assert!(r.message().contains("did you mean `trade`?"), "{r}");
     // Same in a file, in --where and in --cluster.
     d.write("t.csv", "trade,dist,year\n1,2,2006\n2,3,2006\n");
     let r = d
         .hallyu(["feols", "trade ~ dsit", "-d", "t.csv"])
-        .run_err_line();
+        .run_usage_line();
     assert!(r.message().contains("did you mean `dist`?"), "{r}");
     let r = d
         .hallyu(["feols", "trade ~ dist", "-d", "t.csv", "-w", "yaer == 2006"])
-        .run_err();
+        .run_usage();
     assert!(
         r.message().contains("`yaer`") && r.message().contains("`year`"),
         "{r}"
@@ -925,7 +927,7 @@ fn error_unknown_column_suggests_a_name() {
             "--cluster",
             "pair_idd",
         ])
-        .run_err_line();
+        .run_usage_line();
     assert!(r.message().contains("did you mean `pair_id`?"), "{r}");
 }
 
@@ -933,21 +935,21 @@ fn error_unknown_column_suggests_a_name() {
 fn error_formula_syntax_shows_a_caret() {
     let d = Dir::new();
     let formula = "trade ~ log(dist) + * cntg";
-    let r = d.hallyu(["fepois", formula]).run_err();
+    let r = d.hallyu(["fepois", formula]).run_usage();
     assert!(r.message().starts_with("invalid formula"), "{r}");
     assert!(r.message().contains('*'), "{r}");
     assert_caret(&r, formula, formula.find('*').expect("*"));
 
     let formula = "trade ~ log(dist) +";
-    let r = d.hallyu(["fepois", formula]).run_err();
+    let r = d.hallyu(["fepois", formula]).run_usage();
     assert_caret(&r, formula, formula.len());
 
     let formula = "trade log(dist)";
-    let r = d.hallyu(["feols", formula]).run_err();
+    let r = d.hallyu(["feols", formula]).run_usage();
     assert!(r.message().contains('~'), "{r}");
 
     let formula = "~ log(dist)";
-    let r = d.hallyu(["feols", formula]).run_err();
+    let r = d.hallyu(["feols", formula]).run_usage();
     assert!(r.message().contains("outcome"), "{r}");
     assert_caret(&r, formula, 0);
 }
@@ -956,7 +958,7 @@ fn error_formula_syntax_shows_a_caret() {
 fn error_unknown_function() {
     let d = Dir::new();
     let formula = "trade ~ cntg + lg(dist)";
-    let r = d.hallyu(["fepois", formula]).run_err();
+    let r = d.hallyu(["fepois", formula]).run_usage();
     assert!(r.message().contains("unknown function `lg`"), "{r}");
     assert!(
         r.message().contains("log"),
@@ -969,17 +971,17 @@ fn error_unknown_function() {
 fn error_where_syntax_shows_a_caret() {
     let d = Dir::new();
     let w = "year === 2006";
-    let r = d.hallyu(["fepois", GRAVITY, "--where", w]).run_err();
+    let r = d.hallyu(["fepois", GRAVITY, "--where", w]).run_usage();
     assert!(r.message().contains("invalid row selection"), "{r}");
     assert_caret(&r, w, 7);
 
     let w = "year == 2006 and (trade > 0";
-    let r = d.hallyu(["fepois", GRAVITY, "--where", w]).run_err();
+    let r = d.hallyu(["fepois", GRAVITY, "--where", w]).run_usage();
     assert!(r.message().contains("`)`"), "{r}");
     assert_caret(&r, w, w.len());
 
     let w = "exporter == 'KOR";
-    let r = d.hallyu(["fepois", GRAVITY, "--where", w]).run_err();
+    let r = d.hallyu(["fepois", GRAVITY, "--where", w]).run_usage();
     assert!(r.message().contains("unterminated"), "{r}");
     assert_caret(&r, w, w.find('\'').expect("'"));
 }
@@ -989,12 +991,12 @@ fn error_where_text_column_against_a_number() {
     let d = Dir::new();
     let r = d
         .hallyu(["fepois", GRAVITY, "--where", "exporter == 5"])
-        .run_err_line();
+        .run_usage_line();
     assert!(r.message().contains("text column `exporter`"), "{r}");
     assert!(r.message().contains("'5'"), "suggests quoting\n{r}");
     let r = d
         .hallyu(["fepois", GRAVITY, "--where", "year == '2006'"])
-        .run_err_line();
+        .run_usage_line();
     assert!(r.message().contains("numeric column `year`"), "{r}");
 }
 
@@ -1003,7 +1005,7 @@ fn error_where_text_column_against_an_unquoted_word() {
     let d = Dir::new();
     let r = d
         .hallyu(["fepois", GRAVITY, "--where", "exporter == KOR"])
-        .run_err();
+        .run_usage();
     assert!(r.message().contains("`KOR`"), "{r}");
     assert!(
         r.message().contains("'KOR'"),
@@ -1063,7 +1065,7 @@ fn error_where_selects_no_rows() {
     let d = Dir::new();
     let r = d
         .hallyu(["fepois", GRAVITY, "--where", "year == 1900"])
-        .run_err_line();
+        .run_usage_line();
     assert!(r.message().contains("selects no rows"), "{r}");
     assert!(r.message().contains("year == 1900"), "{r}");
 }
@@ -1080,11 +1082,11 @@ fn error_cluster_arguments() {
             "--cluster",
             "exporter,importer,year",
         ])
-        .run_err_line();
+        .run_usage_line();
     assert!(r.message().contains("at most two"), "{r}");
     let r = d
         .hallyu(["fepois", GRAVITY, "-w", "year == 2006", "--cluster", ","])
-        .run_err_line();
+        .run_usage_line();
     assert!(r.message().contains("--cluster"), "{r}");
     let r = d
         .hallyu([
@@ -1097,7 +1099,7 @@ fn error_cluster_arguments() {
             "--vcov",
             "hetero",
         ])
-        .run_err_line();
+        .run_usage_line();
     assert!(r.message().contains("--vcov cluster"), "{r}");
     let r = d
         .hallyu([
@@ -1108,25 +1110,25 @@ fn error_cluster_arguments() {
             "--vcov",
             "cluster",
         ])
-        .run_err_line();
+        .run_usage_line();
     assert!(r.message().contains("needs --cluster"), "{r}");
 }
 
 #[test]
 fn error_bad_options() {
     let d = Dir::new();
-    let r = d.hallyu(["fepois", GRAVITY, "--tol", "0"]).run_err_line();
+    let r = d.hallyu(["fepois", GRAVITY, "--tol", "0"]).run_usage_line();
     assert!(r.message().contains("--tol"), "{r}");
     let r = d
         .hallyu(["fepois", GRAVITY, "--separation", "magic"])
-        .run_err_line();
+        .run_usage_line();
     assert!(
         r.message().contains("--separation") && r.message().contains("fe,relu"),
         "{r}"
     );
     let r = d
         .hallyu(["fepois", GRAVITY, "--weights", "wt"])
-        .run_err_line();
+        .run_usage_line();
     assert!(r.message().contains("`wt`"), "{r}");
     // Usage errors are clap's: status 2, nothing on stdout.
     let r = d.hallyu(["fepois", GRAVITY, "--format", "xml"]).run_code(2);
@@ -1631,7 +1633,7 @@ fn reproduce_chapter_1_matches_the_published_values() {
 #[test]
 fn reproduce_unknown_chapter() {
     let d = Dir::new();
-    let r = d.hallyu(["reproduce", "--chapter", "9"]).run_err_line();
+    let r = d.hallyu(["reproduce", "--chapter", "9"]).run_usage_line();
     assert!(r.message().contains("chapter 9"), "{r}");
     assert!(
         r.message().contains("chapters 1") && r.message().contains("2 (general equilibrium)"),
@@ -1714,7 +1716,7 @@ fn synth_rejects_bad_arguments() {
             "--out",
             "s.csv",
         ])
-        .run_err_line();
+        .run_usage_line();
     assert!(r.message().contains("countries"), "{r}");
     let r = d
         .hallyu([
@@ -1726,7 +1728,7 @@ fn synth_rejects_bad_arguments() {
             "--out",
             "s.dta",
         ])
-        .run_err_line();
+        .run_usage_line();
     assert!(r.message().contains(".dta"), "{r}");
     let r = d
         .hallyu([
@@ -1738,7 +1740,7 @@ fn synth_rejects_bad_arguments() {
             "--out",
             "s.xlsx",
         ])
-        .run_err_line();
+        .run_usage_line();
     assert!(r.message().contains("s.xlsx"), "{r}");
     assert!(d.listing().is_empty(), "{:?}", d.listing());
 }
@@ -1756,7 +1758,7 @@ fn synth_unknown_extension_suggests_only_writable_formats() {
             "--out",
             "s.xlsx",
         ])
-        .run_err_line();
+        .run_usage_line();
     assert!(!r.message().contains(".dta"), "{r}");
 }
 

@@ -185,17 +185,20 @@ fn bad_reference_input_is_a_clean_error() {
         .hallyu(["data", "blocs", "--reference", "missing.toml"])
         .run_err_line();
     assert!(r.message().starts_with("cannot read missing.toml"), "{r}");
+    // What the command line asks that cannot be answered is a usage error (2).
     let r = d
         .hallyu(["data", "countries", "--year", "2000"])
-        .run_err_line();
+        .run_usage_line();
     assert!(
         r.message()
             .contains("--year applies to `hallyu data blocs` only"),
         "{r}"
     );
-    let r = d.hallyu(["data", "agtpa", "--year", "2000"]).run_err_line();
+    let r = d
+        .hallyu(["data", "agtpa", "--year", "2000"])
+        .run_usage_line();
     assert!(r.message().contains("apply to the reference tables"), "{r}");
-    let r = d.hallyu(["data", "bloc"]).run_err_line();
+    let r = d.hallyu(["data", "bloc"]).run_usage_line();
     assert!(
         r.message()
             .contains("available: agtpa, countries, blocs, groups"),

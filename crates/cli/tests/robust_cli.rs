@@ -95,7 +95,7 @@ fn usage_errors_exit_2_in_every_command() {
     d.export_agtpa("panel.csv");
     let scenario = d.write(
         "unknown_country.toml",
-        &BORDER.replace("pairs = \"all\"", "between = [\"XYZ\"]"),
+        BORDER.replace("pairs = \"all\"", "between = [\"XYZ\"]"),
     );
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["fepois", GRAVITY, "--tol", "2"], "--tol"),
@@ -227,8 +227,8 @@ fn a_stray_value_in_a_numeric_column_is_named_with_its_row() {
         .output();
     r.assert_no_panic();
     assert_eq!(r.code, Some(1), "{r}");
-    r.assert_stderr_contains("`n/a` at line 20002 (data row 20001)")
-        .assert_stderr_contains("dist");
+    r.assert_stderr_contains("flows.csv, line 20002 (data row 20001): `n/a` is not a number")
+        .assert_stderr_contains("column `dist`");
 }
 
 #[test]

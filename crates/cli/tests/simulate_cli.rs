@@ -242,10 +242,6 @@ fn scenario_mistakes_are_named() {
             BORDER.replace("year = 2006", "year = 2006\nsigma = 0.5"),
             "sigma",
         ),
-        (
-            BORDER.replace("[baseline]", "[baseline]\nunknown_key = 1"),
-            "unknown",
-        ),
     ];
     for (text, needle) in cases {
         let s = d.write("bad.toml", &text);
@@ -255,7 +251,16 @@ fn scenario_mistakes_are_named() {
         assert!(r.stdout.is_empty());
         r.assert_stderr_contains(needle);
     }
-    let r = d.hallyu(["simulate", "missing.toml", "-q"]).run_code(2);
+    // A file that is not a scenario is invalid input (1), not a request to correct (2).
+    let s = d.write(
+        "bad.toml",
+        BORDER.replace("[baseline]", "[baseline]\nunknown_key = 1"),
+    );
+    let r = d
+        .hallyu(["simulate", s.to_str().unwrap(), "-q"])
+        .run_code(1);
+    r.assert_stderr_contains("unknown");
+    let r = d.hallyu(["simulate", "missing.toml", "-q"]).run_code(1);
     r.assert_stderr_contains("missing.toml");
 }
 
@@ -270,7 +275,7 @@ fn non_square_data_is_refused() {
     );
     let r = d
         .hallyu(["simulate", s.to_str().unwrap(), "-q"])
-        .run_code(2);
+        .run_code(1);
     r.assert_stderr_contains("BBB -> AAA");
     r.assert_stderr_contains("not a square world");
 }

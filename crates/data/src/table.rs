@@ -199,7 +199,7 @@ impl Table {
         }
     }
 
-    /// Records why column `name` is text (e.g. "`n/a` at line 20002 is not a number"),
+    /// Records why column `name` is text (e.g. "flows.csv, line 20002 (data row 20001): `n/a` is not a number"),
     /// for [`Table::type_description`].
     pub fn set_text_reason(&mut self, name: &str, reason: impl Into<String>) {
         self.text_reasons.retain(|(n, _)| n != name);

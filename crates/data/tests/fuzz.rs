@@ -208,13 +208,13 @@ impl Expr {
             (Op::Ge, _) => ">=",
         };
         let num = |n: &Num| match n {
-            Num::Col(c) if style % 5 == 0 => format!("`{c}`"),
+            Num::Col(c) if matches!(style % 5, 0) => format!("`{c}`"),
             Num::Col(c) => c.to_string(),
             Num::Lit(x) => format!("{x:?}"),
         };
         let txt = |t: &Txt| match t {
             Txt::Col(c) => c.to_string(),
-            Txt::Lit(s) if style % 2 == 0 => format!("'{s}'"),
+            Txt::Lit(s) if matches!(style % 2, 0) => format!("'{s}'"),
             Txt::Lit(s) => format!("\"{s}\""),
         };
         let (and, or, not) = match style % 4 {
@@ -450,11 +450,11 @@ fn csv_numbers_read_back_exactly() {
         |((names, rows), delimiter, style)| {
             let d = [",", ";", "\t"][delimiter];
             let mut text = String::new();
-            if style % 7 == 0 {
+            if matches!(style % 7, 0) {
                 text.push('\u{feff}');
             }
             text.push_str(&names.join(d));
-            text.push_str(if style % 2 == 0 { "\n" } else { "\r\n" });
+            text.push_str(if matches!(style % 2, 0) { "\n" } else { "\r\n" });
             for row in &rows {
                 let fields: Vec<String> = row
                     .iter()
@@ -462,13 +462,13 @@ fn csv_numbers_read_back_exactly() {
                     .map(|(i, v)| match v {
                         None => ["", "NA", "."][(i + style as usize) % 3].to_string(),
                         // `{:?}` prints the shortest text that reads back to the same f64.
-                        Some(x) if style % 3 == 0 => format!("\"{x:?}\""),
-                        Some(x) if style % 5 == 0 => format!(" {x:e} "),
+                        Some(x) if matches!(style % 3, 0) => format!("\"{x:?}\""),
+                        Some(x) if matches!(style % 5, 0) => format!(" {x:e} "),
                         Some(x) => format!("{x:?}"),
                     })
                     .collect();
                 text.push_str(&fields.join(d));
-                text.push_str(if style % 2 == 0 { "\n" } else { "\r\n" });
+                text.push_str(if matches!(style % 2, 0) { "\n" } else { "\r\n" });
             }
             let f = temp_file(".csv", text.as_bytes());
             let t = read_csv(f.path(), &ReadOptions::default())

@@ -175,7 +175,8 @@ fn solve_with(
             let scale = b[reference];
             if scale.is_nan() || scale <= 0.0 {
                 return Err(SimulateError::Invalid(format!(
-                    "the reference country (index {reference}) has no expenditure"
+                    "the reference country {} has no expenditure",
+                    country(reference)
                 )));
             }
             b.iter_mut().for_each(|v| *v /= scale);

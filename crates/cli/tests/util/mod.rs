@@ -170,17 +170,38 @@ impl TestCommand {
         r
     }
 
-    /// Runs and expects a clean failure: exit status 1, nothing on stdout, no panic, and
-    /// an error message on stderr that starts with `error: `. Returns the run; its
-    /// `message()` is the stderr text without the `error: ` prefix.
-    pub fn run_err(&mut self) -> Run {
+    /// Runs and expects a clean failure with exit status `code`: nothing on stdout, no
+    /// panic, and an error message on stderr that starts with `error: `. Returns the run;
+    /// its `message()` is the stderr text without the `error: ` prefix.
+    pub fn run_failure(&mut self, code: i32) -> Run {
         let r = self.output();
         r.assert_no_panic();
-        assert_eq!(r.code, Some(1), "expected exit status 1\n{r}");
+        assert_eq!(r.code, Some(code), "expected exit status {code}\n{r}");
         assert!(r.stdout.is_empty(), "expected nothing on stdout\n{r}");
         assert!(
             r.stderr.starts_with("error: "),
             "expected `error: ...` on stderr\n{r}"
+        );
+        r
+    }
+
+    /// A clean failure on invalid input or data: exit status 1 (see `run_failure`).
+    pub fn run_err(&mut self) -> Run {
+        self.run_failure(1)
+    }
+
+    /// A clean usage error: exit status 2 (see `run_failure`).
+    pub fn run_usage(&mut self) -> Run {
+        self.run_failure(2)
+    }
+
+    /// As `run_usage`, and the message is a single line.
+    pub fn run_usage_line(&mut self) -> Run {
+        let r = self.run_usage();
+        assert_eq!(
+            r.stderr.trim_end().lines().count(),
+            1,
+            "expected a one-line error message\n{r}"
         );
         r
     }

@@ -36,7 +36,7 @@ struct TextReason {
 }
 
 impl TextReason {
-    fn text(&self) -> String {
+    fn text(&self, path: &Path) -> String {
         // A long field is cut at a character boundary: the message is one line.
         let mut field: String = self.field.chars().take(40).collect();
         if field.len() < self.field.len() {
@@ -47,8 +47,10 @@ impl TextReason {
             n => format!("the first of {n} such values"),
         };
         format!(
-            "`{field}` at line {} (data row {}) is not a number, {others}",
-            self.line, self.row
+            "{}, line {} (data row {}): `{field}` is not a number, {others}",
+            path.display(),
+            self.line,
+            self.row
         )
     }
 }
@@ -182,7 +184,7 @@ fn read_pass(
         };
         table.push(headers[col].clone(), column)?;
         if let Some(reason) = &reasons[slot] {
-            table.set_text_reason(&headers[col], reason.text());
+            table.set_text_reason(&headers[col], reason.text(path));
         }
     }
     Ok(Pass::Done(table))
@@ -284,7 +286,8 @@ mod tests {
         let t = read_csv(f.path(), &ReadOptions::default()).unwrap();
         let e = t.num("x").unwrap_err().to_string();
         assert!(
-            e.contains("`n/a` at line 20002 (data row 20001)") && e.contains("the only such value"),
+            e.contains(".csv, line 20002 (data row 20001): `n/a` is not a number")
+                && e.contains("the only such value"),
             "{e}"
         );
         assert!(t.num("y").is_ok());
@@ -294,7 +297,7 @@ mod tests {
         let t = t.select_rows(&[true, false, true]);
         let e = t.num("x").unwrap_err().to_string();
         assert!(
-            e.contains("`abc` at line 3 (data row 2)") && e.contains("first of 2"),
+            e.contains("line 3 (data row 2): `abc`") && e.contains("first of 2"),
             "{e}"
         );
     }
