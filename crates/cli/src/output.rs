@@ -61,7 +61,7 @@ fn destination(path: &Path) -> Result<Destination> {
             // Links under /proc (what /dev/stdout and /dev/fd/N lead to) name files that a
             // process holds open, some of them not files at all (`pipe:[123]`): write
             // through them, never rename over what they point at.
-            if p.starts_with("/proc") {
+            if under_proc(&p) {
                 return Ok(Destination::WriteInto(p));
             }
             let target = std::fs::read_link(&p).map_err(|e| cannot(&e.to_string()))?;
@@ -95,6 +95,16 @@ fn destination(path: &Path) -> Result<Destination> {
     Err(cannot(&format!(
         "more than {MAX_LINKS} symbolic links to follow"
     )))
+}
+
+/// Whether `link` lies in /proc, directly or through a linked folder (`/dev/fd/1` is
+/// `/proc/self/fd/1`).
+fn under_proc(link: &Path) -> bool {
+    link.starts_with("/proc")
+        || link
+            .parent()
+            .and_then(|dir| std::fs::canonicalize(dir).ok())
+            .is_some_and(|dir| dir.starts_with("/proc"))
 }
 
 /// Creates or replaces `path` with what `fill` writes (see the module documentation).
@@ -194,6 +204,12 @@ mod tests {
                 destination(Path::new("/dev/stdout")).unwrap(),
                 Destination::WriteInto(p) if p.starts_with("/proc")
             ));
+            // The link itself names a pipe (`pipe:[123]`) when stdout is one: written
+            // through, never resolved to a file next to it.
+            assert_eq!(
+                destination(Path::new("/dev/fd/1")).unwrap(),
+                Destination::WriteInto("/dev/fd/1".into())
+            );
         }
         let d = tempfile::tempdir().unwrap();
         let e = destination(d.path()).unwrap_err().to_string();

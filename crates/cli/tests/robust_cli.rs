@@ -337,10 +337,13 @@ fn out_into_dev_null_and_dev_stdout_writes_into_them() {
         .expect("/dev/null")
         .file_type();
     assert!(kind.is_char_device(), "/dev/null was replaced");
-    // /dev/stdout is the pipe the test reads.
-    let r = project_to(&d, std::path::Path::new("/dev/stdout"));
-    assert_eq!(r.code, Some(0), "{r}");
-    assert!(r.stdout.contains("implied_end_value"), "{r}");
+    // /dev/stdout and /dev/fd/1 are the pipe the test reads.
+    for path in ["/dev/stdout", "/dev/fd/1"] {
+        let r = project_to(&d, std::path::Path::new(path));
+        assert_eq!(r.code, Some(0), "{r}");
+        assert!(r.stdout.contains("implied_end_value"), "{r}");
+    }
+    assert!(d.listing().is_empty(), "{:?}", d.listing());
 }
 
 #[cfg(unix)]
