@@ -244,8 +244,10 @@ pub struct IngestArgs {
     /// rejected rows in DIR/malformed-<source>.csv and report them).
     #[arg(long)]
     pub strict: bool,
-    /// Replace the source as a whole (all its years) with this ingest. Default: add the
-    /// years the input brings; a year the source already has is an error.
+    /// Replace the source as a whole (all its years) with this ingest, saying on stderr
+    /// what it loses. Default: add the years the input brings and keep the others; a year
+    /// the source already has is refused (exit status 2, nothing written), with the
+    /// source's rows before and after a --replace.
     #[arg(long)]
     pub replace: bool,
     /// Format of the report on stdout.
@@ -256,17 +258,24 @@ pub struct IngestArgs {
     pub quiet: bool,
 }
 
+/// `hallyu dataset`: a dataset folder against its manifest.
 #[derive(Debug, Args)]
 pub struct DatasetArgs {
+    /// What to do with the folder.
     #[command(subcommand)]
     pub action: DatasetAction,
 }
 
+/// The `hallyu dataset` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum DatasetAction {
     /// Report every way the folder differs from its manifest: Parquet files it does not
     /// list, listed files that are missing, or whose rows, checksum or years differ, and
     /// temporary files of interrupted ingests. Exit status 0 when clean, 1 otherwise.
+    ///
+    /// Changes nothing. Waits briefly for an ingest in progress, then fails naming it.
+    ///
+    /// Example: hallyu dataset verify trade --format json
     Verify {
         /// The dataset folder.
         dir: PathBuf,
@@ -277,6 +286,10 @@ pub enum DatasetAction {
     /// Remove what the manifest does not list (stray Parquet files, leftover temporary
     /// files) and print what was removed. Listed partitions are never touched: a missing or
     /// damaged one is reported (exit status 1) and needs its source ingested again.
+    ///
+    /// Takes the writers' lock, so it never runs beside an ingest.
+    ///
+    /// Example: hallyu dataset repair trade
     Repair {
         /// The dataset folder.
         dir: PathBuf,

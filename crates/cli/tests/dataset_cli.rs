@@ -450,3 +450,88 @@ fn verify_and_repair_explain_themselves() {
         .run_err_line()
         .assert_stderr_contains(MANIFEST_FILE);
 }
+
+/// A real ingest killed half way: it has staged one year of a synthetic release when it
+/// blocks on the next year's file (a FIFO nobody writes to), and is killed there. The
+/// dataset reads as before; the next ingest takes over the lock and removes what the dead
+/// one left.
+#[cfg(unix)]
+#[test]
+fn a_killed_ingest_leaves_nothing_the_next_one_does_not_clean() {
+    use std::time::{Duration, Instant};
+    let dir = Dir::new();
+    release(&dir, "r2020", &[2020]);
+    release(&dir, "r2021", &[2021]);
+    dir.hallyu(["ingest", "baci", "r2020", "--out", "ds", "--quiet"])
+        .run_ok();
+    let ds = dir.join("ds");
+    dir.hallyu(["synth", "--baci", "--years", "2018-2019", "--rows", "20000"])
+        .args(["--out", "synthetic", "--quiet"])
+        .run_ok();
+    let blocked = dir.join("synthetic/BACI_HS17_Y2019_V202401.csv");
+    std::fs::remove_file(&blocked).expect("rm");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&blocked)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let mut child = std::process::Command::new(util::bin())
+        .current_dir(dir.path())
+        .args(["ingest", "baci", "synthetic", "--out", "ds", "--quiet"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let temp = |ds: &Path| -> Vec<String> {
+        let mut t: Vec<String> = std::fs::read_dir(ds)
+            .expect("list")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".hallyu-") && n.ends_with(".tmp"))
+            .collect();
+        t.sort();
+        t
+    };
+    let start = Instant::now();
+    while temp(&ds).is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the ingest staged nothing"
+        );
+        assert!(
+            child.try_wait().expect("wait").is_none(),
+            "the ingest ended"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pid = child.id();
+    child.kill().expect("kill");
+    child.wait().expect("wait");
+
+    let left = temp(&ds);
+    assert!(!left.is_empty());
+    assert_eq!(dir.read(&format!("ds/{LOCK_FILE}")), format!("pid {pid}\n"));
+    // Readers never see the staged year; verify names what was left.
+    assert_eq!(read_dataset(&ds, None).expect("read").nrows(), 3);
+    let v = verify_json(&dir, 1);
+    assert!(
+        problems(&v).iter().all(|(k, _)| k == "leftover_temp"),
+        "{v}"
+    );
+
+    let r = dir
+        .hallyu(["ingest", "baci", "r2021", "--out", "ds", "--quiet"])
+        .run_ok();
+    r.assert_stderr_contains(&format!(
+        "took over the lock ds/{LOCK_FILE} of an ingest that was interrupted (pid {pid}, no longer running)"
+    ));
+    for f in &left {
+        r.assert_stderr_contains(&format!("removed ds/{f} ("));
+    }
+    assert!(temp(&ds).is_empty());
+    verify_json(&dir, 0);
+    let m = Manifest::load(&ds).expect("manifest");
+    assert_eq!(m.years(), [2020, 2021], "nothing of the killed ingest");
+    assert_eq!(read_dataset(&ds, None).expect("read").nrows(), 6);
+}

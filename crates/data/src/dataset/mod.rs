@@ -35,7 +35,8 @@
 //! file; a second writer waits briefly, then fails with a message naming the holder's pid
 //! and the lock file. The lock of a killed writer is released by the operating system and
 //! taken over by the next writer, which removes the `.hallyu-*.tmp` files the killed one
-//! left and says so. Readers take no lock: a commit renames each new
+//! left (and the partitions of a commit that died before its manifest listed them) and
+//! says so. Readers take no lock: a commit renames each new
 //! partition to a name no manifest has listed yet, then replaces the manifest in one
 //! atomic rename (the commit point), then removes the files it no longer lists. A reader
 //! that loaded the old manifest reads the old files; should one be removed under it, it

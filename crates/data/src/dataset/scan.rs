@@ -2,6 +2,7 @@
 //! the manifest does not list (a copy, a file moved in by hand, the new partition of an
 //! ingest that died before its commit) and temporary files of a killed ingest.
 
+use super::checksum;
 use super::manifest::Manifest;
 use crate::{DataError, Result};
 use std::collections::HashSet;
@@ -82,6 +83,48 @@ pub(crate) fn unlisted_parquet(
         }
     }
     out.sort();
+    Ok(out)
+}
+
+/// Partitions left by a commit that died after renaming them into place but before its
+/// manifest listed them (or, after a replace, before it removed the partitions it
+/// replaced): files in `year=` folders that `manifest` does not list, named as a writer
+/// names them (`part-<source>-<16 hex digits>.parquet`), whose content has the checksum in
+/// their name, a checksum no listed partition has. A copy of a listed partition (its
+/// checksum is listed) or any other file is not one: `dataset repair` is for those.
+/// Returns the paths with their sizes.
+pub(crate) fn dead_commit_files(dir: &Path, manifest: &Manifest) -> Result<Vec<(PathBuf, u64)>> {
+    let listed: HashSet<&str> = manifest
+        .sources
+        .iter()
+        .flat_map(|s| s.years.iter().map(|y| checksum::digits(&y.checksum)))
+        .collect();
+    let mut out = Vec::new();
+    for rel in unlisted_parquet(dir, manifest, None)? {
+        let name = rel.rsplit('/').next().unwrap_or_default();
+        let Some((_, digits)) = name
+            .strip_prefix("part-")
+            .and_then(|n| n.strip_suffix(".parquet"))
+            .and_then(|n| n.rsplit_once('-'))
+        else {
+            continue;
+        };
+        let hex = digits.len() == 16
+            && digits
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !hex || listed.contains(digits) {
+            continue;
+        }
+        let path = dir.join(&rel);
+        let mut file = std::fs::File::open(&path).map_err(io(&path))?;
+        let mut hashing = checksum::HashingWriter::new(std::io::sink());
+        std::io::copy(&mut file, &mut hashing).map_err(io(&path))?;
+        let (_, sum, bytes) = hashing.finish();
+        if checksum::digits(&sum) == digits {
+            out.push((path, bytes));
+        }
+    }
     Ok(out)
 }
 

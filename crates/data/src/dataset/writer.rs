@@ -235,6 +235,18 @@ impl DatasetWriter {
                     scan::human_bytes(bytes)
                 ));
             }
+            let manifest = Manifest::load_or_default(dir)?;
+            for (path, bytes) in scan::dead_commit_files(dir, &manifest)? {
+                std::fs::remove_file(&path).map_err(io(&path))?;
+                options.notes.push(format!(
+                    "removed {} ({}), a partition of an ingest that was interrupted before its manifest listed it",
+                    path.display(),
+                    scan::human_bytes(bytes)
+                ));
+            }
+            for folder in scan::empty_year_folders(dir)? {
+                let _ = std::fs::remove_dir(folder);
+            }
         }
         let existing = Manifest::load_or_default(dir)?.source(source).cloned();
         let text_off = |b: parquet::file::properties::WriterPropertiesBuilder, c: &str| {
@@ -1020,6 +1032,52 @@ mod tests {
         drop(second);
         first.commit().unwrap();
         assert_eq!(values(dir.path()), [1.0, 2.0]);
+    }
+
+    #[test]
+    fn partitions_of_a_commit_that_died_are_removed_and_copies_left_for_repair() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        add(d, "baci", &[(2020, "KOR", "JPN", 1.0)]).unwrap();
+        let before = Manifest::load(d).unwrap();
+        let e2021 = add(d, "baci", &[(2021, "KOR", "JPN", 2.0)]).unwrap();
+        // Killed after renaming 2021's partition into place, before the manifest listed it.
+        before.save(d).unwrap();
+        let dead = d.join(&e2021.years[1].file);
+        // A user's copy of the listed 2020 partition under year=2021, same name: not ours
+        // to remove (its checksum is listed), but not part of the dataset either.
+        let listed = &before.sources[0].years[0].file;
+        let name = listed.rsplit('/').next().unwrap();
+        let copy = d.join("year=2021").join(name);
+        std::fs::copy(d.join(listed), &copy).unwrap();
+        // And a file named like a partition whose content does not match its name.
+        let forged = d.join("year=2021/part-baci-0123456789abcdef.parquet");
+        std::fs::copy(d.join(listed), &forged).unwrap();
+        let notes = Notes::default();
+        let options = WriteOptions {
+            notes: notes.clone(),
+            ..WriteOptions::default()
+        };
+        drop(DatasetWriter::open(d, "series:x", "series", options).unwrap());
+        assert!(!dead.exists());
+        assert!(copy.exists() && forged.exists());
+        let notes = notes.take();
+        assert!(
+            notes.len() == 1
+                && notes[0].contains(&e2021.years[1].file)
+                && notes[0].contains("before its manifest listed it"),
+            "{notes:?}"
+        );
+        let left = crate::dataset::verify(d).unwrap();
+        let mut unlisted: Vec<&str> = left.problems.iter().map(|p| p.file.as_str()).collect();
+        unlisted.sort_unstable();
+        let copy_rel = format!("year=2021/{name}");
+        let mut expected = vec![
+            copy_rel.as_str(),
+            "year=2021/part-baci-0123456789abcdef.parquet",
+        ];
+        expected.sort_unstable();
+        assert_eq!(unlisted, expected);
     }
 
     #[test]
