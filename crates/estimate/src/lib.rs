@@ -226,6 +226,7 @@ pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Res
         Estimator::Ols => ols::fit(&d, req.options.irls.demean)?,
         Estimator::Poisson => poisson::fit(&d, req.options.irls, progress)?,
     };
+    notes.extend(core.notes.iter().cloned());
     let collinear: Vec<String> = (0..d.x.len())
         .filter(|j| !core.kept.contains(j))
         .map(|j| d.names[j].clone())
