@@ -93,7 +93,8 @@ pub fn solve_qr(x: &[&[f64]], w: &[f64], v: &[f64]) -> Option<Vec<f64>> {
         // Only rounding-level remainders count as collinear: under the separation check's
         // weights a column legitimately keeps 1e-5 or less of its norm once the heavy rows
         // are accounted for (the callers screen collinearity with unit weights first).
-        if !(alpha > QR_RANK_TOL * norms[j]) {
+        let independent = alpha.is_finite() && alpha > QR_RANK_TOL * norms[j];
+        if !independent {
             return None;
         }
         // Householder vector in col[j..]: v = x - (-sign(x_j)·‖x‖) e_1.
