@@ -56,8 +56,54 @@ impl Default for DemeanOptions {
 pub struct DemeanInfo {
     /// Sweeps over the data.
     pub sweeps: usize,
-    /// Whether the tolerance was reached.
+    /// Whether the tolerance was reached, or the solver stalled at the precision it can
+    /// attain (see `stalled`).
     pub converged: bool,
+    /// The conjugate-gradient residual stopped decreasing before the tolerance was met: a
+    /// tolerance below what double precision attains on this problem. The coefficients
+    /// returned are those with the smallest residual seen.
+    pub stalled: bool,
+}
+
+/// Passes without halving the smallest conjugate-gradient residual seen after which the
+/// solve counts as stalled. Past that point rounding dominates: on singular fixed-effect
+/// systems the iterates then drift along the null space, growing the coefficients until
+/// `x - Dα` loses its precision (a 1e-14 tolerance moved a PPML estimate by 1e-4).
+const STALL_PASSES: usize = 50;
+
+/// Tracks the best conjugate-gradient iterate of one column and detects a stall.
+#[derive(Debug, Clone)]
+struct BestIterate {
+    rz: f64,
+    reference_rz: f64,
+    since_progress: usize,
+    alpha: Vec<f64>,
+}
+
+impl BestIterate {
+    fn new(rz: f64, alpha: Vec<f64>) -> Self {
+        BestIterate {
+            rz,
+            reference_rz: rz,
+            since_progress: 0,
+            alpha,
+        }
+    }
+
+    /// Records the residual of the current iterate; `true` once the solve has stalled.
+    fn record(&mut self, rz: f64, alpha: impl Fn(&mut [f64])) -> bool {
+        if rz < self.rz {
+            self.rz = rz;
+            alpha(&mut self.alpha);
+        }
+        if rz < 0.25 * self.reference_rz {
+            self.reference_rz = rz;
+            self.since_progress = 0;
+        } else {
+            self.since_progress += 1;
+        }
+        self.since_progress >= STALL_PASSES || !rz.is_finite()
+    }
 }
 
 /// Demeans columns for fixed fixed effects and weights.
@@ -117,6 +163,7 @@ impl<'a> Demeaner<'a> {
             return DemeanInfo {
                 sweeps: 0,
                 converged: true,
+                stalled: false,
             };
         }
         if state.len() != self.total_g {
@@ -134,6 +181,7 @@ impl<'a> Demeaner<'a> {
             info = DemeanInfo {
                 sweeps: 1,
                 converged: true,
+                stalled: false,
             };
         } else if opts.algorithm == DemeanAlgorithm::ConjugateGradient {
             info = self.conjugate_gradient(&sum_wx_g, state, opts);
@@ -254,10 +302,13 @@ impl<'a> Demeaner<'a> {
         let mut infos = vec![
             DemeanInfo {
                 sweeps: 1,
-                converged: false
+                ..DemeanInfo::default()
             };
             J
         ];
+        let mut best: Vec<BestIterate> = (0..J)
+            .map(|j| BestIterate::new(rz[j], alpha.iter().map(|a| a[j]).collect()))
+            .collect();
         let mut passes = 1;
         while passes < opts.max_iter {
             for (j, info) in infos.iter_mut().enumerate() {
@@ -282,7 +333,9 @@ impl<'a> Demeaner<'a> {
                 }
                 info.sweeps += 1;
                 if pap[j] <= 0.0 || !pap[j].is_finite() {
+                    // Breakdown: nothing left to gain along this direction.
                     info.converged = true;
+                    info.stalled = true;
                 } else {
                     step[j] = rz[j] / pap[j];
                 }
@@ -300,6 +353,12 @@ impl<'a> Demeaner<'a> {
                 if step[j] != 0.0 {
                     beta[j] = rz_new[j] / rz[j];
                     rz[j] = rz_new[j];
+                    if best[j].record(rz[j], |b| {
+                        b.iter_mut().zip(&alpha).for_each(|(b, a)| *b = a[j])
+                    }) {
+                        infos[j].converged = true;
+                        infos[j].stalled = true;
+                    }
                 }
             }
             for g in 0..g_all {
@@ -314,10 +373,15 @@ impl<'a> Demeaner<'a> {
         states
             .par_iter_mut()
             .zip(infos.into_par_iter())
+            .zip(best.into_par_iter())
             .enumerate()
-            .map(|(j, (st, info))| {
-                for g in 0..g_all {
-                    st[g] = alpha[g][j];
+            .map(|(j, ((st, info), best))| {
+                if info.stalled {
+                    st.copy_from_slice(&best.alpha);
+                } else {
+                    for g in 0..g_all {
+                        st[g] = alpha[g][j];
+                    }
                 }
                 let mut out = vec![0.0; n];
                 self.residual(columns[j], st, &mut out);
@@ -450,8 +514,9 @@ impl<'a> Demeaner<'a> {
         let mut rz: f64 = r.iter().zip(&z).map(|(a, b)| a * b).sum();
         let mut info = DemeanInfo {
             sweeps: 1,
-            converged: false,
+            ..DemeanInfo::default()
         };
+        let mut best = BestIterate::new(rz, alpha.to_vec());
         while info.sweeps < opts.max_iter {
             if z.iter()
                 .zip(alpha.iter())
@@ -464,7 +529,10 @@ impl<'a> Demeaner<'a> {
             info.sweeps += 1;
             let pap: f64 = p.iter().zip(&ap).map(|(a, b)| a * b).sum();
             if pap <= 0.0 || !pap.is_finite() {
+                // Breakdown: nothing left to gain along this direction.
                 info.converged = true;
+                info.stalled = true;
+                alpha.copy_from_slice(&best.alpha);
                 break;
             }
             let step = rz / pap;
@@ -476,6 +544,12 @@ impl<'a> Demeaner<'a> {
             let rz_new: f64 = r.iter().zip(&z).map(|(a, b)| a * b).sum();
             let beta = rz_new / rz;
             rz = rz_new;
+            if best.record(rz, |b| b.copy_from_slice(alpha)) {
+                info.converged = true;
+                info.stalled = true;
+                alpha.copy_from_slice(&best.alpha);
+                break;
+            }
             for i in 0..g {
                 p[i] = z[i] + beta * p[i];
             }

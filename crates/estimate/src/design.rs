@@ -21,8 +21,10 @@ pub struct Design {
     pub fe: FixedEffects,
     /// Cluster variables: name and dense ids.
     pub clusters: Vec<(String, Vec<u32>)>,
-    /// Rows dropped because a variable was missing or not finite (or the weight was zero).
+    /// Rows dropped because a variable (or the weight) was missing or not finite.
     pub dropped_missing: usize,
+    /// Complete rows dropped because their weight is zero (they carry no information).
+    pub dropped_zero_weight: usize,
 }
 
 impl Design {
@@ -46,6 +48,43 @@ impl Design {
                 .collect();
             *ids = densify(&kept);
         }
+    }
+}
+
+/// Largest magnitude whose square, summed over the sample, stays comfortably finite.
+const MAX_MAGNITUDE: f64 = 1e150;
+/// Smallest largest-magnitude of a non-zero column whose square stays a normal number.
+const MIN_MAGNITUDE: f64 = 1e-150;
+
+impl Design {
+    /// Refuses regressors (and, with `outcome_squared`, the outcome, as least squares sums
+    /// its squares) whose squares overflow or underflow double precision: such a column
+    /// would otherwise look collinear (an infinite or zero pivot) or give infinite variances.
+    pub fn check_magnitudes(&self, outcome: &str, outcome_squared: bool) -> Result<()> {
+        let check = |role: &'static str, name: &str, v: &[f64]| -> Result<()> {
+            let m = v.iter().fold(0.0f64, |a, x| a.max(x.abs()));
+            let why = if m > MAX_MAGNITUDE {
+                "its squares overflow double precision"
+            } else if m > 0.0 && m < MIN_MAGNITUDE {
+                "its squares underflow to zero in double precision"
+            } else {
+                return Ok(());
+            };
+            Err(EstimateError::Magnitude {
+                role,
+                name: name.to_string(),
+                value: m,
+                why,
+                scale: 10f64.powi(m.log10().floor() as i32),
+            })
+        };
+        if outcome_squared {
+            check("outcome", outcome, &self.y)?;
+        }
+        for (name, x) in self.names.iter().zip(&self.x) {
+            check("regressor", name, x)?;
+        }
+        Ok(())
     }
 }
 
@@ -128,7 +167,8 @@ fn format_level(x: f64) -> String {
 }
 
 /// Builds the design. Rows with a missing or non-finite value in any variable used are
-/// dropped and counted; so are rows with zero weight. Negative weights are an error.
+/// dropped and counted; so are rows with zero weight, separately. Negative weights are an
+/// error.
 pub fn build(
     table: &Table,
     formula: &Formula,
@@ -207,9 +247,7 @@ pub fn build(
                 )));
             }
             let v = v.to_vec();
-            for (o, x) in ok.iter_mut().zip(&v) {
-                *o &= x.is_finite() && *x > 0.0;
-            }
+            mark_finite(&mut ok, &v);
             Some(v)
         }
         None => None,
@@ -232,6 +270,16 @@ pub fn build(
     }
 
     let dropped_missing = ok.iter().filter(|k| !**k).count();
+    // Zero weights are counted apart from missing values: the user asked for them.
+    let mut dropped_zero_weight = 0;
+    if let Some(w) = &weight_values {
+        for (o, x) in ok.iter_mut().zip(w) {
+            if *o && *x == 0.0 {
+                *o = false;
+                dropped_zero_weight += 1;
+            }
+        }
+    }
     let pick = |v: &[f64]| {
         v.iter()
             .zip(&ok)
@@ -243,7 +291,7 @@ pub fn build(
     let mut names = Vec::new();
     if formula.intercept {
         names.push("(Intercept)".to_string());
-        x.push(vec![1.0; n_all - dropped_missing]);
+        x.push(vec![1.0; n_all - dropped_missing - dropped_zero_weight]);
     }
     // Terms keep formula order.
     let (mut pi, mut ci) = (products.into_iter(), cats.into_iter());
@@ -324,6 +372,7 @@ pub fn build(
         fe,
         clusters,
         dropped_missing,
+        dropped_zero_weight,
     })
 }
 

@@ -47,6 +47,21 @@ pub enum EstimateError {
     /// Invalid option value.
     #[error("{0}")]
     InvalidOption(String),
+    /// A variable whose values are too large or too small for its squares (and so the
+    /// normal equations and variances) to be represented in double precision.
+    #[error("{role} `{name}` reaches {value:e} in absolute value: {why}, so it cannot be estimated as is; rescale it (e.g. divide it by {scale:e})")]
+    Magnitude {
+        /// "regressor" or "outcome".
+        role: &'static str,
+        /// Term label as in the formula.
+        name: String,
+        /// The offending magnitude (largest absolute value).
+        value: f64,
+        /// What goes wrong with it.
+        why: &'static str,
+        /// A power of ten that brings it back to order one.
+        scale: f64,
+    },
     /// The numerics broke down (non-finite values where none should be).
     #[error("numerical failure: {0}")]
     Numerical(String),

@@ -26,12 +26,20 @@ impl Estimator {
 /// Observations dropped before estimation, by reason.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dropped {
-    /// A variable was missing or not finite (e.g. `log(0)`), or the weight was zero.
+    /// A variable (or the weight) was missing or not finite (e.g. `log(0)`).
     pub missing: usize,
+    /// The weight was zero (rows otherwise complete). Left out of JSON when there are none,
+    /// as in fits without weights.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub zero_weight: usize,
     /// Alone in a fixed-effect group (they carry no information).
     pub singletons: usize,
     /// Separated (Poisson): their fitted mean is zero at the optimum.
     pub separated: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// One estimated coefficient with its inference.

@@ -116,6 +116,11 @@ pub struct Formula {
     pub intercept: bool,
     /// Fixed-effect dimensions, each a list of interacted columns (`a^b` → `[a, b]`).
     pub fixed_effects: Vec<Vec<String>>,
+    /// Terms and fixed effects written more than once, as `(label, extra copies)`. Only the
+    /// first copy is kept: a repeated regressor is perfectly collinear with itself, and
+    /// thousands of copies would cost a demeaning each before being found collinear.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repeated: Vec<(String, usize)>,
 }
 
 impl Formula {
@@ -369,12 +374,24 @@ impl<'a> Parser<'a> {
         if !fixed_effects.is_empty() {
             intercept = false;
         }
+        let mut repeated = Vec::new();
+        let terms = first_copies(terms, term_key, &mut repeated);
+        let fixed_effects = first_copies(
+            fixed_effects,
+            |fe| {
+                let mut cols = fe.clone();
+                cols.sort();
+                format!("fixed effect {}", cols.join("^"))
+            },
+            &mut repeated,
+        );
         Ok(Formula {
             text: self.text.to_string(),
             outcome,
             terms,
             intercept,
             fixed_effects,
+            repeated,
         })
     }
 
@@ -449,6 +466,56 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// What makes two terms the same regressor: a product does not depend on the order of its
+/// factors (`x:z` is `z:x`).
+fn term_key(t: &Term) -> String {
+    match t {
+        Term::Product(es) => {
+            let mut labels: Vec<String> = es.iter().map(Expr::label).collect();
+            labels.sort();
+            labels.join(":")
+        }
+        Term::Categorical {
+            factor,
+            var,
+            reference,
+        } => {
+            let mut s = format!("i({factor}");
+            if let Some(v) = var {
+                s.push_str(&format!(", {}", v.label()));
+            }
+            if let Some(r) = reference {
+                s.push_str(&format!(", ref = {r}"));
+            }
+            s.push(')');
+            s
+        }
+    }
+}
+
+/// Keeps the first copy of each item (by `key`), in order, and records how many extra
+/// copies each repeated one had.
+fn first_copies<T>(
+    items: Vec<T>,
+    key: impl Fn(&T) -> String,
+    repeated: &mut Vec<(String, usize)>,
+) -> Vec<T> {
+    let mut seen = std::collections::HashSet::new();
+    let mut kept = Vec::new();
+    let start = repeated.len();
+    for item in items {
+        let k = key(&item);
+        if seen.insert(k.clone()) {
+            kept.push(item);
+        } else if let Some(r) = repeated[start..].iter_mut().find(|(l, _)| *l == k) {
+            r.1 += 1;
+        } else {
+            repeated.push((k, 1));
+        }
+    }
+    kept
+}
+
 fn error(text: &str, position: usize, message: &str) -> EstimateError {
     EstimateError::Formula {
         formula: text.to_string(),
@@ -499,6 +566,35 @@ mod tests {
                 reference: Some("x".into())
             }
         );
+    }
+
+    #[test]
+    fn repeated_terms_are_kept_once_and_counted() {
+        let text = format!(
+            "y ~ rta{} + x:z + z:x | a^b + b^a + c",
+            " + rta".repeat(1999)
+        );
+        let f = Formula::parse(&text).unwrap();
+        assert_eq!(
+            f.terms,
+            [
+                Term::Product(vec![Expr::Column("rta".into())]),
+                Term::Product(vec![Expr::Column("x".into()), Expr::Column("z".into())]),
+            ]
+        );
+        assert_eq!(f.fixed_effects.len(), 2);
+        assert_eq!(
+            f.repeated,
+            [
+                ("rta".to_string(), 1999),
+                ("x:z".to_string(), 1),
+                ("fixed effect a^b".to_string(), 1)
+            ]
+        );
+        assert!(Formula::parse("y ~ x + log(x) | a")
+            .unwrap()
+            .repeated
+            .is_empty());
     }
 
     #[test]

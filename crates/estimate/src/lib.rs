@@ -147,16 +147,31 @@ pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Res
     let mut d = design::build(table, f, req.weights.as_deref(), &cluster_vars)?;
     let outcome = f.outcome.label();
     if d.nobs() == 0 {
-        return Err(EstimateError::NoObservations(format!(
-            "all {} rows have a missing or non-finite value in the model's variables",
+        let mut why = format!(
+            "{} rows have a missing or non-finite value in the model's variables",
             d.dropped_missing
-        )));
+        );
+        if d.dropped_zero_weight > 0 {
+            why.push_str(&format!(" and {} have zero weight", d.dropped_zero_weight));
+        }
+        return Err(EstimateError::NoObservations(why));
     }
     let mut dropped = Dropped {
         missing: d.dropped_missing,
+        zero_weight: d.dropped_zero_weight,
         ..Dropped::default()
     };
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = f
+        .repeated
+        .iter()
+        .map(|(term, extra)| {
+            format!(
+                "`{term}` is written {} times in the formula: kept once",
+                extra + 1
+            )
+        })
+        .collect();
+    d.check_magnitudes(&outcome, req.estimator == Estimator::Ols)?;
     if req.estimator == Estimator::Poisson {
         let neg: Vec<usize> = (0..d.nobs()).filter(|&i| d.y[i] < 0.0).collect();
         if let Some(&first) = neg.first() {
@@ -226,6 +241,7 @@ pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Res
         Estimator::Ols => ols::fit(&d, req.options.irls.demean)?,
         Estimator::Poisson => poisson::fit(&d, req.options.irls, progress)?,
     };
+    notes.extend(core.notes.iter().cloned());
     let collinear: Vec<String> = (0..d.x.len())
         .filter(|j| !core.kept.contains(j))
         .map(|j| d.names[j].clone())
@@ -337,7 +353,10 @@ pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Res
 /// Statistic, p-value and 95% interval: t with `df` degrees of freedom, normal without.
 fn inference(term: &str, estimate: f64, se: f64, df: Option<f64>) -> Coefficient {
     let stat = estimate / se;
+    let ok = se.is_finite() && se > 0.0 && stat.is_finite();
+    // statrs panics on a NaN argument: no distribution is evaluated without a statistic.
     let (p, crit) = match df {
+        _ if !ok => (f64::NAN, f64::NAN),
         Some(df) if df > 0.0 => match StudentsT::new(0.0, 1.0, df) {
             Ok(t) => (2.0 * t.cdf(-stat.abs()), t.inverse_cdf(0.975)),
             Err(_) => (f64::NAN, f64::NAN),
@@ -348,7 +367,6 @@ fn inference(term: &str, estimate: f64, se: f64, df: Option<f64>) -> Coefficient
             Err(_) => (f64::NAN, f64::NAN),
         },
     };
-    let ok = se.is_finite() && se > 0.0;
     Coefficient {
         term: term.to_string(),
         estimate,
@@ -363,4 +381,21 @@ fn inference(term: &str, estimate: f64, se: f64, df: Option<f64>) -> Coefficient
 /// Default demeaning options (re-exported for front ends that expose the tolerance).
 pub fn default_demean_options() -> DemeanOptions {
     DemeanOptions::default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inference_without_a_statistic_is_undefined_not_a_panic() {
+        for se in [f64::NAN, f64::INFINITY, 0.0] {
+            for df in [Some(5.0), None] {
+                let c = inference("x", 1.0, se, df);
+                assert!(c.std_error.is_nan() && c.p_value.is_nan() && c.conf_low.is_nan());
+            }
+        }
+        let c = inference("x", f64::NAN, 1.0, Some(5.0));
+        assert!(c.p_value.is_nan());
+    }
 }

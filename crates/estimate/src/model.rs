@@ -28,4 +28,6 @@ pub struct Core {
     pub pseudo_r2: Option<f64>,
     /// Log-likelihood (Poisson).
     pub log_likelihood: Option<f64>,
+    /// What the user should know about how the fit ended.
+    pub notes: Vec<String>,
 }

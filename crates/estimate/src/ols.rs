@@ -67,5 +67,10 @@ pub fn fit(d: &Design, opts: DemeanOptions) -> Result<Core> {
         r2_within: (!d.fe.is_empty()).then(|| 1.0 - rss / tss_within),
         pseudo_r2: None,
         log_likelihood: None,
+        notes: if infos.iter().any(|i| i.stalled) {
+            vec![crate::poisson::demean_stall_note(opts.tol)]
+        } else {
+            Vec::new()
+        },
     })
 }

@@ -8,10 +8,15 @@
 //!   iteration, so later demeanings need few sweeps;
 //! * a loose-then-tight inner tolerance: early iterations demean to about a tenth of the
 //!   current change in deviance, the last ones to the full tolerance;
-//! * step-halving when the deviance does not decrease.
+//! * step-halving when the deviance does not decrease, applied to the coefficients and
+//!   the linear predictor alike, so that the deviance reported is that of the
+//!   coefficients reported.
 //!
 //! Convergence: relative change in deviance `|Δdev| / (0.1 + |dev|)` below `tol`, reached
-//! with the demeaning at full precision.
+//! with the demeaning at full precision. No step is taken that raises the deviance: when
+//! not even a halved Newton step lowers it, the fit is at the optimum to the precision
+//! double arithmetic attains, and it stops there with a note (a tolerance below that
+//! precision would otherwise iterate on rounding noise).
 
 use crate::demean::{DemeanOptions, Demeaner};
 use crate::design::Design;
@@ -26,6 +31,10 @@ use crate::{EstimateError, Progress, Result};
 /// same iterations and estimates equal to 1e-13.
 const INNER_TOL_START: f64 = 1e-3;
 const INNER_TOL_FORCING: f64 = 0.1;
+
+/// Halvings of a step that raises the deviance before the current point is taken as the
+/// optimum (2^-30 of a Newton step is below any meaningful change in the coefficients).
+const MAX_HALVINGS: usize = 30;
 
 /// Starting means are `y + START_SHIFT · ȳ`.
 const START_SHIFT: f64 = 1e-4;
@@ -78,6 +87,14 @@ fn ln_gamma(x: f64) -> f64 {
     statrs::function::gamma::ln_gamma(x)
 }
 
+/// What a stalled demeaning means for the user.
+pub(crate) fn demean_stall_note(tol: f64) -> String {
+    format!(
+        "the fixed-effect demeaning tolerance {tol:e} is below what double precision attains on this \
+         sample: it stopped at the most precise solution it reached"
+    )
+}
+
 /// Fits the model.
 pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Core> {
     let n = d.nobs();
@@ -102,6 +119,11 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
     let mut converged = false;
     let mut iterations = 0;
     let mut beta_last = Vec::new();
+    // Coefficients of the current linear predictor (none at the starting values, which
+    // are not a fitted model).
+    let mut beta_prev: Option<Vec<f64>> = None;
+    let mut floor_reached = false;
+    let mut demean_stalled = false;
     let mut w = vec![0.0; n];
     let mut z = vec![0.0; n];
     while iterations < opts.max_iter {
@@ -125,6 +147,7 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
                 last_change: inner_tol,
             });
         }
+        demean_stalled |= infos.iter().any(|i| i.stalled);
         let zt = &demeaned[0];
         let xt: Vec<&[f64]> = demeaned[1..].iter().map(Vec::as_slice).collect();
         let kept_cols = kept
@@ -150,14 +173,33 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
         }
         let mut mu_new: Vec<f64> = eta_new.iter().map(|e| e.exp()).collect();
         let mut dev_new = deviance(y, &mu_new, uw);
+        let mut beta = beta;
         let mut halvings = 0;
         // The starting values are not a fitted model, so the first step may raise the
-        // deviance; later steps must not.
-        let rises = |d: f64| !d.is_finite() || (iterations > 1 && d > dev * (1.0 + 1e-12) + 1e-12);
-        while rises(dev_new) && halvings < 30 {
+        // deviance (it only has to be finite); later steps must lower it. A step that
+        // does not is halved, coefficients and linear predictor alike, so that the
+        // coefficients reported are always those of the deviance reported.
+        let uphill = |d: f64| !d.is_finite() || (iterations > 1 && d > dev);
+        // A full step that changes the deviance by less than the tolerance, in either
+        // direction, is convergence; when it goes up, rounding is all that is left.
+        let full_step_change = (dev_new - dev).abs() / (0.1 + dev.abs());
+        if iterations > 1 && full_step_change < opts.tol && uphill(dev_new) {
+            if inner_tol <= opts.demean.tol {
+                converged = true;
+                break;
+            }
+            inner_tol = opts.demean.tol;
+            continue;
+        }
+        while uphill(dev_new) && halvings < MAX_HALVINGS {
             for i in 0..n {
                 eta_new[i] = 0.5 * (eta_new[i] + eta[i]);
                 mu_new[i] = eta_new[i].exp();
+            }
+            if let Some(prev) = &beta_prev {
+                beta.iter_mut()
+                    .zip(prev)
+                    .for_each(|(b, p)| *b = 0.5 * (*b + p));
             }
             dev_new = deviance(y, &mu_new, uw);
             halvings += 1;
@@ -167,11 +209,26 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
                 "the deviance is not finite; the outcome may be too large or separated".into(),
             ));
         }
+        if uphill(dev_new) {
+            // No step along the Newton direction lowers the deviance: the current point is
+            // the optimum to the precision the deviance can be computed with. Keep it.
+            floor_reached = true;
+            if inner_tol <= opts.demean.tol {
+                converged = true;
+                break;
+            }
+            inner_tol = opts.demean.tol;
+            continue;
+        }
         let crit = (dev_new - dev).abs() / (0.1 + dev_new.abs());
         progress.update("fepois", iterations, crit);
         eta = eta_new;
         mu = mu_new;
         dev = dev_new;
+        // A first step shrunk towards the starting values is no fitted model either.
+        if beta_prev.is_some() || halvings == 0 {
+            beta_prev = Some(beta.clone());
+        }
         beta_last = beta;
         // A step shrunk by halving is not evidence of convergence.
         if crit < opts.tol && halvings == 0 {
@@ -183,6 +240,17 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
         } else {
             inner_tol = inner_tol.min((crit * INNER_TOL_FORCING).max(opts.demean.tol));
         }
+    }
+    let mut notes = Vec::new();
+    if demean_stalled {
+        notes.push(demean_stall_note(opts.demean.tol));
+    }
+    if floor_reached && converged {
+        notes.push(format!(
+            "the deviance stopped decreasing before its relative change fell below the tolerance {:e}: \
+             the estimates are at the optimum to the precision double arithmetic attains on this sample",
+            opts.tol
+        ));
     }
     let kept = kept.unwrap_or_default();
     let beta = beta_last;
@@ -232,5 +300,6 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
         r2_within: None,
         pseudo_r2: Some(1.0 - ll / ll0),
         log_likelihood: Some(ll),
+        notes,
     })
 }

@@ -44,7 +44,6 @@ pub fn relu(y: &[f64], x: &[Vec<f64>], fe: &FixedEffects, max_iter: usize) -> Re
         .iter()
         .map(|v| if *v > 0.0 { heavy } else { 1.0 })
         .collect();
-    let dm = Demeaner::new(fe, &w);
     // Weights some 1e9 apart stall alternating projections; conjugate gradient copes.
     let opts = DemeanOptions {
         tol: 1e-10,
@@ -70,22 +69,33 @@ pub fn relu(y: &[f64], x: &[Vec<f64>], fe: &FixedEffects, max_iter: usize) -> Re
     let kept = wls::select_columns(&raw, &xt_unit_ref, &ones);
     let kept_raw: Vec<&[f64]> = kept.iter().map(|&j| raw[j]).collect();
     let mut states = vec![Vec::new(); kept.len()];
-    let (xt, infos) = dm.demean_many(&kept_raw, &mut states, opts);
-    if infos.iter().any(|i| !i.converged) {
-        return fail(n);
-    }
-    let xk: Vec<&[f64]> = xt.iter().map(Vec::as_slice).collect();
+    let mut xt: Vec<Vec<f64>> = Vec::new();
+    let mut w_xt: Option<Vec<f64>> = None;
     let mut u: Vec<f64> = y.iter().map(|v| f64::from(u8::from(*v == 0.0))).collect();
-    let mut state = dm.new_state();
+    let mut state = Vec::new();
     let mut ut = vec![0.0; n];
     let mut uhat = vec![0.0; n];
+    let mut stuck = Stuck::new(u.iter().sum());
     for _ in 0..max_iter {
+        // The weights change only while accelerating; the regressors are demeaned again
+        // when they do.
+        let w_now = stuck.weights(&w);
+        let dm = Demeaner::new(fe, &w_now);
+        if w_xt.as_deref() != Some(w_now.as_slice()) {
+            let (d, infos) = dm.demean_many(&kept_raw, &mut states, opts);
+            if infos.iter().any(|i| !i.converged) {
+                return fail(n);
+            }
+            xt = d;
+            w_xt = Some(w_now.clone());
+        }
+        let xk: Vec<&[f64]> = xt.iter().map(Vec::as_slice).collect();
         if !dm.demean(&u, &mut state, opts, &mut ut).converged {
             return fail(n);
         }
         let mut resid = ut.clone();
         if !xk.is_empty() {
-            if let Some((_, beta)) = wls::solve(&xk, &w, &ut) {
+            if let Some(beta) = wls::solve_qr(&xk, &w_now, &ut) {
                 for (c, b) in xk.iter().zip(&beta) {
                     resid
                         .iter_mut()
@@ -94,9 +104,10 @@ pub fn relu(y: &[f64], x: &[Vec<f64>], fe: &FixedEffects, max_iter: usize) -> Re
                 }
             }
         }
+        let fitted: Vec<f64> = (0..n).map(|i| u[i] - resid[i]).collect();
         let mut all_nonneg = true;
         for i in 0..n {
-            let v = u[i] - resid[i];
+            let v = fitted[i];
             uhat[i] = if y[i] > 0.0 || (v > -0.1 * RELU_TOL && v < RELU_TOL) {
                 0.0
             } else {
@@ -132,6 +143,7 @@ pub fn relu(y: &[f64], x: &[Vec<f64>], fe: &FixedEffects, max_iter: usize) -> Re
                 converged: true,
             };
         }
+        stuck.update(y, &fitted, &resid);
         for i in 0..n {
             if y[i] == 0.0 {
                 u[i] = uhat[i].max(0.0);
@@ -139,4 +151,90 @@ pub fn relu(y: &[f64], x: &[Vec<f64>], fe: &FixedEffects, max_iter: usize) -> Re
         }
     }
     fail(n)
+}
+
+/// ppmlhdfe's acceleration of a stuck rectifier (`relu_fix_separation`): when the
+/// residual sum of squares stops making progress and the count of candidate separated
+/// observations stays put, zero-outcome observations whose fitted value is negative and
+/// creeping towards zero get a weight that grows fourfold per iteration (up to 256), which
+/// pushes the fit past them. Without it, the 12-row example of ppmlhdfe's separation guide
+/// (nine separated observations, collinear regressors on the other three) takes about 390
+/// iterations instead of a handful.
+struct Stuck {
+    /// Σ u'u of the first iteration: what the cumulated residual sum of squares is
+    /// compared with.
+    boundary_ss: f64,
+    cumulated_ss: f64,
+    /// Progress (percent) and candidate counts of the last two iterations.
+    progress: [f64; 2],
+    candidates: [usize; 2],
+    iteration: usize,
+    is_stuck: bool,
+    /// Fitted values of the last two iterations.
+    fitted: [Vec<f64>; 2],
+    accelerated: Vec<usize>,
+    value: f64,
+}
+
+/// Largest extra weight of an accelerated observation (ppmlhdfe's).
+const MAX_ACCELERATION: f64 = 256.0;
+
+impl Stuck {
+    fn new(boundary_ss: f64) -> Self {
+        Stuck {
+            boundary_ss: boundary_ss.max(f64::MIN_POSITIVE),
+            cumulated_ss: 0.0,
+            progress: [f64::NAN; 2],
+            candidates: [usize::MAX; 2],
+            iteration: 0,
+            is_stuck: false,
+            fitted: [Vec::new(), Vec::new()],
+            accelerated: Vec::new(),
+            value: 1.0,
+        }
+    }
+
+    /// The base weights with the accelerated observations' weight raised.
+    fn weights(&self, base: &[f64]) -> Vec<f64> {
+        let mut w = base.to_vec();
+        for &i in &self.accelerated {
+            w[i] = self.value;
+        }
+        w
+    }
+
+    fn update(&mut self, y: &[f64], fitted: &[f64], resid: &[f64]) {
+        self.iteration += 1;
+        self.cumulated_ss += resid.iter().map(|e| e * e).sum::<f64>();
+        let progress = 100.0 * self.cumulated_ss / self.boundary_ss;
+        let candidates = (0..y.len())
+            .filter(|&i| y[i] == 0.0 && fitted[i] > RELU_TOL)
+            .count();
+        if !self.is_stuck {
+            self.is_stuck = self.iteration > 3
+                && progress - self.progress[1] < 1.0
+                && candidates == self.candidates[1];
+        }
+        let [older, old] = &self.fitted;
+        self.accelerated = if self.is_stuck && !older.is_empty() {
+            (0..y.len())
+                .filter(|&i| {
+                    y[i] == 0.0
+                        && older[i] < 1.01 * old[i]
+                        && old[i] < 1.01 * fitted[i]
+                        && fitted[i] < -0.1 * RELU_TOL
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        self.value = if self.accelerated.is_empty() {
+            1.0
+        } else {
+            (4.0 * self.value).min(MAX_ACCELERATION)
+        };
+        self.progress = [progress, self.progress[0]];
+        self.candidates = [candidates, self.candidates[0]];
+        self.fitted = [std::mem::take(&mut self.fitted[1]), fitted.to_vec()];
+    }
 }

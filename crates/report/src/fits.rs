@@ -29,6 +29,9 @@ fn dropped_text(fit: &Fit) -> String {
     if d.missing > 0 {
         parts.push(format!("{} missing or non-finite", d.missing));
     }
+    if d.zero_weight > 0 {
+        parts.push(format!("{} with zero weight", d.zero_weight));
+    }
     if d.singletons > 0 {
         parts.push(format!("{} singletons", d.singletons));
     }
@@ -225,6 +228,11 @@ pub fn comparison_grid(fits: &[Fit]) -> Grid {
             f.dropped.missing, f.dropped.singletons, f.dropped.separated
         )
     }));
+    if fits.iter().any(|f| f.dropped.zero_weight > 0) {
+        rows.push(stat_row("Dropped (zero weight)", &|f| {
+            f.dropped.zero_weight.to_string()
+        }));
+    }
     rows.push(stat_row("Standard errors", &|f| f.vcov.clone()));
     rows.push(stat_row("Small-sample correction", &|f| f.ssc.clone()));
     if fits.iter().any(|f| f.estimator == Estimator::Poisson) {

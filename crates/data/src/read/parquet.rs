@@ -82,6 +82,35 @@ pub(crate) fn read_parquet_buffer(
     read_from(bytes, path.to_path_buf(), options)
 }
 
+/// Checks that every column chunk lies inside the file. The parquet crate asserts this
+/// when it reads a chunk (a panic), and a corrupt footer can break it.
+fn check_chunk_ranges(
+    metadata: &parquet::file::metadata::ParquetMetaData,
+    file_len: u64,
+) -> std::result::Result<(), String> {
+    for (r, group) in metadata.row_groups().iter().enumerate() {
+        for chunk in group.columns() {
+            let start = chunk
+                .dictionary_page_offset()
+                .unwrap_or(chunk.data_page_offset());
+            let len = chunk.compressed_size();
+            let inside = start >= 0
+                && len >= 0
+                && (start as u64)
+                    .checked_add(len as u64)
+                    .is_some_and(|end| end <= file_len);
+            if !inside {
+                return Err(format!(
+                    "corrupt metadata: column `{}` of row group {} claims bytes {start}..{start}+{len}, outside the file's {file_len} bytes",
+                    chunk.column_path(),
+                    r + 1
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn read_from<R: ChunkReader + 'static>(
     source: R,
     path: PathBuf,
@@ -99,7 +128,9 @@ fn read_unguarded<R: ChunkReader + 'static>(
         path: path.clone(),
         message: e.to_string(),
     };
+    let file_len = source.len();
     let builder = ParquetRecordBatchReaderBuilder::try_new(source).map_err(|e| err(&e))?;
+    check_chunk_ranges(builder.metadata(), file_len).map_err(|m| err(&m))?;
     let schema = builder.schema().clone();
     let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
     let selected = resolve_columns(&path, &names, &options.selection(&names))?;
@@ -335,5 +366,21 @@ mod tests {
         }
         // Not a requirement of the reader, a record of what the fix is for.
         eprintln!("{corrupt} corruptions made the decoder panic");
+    }
+
+    /// A synthetic 3-country panel written by `hallyu synth` with one footer byte changed
+    /// (offset 1505 set to 0x7f), which makes a column chunk's offset negative: the parquet
+    /// crate panics on it ("column start and length should not be negative").
+    #[test]
+    fn a_chunk_outside_the_file_is_an_error_not_a_panic() {
+        let bytes =
+            bytes::Bytes::from_static(include_bytes!("testdata/corrupt_chunk_offset.parquet"));
+        let e = read_parquet_bytes(bytes, &ReadOptions::default())
+            .expect_err("corrupt metadata must be refused")
+            .to_string();
+        assert!(
+            e.contains("corrupt metadata") && e.contains("outside the file"),
+            "{e}"
+        );
     }
 }
