@@ -204,11 +204,11 @@ impl Concordance {
             source,
         })?;
         let table = parse_table(&text, path, format!("{}", path.display()))?;
-        Ok(self.add(table))
+        Ok(self.with_table(table))
     }
 
     /// Adds a table; it replaces a table between the same two classifications.
-    pub fn add(mut self, table: LinkTable) -> Concordance {
+    pub fn with_table(mut self, table: LinkTable) -> Concordance {
         self.tables.retain(|t| !t.joins(&table.from, &table.to));
         self.tables.insert(0, Arc::new(table));
         self

@@ -53,7 +53,7 @@ fn concordance() -> Concordance {
         "small.csv".into(),
     )
     .unwrap();
-    Concordance::empty().add(t)
+    Concordance::empty().with_table(t)
 }
 
 /// The group: two linked HS 2022 codes and one the table does not have.
@@ -249,7 +249,7 @@ fn no_table_names_the_editions_that_would_work() {
         "x",
         &creative_like(),
         &flows,
-        &Concordance::builtin().add(user),
+        &Concordance::builtin().with_table(user),
     )
     .unwrap();
     assert!(g.products().contains_in("970110", Some("HS")));

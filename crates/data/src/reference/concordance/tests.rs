@@ -132,7 +132,7 @@ fn a_user_table_replaces_the_builtin_pair_and_shortens_chains() {
             ("970110".to_string(), "970121".to_string())
         ]
     );
-    let c = Concordance::builtin().add(t);
+    let c = Concordance::builtin().with_table(t);
     assert_eq!(c.tables().count(), 6, "replaced, not added");
     let m = c.map(&codes(&["970191"]), "HS2022", "HS2017").unwrap();
     assert_eq!(m.tables, ["mine"]);
@@ -142,11 +142,11 @@ fn a_user_table_replaces_the_builtin_pair_and_shortens_chains() {
     );
     // A direct table between HS 2022 and HS 2002 beats the chain of four.
     let direct = parse_table("HS2022,HS2002\n970121,970110\n", p, "direct".into()).unwrap();
-    let c = Concordance::builtin().add(direct);
+    let c = Concordance::builtin().with_table(direct);
     assert_eq!(c.distance("HS2022", "HS2002"), Some(1));
     // Other classifications are names as the data writes them.
     let sitc = parse_table("SITC3,HS2002\n89631,970110\n", p, "sitc".into()).unwrap();
-    let c = Concordance::builtin().add(sitc);
+    let c = Concordance::builtin().with_table(sitc);
     let m = c.map(&codes(&["970121"]), "HS2022", "SITC3").unwrap();
     assert_eq!(m.path.len(), 6);
     assert_eq!(m.targets["970121"], set(&["89631"]));
@@ -191,4 +191,23 @@ fn user_table_errors_name_file_line_and_value() {
     let missing = dir.path().join("none.csv");
     let e = Concordance::builtin().add_file(&missing).unwrap_err();
     assert!(e.to_string().contains("none.csv"), "{e}");
+}
+
+#[test]
+fn the_tables_readme_names_every_file_its_link_count_and_licence() {
+    let readme = include_str!("../../../reference/hs_concordance/README.md");
+    for t in Concordance::builtin().tables() {
+        let file = format!("`{}_{}.csv.gz`", t.from, t.to);
+        let line = readme
+            .lines()
+            .find(|l| l.contains(&file))
+            .unwrap_or_else(|| panic!("README does not list {file}"));
+        // Counts are written with thousands separators: 15,656.
+        let n = t.links.len();
+        let count = format!("{},{:03}", n / 1000, n % 1000);
+        assert!(line.contains(&count), "{file}: {count} not in `{line}`");
+    }
+    for needle in ["## Source", "## Licence", "MIT", "291636", "300219"] {
+        assert!(readme.contains(needle), "{needle}");
+    }
 }
