@@ -522,6 +522,12 @@ pub struct IndicatorsArgs {
     /// Blocs and product groups of your own (TOML, see `hallyu data blocs --help`).
     #[arg(long, value_name = "FILE.toml")]
     pub blocs: Option<PathBuf>,
+    /// A concordance table between two classifications, used with the built-in UNSD
+    /// tables (HS1992 to HS2022) to apply a group in the data's HS edition: a CSV whose
+    /// header names the two (e.g. `HS2022,HS2017`) and whose rows are pairs of linked
+    /// codes. It replaces a built-in table between the same two editions.
+    #[arg(long, value_name = "FILE.csv")]
+    pub concordance: Option<PathBuf>,
     /// Value column. Default: `value`, or `trade` for the embedded panel.
     #[arg(long)]
     pub value: Option<String>,

@@ -26,6 +26,10 @@ pub struct FlowColumns {
     /// [`crate::perspective`]); `None` when the table does not say, and every row then
     /// counts on both sides.
     pub flow: Option<String>,
+    /// Classification of each row's product code (text: `HS17`, `UNCTAD-CG`...), which
+    /// says what a code means; `None` when the table has none. The constructors leave it
+    /// out; set it for a table that has one (a dataset's `classification`).
+    pub classification: Option<String>,
 }
 
 impl FlowColumns {
@@ -39,6 +43,7 @@ impl FlowColumns {
             product: Some("product".into()),
             value: "value".into(),
             flow: Some("flow".into()),
+            classification: None,
         }
     }
 
@@ -66,6 +71,25 @@ pub(crate) enum ProductCodes<'t> {
     Numeric(StrColumn),
 }
 
+/// The classification of the product codes.
+#[derive(Debug)]
+pub(crate) enum ProductClasses {
+    /// The table has no classification column.
+    Unknown,
+    /// One classification for every row (`None`: missing in every row).
+    One(Option<String>),
+    /// Several: the product levels are (code, classification) pairs, since the same code
+    /// can mean different products in different HS editions.
+    Many {
+        /// Per row: index into `levels`; `MISSING_CODE` when the product is missing.
+        codes: Vec<u32>,
+        /// Product code of each pair.
+        levels: Vec<String>,
+        /// Classification of each pair.
+        classes: Vec<Option<String>>,
+    },
+}
+
 /// A checked view of a flow table.
 #[derive(Debug)]
 pub struct Flows<'t> {
@@ -78,6 +102,7 @@ pub struct Flows<'t> {
     /// Who reported each row: the codes of the flow column and what each level means;
     /// `None` when every row counts on both sides.
     pub(crate) reported: Option<(&'t [u32], Vec<Reported>)>,
+    pub(crate) classes: ProductClasses,
     /// Every country code of either side, exporters' first.
     pub(crate) countries: Vec<String>,
     /// Exporter level → index in `countries`.
@@ -121,6 +146,10 @@ impl<'t> Flows<'t> {
                 text(table, name, "who reported the row")?,
                 name,
             )?),
+        };
+        let classes = match &columns.classification {
+            None => ProductClasses::Unknown,
+            Some(c) => classify(&product, text(table, c, "classification names")?),
         };
         let mut span: Option<(i32, i32)> = None;
         for (r, (&y, &v)) in year.iter().zip(value).enumerate() {
@@ -168,6 +197,7 @@ impl<'t> Flows<'t> {
             value,
             product,
             reported,
+            classes,
             countries,
             exporter_country,
             importer_country,
@@ -202,6 +232,9 @@ impl<'t> Flows<'t> {
 
     /// Product level of row `r`, or `None` when missing.
     pub(crate) fn product_code(&self, r: usize) -> Option<u32> {
+        if let ProductClasses::Many { codes, .. } = &self.classes {
+            return (codes[r] != MISSING_CODE).then_some(codes[r]);
+        }
         let code = match &self.product {
             ProductCodes::Single => return Some(0),
             ProductCodes::Text(s) => s.codes[r],
@@ -225,11 +258,88 @@ impl<'t> Flows<'t> {
     /// Distinct product codes, indexed by [`Flows::product_code`].
     pub(crate) fn product_levels(&self) -> &[String] {
         static ALL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        if let ProductClasses::Many { levels, .. } = &self.classes {
+            return levels;
+        }
         match &self.product {
             ProductCodes::Single => ALL.get_or_init(|| vec!["all".to_string()]),
             ProductCodes::Text(s) => &s.levels,
             ProductCodes::Numeric(s) => &s.levels,
         }
+    }
+}
+
+impl Flows<'_> {
+    /// Whether the table has a classification column.
+    pub fn has_classification(&self) -> bool {
+        !matches!(self.classes, ProductClasses::Unknown)
+    }
+
+    /// The classification of product level `k` ([`Flows::product_code`]), `None` when
+    /// missing or when the table has no classification column.
+    pub(crate) fn product_classification(&self, k: usize) -> Option<&str> {
+        match &self.classes {
+            ProductClasses::Unknown => None,
+            ProductClasses::One(c) => c.as_deref(),
+            ProductClasses::Many { classes, .. } => classes.get(k).and_then(|c| c.as_deref()),
+        }
+    }
+}
+
+/// Reads the classification column: one classification for all rows, or product levels
+/// that pair a code with its classification.
+fn classify(product: &ProductCodes, class: &StrColumn) -> ProductClasses {
+    let mut seen = vec![false; class.levels.len()];
+    let mut missing = false;
+    for &c in &class.codes {
+        match seen.get_mut(c as usize) {
+            Some(s) => *s = true,
+            None => missing = true,
+        }
+    }
+    let used: Vec<u32> = (0..seen.len() as u32)
+        .filter(|&c| seen[c as usize])
+        .chain(missing.then_some(MISSING_CODE))
+        .collect();
+    let name = |c: u32| (c != MISSING_CODE).then(|| class.levels[c as usize].clone());
+    if let [one] = used.as_slice() {
+        return ProductClasses::One(name(*one));
+    }
+    if used.is_empty() {
+        return ProductClasses::One(None);
+    }
+    let (product_codes, product_levels): (Option<&[u32]>, &[String]) = match product {
+        ProductCodes::Single => (None, &[]),
+        ProductCodes::Text(s) => (Some(&s.codes), &s.levels),
+        ProductCodes::Numeric(s) => (Some(&s.codes), &s.levels),
+    };
+    let mut index: HashMap<(u32, u32), u32> = HashMap::new();
+    let (mut levels, mut classes) = (Vec::new(), Vec::new());
+    let codes = class
+        .codes
+        .iter()
+        .enumerate()
+        .map(|(r, &c)| {
+            let p = product_codes.map_or(0, |p| p[r]);
+            if p == MISSING_CODE {
+                return MISSING_CODE;
+            }
+            *index.entry((p, c)).or_insert_with(|| {
+                levels.push(
+                    product_levels
+                        .get(p as usize)
+                        .cloned()
+                        .unwrap_or_else(|| "all".to_string()),
+                );
+                classes.push(name(c));
+                (levels.len() - 1) as u32
+            })
+        })
+        .collect();
+    ProductClasses::Many {
+        codes,
+        levels,
+        classes,
     }
 }
 

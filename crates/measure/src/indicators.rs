@@ -179,6 +179,10 @@ pub struct Indicators {
     pub top_partners: TopPartners,
     /// What was skipped or assumed, in words.
     pub notes: Vec<String>,
+    /// How the product group was applied in the data's HS editions, when it is defined
+    /// in some (set by the caller, which resolves the group).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_editions: Option<crate::editions::GroupEditions>,
 }
 
 /// Sums over the rows, for every year of the data.
@@ -411,7 +415,11 @@ fn accumulate(flows: &Flows, req: &Request, span: (i32, i32), reported: (i32, i3
     let in_group: Vec<bool> = flows
         .product_levels()
         .iter()
-        .map(|k| req.products.contains(k))
+        .enumerate()
+        .map(|(k, code)| {
+            req.products
+                .contains_in(code, flows.product_classification(k))
+        })
         .collect();
     let totals = world_partner_rows(flows, req.perspective, span.0, nyears, &in_group, world);
     let nreported = (reported.1 - reported.0 + 1) as usize;
@@ -1044,6 +1052,7 @@ pub fn compute(flows: &Flows, req: &Request) -> Result<Indicators, MeasureError>
         years: rows,
         cagr,
         notes,
+        group_editions: None,
     })
 }
 

@@ -29,6 +29,7 @@ mod error;
 pub mod projection;
 
 pub use error::MeasureError;
+pub mod editions;
 pub mod flows;
 mod formulas;
 pub mod indicators;

@@ -68,10 +68,14 @@ impl std::fmt::Debug for Countries<'_> {
     }
 }
 
+/// `contains(code, classification)`: the classification is the row's (`HS17`), `None` when
+/// the data has none.
+type ProductTest<'a> = Box<dyn Fn(&str, Option<&str>) -> bool + 'a>;
+
 /// A set of products (HS codes, or the sector names of aggregate data).
 pub struct Products<'a> {
     name: String,
-    test: Box<dyn Fn(&str) -> bool + 'a>,
+    test: ProductTest<'a>,
 }
 
 impl<'a> Products<'a> {
@@ -79,26 +83,40 @@ impl<'a> Products<'a> {
     pub fn all() -> Products<'a> {
         Products {
             name: "all products".into(),
-            test: Box::new(|_| true),
+            test: Box::new(|_, _| true),
         }
     }
 
     /// Codes starting with one of the prefixes (e.g. `3303`, `3304` for perfumes and
-    /// make-up). Five-digit numeric codes are read as six-digit HS codes that lost their
-    /// leading zero.
+    /// make-up), in whatever edition the data is. Five-digit numeric codes are read as
+    /// six-digit HS codes that lost their leading zero.
     pub fn hs_prefixes(prefixes: &[&str]) -> Products<'a> {
         let list: Vec<String> = prefixes.iter().map(|p| p.trim().to_string()).collect();
         Products {
             name: format!("HS {}", list.join(", ")),
-            test: Box::new(move |code| {
+            test: Box::new(move |code, _| {
                 let code = pad_hs(code);
                 list.iter().any(|p| code.starts_with(p.as_str()))
             }),
         }
     }
 
-    /// A named group whose membership is decided by `contains(code)`.
+    /// A named group whose membership is decided by `contains(code)`, whatever the
+    /// classification of the data.
     pub fn group(name: &str, contains: impl Fn(&str) -> bool + 'a) -> Products<'a> {
+        Products {
+            name: name.to_string(),
+            test: Box::new(move |code, _| contains(code)),
+        }
+    }
+
+    /// A named group whose membership depends on the classification of the row:
+    /// `contains(code, classification)`, e.g. the same creative-goods group as HS 2017
+    /// codes in rows classified `HS17` and as HS 2022 codes in rows classified `HS22`.
+    pub fn by_classification(
+        name: &str,
+        contains: impl Fn(&str, Option<&str>) -> bool + 'a,
+    ) -> Products<'a> {
         Products {
             name: name.to_string(),
             test: Box::new(contains),
@@ -110,9 +128,14 @@ impl<'a> Products<'a> {
         &self.name
     }
 
-    /// Whether a product code belongs to the group.
+    /// Whether a product code belongs to the group, for data without a classification.
     pub fn contains(&self, code: &str) -> bool {
-        (self.test)(code)
+        (self.test)(code, None)
+    }
+
+    /// Whether a product code of a classification (`HS17`) belongs to the group.
+    pub fn contains_in(&self, code: &str, classification: Option<&str>) -> bool {
+        (self.test)(code, classification)
     }
 }
 
@@ -125,7 +148,7 @@ impl std::fmt::Debug for Products<'_> {
 }
 
 /// HS codes read as numbers lose their leading zero (`010121` → `10121`).
-fn pad_hs(code: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn pad_hs(code: &str) -> std::borrow::Cow<'_, str> {
     let code = code.trim();
     if code.len() == 5 && code.bytes().all(|b| b.is_ascii_digit()) {
         std::borrow::Cow::Owned(format!("0{code}"))
@@ -151,5 +174,12 @@ mod tests {
         assert!(cosmetics.contains("330499") && !cosmetics.contains("330510"));
         assert!(Products::hs_prefixes(&["01"]).contains("10121"));
         assert!(Products::all().contains("anything"));
+        let by_edition = Products::by_classification("p", |k, c| match c {
+            Some("HS17") => k == "970110",
+            _ => k == "970121",
+        });
+        assert!(by_edition.contains_in("970110", Some("HS17")));
+        assert!(!by_edition.contains_in("970110", Some("HS22")));
+        assert!(by_edition.contains_in("970121", None) && by_edition.contains("970121"));
     }
 }

@@ -1,6 +1,7 @@
 //! Layout of trade indicators: one line per year, then growth rates, top partners and
 //! the reasons for every undefined value.
 
+use crate::editions::group_edition_rows;
 use crate::grid::{Grid, Row};
 use hallyu_measure::indicators::{Indicators, YearIndicators};
 
@@ -105,6 +106,9 @@ pub fn indicators_grid(r: &Indicators) -> Grid {
             ]));
         }
     }
+    if let Some(g) = &r.group_editions {
+        rows.extend(group_edition_rows(g));
+    }
     let mut notes = Vec::new();
     for g in &r.cagr {
         notes.push(format!(
@@ -163,6 +167,9 @@ pub fn indicators_grid(r: &Indicators) -> Grid {
         ));
     }
     notes.extend(r.notes.iter().cloned());
+    if let Some(g) = &r.group_editions {
+        notes.extend(g.notes());
+    }
     let mut title = vec![format!(
         "{} — {} — values in {}",
         r.subject,

@@ -6,6 +6,7 @@
 //! (p-values and intervals come with the [`hallyu_estimate::Fit`]).
 #![deny(missing_docs)]
 
+mod editions;
 mod fits;
 mod general_equilibrium;
 mod grid;

@@ -6,12 +6,17 @@ use crate::output::emit;
 use crate::progress::Spinner;
 use anyhow::Result;
 use hallyu_data::read::{column_names, read_path, ReadOptions};
-use hallyu_data::reference::Reference;
+use hallyu_data::reference::{Concordance, HsEdition, ProductGroup, Reference};
 use hallyu_data::{dataset, embedded, nearest, Table};
+use hallyu_measure::editions::{apply_group, prefixes_note, Definition, GroupInData};
 use hallyu_measure::indicators::{compute, Request};
 use hallyu_measure::scope::{select_rows, Scope, SOURCE_COLUMN};
 use hallyu_measure::{Countries, FlowColumns, Flows, Products};
 use std::path::Path;
+
+/// The column of a dataset (or a canonical file) that says which classification, e.g.
+/// which HS edition, each row's product code is in.
+const CLASSIFICATION_COLUMN: &str = "classification";
 
 /// Runs the command.
 pub fn run(a: IndicatorsArgs) -> Result<u8> {
@@ -58,6 +63,9 @@ fn load(a: &IndicatorsArgs) -> Result<(Table, FlowColumns, String)> {
         if !table.has("product") {
             cols.product = None;
         }
+        if table.has(CLASSIFICATION_COLUMN) {
+            cols.classification = Some(CLASSIFICATION_COLUMN.into());
+        }
         return Ok((table, cols, "USD".into()));
     }
     if !table_has(path, "product")? {
@@ -74,6 +82,10 @@ fn load(a: &IndicatorsArgs) -> Result<(Table, FlowColumns, String)> {
     ];
     wanted.extend(cols.product.clone());
     wanted.extend(cols.flow.clone());
+    if cols.product.is_some() && table_has(path, CLASSIFICATION_COLUMN)? {
+        cols.classification = Some(CLASSIFICATION_COLUMN.into());
+        wanted.push(CLASSIFICATION_COLUMN.into());
+    }
     if table_has(path, SOURCE_COLUMN)? {
         wanted.push(SOURCE_COLUMN.to_string());
     }
@@ -147,13 +159,50 @@ fn countries<'r>(
     Err(unknown(name))
 }
 
-fn products<'r>(
-    name: Option<&str>,
+/// What `--group` resolved to.
+enum Group<'r> {
+    /// No `--group`: every product.
+    All,
+    /// HS prefixes typed on the command line (`9701,3304`), the same in every edition.
+    Prefixes(Vec<String>),
+    /// A group whose codes mean the same in every edition (`cosmetics`).
+    Named(&'r ProductGroup),
+    /// A group defined in some HS editions, applied in the data's editions.
+    InEditions(GroupInData),
+}
+
+impl Group<'_> {
+    fn products(&self) -> Products<'_> {
+        match self {
+            Group::All => Products::all(),
+            Group::Prefixes(p) => {
+                Products::hs_prefixes(&p.iter().map(String::as_str).collect::<Vec<_>>())
+            }
+            Group::Named(g) => Products::group(&g.name, move |k| g.contains(k)),
+            Group::InEditions(g) => g.products(),
+        }
+    }
+}
+
+/// The built-in HS concordance tables, with the user's `--concordance` table.
+fn concordance(a: &IndicatorsArgs) -> Result<Concordance> {
+    let builtin = Concordance::builtin();
+    Ok(match &a.concordance {
+        Some(path) => builtin.add_file(path)?,
+        None => builtin,
+    })
+}
+
+/// Resolves `--group` against the data: a group defined in HS editions is applied in the
+/// data's editions through the concordance tables (see `hallyu_measure::editions`).
+/// Returns the group and a note on how it was applied.
+fn group<'r>(
+    a: &IndicatorsArgs,
     reference: &'r Reference,
     flows: &Flows,
-) -> Result<Products<'r>> {
-    let Some(name) = name else {
-        return Ok(Products::all());
+) -> Result<(Group<'r>, Option<String>)> {
+    let Some(name) = a.group.as_deref() else {
+        return Ok((Group::All, None));
     };
     if flows.columns().product.is_none() {
         return Err(usage(format!(
@@ -165,12 +214,33 @@ fn products<'r>(
         .iter()
         .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
     {
-        return Ok(Products::hs_prefixes(&prefixes));
+        let note = prefixes_note(name, flows)?;
+        let prefixes = prefixes.iter().map(|p| p.to_string()).collect();
+        return Ok((Group::Prefixes(prefixes), note));
     }
-    match reference.product_group(name) {
-        Ok(g) => Ok(Products::group(&g.name, move |k| g.contains(k))),
-        Err(e) => Err(usage(format!("--group: {e}"))),
+    let definitions = reference
+        .group_definitions(name)
+        .map_err(|e| usage(format!("--group: {e}")))?;
+    let in_editions: Vec<Definition> = definitions
+        .iter()
+        .filter_map(|g| {
+            let edition = HsEdition::parse(g.hs_version.as_deref()?)?;
+            Some(Definition {
+                edition,
+                codes: g.codes.clone(),
+            })
+        })
+        .collect();
+    let Some(first) = definitions.first().copied() else {
+        return Err(usage(format!("--group {name}: no such group")));
+    };
+    if in_editions.is_empty() {
+        let note = prefixes_note(&first.name, flows)?;
+        return Ok((Group::Named(first), note));
     }
+    let resolved =
+        apply_group(&first.name, &in_editions, flows, &concordance(a)?)?;
+    Ok((Group::InEditions(resolved), None))
 }
 
 fn indicators(a: &IndicatorsArgs) -> Result<String> {
@@ -197,9 +267,26 @@ fn indicators(a: &IndicatorsArgs) -> Result<String> {
         None => None,
     };
     // The rows are already those of the products named, so the group is all of them.
+    let (resolved, group_note) = match &chosen.products {
+        Some(_) => (Group::All, None),
+        None => group(a, &reference, &flows)?,
+    };
+    if let (Some(path), false) = (&a.concordance, matches!(resolved, Group::InEditions(_))) {
+        return Err(usage(format!(
+            "--concordance {}: a concordance table is used only with a --group defined in HS \
+             editions (e.g. creative.visual_arts); {}",
+            path.display(),
+            match &a.group {
+                Some(g) if chosen.products.is_none() => {
+                    format!("--group {g} means the same in every edition")
+                }
+                _ => "leave it out".to_string(),
+            }
+        )));
+    }
     let group = match &chosen.products {
         Some(names) => Products::group(&names.join(", "), |_| true),
-        None => products(a.group.as_deref(), &reference, &flows)?,
+        None => resolved.products(),
     };
     let request = Request {
         subject: &subject,
@@ -214,6 +301,10 @@ fn indicators(a: &IndicatorsArgs) -> Result<String> {
     let mut result = compute(&flows, &request)?;
     if let Some(source) = &chosen.source {
         result.notes.insert(0, format!("source: {source}"));
+    }
+    result.notes.extend(group_note);
+    if let Group::InEditions(g) = &resolved {
+        result.group_editions = Some(g.coverage(&flows, a.perspective.into()));
     }
     Ok(match a.output.format {
         OutputFormat::Json => hallyu_report::indicators_json(&result),

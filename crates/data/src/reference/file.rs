@@ -3,6 +3,7 @@
 
 use super::blocs::{Bloc, Membership};
 use super::countries::{countries, country_by_iso3};
+use super::editions::HsEdition;
 use super::groups::{CreativeCode, ProductGroup, CREATIVE_GROUPS};
 use super::hs::check_hs_prefix;
 use crate::error::DataError;
@@ -234,21 +235,14 @@ pub(crate) fn suggest_iso3(code: &str) -> String {
     }
 }
 
-/// `HS2022`, `hs2017`, `HS 2002` → `HS2022`, `HS2017`, `HS2002`.
+/// `HS2022`, `hs2017`, `HS 2002`, `HS17`, `H5` → `HS2022`, `HS2017`, `HS2002`, `HS2017`.
 pub(crate) fn check_edition(v: &str) -> Result<String, String> {
-    let digits: String = v
-        .trim()
-        .trim_start_matches(['H', 'h'])
-        .trim_start_matches(['S', 's'])
-        .trim()
-        .to_string();
-    let known = ["1992", "1996", "2002", "2007", "2012", "2017", "2022"];
-    if known.contains(&digits.as_str()) {
-        Ok(format!("HS{digits}"))
-    } else {
-        Err(format!(
-            "unknown HS edition `{v}`: use one of HS1992, HS1996, HS2002, HS2007, HS2012, HS2017, HS2022"
-        ))
+    match HsEdition::parse(v) {
+        Some(e) => Ok(e.name().to_string()),
+        None => Err(format!(
+            "unknown HS edition `{v}`: use one of {}",
+            HsEdition::ALL.map(HsEdition::name).join(", ")
+        )),
     }
 }
 

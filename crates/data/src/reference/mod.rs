@@ -41,13 +41,17 @@
 //! HS 2022 and `creative_hs2002...`, `creative_hs2017...` for the others.
 
 mod blocs;
+mod concordance;
 mod countries;
+mod editions;
 mod file;
 mod groups;
 mod hs;
 
 pub use blocs::{Bloc, Membership};
+pub use concordance::{parse_table, CodeMap, Concordance, LinkTable};
 pub use countries::{countries, country_by_iso3, country_by_numeric, Country};
+pub use editions::{classification_name, is_hs, HsEdition};
 pub use groups::{
     creative_prefix, CreativeCode, ProductGroup, CREATIVE_GROUPS, DEFAULT_EDITION, PUBLISHED_COUNTS,
 };
@@ -226,6 +230,39 @@ impl Reference {
                 name: name.to_string(),
                 suggestion: nearest(&key, self.groups.iter().map(|g| g.name.as_str())),
             })
+    }
+
+    /// A product group in every HS edition it is defined in, the group named first: for
+    /// a creative-goods group named `creative...` (`creative.visual_arts`), its lists in
+    /// each edition of the classification (HS 2022 and HS 2002 built in, more from a
+    /// classification file); for one named after an edition (`creative_hs2002...`), or
+    /// any other group, the group alone.
+    ///
+    /// ```
+    /// let r = hallyu_data::reference::Reference::builtin();
+    /// let defs = r.group_definitions("creative.visual_arts").unwrap();
+    /// let editions: Vec<_> = defs.iter().map(|g| g.hs_version.as_deref()).collect();
+    /// assert_eq!(editions, [Some("HS2022"), Some("HS2002")]);
+    /// assert_eq!(r.group_definitions("creative_hs2002.visual_arts").unwrap().len(), 1);
+    /// ```
+    pub fn group_definitions(&self, name: &str) -> Result<Vec<&ProductGroup>, DataError> {
+        let group = self.product_group(name)?;
+        let mut out = vec![group];
+        let Some(rest) = group.name.strip_prefix("creative") else {
+            return Ok(out);
+        };
+        if !(rest.is_empty() || rest.starts_with('.')) {
+            return Ok(out);
+        }
+        // The same group under the prefix of every other edition.
+        let same_group = |g: &&ProductGroup| {
+            g.name != group.name
+                && g.hs_version
+                    .as_deref()
+                    .is_some_and(|e| g.name.strip_prefix(&groups::creative_prefix(e)) == Some(rest))
+        };
+        out.extend(self.groups.iter().filter(same_group));
+        Ok(out)
     }
 
     /// Every product group: the creative ones (HS 2022 first), then the others.
