@@ -1,8 +1,8 @@
 //! `hallyu ingest`: trade data into a year-partitioned Parquet dataset.
 
-use crate::args::{IngestArgs, IngestKind, ReportFormat};
+use crate::args::{IngestArgs, IngestKind, OnDuplicateArg, ReportFormat};
 use anyhow::{bail, Result};
-use hallyu_data::ingest::{self, IngestOptions, IngestProgress, IngestReport};
+use hallyu_data::ingest::{self, IngestOptions, IngestProgress, IngestReport, OnDuplicate};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 
@@ -56,6 +56,11 @@ pub fn run(a: IngestArgs) -> Result<u8> {
     let options = IngestOptions {
         out: a.out.clone(),
         strict: a.strict,
+        on_duplicate: match a.on_duplicate {
+            OnDuplicateArg::Error => OnDuplicate::Error,
+            OnDuplicateArg::KeepFirst => OnDuplicate::KeepFirst,
+            OnDuplicateArg::Sum => OnDuplicate::Sum,
+        },
     };
     let report = {
         let bar = Bar::new(a.quiet);
@@ -67,10 +72,30 @@ pub fn run(a: IngestArgs) -> Result<u8> {
                 vec![ingest::baci::ingest(&a.inputs[0], &options, &bar)?]
             }
             IngestKind::Unctadstat => vec![ingest::unctadstat::ingest(&a.inputs, &options, &bar)?],
+            IngestKind::Comtrade => vec![ingest::comtrade::ingest(&a.inputs, &options, &bar)?],
             IngestKind::Series => ingest::series::ingest(&a.inputs, &options, &bar)?,
         }
     };
     for r in &report {
+        for w in &r.warnings {
+            eprintln!("warning: {}: {w}", r.source.source);
+        }
+        if let Some(pair) = &r.duplicates.first {
+            eprintln!(
+                "warning: {}: {} row(s) repeated an earlier row's key ({}); first: {}, line {} repeats {}, line {} ({})",
+                r.source.source,
+                r.duplicates.rows,
+                match r.duplicates.policy {
+                    OnDuplicate::Sum => "added to it",
+                    _ => "dropped, the first kept",
+                },
+                pair.repeat.file,
+                pair.repeat.line,
+                pair.first.file,
+                pair.first.line,
+                pair.key
+            );
+        }
         if r.source.malformed_rows > 0 {
             eprintln!(
                 "warning: {}: {} malformed row(s) not ingested, listed in {} (first: {}, line {}: {})",
@@ -104,12 +129,14 @@ fn render(reports: &[IngestReport]) -> String {
     for r in reports {
         let s = &r.source;
         out.push_str(&format!(
-            "{}: {} rows in {} year(s) into {} ({} malformed{})\n",
+            "{}: {} rows in {} year(s) into {} ({} malformed, {} duplicate ({}){})\n",
             s.source,
             s.rows,
             s.years.len(),
             r.dataset,
             s.malformed_rows,
+            r.duplicates.rows,
+            r.duplicates.policy.as_str(),
             r.skipped_reason
                 .as_ref()
                 .map(|why| format!(
@@ -126,13 +153,13 @@ fn render(reports: &[IngestReport]) -> String {
             .unwrap_or(4)
             .max(4);
         out.push_str(&format!(
-            "  {:width$}  {:>12}  {:>9}  {:>9}\n",
-            "file", "rows", "malformed", "skipped"
+            "  {:width$}  {:>12}  {:>9}  {:>9}  {:>9}\n",
+            "file", "rows", "malformed", "skipped", "duplicate"
         ));
         for f in &r.files {
             out.push_str(&format!(
-                "  {:width$}  {:>12}  {:>9}  {:>9}\n",
-                f.file, f.rows, f.malformed_rows, f.skipped_rows
+                "  {:width$}  {:>12}  {:>9}  {:>9}  {:>9}\n",
+                f.file, f.rows, f.malformed_rows, f.skipped_rows, f.duplicate_rows
             ));
         }
         for y in &s.years {

@@ -9,14 +9,20 @@
 //! their leading zero (`10121`) are padded back to six digits (`010121`).
 
 use super::columns::{field, Header};
+use super::duplicates::describe;
 use super::input::Input;
 use super::numbers::{parse_scaled, parse_u32};
-use super::{FileReport, IngestOptions, IngestProgress, IngestReport, Rejects};
+use super::{
+    DuplicatePair, DuplicateReport, FileReport, IngestOptions, IngestProgress, IngestReport,
+    OnDuplicate, Origin, Rejects,
+};
 use crate::dataset::{
     Chunk, DatasetWriter, Dictionaries, Dictionary, Flow, MalformedRow, Row, NO_REPORTER,
 };
 use crate::{DataError, Result};
 use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 use std::io::Read;
 use std::path::Path;
 
@@ -164,6 +170,16 @@ pub fn find_release(path: &Path) -> Result<Release> {
 pub struct CountryCodes {
     /// `(numeric code, ISO3)` pairs, in file order.
     pub codes: Vec<(u32, String)>,
+    /// Codes the file lists without an ISO3 code (e.g. some "nes" areas).
+    pub without_iso3: Vec<u32>,
+}
+
+/// The release a country file's name gives (`country_codes_V202401.csv` → `202401`).
+pub fn country_file_release(file_name: &str) -> Option<&str> {
+    file_name
+        .strip_prefix("country_codes_V")?
+        .strip_suffix(".csv")
+        .filter(|r| !r.is_empty())
 }
 
 /// Reads a BACI country file (either layout; any encoding of the names, which are not used).
@@ -194,6 +210,7 @@ pub fn read_country_codes(bytes: &[u8], name: &str) -> Result<CountryCodes> {
         ));
     };
     let mut codes = Vec::new();
+    let mut without_iso3 = Vec::new();
     for (n, record) in reader.byte_records().enumerate() {
         let line = n as u64 + 2;
         let record = record.map_err(|e| bad(line, e.to_string()))?;
@@ -209,15 +226,22 @@ pub fn read_country_codes(bytes: &[u8], name: &str) -> Result<CountryCodes> {
                 )
             })?;
         let iso = field(&record, iso_col);
-        // A few BACI entries (e.g. "Other Asia, nes") have no ISO3; their flows will be
-        // reported as malformed rows rather than invented a code.
+        // A few BACI entries (e.g. "Other Asia, nes") have no ISO3; their flows are
+        // malformed rows that say so, rather than rows under an invented code.
         if iso.is_empty() || iso == "NA" || iso == "N/A" {
+            without_iso3.push(code);
             continue;
         }
         codes.push((code, iso.to_string()));
     }
-    Ok(CountryCodes { codes })
+    Ok(CountryCodes {
+        codes,
+        without_iso3,
+    })
 }
+
+/// Lookup value of a code the release's country file lists without an ISO3 code.
+const NO_ISO3: i32 = -2;
 
 /// Read-only context of the parse threads.
 struct Context {
@@ -232,17 +256,34 @@ struct Parsed {
     chunk: Chunk,
     /// `(line offset within the block, reason, text)`.
     bad: Vec<(u64, String, Vec<u8>)>,
+    /// Line offset within the block of each row of `chunk`.
+    row_lines: Vec<u32>,
     lines: u64,
 }
 
 fn trim(mut s: &[u8]) -> &[u8] {
-    while let [b' ' | b'"' | b'\t', rest @ ..] = s {
+    while let [b' ' | b'\t', rest @ ..] = s {
         s = rest;
     }
-    while let [rest @ .., b' ' | b'"' | b'\t' | b'\r'] = s {
+    while let [rest @ .., b' ' | b'\t' | b'\r'] = s {
         s = rest;
     }
     s
+}
+
+/// A field without its surrounding spaces and quotes. A quote must open and close the
+/// field: an unterminated or stray one means the line is not what it seems (a quoted
+/// field swallowed a separator, or the file was cut), so the row is malformed.
+fn unquote(field: &[u8]) -> std::result::Result<&[u8], String> {
+    let s = trim(field);
+    match s {
+        [b'"', inner @ .., b'"'] if !inner.contains(&b'"') => Ok(trim(inner)),
+        _ if s.contains(&b'"') => Err(format!(
+            "field `{}` has an unterminated or stray quote",
+            lossy(s)
+        )),
+        _ => Ok(s),
+    }
 }
 
 fn parse_line(line: &[u8], cx: &Context, out: &mut Chunk) -> std::result::Result<(), String> {
@@ -250,7 +291,7 @@ fn parse_line(line: &[u8], cx: &Context, out: &mut Chunk) -> std::result::Result
     let mut n = 0;
     for field in line.split(|&b| b == b',') {
         if n < 6 {
-            f[n] = trim(field);
+            f[n] = unquote(field)?;
         }
         n += 1;
     }
@@ -266,6 +307,9 @@ fn parse_line(line: &[u8], cx: &Context, out: &mut Chunk) -> std::result::Result
             parse_u32(s).ok_or_else(|| format!("{what} `{}` is not a country code", lossy(s)))?;
         match cx.country.get(c as usize) {
             Some(&k) if k >= 0 => Ok(k),
+            Some(&NO_ISO3) => Err(format!(
+                "{what} {c} has no ISO3 code in the release's country_codes file"
+            )),
             _ => Err(format!(
                 "{what} {c} is not in the release's country_codes file"
             )),
@@ -324,6 +368,7 @@ fn parse_block(block: &[u8], cx: &Context) -> Parsed {
         v.reserve(rows);
     }
     p.chunk.flow.reserve(rows);
+    p.row_lines.reserve(rows);
     p.chunk.value.reserve(rows);
     p.chunk.quantity.reserve(rows);
     for line in block.split(|&b| b == b'\n') {
@@ -333,8 +378,9 @@ fn parse_block(block: &[u8], cx: &Context) -> Parsed {
         if line.is_empty() {
             continue;
         }
-        if let Err(reason) = parse_line(line, cx, &mut p.chunk) {
-            p.bad.push((offset, reason, line.to_vec()));
+        match parse_line(line, cx, &mut p.chunk) {
+            Ok(()) => p.row_lines.push(offset as u32),
+            Err(reason) => p.bad.push((offset, reason, line.to_vec())),
         }
     }
     p
@@ -370,12 +416,16 @@ pub fn ingest(
     let release = find_release(path)?;
     let country_bytes = release.countries.read_all()?;
     let countries = read_country_codes(&country_bytes, &release.countries.name)?;
+    let warnings = release_warnings(&release);
 
     let mut writer = DatasetWriter::create(&options.out, "baci", "baci")?;
     let mut dicts = Dictionaries::default();
     let mut lookup = vec![-1i32; MAX_COUNTRY];
     for (code, iso) in &countries.codes {
         lookup[*code as usize] = dicts.countries.code(iso);
+    }
+    for &code in &countries.without_iso3 {
+        lookup[code as usize] = NO_ISO3;
     }
     // Product codes are their own dictionary codes: HS6 number n is entry n of a table of
     // all six-digit strings, so parse threads need no shared map and 10121 pads to 010121.
@@ -389,6 +439,11 @@ pub fn ingest(
 
     let mut rejects = Rejects::new(options.strict);
     let mut files = Vec::new();
+    let mut duplicates = DuplicateReport {
+        policy: options.on_duplicate,
+        rows: 0,
+        first: None,
+    };
     for (input, name) in &release.data {
         writer.add_input(&input.name);
         progress.file(&input.name, input.size);
@@ -399,13 +454,58 @@ pub fn ingest(
             source,
         };
         let before = (writer.rows(), writer.malformed_rows());
-        input.read(|r| ingest_file(r, &input.name, &cx, &mut writer, &mut rejects, progress))?;
+        let mut keys = YearKeys::sized_for(input.size);
+        input.read(|r| {
+            let mut out = Out {
+                writer: &mut writer,
+                rejects: &mut rejects,
+                keys: &mut keys,
+            };
+            ingest_file(r, &input.name, &cx, &mut out, progress)
+        })?;
+        if let Some((key, line)) = keys.first {
+            let first_line = input.read(|r| first_line_of(r, &input.name, key, &cx))?;
+            let row = key_row(key, &cx);
+            let described = describe(&row, writer.dictionaries());
+            if options.on_duplicate == OnDuplicate::Error {
+                return Err(DataError::Csv {
+                    path: input.name.clone().into(),
+                    line,
+                    message: format!(
+                        "this row repeats line {first_line} ({described}); nothing was written. \
+                         A BACI release holds one row per flow: choose --on-duplicate keep-first \
+                         or --on-duplicate sum if the repeat is expected"
+                    ),
+                });
+            }
+            if duplicates.first.is_none() {
+                duplicates.first = Some(DuplicatePair {
+                    key: described,
+                    first: Origin {
+                        file: input.name.clone(),
+                        line: first_line,
+                    },
+                    repeat: Origin {
+                        file: input.name.clone(),
+                        line,
+                    },
+                });
+            }
+            if options.on_duplicate == OnDuplicate::Sum {
+                // The repeats were left out as the file streamed; read the year again,
+                // this time adding them up.
+                writer.discard_year(name.year);
+                input.read(|r| sum_file(r, &input.name, &cx, &mut writer))?;
+            }
+        }
+        duplicates.rows += keys.repeats;
         writer.close_year(name.year)?;
         files.push(FileReport {
             file: input.name.clone(),
             rows: writer.rows() - before.0,
             malformed_rows: writer.malformed_rows() - before.1,
             skipped_rows: 0,
+            duplicate_rows: keys.repeats,
         });
     }
     let entry = writer.commit()?;
@@ -414,6 +514,8 @@ pub fn ingest(
         source: entry,
         files,
         skipped_reason: None,
+        duplicates,
+        warnings,
         first_malformed: rejects.first,
     })
 }
@@ -442,12 +544,18 @@ fn fill(r: &mut dyn Read, buf: &mut Vec<u8>, want: usize, name: &str) -> Result<
     Ok(())
 }
 
+/// Where parsed rows go: the writer, the malformed rows, and the year's keys.
+struct Out<'a> {
+    writer: &'a mut DatasetWriter,
+    rejects: &'a mut Rejects,
+    keys: &'a mut YearKeys,
+}
+
 fn ingest_file(
     r: &mut dyn Read,
     name: &str,
     cx: &Context,
-    writer: &mut DatasetWriter,
-    rejects: &mut Rejects,
+    out: &mut Out<'_>,
     progress: &dyn IngestProgress,
 ) -> Result<()> {
     let threads = rayon::current_num_threads().max(1);
@@ -502,7 +610,7 @@ fn ingest_file(
                     .collect::<Vec<_>>()
             },
             || match pending.take() {
-                Some(prev) => emit(prev, name, &mut next_line, writer, rejects),
+                Some(prev) => emit(prev, name, &mut next_line, out),
                 None => Ok(()),
             },
         );
@@ -515,22 +623,16 @@ fn ingest_file(
         }
     }
     if let Some(prev) = pending {
-        emit(prev, name, &mut next_line, writer, rejects)?;
+        emit(prev, name, &mut next_line, out)?;
     }
     Ok(())
 }
 
-fn emit(
-    parsed: Vec<Parsed>,
-    name: &str,
-    next_line: &mut u64,
-    writer: &mut DatasetWriter,
-    rejects: &mut Rejects,
-) -> Result<()> {
+fn emit(parsed: Vec<Parsed>, name: &str, next_line: &mut u64, out: &mut Out<'_>) -> Result<()> {
     for p in parsed {
         for (offset, reason, text) in p.bad {
-            rejects.reject(
-                writer,
+            out.rejects.reject(
+                out.writer,
                 MalformedRow {
                     file: name.to_string(),
                     line: *next_line + offset,
@@ -539,10 +641,181 @@ fn emit(
                 },
             )?;
         }
-        writer.write(&p.chunk)?;
+        // Rows in file order: the first of a repeated key is the one kept.
+        let mut kept = Vec::new();
+        for r in 0..p.chunk.len() {
+            let key = pack(p.chunk.exporter[r], p.chunk.importer[r], p.chunk.product[r]);
+            if out.keys.seen.insert(key) {
+                kept.push(r);
+            } else {
+                out.keys.repeats += 1;
+                if out.keys.first.is_none() {
+                    out.keys.first = Some((key, *next_line + u64::from(p.row_lines[r])));
+                }
+            }
+        }
+        if kept.len() == p.chunk.len() {
+            out.writer.write(&p.chunk)?;
+        } else {
+            out.writer.write(&p.chunk.gather(&kept))?;
+        }
         *next_line += p.lines;
     }
     Ok(())
+}
+
+/// A BACI flow's key within its year's file: exporter, importer (dictionary codes, far
+/// below 2^20) and HS6 number (below 10^6 < 2^20).
+fn pack(exporter: i32, importer: i32, product: i32) -> u64 {
+    ((exporter as u64) << 40) | ((importer as u64 & 0xF_FFFF) << 20) | (product as u64 & 0xF_FFFF)
+}
+
+/// The row a key stands for (value and quantity left out), for messages.
+fn key_row(key: u64, cx: &Context) -> Row {
+    Row {
+        year: cx.year,
+        exporter: (key >> 40) as i32,
+        importer: ((key >> 20) & 0xF_FFFF) as i32,
+        reporter: NO_REPORTER,
+        flow: Flow::Reconciled,
+        product: (key & 0xF_FFFF) as i32,
+        classification: cx.classification,
+        value: f64::NAN,
+        quantity: f64::NAN,
+        source: cx.source,
+    }
+}
+
+/// A hasher for keys that are already well-spread integers (SplitMix64's finaliser): the
+/// default SipHash would cost more than parsing the row.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, k: u64) {
+        let mut z = (self.0 ^ k).wrapping_add(0x9e37_79b9_7f4a_7c15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        self.0 = z ^ (z >> 31);
+    }
+}
+
+/// The flows of one year's file seen so far, and the repeats among them.
+#[derive(Default)]
+struct YearKeys {
+    seen: HashSet<u64, BuildHasherDefault<KeyHasher>>,
+    repeats: u64,
+    /// The first repeated key and the line that repeated it.
+    first: Option<(u64, u64)>,
+}
+
+impl YearKeys {
+    /// Keys of a file of `bytes` bytes (BACI lines are about 36 bytes): sized once rather
+    /// than grown by doubling, which would briefly hold two tables. The size is only a hint
+    /// (a zip header can claim anything), so the reservation is bounded.
+    fn sized_for(bytes: Option<u64>) -> YearKeys {
+        const MAX_RESERVED: u64 = 16_000_000;
+        let rows = bytes.map_or(0, |b| (b / 36).min(MAX_RESERVED)) as usize;
+        YearKeys {
+            seen: HashSet::with_capacity_and_hasher(rows, BuildHasherDefault::default()),
+            ..YearKeys::default()
+        }
+    }
+}
+
+/// The line where `key` first occurs in a data file (read again only to name it).
+fn first_line_of(r: &mut dyn Read, name: &str, key: u64, cx: &Context) -> Result<u64> {
+    let mut buf = Vec::new();
+    r.read_to_end(&mut buf).map_err(io_err(name))?;
+    let mut chunk = Chunk::default();
+    for (n, line) in buf.split(|&b| b == b'\n').enumerate().skip(1) {
+        chunk.clear();
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if parse_line(line, cx, &mut chunk).is_ok()
+            && pack(chunk.exporter[0], chunk.importer[0], chunk.product[0]) == key
+        {
+            return Ok(n as u64 + 1);
+        }
+    }
+    Err(DataError::InvalidArgument(format!(
+        "{name}: a repeated flow was not found again on a second reading (did the file change?)"
+    )))
+}
+
+/// Reads a year's file again whole, adding the values (and quantities) of repeated flows
+/// to their first row. Malformed rows were recorded by the first reading.
+fn sum_file(r: &mut dyn Read, name: &str, cx: &Context, writer: &mut DatasetWriter) -> Result<()> {
+    let mut buf = Vec::new();
+    r.read_to_end(&mut buf).map_err(io_err(name))?;
+    let body = match buf.iter().position(|&b| b == b'\n') {
+        Some(p) => &buf[p + 1..],
+        None => &[][..],
+    };
+    let pieces = split_lines(body, rayon::current_num_threads().max(1));
+    let parsed: Vec<Parsed> = pieces.par_iter().map(|p| parse_block(p, cx)).collect();
+    let mut out = Chunk::default();
+    let mut at: HashMap<u64, usize, BuildHasherDefault<KeyHasher>> = HashMap::default();
+    for p in &parsed {
+        for r in 0..p.chunk.len() {
+            let key = pack(p.chunk.exporter[r], p.chunk.importer[r], p.chunk.product[r]);
+            match at.get(&key) {
+                Some(&i) => {
+                    out.value[i] += p.chunk.value[r];
+                    let q = p.chunk.quantity[r];
+                    // An unknown quantity makes the sum unknown.
+                    out.quantity[i] = if out.quantity[i].is_nan() || q.is_nan() {
+                        f64::NAN
+                    } else {
+                        out.quantity[i] + q
+                    };
+                }
+                None => {
+                    at.insert(key, out.len());
+                    out.push(p.chunk.row(r));
+                }
+            }
+        }
+    }
+    writer.write(&out)
+}
+
+/// Warnings about a release's files: a country file of another release than the data
+/// (codes change between releases), data files of several releases.
+fn release_warnings(release: &Release) -> Vec<String> {
+    let mut data: Vec<&str> = release
+        .data
+        .iter()
+        .map(|(_, n)| n.release.as_str())
+        .collect();
+    data.sort_unstable();
+    data.dedup();
+    let mut out = Vec::new();
+    if data.len() > 1 {
+        out.push(format!(
+            "the data files are of several releases ({}); a release's flows are revised as a whole",
+            data.join(", ")
+        ));
+    }
+    match country_file_release(&release.countries.file_name) {
+        Some(c) if !data.contains(&c) => out.push(format!(
+            "the country file {} is of release {c}, the data of release {}: country codes can \
+             change between releases; use the country file shipped with the data",
+            release.countries.file_name,
+            data.join(", ")
+        )),
+        _ => {}
+    }
+    out
 }
 
 #[cfg(test)]
@@ -614,6 +887,28 @@ mod tests {
             assert!(e.contains(want), "{e} / {want}");
             assert!(c.is_empty());
         }
+    }
+
+    #[test]
+    fn quotes_must_open_and_close_a_field() {
+        assert_eq!(unquote(b" \"030111\" ").unwrap(), b"030111");
+        assert_eq!(unquote(b"7").unwrap(), b"7");
+        for bad in [&b"\"030111"[..], b"030111\"", b"\"", b"03\"01\"11"] {
+            assert!(unquote(bad).is_err(), "{}", lossy(bad));
+        }
+        let mut c = Chunk::default();
+        let e = parse_line(b"2021,410,392,\"10121,1.5,2", &cx(), &mut c).unwrap_err();
+        assert!(e.contains("unterminated or stray quote"), "{e}");
+        assert!(c.is_empty());
+    }
+
+    #[test]
+    fn release_of_a_country_file() {
+        assert_eq!(
+            country_file_release("country_codes_V202401.csv"),
+            Some("202401")
+        );
+        assert_eq!(country_file_release("country_codes.csv"), None);
     }
 
     #[test]
