@@ -22,7 +22,6 @@ use crate::dataset::{
 use crate::{DataError, Result};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
-use std::hash::BuildHasherDefault;
 use std::io::Read;
 use std::path::Path;
 
@@ -256,8 +255,6 @@ struct Parsed {
     chunk: Chunk,
     /// `(line offset within the block, reason, text)`.
     bad: Vec<(u64, String, Vec<u8>)>,
-    /// Line offset within the block of each row of `chunk`.
-    row_lines: Vec<u32>,
     lines: u64,
 }
 
@@ -368,7 +365,6 @@ fn parse_block(block: &[u8], cx: &Context) -> Parsed {
         v.reserve(rows);
     }
     p.chunk.flow.reserve(rows);
-    p.row_lines.reserve(rows);
     p.chunk.value.reserve(rows);
     p.chunk.quantity.reserve(rows);
     for line in block.split(|&b| b == b'\n') {
@@ -378,9 +374,8 @@ fn parse_block(block: &[u8], cx: &Context) -> Parsed {
         if line.is_empty() {
             continue;
         }
-        match parse_line(line, cx, &mut p.chunk) {
-            Ok(()) => p.row_lines.push(offset as u32),
-            Err(reason) => p.bad.push((offset, reason, line.to_vec())),
+        if let Err(reason) = parse_line(line, cx, &mut p.chunk) {
+            p.bad.push((offset, reason, line.to_vec()));
         }
     }
     p
@@ -421,7 +416,11 @@ pub fn ingest(
     let mut writer = DatasetWriter::create(&options.out, "baci", "baci")?;
     let mut dicts = Dictionaries::default();
     let mut lookup = vec![-1i32; MAX_COUNTRY];
-    for (code, iso) in &countries.codes {
+    // Codes in numeric order, so that a file sorted by its numeric codes (as BACI's are)
+    // has increasing keys; see `KeyOrder`.
+    let mut by_code = countries.codes.clone();
+    by_code.sort_unstable();
+    for (code, iso) in &by_code {
         lookup[*code as usize] = dicts.countries.code(iso);
     }
     for &code in &countries.without_iso3 {
@@ -454,17 +453,25 @@ pub fn ingest(
             source,
         };
         let before = (writer.rows(), writer.malformed_rows());
-        let mut keys = YearKeys::sized_for(input.size);
+        let mut order = KeyOrder::default();
         input.read(|r| {
             let mut out = Out {
                 writer: &mut writer,
                 rejects: &mut rejects,
-                keys: &mut keys,
+                order: &mut order,
             };
             ingest_file(r, &input.name, &cx, &mut out, progress)
         })?;
-        if let Some((key, line)) = keys.first {
-            let first_line = input.read(|r| first_line_of(r, &input.name, key, &cx))?;
+        // Flows in strictly increasing order (as BACI writes them) cannot repeat; only a
+        // file out of order is read again to look for repeats.
+        let mut repeats = Repeats::default();
+        if order.unordered {
+            repeats = input.read(|r| repeated_keys(r, &input.name, &cx))?;
+            if repeats.rows > 0 {
+                repeats.first = input.read(|r| first_repeat(r, &input.name, &cx, &repeats.keys))?;
+            }
+        }
+        if let Some((key, first_line, line)) = repeats.first {
             let row = key_row(key, &cx);
             let described = describe(&row, writer.dictionaries());
             if options.on_duplicate == OnDuplicate::Error {
@@ -491,21 +498,18 @@ pub fn ingest(
                     },
                 });
             }
-            if options.on_duplicate == OnDuplicate::Sum {
-                // The repeats were left out as the file streamed; read the year again,
-                // this time adding them up.
-                writer.discard_year(name.year);
-                input.read(|r| sum_file(r, &input.name, &cx, &mut writer))?;
-            }
+            // The year went out with its repeats; write it again, resolved.
+            writer.discard_year(name.year);
+            input.read(|r| resolve_file(r, &input.name, &cx, options.on_duplicate, &mut writer))?;
         }
-        duplicates.rows += keys.repeats;
+        duplicates.rows += repeats.rows;
         writer.close_year(name.year)?;
         files.push(FileReport {
             file: input.name.clone(),
             rows: writer.rows() - before.0,
             malformed_rows: writer.malformed_rows() - before.1,
             skipped_rows: 0,
-            duplicate_rows: keys.repeats,
+            duplicate_rows: repeats.rows,
         });
     }
     let entry = writer.commit()?;
@@ -544,11 +548,11 @@ fn fill(r: &mut dyn Read, buf: &mut Vec<u8>, want: usize, name: &str) -> Result<
     Ok(())
 }
 
-/// Where parsed rows go: the writer, the malformed rows, and the year's keys.
+/// Where parsed rows go: the writer, the malformed rows, and the order of the year's keys.
 struct Out<'a> {
     writer: &'a mut DatasetWriter,
     rejects: &'a mut Rejects,
-    keys: &'a mut YearKeys,
+    order: &'a mut KeyOrder,
 }
 
 fn ingest_file(
@@ -641,24 +645,14 @@ fn emit(parsed: Vec<Parsed>, name: &str, next_line: &mut u64, out: &mut Out<'_>)
                 },
             )?;
         }
-        // Rows in file order: the first of a repeated key is the one kept.
-        let mut kept = Vec::new();
         for r in 0..p.chunk.len() {
             let key = pack(p.chunk.exporter[r], p.chunk.importer[r], p.chunk.product[r]);
-            if out.keys.seen.insert(key) {
-                kept.push(r);
-            } else {
-                out.keys.repeats += 1;
-                if out.keys.first.is_none() {
-                    out.keys.first = Some((key, *next_line + u64::from(p.row_lines[r])));
-                }
+            if out.order.last.is_some_and(|last| key <= last) {
+                out.order.unordered = true;
             }
+            out.order.last = Some(key);
         }
-        if kept.len() == p.chunk.len() {
-            out.writer.write(&p.chunk)?;
-        } else {
-            out.writer.write(&p.chunk.gather(&kept))?;
-        }
+        out.writer.write(&p.chunk)?;
         *next_line += p.lines;
     }
     Ok(())
@@ -686,106 +680,131 @@ fn key_row(key: u64, cx: &Context) -> Row {
     }
 }
 
-/// A hasher for keys that are already well-spread integers (SplitMix64's finaliser): the
-/// default SipHash would cost more than parsing the row.
+/// Whether the keys of a year's rows came in strictly increasing order, as BACI sorts its
+/// files (by exporter, importer and product, with the dictionary codes assigned in
+/// numeric order): then no key can repeat, and nothing has to be remembered to know it.
 #[derive(Default)]
-struct KeyHasher(u64);
-
-impl std::hash::Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u64(&mut self, k: u64) {
-        let mut z = (self.0 ^ k).wrapping_add(0x9e37_79b9_7f4a_7c15);
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        self.0 = z ^ (z >> 31);
-    }
+struct KeyOrder {
+    last: Option<u64>,
+    unordered: bool,
 }
 
-/// The flows of one year's file seen so far, and the repeats among them.
+/// Repeated keys of a year's file.
 #[derive(Default)]
-struct YearKeys {
-    seen: HashSet<u64, BuildHasherDefault<KeyHasher>>,
-    repeats: u64,
-    /// The first repeated key and the line that repeated it.
-    first: Option<(u64, u64)>,
+struct Repeats {
+    /// Rows whose key an earlier row had.
+    rows: u64,
+    /// The keys that repeat.
+    keys: HashSet<u64>,
+    /// The first repeat: its key, the line of the key's first row, the repeating line.
+    first: Option<(u64, u64, u64)>,
 }
 
-impl YearKeys {
-    /// Keys of a file of `bytes` bytes (BACI lines are about 36 bytes): sized once rather
-    /// than grown by doubling, which would briefly hold two tables. The size is only a hint
-    /// (a zip header can claim anything), so the reservation is bounded.
-    fn sized_for(bytes: Option<u64>) -> YearKeys {
-        const MAX_RESERVED: u64 = 16_000_000;
-        let rows = bytes.map_or(0, |b| (b / 36).min(MAX_RESERVED)) as usize;
-        YearKeys {
-            seen: HashSet::with_capacity_and_hasher(rows, BuildHasherDefault::default()),
-            ..YearKeys::default()
-        }
-    }
-}
-
-/// The line where `key` first occurs in a data file (read again only to name it).
-fn first_line_of(r: &mut dyn Read, name: &str, key: u64, cx: &Context) -> Result<u64> {
-    let mut buf = Vec::new();
-    r.read_to_end(&mut buf).map_err(io_err(name))?;
+/// Each parsed data row of a file with its line, in file order (malformed rows, already
+/// recorded by the first reading, are passed over).
+fn for_each_row(
+    r: &mut dyn Read,
+    name: &str,
+    cx: &Context,
+    mut f: impl FnMut(&Chunk, u64),
+) -> Result<()> {
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, r);
+    let mut line = Vec::new();
     let mut chunk = Chunk::default();
-    for (n, line) in buf.split(|&b| b == b'\n').enumerate().skip(1) {
+    let mut n = 0u64;
+    loop {
+        line.clear();
+        let read =
+            std::io::BufRead::read_until(&mut reader, b'\n', &mut line).map_err(io_err(name))?;
+        if read == 0 {
+            return Ok(());
+        }
+        n += 1;
+        if n == 1 {
+            continue;
+        }
+        let text = line.strip_suffix(b"\n").unwrap_or(&line);
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
         chunk.clear();
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if parse_line(line, cx, &mut chunk).is_ok()
-            && pack(chunk.exporter[0], chunk.importer[0], chunk.product[0]) == key
-        {
-            return Ok(n as u64 + 1);
+        if !text.is_empty() && parse_line(text, cx, &mut chunk).is_ok() {
+            f(&chunk, n);
         }
     }
-    Err(DataError::InvalidArgument(format!(
-        "{name}: a repeated flow was not found again on a second reading (did the file change?)"
-    )))
 }
 
-/// Reads a year's file again whole, adding the values (and quantities) of repeated flows
-/// to their first row. Malformed rows were recorded by the first reading.
-fn sum_file(r: &mut dyn Read, name: &str, cx: &Context, writer: &mut DatasetWriter) -> Result<()> {
-    let mut buf = Vec::new();
-    r.read_to_end(&mut buf).map_err(io_err(name))?;
-    let body = match buf.iter().position(|&b| b == b'\n') {
-        Some(p) => &buf[p + 1..],
-        None => &[][..],
-    };
-    let pieces = split_lines(body, rayon::current_num_threads().max(1));
-    let parsed: Vec<Parsed> = pieces.par_iter().map(|p| parse_block(p, cx)).collect();
-    let mut out = Chunk::default();
-    let mut at: HashMap<u64, usize, BuildHasherDefault<KeyHasher>> = HashMap::default();
-    for p in &parsed {
-        for r in 0..p.chunk.len() {
-            let key = pack(p.chunk.exporter[r], p.chunk.importer[r], p.chunk.product[r]);
-            match at.get(&key) {
-                Some(&i) => {
-                    out.value[i] += p.chunk.value[r];
-                    let q = p.chunk.quantity[r];
-                    // An unknown quantity makes the sum unknown.
-                    out.quantity[i] = if out.quantity[i].is_nan() || q.is_nan() {
-                        f64::NAN
-                    } else {
-                        out.quantity[i] + q
-                    };
-                }
-                None => {
-                    at.insert(key, out.len());
-                    out.push(p.chunk.row(r));
-                }
+/// The keys of a file that is not in key order which repeat, and how many rows repeat
+/// them (read again only for such files; 8 bytes a row while sorting).
+fn repeated_keys(r: &mut dyn Read, name: &str, cx: &Context) -> Result<Repeats> {
+    let mut keys: Vec<u64> = Vec::new();
+    for_each_row(r, name, cx, |c, _| {
+        keys.push(pack(c.exporter[0], c.importer[0], c.product[0]));
+    })?;
+    keys.par_sort_unstable();
+    let mut rep = Repeats::default();
+    for w in keys.windows(2) {
+        if w[0] == w[1] {
+            rep.rows += 1;
+            rep.keys.insert(w[0]);
+        }
+    }
+    Ok(rep)
+}
+
+/// The first row that repeats one of `keys`: `(key, line of its first row, its line)`.
+fn first_repeat(
+    r: &mut dyn Read,
+    name: &str,
+    cx: &Context,
+    keys: &HashSet<u64>,
+) -> Result<Option<(u64, u64, u64)>> {
+    let mut seen: HashMap<u64, u64> = HashMap::new();
+    let mut found = None;
+    for_each_row(r, name, cx, |c, line| {
+        let key = pack(c.exporter[0], c.importer[0], c.product[0]);
+        if found.is_some() || !keys.contains(&key) {
+            return;
+        }
+        match seen.get(&key) {
+            Some(&first) => found = Some((key, first, line)),
+            None => {
+                seen.insert(key, line);
             }
         }
-    }
+    })?;
+    Ok(found)
+}
+
+/// Writes a year's file again whole, each key once: the first row of a repeated key kept,
+/// or the repeats' values (and quantities) added to it.
+fn resolve_file(
+    r: &mut dyn Read,
+    name: &str,
+    cx: &Context,
+    policy: OnDuplicate,
+    writer: &mut DatasetWriter,
+) -> Result<()> {
+    let mut out = Chunk::default();
+    let mut at: HashMap<u64, usize> = HashMap::new();
+    for_each_row(r, name, cx, |c, _| {
+        let key = pack(c.exporter[0], c.importer[0], c.product[0]);
+        match at.get(&key) {
+            Some(&i) if policy == OnDuplicate::Sum => {
+                out.value[i] += c.value[0];
+                let q = c.quantity[0];
+                // An unknown quantity makes the sum unknown.
+                out.quantity[i] = if out.quantity[i].is_nan() || q.is_nan() {
+                    f64::NAN
+                } else {
+                    out.quantity[i] + q
+                };
+            }
+            Some(_) => {}
+            None => {
+                at.insert(key, out.len());
+                out.push(c.row(0));
+            }
+        }
+    })?;
     writer.write(&out)
 }
 
