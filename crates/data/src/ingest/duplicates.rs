@@ -109,20 +109,23 @@ fn pack(row: &Row) -> Result<u128> {
 /// The key of a row in words, for messages.
 pub(crate) fn describe(row: &Row, dicts: &Dictionaries) -> String {
     let name = |d: &crate::dataset::Dictionary, c: i32| d.value(c).unwrap_or("?").to_string();
-    let reporter = if row.reporter == NO_REPORTER {
-        "no reporter".to_string()
+    let who = if row.reporter == NO_REPORTER {
+        format!("{}, no reporter", row.flow)
     } else {
-        format!("reported by {}", name(&dicts.countries, row.reporter))
+        format!(
+            "{} reported by {}",
+            row.flow,
+            name(&dicts.countries, row.reporter)
+        )
     };
     format!(
-        "{} {} {} → {} product {} ({}), {reporter} as {}",
+        "{} {} {} → {} product {} ({}), {who}",
         name(&dicts.sources, row.source),
         row.year,
         name(&dicts.countries, row.exporter),
         name(&dicts.countries, row.importer),
         name(&dicts.products, row.product),
         name(&dicts.classifications, row.classification),
-        row.flow,
     )
 }
 

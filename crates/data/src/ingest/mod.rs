@@ -1,5 +1,12 @@
-//! Bringing trade data into a dataset folder: BACI releases, UNCTADstat bulk CSV files and
-//! tidy survey series, each streamed in bounded memory into [`crate::dataset`] partitions.
+//! Bringing trade data into a dataset folder: BACI releases, UNCTADstat bulk CSV files, UN
+//! Comtrade downloads and tidy survey series, each streamed into [`crate::dataset`]
+//! partitions. CSV layouts are told apart by their header ([`layout`]), never by file name.
+//!
+//! Rows that repeat an earlier row's key (year, reporter, exporter, importer, product,
+//! classification, flow, source) are an error naming both lines unless
+//! [`IngestOptions::on_duplicate`] says to keep the first or to add them up; they are
+//! always counted in the [`IngestReport`]. Values that cannot be trade values (negative,
+//! not finite) are malformed rows.
 //!
 //! Every reader validates row by row. A malformed row is never silently dropped or
 //! accepted: it is counted, kept with its file, line and reason in the dataset's
