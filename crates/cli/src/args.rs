@@ -213,11 +213,26 @@ pub enum IngestKind {
     /// A CEPII BACI release: folder, zip, or one BACI_HSxx_Y<year>_V<release>.csv next to
     /// its country_codes file.
     Baci,
-    /// UNCTADstat bulk CSV files (creative goods US.CreativeGoodsValue, creative services
-    /// US.CreativeServ_Indiv_Tot).
+    /// UNCTADstat bulk CSV files of any report (creative goods, creative services,
+    /// digitally deliverable services, merchandise...), older or data-centre layout,
+    /// recognised by their header.
     Unctadstat,
+    /// UN Comtrade CSV downloads: Comtrade+ (API or bulk) or legacy layout, recognised by
+    /// their header; totals only, exports and imports as reported.
+    Comtrade,
     /// Tidy CSV series: country, [partner,] year, sector, flow, value, unit.
     Series,
+}
+
+/// What `hallyu ingest` does with rows that repeat an earlier row's key.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum OnDuplicateArg {
+    /// Stop with an error naming the file and both lines; nothing is written.
+    Error,
+    /// Keep the first row, drop the repeats.
+    KeepFirst,
+    /// Add the repeats' values to the first row.
+    Sum,
 }
 
 /// Formats of the ingest report.
@@ -250,6 +265,11 @@ pub struct IngestArgs {
     /// source's rows before and after a --replace.
     #[arg(long)]
     pub replace: bool,
+    /// Rows with the same year, reporter, exporter, importer, product, classification, flow
+    /// and source: an error naming both lines (default), keep the first one, or add them up.
+    /// Always counted in the report.
+    #[arg(long, value_enum, default_value = "error", value_name = "POLICY")]
+    pub on_duplicate: OnDuplicateArg,
     /// Format of the report on stdout.
     #[arg(long, short = 'f', value_enum, default_value = "table")]
     pub format: ReportFormat,

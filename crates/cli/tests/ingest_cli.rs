@@ -135,7 +135,7 @@ fn malformed_rows_are_reported_with_file_and_line_and_kept() {
     let rel = copy_baci(&dir, "rel");
     let f = rel.join("BACI_HS17_Y2021_V202401.csv");
     let mut body = std::fs::read_to_string(&f).expect("read");
-    body.push_str("2021,999,392,10121,1,1\n2021,410,392,10121,lots,1\n2021,410,392,10121,7,2\n");
+    body.push_str("2021,999,392,10121,1,1\n2021,410,392,10121,lots,1\n2021,410,392,970110,7,2\n");
     std::fs::write(&f, body).expect("write");
     let r = dir
         .hallyu(["ingest", "baci", "rel", "--out", "ds"])

@@ -1,9 +1,9 @@
 //! `hallyu ingest`: trade data into a year-partitioned Parquet dataset.
 
-use crate::args::{IngestArgs, IngestKind, ReportFormat};
+use crate::args::{IngestArgs, IngestKind, OnDuplicateArg, ReportFormat};
 use crate::exit::usage_bail;
 use anyhow::Result;
-use hallyu_data::ingest::{self, IngestOptions, IngestProgress, IngestReport};
+use hallyu_data::ingest::{self, IngestOptions, IngestProgress, IngestReport, OnDuplicate};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 
@@ -58,6 +58,11 @@ pub fn run(a: IngestArgs) -> Result<u8> {
         out: a.out.clone(),
         strict: a.strict,
         replace: a.replace,
+        on_duplicate: match a.on_duplicate {
+            OnDuplicateArg::Error => OnDuplicate::Error,
+            OnDuplicateArg::KeepFirst => OnDuplicate::KeepFirst,
+            OnDuplicateArg::Sum => OnDuplicate::Sum,
+        },
         ..IngestOptions::default()
     };
     let outcome = {
@@ -71,6 +76,9 @@ pub fn run(a: IngestArgs) -> Result<u8> {
             }
             IngestKind::Unctadstat => {
                 ingest::unctadstat::ingest(&a.inputs, &options, &bar).map(|r| vec![r])
+            }
+            IngestKind::Comtrade => {
+                ingest::comtrade::ingest(&a.inputs, &options, &bar).map(|r| vec![r])
             }
             IngestKind::Series => ingest::series::ingest(&a.inputs, &options, &bar),
         }
@@ -90,6 +98,25 @@ pub fn run(a: IngestArgs) -> Result<u8> {
             eprintln!(
                 "warning: {}: the input brought no rows, so nothing was added (the source has {} rows)",
                 r.source.source, r.source.rows
+            );
+        }
+        for w in &r.warnings {
+            eprintln!("warning: {}: {w}", r.source.source);
+        }
+        if let Some(pair) = &r.duplicates.first {
+            eprintln!(
+                "warning: {}: {} row(s) repeated an earlier row's key ({}); first: {}, line {} repeats {}, line {} ({})",
+                r.source.source,
+                r.duplicates.rows,
+                match r.duplicates.policy {
+                    OnDuplicate::Sum => "added to it",
+                    _ => "dropped, the first kept",
+                },
+                pair.repeat.file,
+                pair.repeat.line,
+                pair.first.file,
+                pair.first.line,
+                pair.key
             );
         }
         if r.source.malformed_rows > 0 {
@@ -131,7 +158,7 @@ fn render(reports: &[IngestReport]) -> String {
         let s = &r.source;
         let now = added(r);
         out.push_str(&format!(
-            "{}: {} rows in {} year(s) into {}{} ({} malformed{})\n",
+            "{}: {} rows in {} year(s) into {}{} ({} malformed{}{})\n",
             s.source,
             s.rows,
             s.years.len(),
@@ -142,6 +169,15 @@ fn render(reports: &[IngestReport]) -> String {
                 format!(", {now} of them added by this ingest")
             },
             s.malformed_rows,
+            if r.duplicates.rows > 0 {
+                format!(
+                    ", {} duplicate ({})",
+                    r.duplicates.rows,
+                    r.duplicates.policy.as_str()
+                )
+            } else {
+                String::new()
+            },
             r.skipped_reason
                 .as_ref()
                 .map(|why| format!(
@@ -158,13 +194,13 @@ fn render(reports: &[IngestReport]) -> String {
             .unwrap_or(4)
             .max(4);
         out.push_str(&format!(
-            "  {:width$}  {:>12}  {:>9}  {:>9}\n",
-            "file", "rows", "malformed", "skipped"
+            "  {:width$}  {:>12}  {:>9}  {:>9}  {:>9}\n",
+            "file", "rows", "malformed", "skipped", "duplicate"
         ));
         for f in &r.files {
             out.push_str(&format!(
-                "  {:width$}  {:>12}  {:>9}  {:>9}\n",
-                f.file, f.rows, f.malformed_rows, f.skipped_rows
+                "  {:width$}  {:>12}  {:>9}  {:>9}  {:>9}\n",
+                f.file, f.rows, f.malformed_rows, f.skipped_rows, f.duplicate_rows
             ));
         }
         for y in &s.years {

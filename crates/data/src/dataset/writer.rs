@@ -430,6 +430,13 @@ impl DatasetWriter {
         Ok(())
     }
 
+    /// Drops everything written for `year` so far (its staging file is deleted), so that
+    /// the year can be written again from scratch.
+    pub fn discard_year(&mut self, year: i32) {
+        self.open.remove(&year);
+        self.staged.remove(&year);
+    }
+
     /// Finishes the partition of `year` now (frees its buffers); later rows of that year
     /// are an error.
     pub fn close_year(&mut self, year: i32) -> Result<()> {

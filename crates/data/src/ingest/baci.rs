@@ -9,14 +9,19 @@
 //! their leading zero (`10121`) are padded back to six digits (`010121`).
 
 use super::columns::{field, Header};
+use super::duplicates::describe;
 use super::input::Input;
 use super::numbers::{parse_scaled, parse_u32};
-use super::{FileReport, IngestOptions, IngestProgress, IngestReport, Rejects};
+use super::{
+    DuplicatePair, DuplicateReport, FileReport, IngestOptions, IngestProgress, IngestReport,
+    OnDuplicate, Origin, Rejects,
+};
 use crate::dataset::{
     Chunk, DatasetWriter, Dictionaries, Dictionary, Flow, MalformedRow, Row, NO_REPORTER,
 };
 use crate::{DataError, Result};
 use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::Path;
 
@@ -164,6 +169,16 @@ pub fn find_release(path: &Path) -> Result<Release> {
 pub struct CountryCodes {
     /// `(numeric code, ISO3)` pairs, in file order.
     pub codes: Vec<(u32, String)>,
+    /// Codes the file lists without an ISO3 code (e.g. some "nes" areas).
+    pub without_iso3: Vec<u32>,
+}
+
+/// The release a country file's name gives (`country_codes_V202401.csv` → `202401`).
+pub fn country_file_release(file_name: &str) -> Option<&str> {
+    file_name
+        .strip_prefix("country_codes_V")?
+        .strip_suffix(".csv")
+        .filter(|r| !r.is_empty())
 }
 
 /// Reads a BACI country file (either layout; any encoding of the names, which are not used).
@@ -194,6 +209,7 @@ pub fn read_country_codes(bytes: &[u8], name: &str) -> Result<CountryCodes> {
         ));
     };
     let mut codes = Vec::new();
+    let mut without_iso3 = Vec::new();
     for (n, record) in reader.byte_records().enumerate() {
         let line = n as u64 + 2;
         let record = record.map_err(|e| bad(line, e.to_string()))?;
@@ -209,15 +225,22 @@ pub fn read_country_codes(bytes: &[u8], name: &str) -> Result<CountryCodes> {
                 )
             })?;
         let iso = field(&record, iso_col);
-        // A few BACI entries (e.g. "Other Asia, nes") have no ISO3; their flows will be
-        // reported as malformed rows rather than invented a code.
+        // A few BACI entries (e.g. "Other Asia, nes") have no ISO3; their flows are
+        // malformed rows that say so, rather than rows under an invented code.
         if iso.is_empty() || iso == "NA" || iso == "N/A" {
+            without_iso3.push(code);
             continue;
         }
         codes.push((code, iso.to_string()));
     }
-    Ok(CountryCodes { codes })
+    Ok(CountryCodes {
+        codes,
+        without_iso3,
+    })
 }
+
+/// Lookup value of a code the release's country file lists without an ISO3 code.
+const NO_ISO3: i32 = -2;
 
 /// Read-only context of the parse threads.
 struct Context {
@@ -236,13 +259,28 @@ struct Parsed {
 }
 
 fn trim(mut s: &[u8]) -> &[u8] {
-    while let [b' ' | b'"' | b'\t', rest @ ..] = s {
+    while let [b' ' | b'\t', rest @ ..] = s {
         s = rest;
     }
-    while let [rest @ .., b' ' | b'"' | b'\t' | b'\r'] = s {
+    while let [rest @ .., b' ' | b'\t' | b'\r'] = s {
         s = rest;
     }
     s
+}
+
+/// A field without its surrounding spaces and quotes. A quote must open and close the
+/// field: an unterminated or stray one means the line is not what it seems (a quoted
+/// field swallowed a separator, or the file was cut), so the row is malformed.
+fn unquote(field: &[u8]) -> std::result::Result<&[u8], String> {
+    let s = trim(field);
+    match s {
+        [b'"', inner @ .., b'"'] if !inner.contains(&b'"') => Ok(trim(inner)),
+        _ if s.contains(&b'"') => Err(format!(
+            "field `{}` has an unterminated or stray quote",
+            lossy(s)
+        )),
+        _ => Ok(s),
+    }
 }
 
 fn parse_line(line: &[u8], cx: &Context, out: &mut Chunk) -> std::result::Result<(), String> {
@@ -250,7 +288,7 @@ fn parse_line(line: &[u8], cx: &Context, out: &mut Chunk) -> std::result::Result
     let mut n = 0;
     for field in line.split(|&b| b == b',') {
         if n < 6 {
-            f[n] = trim(field);
+            f[n] = unquote(field)?;
         }
         n += 1;
     }
@@ -266,6 +304,9 @@ fn parse_line(line: &[u8], cx: &Context, out: &mut Chunk) -> std::result::Result
             parse_u32(s).ok_or_else(|| format!("{what} `{}` is not a country code", lossy(s)))?;
         match cx.country.get(c as usize) {
             Some(&k) if k >= 0 => Ok(k),
+            Some(&NO_ISO3) => Err(format!(
+                "{what} {c} has no ISO3 code in the release's country_codes file"
+            )),
             _ => Err(format!(
                 "{what} {c} is not in the release's country_codes file"
             )),
@@ -370,12 +411,20 @@ pub fn ingest(
     let release = find_release(path)?;
     let country_bytes = release.countries.read_all()?;
     let countries = read_country_codes(&country_bytes, &release.countries.name)?;
+    let warnings = release_warnings(&release);
 
     let mut writer = options.writer("baci", "baci")?;
     let mut dicts = Dictionaries::default();
     let mut lookup = vec![-1i32; MAX_COUNTRY];
-    for (code, iso) in &countries.codes {
+    // Codes in numeric order, so that a file sorted by its numeric codes (as BACI's are)
+    // has increasing keys; see `KeyOrder`.
+    let mut by_code = countries.codes.clone();
+    by_code.sort_unstable();
+    for (code, iso) in &by_code {
         lookup[*code as usize] = dicts.countries.code(iso);
+    }
+    for &code in &countries.without_iso3 {
+        lookup[code as usize] = NO_ISO3;
     }
     // Product codes are their own dictionary codes: HS6 number n is entry n of a table of
     // all six-digit strings, so parse threads need no shared map and 10121 pads to 010121.
@@ -389,6 +438,11 @@ pub fn ingest(
 
     let mut rejects = Rejects::new(options.strict);
     let mut files = Vec::new();
+    let mut duplicates = DuplicateReport {
+        policy: options.on_duplicate,
+        rows: 0,
+        first: None,
+    };
     for (input, name) in &release.data {
         writer.add_input(&input.name);
         progress.file(&input.name, input.size);
@@ -399,13 +453,63 @@ pub fn ingest(
             source,
         };
         let before = (writer.rows(), writer.malformed_rows());
-        input.read(|r| ingest_file(r, &input.name, &cx, &mut writer, &mut rejects, progress))?;
+        let mut order = KeyOrder::default();
+        input.read(|r| {
+            let mut out = Out {
+                writer: &mut writer,
+                rejects: &mut rejects,
+                order: &mut order,
+            };
+            ingest_file(r, &input.name, &cx, &mut out, progress)
+        })?;
+        // Flows in strictly increasing order (as BACI writes them) cannot repeat; only a
+        // file out of order is read again to look for repeats.
+        let mut repeats = Repeats::default();
+        if order.unordered {
+            repeats = input.read(|r| repeated_keys(r, &input.name, &cx))?;
+            if repeats.rows > 0 {
+                repeats.first = input.read(|r| first_repeat(r, &input.name, &cx, &repeats.keys))?;
+            }
+        }
+        if let Some((key, first_line, line)) = repeats.first {
+            let row = key_row(key, &cx);
+            let described = describe(&row, writer.dictionaries());
+            if options.on_duplicate == OnDuplicate::Error {
+                return Err(DataError::Csv {
+                    path: input.name.clone().into(),
+                    line,
+                    message: format!(
+                        "this row repeats line {first_line} ({described}); nothing was written. \
+                         A BACI release holds one row per flow: choose --on-duplicate keep-first \
+                         or --on-duplicate sum if the repeat is expected"
+                    ),
+                });
+            }
+            if duplicates.first.is_none() {
+                duplicates.first = Some(DuplicatePair {
+                    key: described,
+                    first: Origin {
+                        file: input.name.clone(),
+                        line: first_line,
+                    },
+                    repeat: Origin {
+                        file: input.name.clone(),
+                        line,
+                    },
+                });
+            }
+            // The year went out with its repeats; write it again, resolved.
+            writer.discard_year(name.year);
+            input.read(|r| resolve_file(r, &input.name, &cx, options.on_duplicate, &mut writer))?;
+        }
+        duplicates.rows += repeats.rows;
         writer.close_year(name.year)?;
         files.push(FileReport {
             file: input.name.clone(),
             rows: writer.rows() - before.0,
             malformed_rows: writer.malformed_rows() - before.1,
             skipped_rows: 0,
+            duplicate_rows: repeats.rows,
         });
     }
     let entry = writer.commit()?;
@@ -414,6 +518,8 @@ pub fn ingest(
         source: entry,
         files,
         skipped_reason: None,
+        duplicates,
+        warnings,
         first_malformed: rejects.first,
     })
 }
@@ -442,12 +548,18 @@ fn fill(r: &mut dyn Read, buf: &mut Vec<u8>, want: usize, name: &str) -> Result<
     Ok(())
 }
 
+/// Where parsed rows go: the writer, the malformed rows, and the order of the year's keys.
+struct Out<'a> {
+    writer: &'a mut DatasetWriter,
+    rejects: &'a mut Rejects,
+    order: &'a mut KeyOrder,
+}
+
 fn ingest_file(
     r: &mut dyn Read,
     name: &str,
     cx: &Context,
-    writer: &mut DatasetWriter,
-    rejects: &mut Rejects,
+    out: &mut Out<'_>,
     progress: &dyn IngestProgress,
 ) -> Result<()> {
     let threads = rayon::current_num_threads().max(1);
@@ -502,7 +614,7 @@ fn ingest_file(
                     .collect::<Vec<_>>()
             },
             || match pending.take() {
-                Some(prev) => emit(prev, name, &mut next_line, writer, rejects),
+                Some(prev) => emit(prev, name, &mut next_line, out),
                 None => Ok(()),
             },
         );
@@ -515,22 +627,16 @@ fn ingest_file(
         }
     }
     if let Some(prev) = pending {
-        emit(prev, name, &mut next_line, writer, rejects)?;
+        emit(prev, name, &mut next_line, out)?;
     }
     Ok(())
 }
 
-fn emit(
-    parsed: Vec<Parsed>,
-    name: &str,
-    next_line: &mut u64,
-    writer: &mut DatasetWriter,
-    rejects: &mut Rejects,
-) -> Result<()> {
+fn emit(parsed: Vec<Parsed>, name: &str, next_line: &mut u64, out: &mut Out<'_>) -> Result<()> {
     for p in parsed {
         for (offset, reason, text) in p.bad {
-            rejects.reject(
-                writer,
+            out.rejects.reject(
+                out.writer,
                 MalformedRow {
                     file: name.to_string(),
                     line: *next_line + offset,
@@ -539,10 +645,196 @@ fn emit(
                 },
             )?;
         }
-        writer.write(&p.chunk)?;
+        for r in 0..p.chunk.len() {
+            let key = pack(p.chunk.exporter[r], p.chunk.importer[r], p.chunk.product[r]);
+            if out.order.last.is_some_and(|last| key <= last) {
+                out.order.unordered = true;
+            }
+            out.order.last = Some(key);
+        }
+        out.writer.write(&p.chunk)?;
         *next_line += p.lines;
     }
     Ok(())
+}
+
+/// A BACI flow's key within its year's file: exporter, importer (dictionary codes, far
+/// below 2^20) and HS6 number (below 10^6 < 2^20).
+fn pack(exporter: i32, importer: i32, product: i32) -> u64 {
+    ((exporter as u64) << 40) | ((importer as u64 & 0xF_FFFF) << 20) | (product as u64 & 0xF_FFFF)
+}
+
+/// The row a key stands for (value and quantity left out), for messages.
+fn key_row(key: u64, cx: &Context) -> Row {
+    Row {
+        year: cx.year,
+        exporter: (key >> 40) as i32,
+        importer: ((key >> 20) & 0xF_FFFF) as i32,
+        reporter: NO_REPORTER,
+        flow: Flow::Reconciled,
+        product: (key & 0xF_FFFF) as i32,
+        classification: cx.classification,
+        value: f64::NAN,
+        quantity: f64::NAN,
+        source: cx.source,
+    }
+}
+
+/// Whether the keys of a year's rows came in strictly increasing order, as BACI sorts its
+/// files (by exporter, importer and product, with the dictionary codes assigned in
+/// numeric order): then no key can repeat, and nothing has to be remembered to know it.
+#[derive(Default)]
+struct KeyOrder {
+    last: Option<u64>,
+    unordered: bool,
+}
+
+/// Repeated keys of a year's file.
+#[derive(Default)]
+struct Repeats {
+    /// Rows whose key an earlier row had.
+    rows: u64,
+    /// The keys that repeat.
+    keys: HashSet<u64>,
+    /// The first repeat: its key, the line of the key's first row, the repeating line.
+    first: Option<(u64, u64, u64)>,
+}
+
+/// Each parsed data row of a file with its line, in file order (malformed rows, already
+/// recorded by the first reading, are passed over).
+fn for_each_row(
+    r: &mut dyn Read,
+    name: &str,
+    cx: &Context,
+    mut f: impl FnMut(&Chunk, u64),
+) -> Result<()> {
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, r);
+    let mut line = Vec::new();
+    let mut chunk = Chunk::default();
+    let mut n = 0u64;
+    loop {
+        line.clear();
+        let read =
+            std::io::BufRead::read_until(&mut reader, b'\n', &mut line).map_err(io_err(name))?;
+        if read == 0 {
+            return Ok(());
+        }
+        n += 1;
+        if n == 1 {
+            continue;
+        }
+        let text = line.strip_suffix(b"\n").unwrap_or(&line);
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        chunk.clear();
+        if !text.is_empty() && parse_line(text, cx, &mut chunk).is_ok() {
+            f(&chunk, n);
+        }
+    }
+}
+
+/// The keys of a file that is not in key order which repeat, and how many rows repeat
+/// them (read again only for such files; 8 bytes a row while sorting).
+fn repeated_keys(r: &mut dyn Read, name: &str, cx: &Context) -> Result<Repeats> {
+    let mut keys: Vec<u64> = Vec::new();
+    for_each_row(r, name, cx, |c, _| {
+        keys.push(pack(c.exporter[0], c.importer[0], c.product[0]));
+    })?;
+    keys.par_sort_unstable();
+    let mut rep = Repeats::default();
+    for w in keys.windows(2) {
+        if w[0] == w[1] {
+            rep.rows += 1;
+            rep.keys.insert(w[0]);
+        }
+    }
+    Ok(rep)
+}
+
+/// The first row that repeats one of `keys`: `(key, line of its first row, its line)`.
+fn first_repeat(
+    r: &mut dyn Read,
+    name: &str,
+    cx: &Context,
+    keys: &HashSet<u64>,
+) -> Result<Option<(u64, u64, u64)>> {
+    let mut seen: HashMap<u64, u64> = HashMap::new();
+    let mut found = None;
+    for_each_row(r, name, cx, |c, line| {
+        let key = pack(c.exporter[0], c.importer[0], c.product[0]);
+        if found.is_some() || !keys.contains(&key) {
+            return;
+        }
+        match seen.get(&key) {
+            Some(&first) => found = Some((key, first, line)),
+            None => {
+                seen.insert(key, line);
+            }
+        }
+    })?;
+    Ok(found)
+}
+
+/// Writes a year's file again whole, each key once: the first row of a repeated key kept,
+/// or the repeats' values (and quantities) added to it.
+fn resolve_file(
+    r: &mut dyn Read,
+    name: &str,
+    cx: &Context,
+    policy: OnDuplicate,
+    writer: &mut DatasetWriter,
+) -> Result<()> {
+    let mut out = Chunk::default();
+    let mut at: HashMap<u64, usize> = HashMap::new();
+    for_each_row(r, name, cx, |c, _| {
+        let key = pack(c.exporter[0], c.importer[0], c.product[0]);
+        match at.get(&key) {
+            Some(&i) if policy == OnDuplicate::Sum => {
+                out.value[i] += c.value[0];
+                let q = c.quantity[0];
+                // An unknown quantity makes the sum unknown.
+                out.quantity[i] = if out.quantity[i].is_nan() || q.is_nan() {
+                    f64::NAN
+                } else {
+                    out.quantity[i] + q
+                };
+            }
+            Some(_) => {}
+            None => {
+                at.insert(key, out.len());
+                out.push(c.row(0));
+            }
+        }
+    })?;
+    writer.write(&out)
+}
+
+/// Warnings about a release's files: a country file of another release than the data
+/// (codes change between releases), data files of several releases.
+fn release_warnings(release: &Release) -> Vec<String> {
+    let mut data: Vec<&str> = release
+        .data
+        .iter()
+        .map(|(_, n)| n.release.as_str())
+        .collect();
+    data.sort_unstable();
+    data.dedup();
+    let mut out = Vec::new();
+    if data.len() > 1 {
+        out.push(format!(
+            "the data files are of several releases ({}); a release's flows are revised as a whole",
+            data.join(", ")
+        ));
+    }
+    match country_file_release(&release.countries.file_name) {
+        Some(c) if !data.contains(&c) => out.push(format!(
+            "the country file {} is of release {c}, the data of release {}: country codes can \
+             change between releases; use the country file shipped with the data",
+            release.countries.file_name,
+            data.join(", ")
+        )),
+        _ => {}
+    }
+    out
 }
 
 #[cfg(test)]
@@ -614,6 +906,28 @@ mod tests {
             assert!(e.contains(want), "{e} / {want}");
             assert!(c.is_empty());
         }
+    }
+
+    #[test]
+    fn quotes_must_open_and_close_a_field() {
+        assert_eq!(unquote(b" \"030111\" ").unwrap(), b"030111");
+        assert_eq!(unquote(b"7").unwrap(), b"7");
+        for bad in [&b"\"030111"[..], b"030111\"", b"\"", b"03\"01\"11"] {
+            assert!(unquote(bad).is_err(), "{}", lossy(bad));
+        }
+        let mut c = Chunk::default();
+        let e = parse_line(b"2021,410,392,\"10121,1.5,2", &cx(), &mut c).unwrap_err();
+        assert!(e.contains("unterminated or stray quote"), "{e}");
+        assert!(c.is_empty());
+    }
+
+    #[test]
+    fn release_of_a_country_file() {
+        assert_eq!(
+            country_file_release("country_codes_V202401.csv"),
+            Some("202401")
+        );
+        assert_eq!(country_file_release("country_codes.csv"), None);
     }
 
     #[test]

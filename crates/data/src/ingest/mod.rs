@@ -1,5 +1,12 @@
-//! Bringing trade data into a dataset folder: BACI releases, UNCTADstat bulk CSV files and
-//! tidy survey series, each streamed in bounded memory into [`crate::dataset`] partitions.
+//! Bringing trade data into a dataset folder: BACI releases, UNCTADstat bulk CSV files, UN
+//! Comtrade downloads and tidy survey series, each streamed into [`crate::dataset`]
+//! partitions. CSV layouts are told apart by their header ([`layout`]), never by file name.
+//!
+//! Rows that repeat an earlier row's key (year, reporter, exporter, importer, product,
+//! classification, flow, source) are an error naming both lines unless
+//! [`IngestOptions::on_duplicate`] says to keep the first or to add them up; they are
+//! always counted in the [`IngestReport`]. Values that cannot be trade values (negative,
+//! not finite) are malformed rows.
 //!
 //! Every reader validates row by row. A malformed row is never silently dropped or
 //! accepted: it is counted, kept with its file, line and reason in the dataset's
@@ -8,16 +15,21 @@
 
 pub mod baci;
 mod columns;
+pub mod comtrade;
+mod duplicates;
 mod input;
+pub mod layout;
 mod numbers;
 pub mod series;
 pub mod unctadstat;
 
+pub use duplicates::{DuplicatePair, DuplicateReport, OnDuplicate, Origin};
 pub use input::{Input, InputKind};
 
 use crate::dataset::{DatasetWriter, MalformedRow, Notes, SourceEntry, WriteMode, WriteOptions};
 use crate::{DataError, Result};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// How many malformed rows the report quotes (all of them are in the malformed file).
@@ -30,6 +42,8 @@ pub struct IngestOptions {
     pub out: PathBuf,
     /// Abort at the first malformed row (nothing is written).
     pub strict: bool,
+    /// What to do with rows that repeat an earlier row's key.
+    pub on_duplicate: OnDuplicate,
     /// Replace each source as a whole instead of adding years to it (see
     /// [`crate::dataset::WriteMode`]).
     pub replace: bool,
@@ -84,6 +98,9 @@ pub struct FileReport {
     pub malformed_rows: u64,
     /// Rows deliberately not ingested, with the reason (e.g. regional aggregates).
     pub skipped_rows: u64,
+    /// Rows whose key an earlier row already had (dropped or summed, see the report's
+    /// `duplicates`); not counted in `rows`.
+    pub duplicate_rows: u64,
 }
 
 /// The outcome of an ingest.
@@ -97,6 +114,11 @@ pub struct IngestReport {
     pub files: Vec<FileReport>,
     /// Why rows were skipped, when some were.
     pub skipped_reason: Option<String>,
+    /// Rows that repeated an earlier row's key, and what was done with them.
+    pub duplicates: DuplicateReport,
+    /// Things the user should know that did not stop the ingest (e.g. a country file of
+    /// another release).
+    pub warnings: Vec<String>,
     /// The first malformed rows (all are in the malformed file).
     pub first_malformed: Vec<MalformedRow>,
 }
@@ -129,5 +151,46 @@ impl Rejects {
             self.first.push(row);
         }
         Ok(())
+    }
+}
+
+/// Rows deliberately left out, counted by reason (never silently).
+#[derive(Debug, Default)]
+pub(crate) struct Skips {
+    counts: BTreeMap<&'static str, u64>,
+}
+
+impl Skips {
+    pub(crate) fn add(&mut self, reason: &'static str) {
+        *self.counts.entry(reason).or_default() += 1;
+    }
+
+    pub(crate) fn total(&self) -> u64 {
+        self.counts.values().sum()
+    }
+
+    /// `12 regional aggregates, 3 empty value cells`, or `None` when nothing was skipped.
+    pub(crate) fn describe(&self) -> Option<String> {
+        (!self.counts.is_empty()).then(|| {
+            self.counts
+                .iter()
+                .map(|(why, n)| format!("{n} {why}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    }
+}
+
+/// A value that can be a trade value: a finite, non-negative number of dollars. Negative
+/// values (net recordings, corrections) and anything else are malformed rows, so that no
+/// later computation meets them without the file and line.
+pub(crate) fn trade_value(text: &str, scale: u32) -> std::result::Result<f64, String> {
+    match numbers::parse_scaled(text.as_bytes(), scale) {
+        // `-0` is zero, written as 0.
+        Some(v) if v >= 0.0 => Ok(if v == 0.0 { 0.0 } else { v }),
+        Some(_) => Err(format!(
+            "value `{text}` is negative, which a trade value cannot be"
+        )),
+        None => Err(format!("value `{text}` is not a number")),
     }
 }

@@ -10,10 +10,10 @@
 //! `series:<file stem>`.
 
 use super::columns::{field, record_text, year, Header};
+use super::duplicates::{Dedup, DuplicateReport, Pushed};
 use super::input::Input;
-use super::numbers::parse_scaled;
-use super::{FileReport, IngestOptions, IngestProgress, IngestReport, Rejects};
-use crate::dataset::{Chunk, DatasetWriter, Flow, MalformedRow, Row};
+use super::{trade_value, FileReport, IngestOptions, IngestProgress, IngestReport, Rejects};
+use crate::dataset::{DatasetWriter, Flow, MalformedRow, Row};
 use crate::{DataError, Result};
 use std::path::Path;
 
@@ -70,20 +70,22 @@ pub fn ingest(
         staged.push(stage(path, options, progress)?);
     }
     let mut reports = Vec::new();
-    for (writer, files, rejects) in staged {
+    for (writer, files, rejects, duplicates) in staged {
         let entry = writer.commit()?;
         reports.push(IngestReport {
             dataset: options.out.display().to_string(),
             source: entry,
             files,
             skipped_reason: None,
+            duplicates,
+            warnings: Vec::new(),
             first_malformed: rejects.first,
         });
     }
     Ok(reports)
 }
 
-type Staged = (DatasetWriter, Vec<FileReport>, Rejects);
+type Staged = (DatasetWriter, Vec<FileReport>, Rejects, DuplicateReport);
 
 fn stage(path: &Path, options: &IngestOptions, progress: &dyn IngestProgress) -> Result<Staged> {
     let stem = path
@@ -127,9 +129,10 @@ fn stage(path: &Path, options: &IngestOptions, progress: &dyn IngestProgress) ->
     let d = writer.dictionaries();
     let classification = d.classifications.code("series");
     let source_code = d.sources.code(&source);
-    let mut chunk = Chunk::default();
+    let mut dedup = Dedup::new(options.on_duplicate);
+    let file = dedup.file(&name);
     let mut record = csv::ByteRecord::new();
-    let mut rows = 0u64;
+    let (mut rows, mut repeats) = (0u64, 0u64);
     loop {
         let line = reader.position().line();
         let more = reader
@@ -164,8 +167,7 @@ fn stage(path: &Path, options: &IngestOptions, progress: &dyn IngestProgress) ->
                 format!("unit `{unit}` is not one of USD bn, USD million, USD thousand, USD")
             })?;
             let v = field(&record, c_value);
-            let value = parse_scaled(v.as_bytes(), scale)
-                .ok_or_else(|| format!("value `{v}` is not a number"))?;
+            let value = trade_value(v, scale)?;
             Ok((country, partner, y, sector.to_string(), export, value))
         })();
         match parsed {
@@ -178,7 +180,7 @@ fn stage(path: &Path, options: &IngestOptions, progress: &dyn IngestProgress) ->
                     (p, r, Flow::Import)
                 };
                 let s = d.products.code(&sector);
-                chunk.push(Row {
+                let row = Row {
                     year: y,
                     exporter: e,
                     importer: i,
@@ -189,8 +191,11 @@ fn stage(path: &Path, options: &IngestOptions, progress: &dyn IngestProgress) ->
                     value,
                     quantity: f64::NAN,
                     source: source_code,
-                });
-                rows += 1;
+                };
+                match dedup.push(row, file, line, &mut writer)? {
+                    Pushed::New => rows += 1,
+                    Pushed::Repeat => repeats += 1,
+                }
             }
             Err(reason) => rejects.reject(
                 &mut writer,
@@ -203,19 +208,21 @@ fn stage(path: &Path, options: &IngestOptions, progress: &dyn IngestProgress) ->
             )?,
         }
     }
-    writer.write(&chunk)?;
+    let duplicates = dedup.finish(&mut writer)?;
     let files = vec![FileReport {
         file: name,
         rows,
         malformed_rows: writer.malformed_rows(),
         skipped_rows: 0,
+        duplicate_rows: repeats,
     }];
-    Ok((writer, files, rejects))
+    Ok((writer, files, rejects, duplicates))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::numbers::parse_scaled;
 
     #[test]
     fn units() {
