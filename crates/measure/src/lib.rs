@@ -32,6 +32,7 @@ pub use error::MeasureError;
 pub mod flows;
 mod formulas;
 pub mod indicators;
+pub mod panel;
 pub mod perspective;
 pub mod scope;
 pub mod select;

@@ -1,12 +1,14 @@
 //! `hallyu fepois` and `hallyu feols`.
 
+use super::panel::{self, PanelFailure};
 use crate::args::{FitArgs, SscArg, VcovArg};
 use crate::output::emit;
 use crate::progress::Spinner;
-use crate::EXIT_INVALID_RESULT;
+use crate::{EXIT_INVALID_RESULT, EXIT_USAGE};
 use anyhow::{bail, Context, Result};
 use hallyu_data::filter::Predicate;
 use hallyu_data::read::{read_path, ReadOptions};
+use hallyu_data::reference::Reference;
 use hallyu_data::{embedded, Table};
 use hallyu_estimate::{estimate, Estimator, FitRequest, Formula, SeparationChecks, Ssc, VcovSpec};
 
@@ -149,8 +151,37 @@ fn load(a: &FitArgs, columns: &[String], optional: &[String]) -> Result<Table> {
 /// Runs the command.
 pub fn run(a: FitArgs, estimator: Estimator) -> Result<u8> {
     let plan = plan(&a, estimator)?;
+    let dataset = a.data.as_deref().filter(|p| p.is_dir());
+    if dataset.is_none() {
+        if let Some(m) = panel::unused_scope(&a.scope, a.data.as_deref()) {
+            eprintln!("error: {m}");
+            return Ok(EXIT_USAGE);
+        }
+    }
     let spinner = Spinner::new("reading data", a.output.quiet);
-    let mut table = load(&a, &plan.columns, &plan.optional)?;
+    let mut table = match dataset {
+        Some(dir) => match panel::load(dir, &a.scope, &Reference::builtin()) {
+            Ok(p) => {
+                drop(spinner);
+                panel::print_notes(&p, a.output.quiet);
+                if let Some((pred, text)) = &plan.selection {
+                    pred.check_columns(text, p.table.names())?;
+                }
+                p.table
+            }
+            Err(PanelFailure::Usage(m)) => {
+                eprintln!("error: {m}");
+                return Ok(EXIT_USAGE);
+            }
+            Err(PanelFailure::Other(e)) => return Err(e),
+        },
+        None => {
+            let t = load(&a, &plan.columns, &plan.optional)?;
+            drop(spinner);
+            t
+        }
+    };
+    let spinner = Spinner::new("estimating", a.output.quiet);
     if let Some((p, text)) = &plan.selection {
         let keep = p.evaluate(&table, text)?;
         table = table.select_rows(&keep);

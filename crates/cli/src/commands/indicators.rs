@@ -10,6 +10,7 @@ use hallyu_data::reference::Reference;
 use hallyu_data::{dataset, embedded, nearest, Table};
 use hallyu_measure::indicators::{compute, Request};
 use hallyu_measure::scope::{select_rows, Scope, SOURCE_COLUMN};
+use hallyu_measure::select::named_products;
 use hallyu_measure::{Countries, FlowColumns, Flows, MeasureError, Products};
 use std::path::Path;
 
@@ -179,25 +180,7 @@ fn products<'r>(
     reference: &'r Reference,
     flows: &Flows,
 ) -> Result<Products<'r>> {
-    let Some(name) = name else {
-        return Ok(Products::all());
-    };
-    if flows.columns().product.is_none() {
-        return Err(usage(format!(
-            "--group {name}: the data has no product column (aggregate flows); leave --group out"
-        )));
-    }
-    let prefixes: Vec<&str> = name.split(',').map(str::trim).collect();
-    if prefixes
-        .iter()
-        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return Ok(Products::hs_prefixes(&prefixes));
-    }
-    match reference.product_group(name) {
-        Ok(g) => Ok(Products::group(&g.name, move |k| g.contains(k))),
-        Err(e) => Err(usage(format!("--group: {e}"))),
-    }
+    named_products(name, reference, flows.columns().product.is_some()).map_err(measure_error)
 }
 
 /// An impossible request is a usage error (exit 2); unreadable data is not.

@@ -5,6 +5,7 @@ mod data;
 mod fit;
 mod indicators;
 mod ingest;
+mod panel;
 mod project;
 mod reference;
 mod reproduce;

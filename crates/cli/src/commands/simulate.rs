@@ -1,12 +1,15 @@
 //! `hallyu simulate`: a general-equilibrium policy scenario.
 
+use super::panel::{self, PanelFailure};
 use crate::args::{MethodArg, OutputFormat, SimulateArgs};
 use crate::output::emit;
 use crate::progress::Spinner;
 use crate::EXIT_USAGE;
 use anyhow::Result;
 use hallyu_data::reference::Reference;
-use hallyu_simulate::{read_scenario, run_scenario, Method, RunOptions, SimulateError};
+use hallyu_simulate::{
+    read_scenario, run_scenario, run_scenario_on, Method, RunOptions, SimulateError,
+};
 
 /// Runs the command. Scenario mistakes exit with 2, failures to solve with 1.
 pub fn run(a: SimulateArgs) -> Result<u8> {
@@ -25,10 +28,59 @@ pub fn run(a: SimulateArgs) -> Result<u8> {
         seed: a.seed,
         bilateral: a.bilateral,
     };
-    let outcome = read_scenario(&a.scenario).and_then(|s| {
-        let spinner = Spinner::new("solving the scenario", a.output.quiet);
-        run_scenario(&s, &options, &reference, &spinner)
-    });
+    let scenario = match read_scenario(&a.scenario) {
+        Ok(s) => s,
+        Err(e @ SimulateError::Scenario(_)) => {
+            eprintln!("error: {e}");
+            return Ok(EXIT_USAGE);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    // A dataset folder, named here or as the scenario's data, is read as a gravity panel.
+    let dataset = a
+        .data
+        .clone()
+        .or_else(|| scenario.baseline.data.clone().filter(|p| p.is_dir()));
+    if let Some(dir) = &a.data {
+        if !dir.is_dir() {
+            eprintln!(
+                "error: --data {}: not a dataset folder (a data file goes in the scenario's `data`)",
+                dir.display()
+            );
+            return Ok(EXIT_USAGE);
+        }
+    }
+    let panel = match &dataset {
+        Some(dir) => match panel::load(dir, &a.scope, &reference) {
+            Ok(p) => {
+                panel::print_notes(&p, a.output.quiet);
+                Some(p)
+            }
+            Err(PanelFailure::Usage(m)) => {
+                eprintln!("error: {m}");
+                return Ok(EXIT_USAGE);
+            }
+            Err(PanelFailure::Other(e)) => return Err(e),
+        },
+        None => {
+            if let Some(m) = panel::unused_scope(&a.scope, None) {
+                eprintln!("error: {m}");
+                return Ok(EXIT_USAGE);
+            }
+            None
+        }
+    };
+    let spinner = Spinner::new("solving the scenario", a.output.quiet);
+    let outcome = match panel {
+        Some(p) => {
+            run_scenario_on(&scenario, p.table, &options, &reference, &spinner).map(|mut r| {
+                r.notes.splice(0..0, p.notes);
+                r
+            })
+        }
+        None => run_scenario(&scenario, &options, &reference, &spinner),
+    };
+    drop(spinner);
     let result = match outcome {
         Ok(r) => r,
         Err(e @ (SimulateError::Scenario(_) | SimulateError::NotSquare(_))) => {

@@ -7,6 +7,7 @@
 //! DIR/year=2021/part-baci.parquet          one file per year and source
 //! DIR/year=2021/part-series-kr_content.parquet
 //! DIR/malformed-baci.csv                   rows that were rejected, with file and line
+//! DIR/covariates-gravity.parquet           pair covariates (`hallyu ingest gravity`)
 //! ```
 //!
 //! Every partition has the same eight columns ([`COLUMNS`]): `year` (Int32), `exporter`,
@@ -19,11 +20,13 @@
 //! in `DIR`: readers never look at it, later ingests ignore it, and it can be deleted.
 
 mod chunk;
+mod covariates;
 mod manifest;
 mod reader;
 mod writer;
 
 pub use chunk::{Chunk, Dictionaries, Dictionary, Row, NO_REPORTER};
+pub use covariates::{covariates_file_name, read_covariates, write_covariates, CovariatesEntry};
 pub use manifest::{MalformedRow, Manifest, SourceEntry, YearEntry, MANIFEST_FILE};
 pub use reader::{partition_years, read_dataset};
 pub use writer::{partition_file_name, DatasetWriter};

@@ -1,5 +1,6 @@
 //! Bringing trade data into a dataset folder: BACI releases, UNCTADstat bulk CSV files and
-//! tidy survey series, each streamed in bounded memory into [`crate::dataset`] partitions.
+//! tidy survey series, each streamed in bounded memory into [`crate::dataset`] partitions;
+//! and pair covariates in CEPII's layouts ([`gravity`]) into a covariates table.
 //!
 //! Every reader validates row by row. A malformed row is never silently dropped or
 //! accepted: it is counted, kept with its file, line and reason in the dataset's
@@ -8,6 +9,7 @@
 
 pub mod baci;
 mod columns;
+pub mod gravity;
 mod input;
 mod numbers;
 pub mod series;

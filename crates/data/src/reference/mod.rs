@@ -41,12 +41,17 @@
 //! HS 2022 and `creative_hs2002...`, `creative_hs2017...` for the others.
 
 mod blocs;
+mod capitals;
 mod countries;
 mod file;
 mod groups;
 mod hs;
 
 pub use blocs::{Bloc, Membership};
+pub use capitals::{
+    capital, capital_distance_km, capitals, distance_table, haversine_km, Capital, PointBasis,
+    EARTH_RADIUS_KM,
+};
 pub use countries::{countries, country_by_iso3, country_by_numeric, Country};
 pub use groups::{
     creative_prefix, CreativeCode, ProductGroup, CREATIVE_GROUPS, DEFAULT_EDITION, PUBLISHED_COUNTS,
