@@ -15,7 +15,7 @@
 //! distance between capitals from the embedded table, unless a covariates table has one.
 
 use crate::flows::{FlowColumns, Flows};
-use crate::perspective::Perspective;
+use crate::perspective::{Perspective, Reported};
 use crate::scope::{select_rows, Scope};
 use crate::select::{named_products, Products};
 use crate::MeasureError;
@@ -168,14 +168,14 @@ pub fn gravity_panel(flows: &Flows, request: &PanelRequest) -> Result<GravityPan
     }
     let n = countries.len();
     let mut notes = vec![format!(
-        "panel: {} pairs of {n} countries in {} year(s) ({}-{}), {} rows; flows of {} as {}",
+        "panel: {} pairs of {n} countries in {} year(s) ({}-{}), {} rows; flows of {}, {}",
         n * n.saturating_sub(1),
         years.len(),
         years.first().copied().unwrap_or_default(),
         years.last().copied().unwrap_or_default(),
         trade.len(),
         request.products.name(),
-        perspective.describe()
+        pair_reader(perspective)
     )];
     if zeros > 0 {
         notes.push(format!(
@@ -259,6 +259,19 @@ pub fn gravity_panel(flows: &Flows, request: &PanelRequest) -> Result<GravityPan
         years,
         notes,
     })
+}
+
+/// Whose report a pair's flow is read from, in words.
+fn pair_reader(p: Perspective) -> String {
+    let side = if p.counts_as_export(Reported::ByExporter) {
+        "exporter"
+    } else {
+        "importer"
+    };
+    format!(
+        "each as its {side} reports it (perspective `{p}`; a source's single reconciled \
+         figure, as BACI's, counts under every perspective)"
+    )
 }
 
 fn text<'t>(table: &'t Table, name: &str, cov: &str) -> Result<&'t StrColumn, MeasureError> {
@@ -395,4 +408,237 @@ pub fn panel_from_dataset(
         panel.notes.insert(0, format!("source: {source}"));
     }
     Ok(panel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(v: &[&str]) -> Column {
+        let mut b = StrColumnBuilder::default();
+        for s in v {
+            b.push(Some(s));
+        }
+        Column::Str(b.finish())
+    }
+
+    /// Flows `(year, exporter, importer, product, flow, value)`.
+    fn flows_table(rows: &[(f64, &str, &str, &str, &str, f64)]) -> Table {
+        let mut t = Table::new();
+        t.push("year", Column::Num(rows.iter().map(|r| r.0).collect()))
+            .unwrap();
+        t.push(
+            "exporter",
+            text(&rows.iter().map(|r| r.1).collect::<Vec<_>>()),
+        )
+        .unwrap();
+        t.push(
+            "importer",
+            text(&rows.iter().map(|r| r.2).collect::<Vec<_>>()),
+        )
+        .unwrap();
+        t.push(
+            "product",
+            text(&rows.iter().map(|r| r.3).collect::<Vec<_>>()),
+        )
+        .unwrap();
+        t.push("flow", text(&rows.iter().map(|r| r.4).collect::<Vec<_>>()))
+            .unwrap();
+        t.push("value", Column::Num(rows.iter().map(|r| r.5).collect()))
+            .unwrap();
+        t
+    }
+
+    fn build(t: &Table, p: Perspective, products: &Products, cov: &[Covariates]) -> GravityPanel {
+        let flows = Flows::new(t, &FlowColumns::canonical()).unwrap();
+        gravity_panel(
+            &flows,
+            &PanelRequest {
+                perspective: p,
+                products,
+                covariates: cov,
+            },
+        )
+        .unwrap()
+    }
+
+    /// `exporter-importer year` -> trade.
+    fn cells(p: &GravityPanel) -> Vec<(String, f64)> {
+        let t = &p.table;
+        let (Column::Str(e), Column::Str(i)) =
+            (t.column("exporter").unwrap(), t.column("importer").unwrap())
+        else {
+            panic!("codes are text")
+        };
+        let y = t.num("year").unwrap();
+        let v = t.num("trade").unwrap();
+        (0..t.nrows())
+            .map(|r| {
+                (
+                    format!("{}-{} {}", e.get(r).unwrap(), i.get(r).unwrap(), y[r]),
+                    v[r],
+                )
+            })
+            .collect()
+    }
+
+    fn get(p: &GravityPanel, key: &str) -> Option<f64> {
+        cells(p).into_iter().find(|c| c.0 == key).map(|c| c.1)
+    }
+
+    /// Two reports of KOR -> JPN (10 by KOR, 12 by JPN), JPN -> KOR only reported by KOR as
+    /// imports (7), a world total, two products, and two years.
+    fn reports() -> Table {
+        flows_table(&[
+            (2020.0, "KOR", "JPN", "490199", "export", 10.0),
+            (2020.0, "KOR", "JPN", "490199", "import", 12.0),
+            (2020.0, "KOR", "JPN", "490110", "export", 1.0),
+            (2020.0, "KOR", "JPN", "010121", "export", 100.0),
+            (2020.0, "JPN", "KOR", "490199", "import", 7.0),
+            (2020.0, "KOR", "WLD", "490199", "export", 50.0),
+            (2021.0, "KOR", "USA", "490199", "export", 3.0),
+        ])
+    }
+
+    #[test]
+    fn one_report_per_flow_summed_over_the_group_with_zeros_and_no_world() {
+        let t = reports();
+        let books = Products::hs_prefixes(&["4901"]);
+        let p = build(&t, Perspective::Reporter, &books, &[]);
+        assert_eq!(p.countries, ["JPN", "KOR", "USA"]);
+        assert_eq!(p.years, [2020, 2021]);
+        // 3 countries, 6 ordered pairs, 2 years; no intra-national flow in the data.
+        assert_eq!(p.table.nrows(), 12);
+        // The exporter's reports of the two book codes, never the importer's 12 added.
+        assert_eq!(get(&p, "KOR-JPN 2020"), Some(11.0));
+        // Only the importer reported JPN -> KOR: not read under the reporter perspective.
+        assert_eq!(get(&p, "JPN-KOR 2020"), Some(0.0));
+        assert_eq!(get(&p, "KOR-USA 2021"), Some(3.0));
+        assert_eq!(get(&p, "USA-KOR 2020"), Some(0.0));
+        assert_eq!(get(&p, "KOR-KOR 2020"), None);
+        let notes = p.notes.join("\n");
+        assert!(notes.contains("1 row(s) with the world (WLD)"), "{notes}");
+        assert!(
+            notes.contains("2 row(s) are the other side's reports"),
+            "{notes}"
+        );
+        assert!(notes.contains("no intra-national flows"), "{notes}");
+        assert!(
+            notes.contains("10 pair-year(s) without a reported flow"),
+            "{notes}"
+        );
+        let trade = p.table.num("trade").unwrap();
+        assert_eq!(trade, p.table.num("value").unwrap());
+    }
+
+    #[test]
+    fn mirror_reads_the_importers_reports() {
+        let t = reports();
+        let books = Products::hs_prefixes(&["4901"]);
+        let p = build(&t, Perspective::Mirror, &books, &[]);
+        assert_eq!(get(&p, "KOR-JPN 2020"), Some(12.0));
+        assert_eq!(get(&p, "JPN-KOR 2020"), Some(7.0));
+        // KOR -> USA was only reported by KOR: USA is not in the mirror panel at all.
+        assert_eq!(p.countries, ["JPN", "KOR"]);
+        assert_eq!(p.years, [2020]);
+    }
+
+    #[test]
+    fn intra_national_flows_only_where_supplied_and_reconciled_rows_count_once() {
+        let t = flows_table(&[
+            (2020.0, "KOR", "KOR", "p", "reconciled", 90.0),
+            (2020.0, "KOR", "JPN", "p", "reconciled", 4.0),
+            (2020.0, "JPN", "KOR", "p", "reconciled", 5.0),
+        ]);
+        for persp in Perspective::ALL {
+            let p = build(&t, persp, &Products::all(), &[]);
+            assert_eq!(get(&p, "KOR-KOR 2020"), Some(90.0));
+            assert_eq!(get(&p, "JPN-JPN 2020"), None, "not supplied, not invented");
+            assert_eq!(get(&p, "KOR-JPN 2020"), Some(4.0));
+            assert_eq!(p.table.nrows(), 3);
+            // No distance from a country to itself: it is not an internal distance.
+            let d = p.table.num(DISTCAP).unwrap();
+            assert_eq!(d.iter().filter(|x| x.is_nan()).count(), 1);
+        }
+    }
+
+    #[test]
+    fn covariates_join_by_pair_and_year_and_unmatched_rows_are_counted() {
+        let t = reports();
+        let mut cov = Table::new();
+        cov.push("exporter", text(&["KOR", "KOR", "JPN"])).unwrap();
+        cov.push("importer", text(&["JPN", "JPN", "KOR"])).unwrap();
+        cov.push("year", Column::Num(vec![2020.0, 2021.0, 2020.0]))
+            .unwrap();
+        cov.push("rta", Column::Num(vec![0.0, 1.0, 0.0])).unwrap();
+        cov.push("distcap", Column::Num(vec![1.0, 1.0, 1.0]))
+            .unwrap();
+        let books = Products::hs_prefixes(&["4901"]);
+        let covs = [Covariates {
+            name: "gravity",
+            table: &cov,
+        }];
+        let p = build(&t, Perspective::Reporter, &books, &covs);
+        let rta = p.table.num("rta").unwrap();
+        let keys: Vec<String> = cells(&p).into_iter().map(|c| c.0).collect();
+        let at = |k: &str| rta[keys.iter().position(|x| x == k).unwrap()];
+        assert_eq!(at("KOR-JPN 2020"), 0.0);
+        assert_eq!(at("KOR-JPN 2021"), 1.0);
+        assert!(at("KOR-USA 2021").is_nan());
+        let notes = p.notes.join("\n");
+        assert!(notes.contains("3 of 12 panel rows matched"), "{notes}");
+        // The covariates' own distcap replaces the embedded one.
+        assert!(!notes.contains("embedded table"), "{notes}");
+        assert_eq!(
+            p.table.num(DISTCAP).unwrap()[keys.iter().position(|x| x == "KOR-JPN 2020").unwrap()],
+            1.0
+        );
+
+        // A covariate named like a panel column is an error, not a silent overwrite.
+        let mut clash = cov.clone();
+        clash.push("trade", Column::Num(vec![0.0; 3])).unwrap();
+        let flows = Flows::new(&t, &FlowColumns::canonical()).unwrap();
+        let e = gravity_panel(
+            &flows,
+            &PanelRequest {
+                perspective: Perspective::Reporter,
+                products: &books,
+                covariates: &[Covariates {
+                    name: "gravity",
+                    table: &clash,
+                }],
+            },
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("`trade` is already a column"), "{e}");
+    }
+
+    #[test]
+    fn embedded_distance_between_capitals() {
+        let t = reports();
+        let p = build(&t, Perspective::Reporter, &Products::all(), &[]);
+        let keys: Vec<String> = cells(&p).into_iter().map(|c| c.0).collect();
+        let d = p.table.num(DISTCAP).unwrap();
+        let kj = d[keys.iter().position(|x| x == "KOR-JPN 2020").unwrap()];
+        assert_eq!(Some(kj), capital_distance_km("KOR", "JPN"));
+    }
+
+    #[test]
+    fn nothing_selected_is_an_error_that_suggests_mirror() {
+        let t = flows_table(&[(2020.0, "JPN", "KOR", "p", "import", 7.0)]);
+        let flows = Flows::new(&t, &FlowColumns::canonical()).unwrap();
+        let all = Products::all();
+        let e = gravity_panel(
+            &flows,
+            &PanelRequest {
+                perspective: Perspective::Reporter,
+                products: &all,
+                covariates: &[],
+            },
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("--perspective mirror"), "{e}");
+    }
 }

@@ -146,3 +146,80 @@ pub fn read_covariates(dir: &Path) -> Result<Vec<(CovariatesEntry, Table)>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Column, StrColumnBuilder};
+
+    fn table() -> Table {
+        let mut e = StrColumnBuilder::default();
+        let mut i = StrColumnBuilder::default();
+        e.push(Some("KOR"));
+        i.push(Some("JPN"));
+        let mut t = Table::new();
+        t.push("exporter", Column::Str(e.finish())).unwrap();
+        t.push("importer", Column::Str(i.finish())).unwrap();
+        t.push("dist", Column::Num(vec![1150.0])).unwrap();
+        t
+    }
+
+    fn entry() -> CovariatesEntry {
+        CovariatesEntry {
+            name: "gravity".into(),
+            kind: "cepii-geodist".into(),
+            inputs: vec!["dist_cepii.csv".into()],
+            file: String::new(),
+            rows: 0,
+            columns: vec!["dist".into()],
+            by_year: false,
+        }
+    }
+
+    #[test]
+    fn listed_in_the_manifest_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        write_covariates(dir.path(), &table(), entry()).unwrap();
+        let m = Manifest::load(dir.path()).unwrap();
+        assert_eq!(m.covariates.len(), 1);
+        assert_eq!(m.covariates[0].file, "covariates-gravity.parquet");
+        assert_eq!(m.covariates[0].rows, 1);
+        let back = read_covariates(dir.path()).unwrap();
+        assert_eq!(back[0].1.num("dist").unwrap(), [1150.0]);
+        // Writing again replaces the table, it does not list it twice.
+        write_covariates(dir.path(), &table(), entry()).unwrap();
+        assert_eq!(Manifest::load(dir.path()).unwrap().covariates.len(), 1);
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+    }
+
+    #[test]
+    fn a_missing_or_altered_table_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        write_covariates(dir.path(), &table(), entry()).unwrap();
+        let mut m = Manifest::load(dir.path()).unwrap();
+        m.covariates[0].rows = 2;
+        std::fs::write(dir.path().join(MANIFEST_FILE), m.to_json()).unwrap();
+        let e = read_covariates(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("1 rows, but the manifest lists 2"), "{e}");
+        std::fs::remove_file(dir.path().join("covariates-gravity.parquet")).unwrap();
+        let e = read_covariates(dir.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("covariates-gravity.parquet") && e.contains("missing"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_foreign_folder_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+        let e = write_covariates(dir.path(), &table(), entry())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("neither empty nor a hallyu dataset"), "{e}");
+    }
+}
