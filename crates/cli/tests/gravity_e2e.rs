@@ -240,3 +240,35 @@ fn dataset_options_need_a_dataset_folder_and_name_what_is_wrong() {
         "{r}"
     );
 }
+
+#[test]
+fn data_distances_describes_and_writes_every_pair() {
+    let dir = Dir::new();
+    let r = dir.hallyu(["data", "distances"]).run_ok();
+    for what in [
+        "REST Countries",
+        "Mozilla Public License 2.0",
+        "haversine",
+        "61752",
+    ] {
+        assert!(r.stdout.contains(what), "missing `{what}`\n{r}");
+    }
+    dir.hallyu(["data", "distances", "--out", "d.csv"]).run_ok();
+    let text = dir.read("d.csv");
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("iso3_o,iso3_d,distcap"));
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 249 * 248);
+    // Seoul (37.55, 126.98) to Tokyo (35.68, 139.75), recomputed here with the spherical
+    // law of cosines (a different formula from the haversine the table uses).
+    let kj = rows
+        .iter()
+        .find(|l| l.starts_with("KOR,JPN,"))
+        .and_then(|l| l.rsplit(',').next())
+        .and_then(|v| v.parse::<f64>().ok())
+        .expect("KOR,JPN row");
+    let (p1, p2) = (37.55_f64.to_radians(), 35.68_f64.to_radians());
+    let dl = (139.75_f64 - 126.98).to_radians();
+    let cosines = (p1.sin() * p2.sin() + p1.cos() * p2.cos() * dl.cos()).acos() * 6371.0088;
+    assert!((kj - cosines).abs() < 1e-6, "{kj} vs {cosines}");
+}

@@ -37,7 +37,7 @@ pub fn run(a: DataArgs) -> Result<u8> {
     }
     if a.name != "agtpa" {
         bail!(
-            "unknown data set `{}`; available: agtpa, distances, {}",
+            "unknown data set `{}`; available: agtpa, {}, distances",
             a.name,
             super::reference::TABLES.join(", ")
         );
