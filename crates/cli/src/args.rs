@@ -107,9 +107,13 @@ pub struct FitArgs {
     /// Several formulas are estimated on the same data and shown side by side.
     #[arg(required = true, value_name = "FORMULA")]
     pub formulas: Vec<String>,
-    /// Data file: .csv (header row), .parquet or .dta. Default: the embedded Advanced Guide panel.
+    /// Data file: .csv (header row), .parquet or .dta, or a dataset folder written by
+    /// `hallyu ingest`, read as a square country-pair panel (see --group, --source,
+    /// --perspective). Default: the embedded Advanced Guide panel.
     #[arg(long, short = 'd')]
     pub data: Option<PathBuf>,
+    #[command(flatten)]
+    pub scope: PanelScopeArgs,
     /// Row selection, e.g. "trade > 0 and exporter != importer", "year in (1986, 2006)",
     /// "exporter == 'KOR'". Bare words are columns; quote text values.
     #[arg(long = "where", short = 'w', value_name = "EXPR")]
@@ -142,6 +146,60 @@ pub struct FitArgs {
     /// Separation checks for Poisson: "fe,relu" (default), "fe", "relu" or "none".
     #[arg(long, default_value = "fe,relu")]
     pub separation: String,
+}
+
+/// What a dataset folder (`--data DIR`) is turned into: the country-pair panel of one
+/// source, product group and perspective (shared by fepois, feols and simulate).
+#[derive(Debug, Args, Default)]
+pub struct PanelScopeArgs {
+    /// With --data DIR: product group (creative, creative.audiovisuals, ...) or HS prefixes
+    /// (3303,3304) whose flows are added up per pair and year. Default: every product.
+    #[arg(long, value_name = "GROUP")]
+    pub group: Option<String>,
+    /// With --data DIR: products by name, matched exactly (sectors of a series, UNCTADstat
+    /// codes such as CG00). Not with --group.
+    #[arg(
+        long,
+        value_name = "A,B",
+        value_delimiter = ',',
+        conflicts_with = "group"
+    )]
+    pub product: Option<Vec<String>>,
+    /// With --data DIR: the source to read when the dataset holds several (`baci`,
+    /// `unctadstat`, `series:<file stem>` or a prefix such as `series`).
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+    /// With --data DIR: whose report of each flow is read: reporter (default: the
+    /// exporter's report of its exports), exporter, importer or mirror (the importer's).
+    #[arg(long, value_name = "NAME", value_parser = parse_perspective)]
+    pub perspective: Option<hallyu_measure::Perspective>,
+}
+
+impl PanelScopeArgs {
+    /// The first option given, for the message that says it needs a dataset folder.
+    pub fn first_given(&self) -> Option<&'static str> {
+        [
+            (self.group.is_some(), "--group"),
+            (self.product.is_some(), "--product"),
+            (self.source.is_some(), "--source"),
+            (self.perspective.is_some(), "--perspective"),
+        ]
+        .into_iter()
+        .find_map(|(given, name)| given.then_some(name))
+    }
+}
+
+fn parse_perspective(s: &str) -> Result<hallyu_measure::Perspective, String> {
+    hallyu_measure::Perspective::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = hallyu_measure::Perspective::ALL
+            .iter()
+            .map(|p| p.name())
+            .collect();
+        format!(
+            "`{s}` is not a perspective; use one of {}",
+            names.join(", ")
+        )
+    })
 }
 
 /// Where and how results are written (shared by the commands that print results).
@@ -222,6 +280,10 @@ pub enum IngestKind {
     Comtrade,
     /// Tidy CSV series: country, [partner,] year, sector, flow, value, unit.
     Series,
+    /// Gravity covariates in CEPII's layouts (Gravity: iso3_o, iso3_d, year, dist, contig,
+    /// comlang_off, col45, rta, ...; GeoDist: iso_o, iso_d, dist, distcap, distw, ...), as
+    /// .csv, .dta or .parquet, into the dataset's covariates table.
+    Gravity,
 }
 
 /// What `hallyu ingest` does with rows that repeat an earlier row's key.
@@ -321,9 +383,10 @@ pub enum DatasetAction {
 
 #[derive(Debug, Args)]
 pub struct DataArgs {
-    /// Data set: `agtpa` (Advanced Guide panel, 99,981 rows, CC BY 4.0), or a reference
-    /// table: `countries`, `blocs` (membership by year), `groups` (HS product groups,
-    /// creative goods).
+    /// Data set: `agtpa` (Advanced Guide panel, 99,981 rows, CC BY 4.0), `distances`
+    /// (great-circle distance between the capitals of every pair of countries), or a
+    /// reference table: `countries`, `blocs` (membership by year), `groups` (HS product
+    /// groups, creative goods).
     pub name: String,
     /// Output file (.parquet or .csv). Without it, the data set's description is printed.
     #[arg(long, short = 'o')]
@@ -436,6 +499,12 @@ Example: hallyu simulate kor_asean.toml --draws 200";
 pub struct SimulateArgs {
     /// Scenario file (TOML).
     pub scenario: PathBuf,
+    /// A dataset folder written by `hallyu ingest`, read as a square country-pair panel
+    /// (see --group, --source, --perspective) instead of the scenario's `data`.
+    #[arg(long, short = 'd', value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    #[command(flatten)]
+    pub scope: PanelScopeArgs,
     /// Full-endowment solution method.
     #[arg(long, value_enum, default_value = "exact")]
     pub method: MethodArg,

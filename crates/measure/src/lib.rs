@@ -33,6 +33,7 @@ pub mod editions;
 pub mod flows;
 mod formulas;
 pub mod indicators;
+pub mod panel;
 pub mod perspective;
 pub mod scope;
 pub mod select;

@@ -42,8 +42,8 @@ pub use geppml::{solve_geppml, GeppmlOptions, GeppmlResult, RoundStats};
 pub use measures::{Comparison, CountryEffects, Direction, PriceReversal};
 pub use pair_costs::PairCosts;
 pub use run::{
-    run_scenario, ConvergenceReport, CostCoefficient, CountryIntervals, Interval, Method,
-    PairChange, RunOptions, ScenarioResult, MEASURES,
+    run_scenario, run_scenario_on, ConvergenceReport, CostCoefficient, CountryIntervals, Interval,
+    Method, PairChange, RunOptions, ScenarioResult, MEASURES,
 };
 pub use scenario::{parse_scenario, read_scenario, Scenario};
 pub use world::{square_world, FlowColumns, SquareWorld};

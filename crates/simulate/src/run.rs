@@ -312,9 +312,33 @@ fn effects_of(solved: &Solved, countries: &[String], sigma: f64) -> Vec<CountryE
     .effects(Direction::Forward, PriceReversal::Exact)
 }
 
-/// Runs a scenario.
+/// Runs a scenario on its `data` file (or the embedded panel when it names none).
 pub fn run_scenario(
     scenario: &Scenario,
+    options: &RunOptions,
+    reference_tables: &hallyu_data::reference::Reference,
+    progress: &dyn Progress,
+) -> Result<ScenarioResult> {
+    let table = match &scenario.baseline.data {
+        Some(path) if path.is_dir() => {
+            return Err(SimulateError::Scenario(format!(
+                "data {} is a folder: a dataset folder is read as a gravity panel with \
+                 `hallyu simulate SCENARIO --data {}` (and --group, --source, --perspective)",
+                path.display(),
+                path.display()
+            )))
+        }
+        Some(path) => read::read_path(path, &read::ReadOptions::default())?,
+        None => embedded::agtpa()?,
+    };
+    run_scenario_on(scenario, table, options, reference_tables, progress)
+}
+
+/// Runs a scenario on `table` (one row per exporter, importer and year, domestic flows
+/// included) instead of the scenario's `data`.
+pub fn run_scenario_on(
+    scenario: &Scenario,
+    mut table: Table,
     options: &RunOptions,
     reference_tables: &hallyu_data::reference::Reference,
     progress: &dyn Progress,
@@ -343,10 +367,6 @@ pub fn run_scenario(
         }
         pair_dim = Some(q);
     }
-    let mut table = match &b.data {
-        Some(path) => read::read_path(path, &read::ReadOptions::default())?,
-        None => embedded::agtpa()?,
-    };
     let exporters = codes(&table, &b.exporter)?;
     let importers = codes(&table, &b.importer)?;
     if formula.columns().iter().any(|c| c == "intl_border") && !table.has("intl_border") {

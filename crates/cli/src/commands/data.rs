@@ -5,7 +5,7 @@ use crate::exit::usage_bail;
 use crate::output::write_atomic;
 use anyhow::Result;
 use hallyu_data::read::Format;
-use hallyu_data::{embedded, write, Table};
+use hallyu_data::{embedded, reference, write, Table};
 use std::path::Path;
 
 /// Writes a table to a .csv or .parquet file, atomically.
@@ -33,9 +33,12 @@ pub fn run(a: DataArgs) -> Result<u8> {
     if super::reference::TABLES.contains(&a.name.as_str()) {
         return super::reference::run(&a);
     }
+    if a.name == "distances" {
+        return distances(&a);
+    }
     if a.name != "agtpa" {
         usage_bail!(
-            "unknown data set `{}`; available: agtpa, {}",
+            "unknown data set `{}`; available: agtpa, {}, distances",
             a.name,
             super::reference::TABLES.join(", ")
         );
@@ -52,4 +55,62 @@ pub fn run(a: DataArgs) -> Result<u8> {
         }
     }
     Ok(0)
+}
+
+/// `hallyu data distances`: the embedded great-circle distances between capitals.
+fn distances(a: &DataArgs) -> Result<u8> {
+    if a.year.is_some() || a.reference.is_some() || a.classification.is_some() {
+        usage_bail!("--year, --reference and --classification apply to the reference tables (countries, blocs, groups)");
+    }
+    match &a.out {
+        None => print!("{}", distances_description()),
+        Some(path) => {
+            let table = reference::distance_table()?;
+            write_table(&table, path)?;
+            eprintln!("wrote {} rows to {}", table.nrows(), path.display());
+        }
+    }
+    Ok(0)
+}
+
+fn distances_description() -> String {
+    let all = reference::capitals();
+    let territories: Vec<&str> = all
+        .iter()
+        .filter(|c| c.basis == reference::PointBasis::Territory)
+        .map(|c| c.iso3.as_str())
+        .collect();
+    let example = |a: &str, b: &str| {
+        reference::capital_distance_km(a, b)
+            .map(|d| format!("{a}-{b} {d:.0} km"))
+            .unwrap_or_default()
+    };
+    format!(
+        "distances: great-circle distance between the capitals of every pair of the {n} ISO 3166-1
+countries ({pairs} ordered pairs), column `distcap` (kilometres), computed with the haversine
+formula on a sphere of radius {r} km (the Earth's mean radius).
+
+Capital coordinates: REST Countries, countriesV3.1.json (Mozilla Public License 2.0), in
+crates/data/reference/capitals.csv; for {t} (no capital in that file) a point of the territory.
+Historical codes (SUN, YUG, CSK, DDR, SCG, ANT, YMD) and customs unions have no capital and no
+distance.
+
+Examples: {ex}.
+A dataset panel (`--data DIR` of fepois, feols, simulate) has `distcap` from this table unless
+its covariates (`hallyu ingest gravity`) have their own.
+
+Columns with --out: iso3_o, iso3_d, distcap.
+Example: hallyu data distances --out distances.csv
+",
+        n = all.len(),
+        pairs = all.len() * all.len().saturating_sub(1),
+        r = reference::EARTH_RADIUS_KM,
+        t = territories.join(", "),
+        ex = [
+            example("KOR", "JPN"),
+            example("KOR", "USA"),
+            example("FRA", "GBR")
+        ]
+        .join(", "),
+    )
 }

@@ -1,5 +1,6 @@
 //! `hallyu fepois` and `hallyu feols`.
 
+use super::panel::{self, PanelFailure};
 use crate::args::{FitArgs, SscArg, VcovArg};
 use crate::exit::usage_bail;
 use crate::output::emit;
@@ -8,6 +9,7 @@ use crate::EXIT_INVALID_RESULT;
 use anyhow::{Context, Result};
 use hallyu_data::filter::Predicate;
 use hallyu_data::read::{read_path, ReadOptions};
+use hallyu_data::reference::Reference;
 use hallyu_data::{embedded, Table};
 use hallyu_estimate::{estimate, Estimator, FitRequest, Formula, SeparationChecks, Ssc, VcovSpec};
 
@@ -152,8 +154,33 @@ fn load(a: &FitArgs, columns: &[String], optional: &[String]) -> Result<Table> {
 /// Runs the command.
 pub fn run(a: FitArgs, estimator: Estimator) -> Result<u8> {
     let plan = plan(&a, estimator)?;
+    let dataset = a.data.as_deref().filter(|p| p.is_dir());
+    if dataset.is_none() {
+        if let Some(m) = panel::unused_scope(&a.scope, a.data.as_deref()) {
+            return Err(crate::exit::usage(m));
+        }
+    }
     let spinner = Spinner::new("reading data", a.output.quiet);
-    let mut table = load(&a, &plan.columns, &plan.optional)?;
+    let mut table = match dataset {
+        Some(dir) => match panel::load(dir, &a.scope, &Reference::builtin()) {
+            Ok(p) => {
+                drop(spinner);
+                panel::print_notes(&p, a.output.quiet);
+                if let Some((pred, text)) = &plan.selection {
+                    pred.check_columns(text, p.table.names())?;
+                }
+                p.table
+            }
+            Err(PanelFailure::Usage(m)) => return Err(crate::exit::usage(m)),
+            Err(PanelFailure::Other(e)) => return Err(e),
+        },
+        None => {
+            let t = load(&a, &plan.columns, &plan.optional)?;
+            drop(spinner);
+            t
+        }
+    };
+    let spinner = Spinner::new("estimating", a.output.quiet);
     if let Some((p, text)) = &plan.selection {
         let keep = p.evaluate(&table, text)?;
         table = table.select_rows(&keep);

@@ -52,6 +52,51 @@ impl Drop for Bar {
     }
 }
 
+/// `hallyu ingest gravity FILE`: covariates, not flows.
+fn gravity(a: &IngestArgs) -> Result<u8> {
+    if a.inputs.len() != 1 {
+        usage_bail!(
+            "ingest gravity takes one file (CEPII Gravity or GeoDist, .csv, .dta or .parquet), got {}",
+            a.inputs.len()
+        );
+    }
+    let r = ingest::gravity::ingest(&a.inputs[0], &a.out)?;
+    if !a.quiet {
+        let text = match a.format {
+            ReportFormat::Json => {
+                let mut s = serde_json::to_string_pretty(&r)?;
+                s.push('\n');
+                s
+            }
+            ReportFormat::Table => {
+                let mut s = format!(
+                    "gravity: {} rows by pair{} into {} ({} covariates: {})\n",
+                    r.rows,
+                    if r.by_year { " and year" } else { "" },
+                    r.dataset,
+                    r.columns.len(),
+                    r.columns.join(", ")
+                );
+                if r.skipped_not_existing > 0 {
+                    s.push_str(&format!(
+                        "  {} row(s) of countries that did not exist in the row's year skipped (country_exists_o/_d = 0)\n",
+                        r.skipped_not_existing
+                    ));
+                }
+                if !r.not_kept.is_empty() {
+                    s.push_str(&format!(
+                        "  text columns not kept: {}\n",
+                        r.not_kept.join(", ")
+                    ));
+                }
+                s
+            }
+        };
+        crate::output::emit(&text, None)?;
+    }
+    Ok(0)
+}
+
 /// Runs the command.
 pub fn run(a: IngestArgs) -> Result<u8> {
     let options = IngestOptions {
@@ -81,6 +126,7 @@ pub fn run(a: IngestArgs) -> Result<u8> {
                 ingest::comtrade::ingest(&a.inputs, &options, &bar).map(|r| vec![r])
             }
             IngestKind::Series => ingest::series::ingest(&a.inputs, &options, &bar),
+            IngestKind::Gravity => return gravity(&a),
         }
     };
     // What the writer removed or replaced, whether or not the ingest then succeeded.

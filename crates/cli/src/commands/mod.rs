@@ -6,6 +6,7 @@ mod dataset;
 mod fit;
 mod indicators;
 mod ingest;
+mod panel;
 mod project;
 mod reference;
 mod reproduce;

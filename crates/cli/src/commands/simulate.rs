@@ -1,11 +1,13 @@
 //! `hallyu simulate`: a general-equilibrium policy scenario.
 
+use super::panel::{self, PanelFailure};
 use crate::args::{MethodArg, OutputFormat, SimulateArgs};
+use crate::exit::usage;
 use crate::output::emit;
 use crate::progress::Spinner;
 use anyhow::Result;
 use hallyu_data::reference::Reference;
-use hallyu_simulate::{read_scenario, run_scenario, Method, RunOptions};
+use hallyu_simulate::{read_scenario, run_scenario, run_scenario_on, Method, RunOptions};
 
 /// Runs the command. Names a scenario gets wrong exit with 2, unusable files or data with
 /// 1, a solve that does not converge with 3 (see `crate::exit`).
@@ -25,10 +27,47 @@ pub fn run(a: SimulateArgs) -> Result<u8> {
         seed: a.seed,
         bilateral: a.bilateral,
     };
-    let outcome = read_scenario(&a.scenario).and_then(|s| {
-        let spinner = Spinner::new("solving the scenario", a.output.quiet);
-        run_scenario(&s, &options, &reference, &spinner)
-    });
+    let scenario = read_scenario(&a.scenario)?;
+    // A dataset folder, named here or as the scenario's data, is read as a gravity panel.
+    let dataset = a
+        .data
+        .clone()
+        .or_else(|| scenario.baseline.data.clone().filter(|p| p.is_dir()));
+    if let Some(dir) = &a.data {
+        if !dir.is_dir() {
+            return Err(usage(format!(
+                "--data {}: not a dataset folder (a data file goes in the scenario's `data`)",
+                dir.display()
+            )));
+        }
+    }
+    let panel = match &dataset {
+        Some(dir) => match panel::load(dir, &a.scope, &reference) {
+            Ok(p) => {
+                panel::print_notes(&p, a.output.quiet);
+                Some(p)
+            }
+            Err(PanelFailure::Usage(m)) => return Err(usage(m)),
+            Err(PanelFailure::Other(e)) => return Err(e),
+        },
+        None => {
+            if let Some(m) = panel::unused_scope(&a.scope, None) {
+                return Err(usage(m));
+            }
+            None
+        }
+    };
+    let spinner = Spinner::new("solving the scenario", a.output.quiet);
+    let outcome = match panel {
+        Some(p) => {
+            run_scenario_on(&scenario, p.table, &options, &reference, &spinner).map(|mut r| {
+                r.notes.splice(0..0, p.notes);
+                r
+            })
+        }
+        None => run_scenario(&scenario, &options, &reference, &spinner),
+    };
+    drop(spinner);
     let result = outcome?;
     let text = match a.output.format {
         OutputFormat::Json => hallyu_report::scenario_json(&result),

@@ -2,6 +2,7 @@
 //! the commit point: readers read the partitions it lists, with their row counts and
 //! checksums, and nothing else.
 
+use super::covariates::CovariatesEntry;
 use crate::{DataError, Result};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
@@ -27,6 +28,10 @@ pub struct Manifest {
     pub columns: Vec<String>,
     /// One entry per source, in the order they were first ingested.
     pub sources: Vec<SourceEntry>,
+    /// Pair covariates stored next to the flows (`hallyu ingest gravity`); absent from
+    /// manifests of datasets without any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub covariates: Vec<CovariatesEntry>,
 }
 
 /// One source of a dataset (`baci`, `unctadstat`, `series:<stem>`).
@@ -88,6 +93,7 @@ impl Default for Manifest {
             version: VERSION,
             columns: super::COLUMNS.iter().map(|c| c.to_string()).collect(),
             sources: Vec::new(),
+            covariates: Vec::new(),
         }
     }
 }

@@ -9,6 +9,7 @@
 //! DIR/year=2021/part-series-kr_content-<checksum>.parquet
 //! DIR/malformed-baci.csv                        rows that were rejected, with file and line
 //! DIR/.hallyu-dataset.lock                      the writers' lock
+//! DIR/covariates-gravity.parquet                pair covariates (`hallyu ingest gravity`)
 //! ```
 //!
 //! Every partition has the same columns ([`COLUMNS`]): `year` (Int32), `exporter`,
@@ -48,6 +49,7 @@
 mod checksum;
 mod chunk;
 mod lock;
+mod covariates;
 mod manifest;
 mod reader;
 mod scan;
@@ -56,6 +58,7 @@ mod writer;
 
 pub use chunk::{Chunk, Dictionaries, Dictionary, Row, NO_REPORTER};
 pub use lock::LOCK_FILE;
+pub use covariates::{covariates_file_name, read_covariates, write_covariates, CovariatesEntry};
 pub use manifest::{MalformedRow, Manifest, SourceEntry, YearEntry, MANIFEST_FILE};
 pub use reader::{partition_years, read_dataset};
 pub use verify::{repair, verify, Problem, ProblemKind, Repair, Verification};

@@ -8,6 +8,8 @@
 //! always counted in the [`IngestReport`]. Values that cannot be trade values (negative,
 //! not finite) are malformed rows.
 //!
+//! Pair covariates in CEPII's layouts ([`gravity`]) go into a covariates table.
+//!
 //! Every reader validates row by row. A malformed row is never silently dropped or
 //! accepted: it is counted, kept with its file, line and reason in the dataset's
 //! `malformed-<source>.csv`, and the first ones are quoted in the [`IngestReport`]; with
@@ -17,6 +19,7 @@ pub mod baci;
 mod columns;
 pub mod comtrade;
 mod duplicates;
+pub mod gravity;
 mod input;
 pub mod layout;
 mod numbers;

@@ -42,6 +42,7 @@
 
 mod blocs;
 mod concordance;
+mod capitals;
 mod countries;
 mod editions;
 mod file;
@@ -50,6 +51,10 @@ mod hs;
 
 pub use blocs::{Bloc, Membership};
 pub use concordance::{parse_table, CodeMap, Concordance, LinkTable};
+pub use capitals::{
+    capital, capital_distance_km, capitals, distance_table, haversine_km, Capital, PointBasis,
+    EARTH_RADIUS_KM,
+};
 pub use countries::{countries, country_by_iso3, country_by_numeric, Country};
 pub use editions::{classification_name, is_hs, HsEdition};
 pub use groups::{
