@@ -238,8 +238,7 @@ fn group<'r>(
         let note = prefixes_note(&first.name, flows)?;
         return Ok((Group::Named(first), note));
     }
-    let resolved =
-        apply_group(&first.name, &in_editions, flows, &concordance(a)?)?;
+    let resolved = apply_group(&first.name, &in_editions, flows, &concordance(a)?)?;
     Ok((Group::InEditions(resolved), None))
 }
 

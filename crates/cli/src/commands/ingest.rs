@@ -133,12 +133,9 @@ pub fn run(a: IngestArgs) -> Result<u8> {
     for note in options.notes.take() {
         eprintln!("warning: {note}");
     }
-    let report = match outcome {
-        Ok(r) => r,
-        // A choice only the user can make (add or --replace): a usage error, by the
-        // error's variant.
-        Err(e) => return Err(e.into()),
-    };
+    // A choice only the user can make (add or --replace) is a usage error, by the error's
+    // variant (see `crate::exit`).
+    let report = outcome?;
     for r in &report {
         if added(r) == 0 {
             eprintln!(

@@ -48,8 +48,8 @@
 
 mod checksum;
 mod chunk;
-mod lock;
 mod covariates;
+mod lock;
 mod manifest;
 mod reader;
 mod scan;
@@ -57,8 +57,8 @@ mod verify;
 mod writer;
 
 pub use chunk::{Chunk, Dictionaries, Dictionary, Row, NO_REPORTER};
-pub use lock::LOCK_FILE;
 pub use covariates::{covariates_file_name, read_covariates, write_covariates, CovariatesEntry};
+pub use lock::LOCK_FILE;
 pub use manifest::{MalformedRow, Manifest, SourceEntry, YearEntry, MANIFEST_FILE};
 pub use reader::{partition_years, read_dataset};
 pub use verify::{repair, verify, Problem, ProblemKind, Repair, Verification};

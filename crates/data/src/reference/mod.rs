@@ -41,8 +41,8 @@
 //! HS 2022 and `creative_hs2002...`, `creative_hs2017...` for the others.
 
 mod blocs;
-mod concordance;
 mod capitals;
+mod concordance;
 mod countries;
 mod editions;
 mod file;
@@ -50,11 +50,11 @@ mod groups;
 mod hs;
 
 pub use blocs::{Bloc, Membership};
-pub use concordance::{parse_table, CodeMap, Concordance, LinkTable};
 pub use capitals::{
     capital, capital_distance_km, capitals, distance_table, haversine_km, Capital, PointBasis,
     EARTH_RADIUS_KM,
 };
+pub use concordance::{parse_table, CodeMap, Concordance, LinkTable};
 pub use countries::{countries, country_by_iso3, country_by_numeric, Country};
 pub use editions::{classification_name, is_hs, HsEdition};
 pub use groups::{
