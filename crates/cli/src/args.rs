@@ -173,6 +173,10 @@ pub struct PanelScopeArgs {
     /// exporter's report of its exports), exporter, importer or mirror (the importer's).
     #[arg(long, value_name = "NAME", value_parser = parse_perspective)]
     pub perspective: Option<hallyu_measure::Perspective>,
+    /// With --data DIR and a --group defined in other HS editions than the data's: a user
+    /// concordance table next to the built-in UNSD tables (see `hallyu indicators --help`).
+    #[arg(long, value_name = "FILE.csv")]
+    pub concordance: Option<PathBuf>,
 }
 
 impl PanelScopeArgs {
@@ -183,6 +187,7 @@ impl PanelScopeArgs {
             (self.product.is_some(), "--product"),
             (self.source.is_some(), "--source"),
             (self.perspective.is_some(), "--perspective"),
+            (self.concordance.is_some(), "--concordance"),
         ]
         .into_iter()
         .find_map(|(given, name)| given.then_some(name))
@@ -621,37 +626,13 @@ pub struct IndicatorsArgs {
     #[arg(long)]
     pub value: Option<String>,
     /// Whose report of each flow is read when the data holds both the exporter's and the
-    /// importer's (UNCTADstat, Comtrade, survey series); the two are never added.
-    #[arg(long, value_enum, default_value_t = PerspectiveArg::Reporter)]
-    pub perspective: PerspectiveArg,
+    /// importer's (UNCTADstat, Comtrade, survey series); the two are never added: reporter
+    /// (default: exports as the exporters report them, imports as the importers do),
+    /// exporter, importer or mirror (each country's flows as its partners report them).
+    #[arg(long, value_name = "NAME", value_parser = parse_perspective)]
+    pub perspective: Option<hallyu_measure::Perspective>,
     #[command(flatten)]
     pub output: OutputArgs,
-}
-
-/// Whose report of a flow is read (`--perspective`).
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum PerspectiveArg {
-    /// Exports as the exporters report them, imports as the importers report them.
-    Reporter,
-    /// Every flow as its exporter reports it.
-    Exporter,
-    /// Every flow as its importer reports it.
-    Importer,
-    /// The partners' reports: exports as the importers report them, imports as the
-    /// exporters report them (for countries that do not report).
-    Mirror,
-}
-
-impl From<PerspectiveArg> for hallyu_measure::Perspective {
-    fn from(p: PerspectiveArg) -> Self {
-        use hallyu_measure::Perspective;
-        match p {
-            PerspectiveArg::Reporter => Perspective::Reporter,
-            PerspectiveArg::Exporter => Perspective::Exporter,
-            PerspectiveArg::Importer => Perspective::Importer,
-            PerspectiveArg::Mirror => Perspective::Mirror,
-        }
-    }
 }
 
 fn parse_year_range(s: &str) -> Result<(i32, i32), String> {

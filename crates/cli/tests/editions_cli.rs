@@ -250,3 +250,21 @@ fn a_creative_group_needs_to_know_the_edition() {
         .as_str()
         .is_some_and(|s| s.contains("HS prefixes matched as text"))));
 }
+
+/// A gravity panel of a dataset folder applies the group in the data's edition, as the
+/// indicators do: HS 2017 paintings are visual arts there too.
+#[test]
+fn a_gravity_panel_applies_the_group_in_the_data_edition() {
+    let dir = Dir::new();
+    hs17_dataset(&dir);
+    let r = dir
+        .hallyu(["feols", "trade ~ distcap", "--data", "ds"])
+        .args(["--group", "creative.visual_arts", "--format", "json"])
+        .run_ok();
+    let v = r.value();
+    assert_eq!(v["nobs"].as_u64(), Some(12), "{v}");
+    // Pair-years with paintings or sculpture: 2020 KOR→JPN, KOR→USA, JPN→KOR, USA→JPN;
+    // 2021 KOR→JPN. The other 7 of the 3 × 2 pairs × 2 years are zeros.
+    r.assert_stderr_contains("7 pair-year(s) without a reported flow are zeros")
+        .assert_stderr_contains("mapped from HS2022 through UNSD correlation table");
+}

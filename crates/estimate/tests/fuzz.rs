@@ -140,17 +140,6 @@ fn formula_shaped() -> impl Strategy<Value = String> {
         })
 }
 
-/// The panic of the open defect `constant_outcome_fits_or_fails_cleanly` names: statrs's
-/// incomplete beta function on the NaN statistic of a perfect fit.
-fn is_open_defect(payload: &(dyn std::any::Any + Send)) -> bool {
-    let message = payload
-        .downcast_ref::<String>()
-        .map(String::as_str)
-        .or_else(|| payload.downcast_ref::<&str>().copied())
-        .unwrap_or("");
-    message.contains("XOutOfRange")
-}
-
 fn check(table: &Table, text: &str) -> Result<(), TestCaseError> {
     let Ok(formula) = Formula::parse(text) else {
         return Ok(());
@@ -160,17 +149,9 @@ fn check(table: &Table, text: &str) -> Result<(), TestCaseError> {
     }
     for estimator in [Estimator::Ols, Estimator::Poisson] {
         let req = FitRequest::new(formula.clone(), estimator);
-        // A fit or an error; a panic fails the case, except the one open defect.
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            estimate(table, &req, &NoProgress)
-        }));
-        match outcome {
-            Ok(Ok(fit)) => {
-                prop_assert!(fit.nobs <= ROWS, "`{}`: {} observations", text, fit.nobs)
-            }
-            Ok(Err(_)) => {}
-            Err(payload) if is_open_defect(payload.as_ref()) => {}
-            Err(payload) => std::panic::resume_unwind(payload),
+        // A fit or an error; a panic fails the case.
+        if let Ok(fit) = estimate(table, &req, &NoProgress) {
+            prop_assert!(fit.nobs <= ROWS, "`{}`: {} observations", text, fit.nobs)
         }
     }
     Ok(())
@@ -194,16 +175,16 @@ fn formulas_fit_or_fail_cleanly() {
 
 /// Found by `formulas_fit_or_fail_cleanly`: OLS on an outcome it fits perfectly
 /// (`k ~ x | g`, `m ~ m + ...`) has zero residuals, and the p-value of its NaN statistic
-/// makes statrs panic (`beta_reg` with x out of range, `XOutOfRange`). Ignored until the
-/// estimation crate reports such statistics as undefined; until then the fuzz targets
-/// tolerate that one panic ([`is_open_defect`]) and fail on any other.
+/// made statrs panic (`beta_reg` with x out of range, `XOutOfRange`). Such statistics are
+/// undefined, never passed to the distribution.
 #[test]
-#[ignore = "open defect: statrs panics on the NaN statistic of a perfect fit"]
 fn constant_outcome_fits_or_fails_cleanly() {
     let table = panel();
     for text in ["k ~ x | g", "m ~ m + i(g, x) | g + n"] {
         let formula = Formula::parse(text).expect("a formula");
         let req = FitRequest::new(formula, Estimator::Ols);
-        let _ = estimate(&table, &req, &NoProgress);
+        if let Ok(fit) = estimate(&table, &req, &NoProgress) {
+            assert!(fit.nobs <= ROWS, "`{text}`: {} observations", fit.nobs);
+        }
     }
 }

@@ -32,6 +32,7 @@ pub use error::MeasureError;
 pub mod editions;
 pub mod flows;
 mod formulas;
+pub mod group;
 pub mod indicators;
 pub mod panel;
 pub mod perspective;

@@ -15,12 +15,13 @@
 //! distance between capitals from the embedded table, unless a covariates table has one.
 
 use crate::flows::{FlowColumns, Flows};
+use crate::group::{resolve_group, ResolvedGroup};
 use crate::perspective::{Perspective, Reported};
 use crate::scope::{select_rows, Scope};
-use crate::select::{named_products, Products};
+use crate::select::Products;
 use crate::MeasureError;
 use hallyu_data::dataset::{read_covariates, read_dataset, WORLD};
-use hallyu_data::reference::{capital_distance_km, Reference};
+use hallyu_data::reference::{capital_distance_km, Concordance, Reference};
 use hallyu_data::{Column, StrColumn, StrColumnBuilder, Table, MISSING_CODE};
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -74,9 +75,16 @@ fn invalid(msg: String) -> MeasureError {
 pub fn gravity_panel(flows: &Flows, request: &PanelRequest) -> Result<GravityPanel, MeasureError> {
     let perspective = request.perspective;
     let levels = flows.product_levels();
+    // A product level is a code in its classification: a group may hold a code in one HS
+    // edition and not in another.
     let in_group: Vec<bool> = levels
         .iter()
-        .map(|k| request.products.contains(k))
+        .enumerate()
+        .map(|(k, code)| {
+            request
+                .products
+                .contains_in(code, flows.product_classification(k))
+        })
         .collect();
     let world = flows.countries.iter().position(|c| c == WORLD);
     let mut sums: HashMap<(i32, u32, u32), f64> = HashMap::new();
@@ -359,6 +367,9 @@ pub struct DatasetQuery {
     pub group: Option<String>,
     /// Whose report of each flow is read.
     pub perspective: Perspective,
+    /// A user's HS concordance table next to the built-in ones (`--concordance`), for a
+    /// group defined in other HS editions than the data's.
+    pub concordance: Option<std::path::PathBuf>,
 }
 
 /// Reads the dataset in `dir` (flows and the covariates tables its manifest lists) and
@@ -377,16 +388,31 @@ pub fn panel_from_dataset(
     if !table.has("flow") {
         cols.flow = None;
     }
+    // Which HS edition each product code is in: a group is applied in the data's editions.
+    if cols.product.is_some() && table.has("classification") {
+        cols.classification = Some("classification".into());
+    }
     let chosen = select_rows(&table, cols.product.as_deref(), &query.scope)?;
     let table = match &chosen.keep {
         Some(keep) => table.select_rows(keep),
         None => table,
     };
     let flows = Flows::new(&table, &cols)?;
-    // Products chosen by name are already the rows kept: the group is all of them.
+    // Products chosen by name are already the rows kept: the group is all of them. A group
+    // defined in HS editions is applied in the data's editions, as in the indicators.
+    let (resolved, group_note) = match &chosen.products {
+        Some(_) => (ResolvedGroup::All, None),
+        None => resolve_group(query.group.as_deref(), reference, &flows, || {
+            let builtin = Concordance::builtin();
+            Ok(match &query.concordance {
+                Some(path) => builtin.add_file(path)?,
+                None => builtin,
+            })
+        })?,
+    };
     let products = match &chosen.products {
         Some(names) => Products::group(&names.join(", "), |_| true),
-        None => named_products(query.group.as_deref(), reference, cols.product.is_some())?,
+        None => resolved.products(),
     };
     let tables = read_covariates(dir)?;
     let covariates: Vec<Covariates> = tables
@@ -406,6 +432,12 @@ pub fn panel_from_dataset(
     )?;
     if let Some(source) = &chosen.source {
         panel.notes.insert(0, format!("source: {source}"));
+    }
+    panel.notes.extend(group_note);
+    if let ResolvedGroup::InEditions(g) = &resolved {
+        panel
+            .notes
+            .extend(g.coverage(&flows, query.perspective).notes());
     }
     Ok(panel)
 }

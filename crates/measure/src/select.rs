@@ -157,36 +157,6 @@ pub(crate) fn pad_hs(code: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The products `--group NAME` names: every product when `name` is `None`, HS prefixes
-/// (`3303,3304`), or a product group of `reference` (`creative.audiovisuals`). A group on
-/// data without a product column (aggregate flows) is an error.
-pub fn named_products<'r>(
-    name: Option<&str>,
-    reference: &'r hallyu_data::reference::Reference,
-    has_product_column: bool,
-) -> Result<Products<'r>, crate::MeasureError> {
-    let invalid = crate::MeasureError::InvalidRequest;
-    let Some(name) = name else {
-        return Ok(Products::all());
-    };
-    if !has_product_column {
-        return Err(invalid(format!(
-            "--group {name}: the data has no product column (aggregate flows); leave --group out"
-        )));
-    }
-    let prefixes: Vec<&str> = name.split(',').map(str::trim).collect();
-    if prefixes
-        .iter()
-        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return Ok(Products::hs_prefixes(&prefixes));
-    }
-    match reference.product_group(name) {
-        Ok(g) => Ok(Products::group(&g.name, move |k| g.contains(k))),
-        Err(e) => Err(invalid(format!("--group: {e}"))),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

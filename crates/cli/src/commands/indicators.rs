@@ -6,12 +6,12 @@ use crate::output::emit;
 use crate::progress::Spinner;
 use anyhow::Result;
 use hallyu_data::read::{column_names, read_path, ReadOptions};
-use hallyu_data::reference::{Concordance, HsEdition, ProductGroup, Reference};
+use hallyu_data::reference::{Concordance, Reference};
 use hallyu_data::{dataset, embedded, nearest, Table};
-use hallyu_measure::editions::{apply_group, prefixes_note, Definition, GroupInData};
+use hallyu_measure::group::{resolve_group, ResolvedGroup};
 use hallyu_measure::indicators::{compute, Request};
 use hallyu_measure::scope::{select_rows, Scope, SOURCE_COLUMN};
-use hallyu_measure::{Countries, FlowColumns, Flows, Products};
+use hallyu_measure::{Countries, FlowColumns, Flows, MeasureError, Products};
 use std::path::Path;
 
 /// The column of a dataset (or a canonical file) that says which classification, e.g.
@@ -159,87 +159,13 @@ fn countries<'r>(
     Err(unknown(name))
 }
 
-/// What `--group` resolved to.
-enum Group<'r> {
-    /// No `--group`: every product.
-    All,
-    /// HS prefixes typed on the command line (`9701,3304`), the same in every edition.
-    Prefixes(Vec<String>),
-    /// A group whose codes mean the same in every edition (`cosmetics`).
-    Named(&'r ProductGroup),
-    /// A group defined in some HS editions, applied in the data's editions.
-    InEditions(GroupInData),
-}
-
-impl Group<'_> {
-    fn products(&self) -> Products<'_> {
-        match self {
-            Group::All => Products::all(),
-            Group::Prefixes(p) => {
-                Products::hs_prefixes(&p.iter().map(String::as_str).collect::<Vec<_>>())
-            }
-            Group::Named(g) => Products::group(&g.name, move |k| g.contains(k)),
-            Group::InEditions(g) => g.products(),
-        }
-    }
-}
-
 /// The built-in HS concordance tables, with the user's `--concordance` table.
-fn concordance(a: &IndicatorsArgs) -> Result<Concordance> {
+fn concordance(a: &IndicatorsArgs) -> Result<Concordance, MeasureError> {
     let builtin = Concordance::builtin();
     Ok(match &a.concordance {
         Some(path) => builtin.add_file(path)?,
         None => builtin,
     })
-}
-
-/// Resolves `--group` against the data: a group defined in HS editions is applied in the
-/// data's editions through the concordance tables (see `hallyu_measure::editions`).
-/// Returns the group and a note on how it was applied.
-fn group<'r>(
-    a: &IndicatorsArgs,
-    reference: &'r Reference,
-    flows: &Flows,
-) -> Result<(Group<'r>, Option<String>)> {
-    let Some(name) = a.group.as_deref() else {
-        return Ok((Group::All, None));
-    };
-    if flows.columns().product.is_none() {
-        return Err(usage(format!(
-            "--group {name}: the data has no product column (aggregate flows); leave --group out"
-        )));
-    }
-    let prefixes: Vec<&str> = name.split(',').map(str::trim).collect();
-    if prefixes
-        .iter()
-        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        let note = prefixes_note(name, flows)?;
-        let prefixes = prefixes.iter().map(|p| p.to_string()).collect();
-        return Ok((Group::Prefixes(prefixes), note));
-    }
-    let definitions = reference
-        .group_definitions(name)
-        .map_err(|e| usage(format!("--group: {e}")))?;
-    let in_editions: Vec<Definition> = definitions
-        .iter()
-        .filter_map(|g| {
-            let edition = HsEdition::parse(g.hs_version.as_deref()?)?;
-            Some(Definition {
-                edition,
-                codes: g.codes.clone(),
-            })
-        })
-        .collect();
-    let Some(first) = definitions.first().copied() else {
-        return Err(usage(format!("--group {name}: no such group")));
-    };
-    if in_editions.is_empty() {
-        let note = prefixes_note(&first.name, flows)?;
-        return Ok((Group::Named(first), note));
-    }
-    let resolved = apply_group(&first.name, &in_editions, flows, &concordance(a)?)?;
-    Ok((Group::InEditions(resolved), None))
 }
 
 fn indicators(a: &IndicatorsArgs) -> Result<String> {
@@ -267,10 +193,13 @@ fn indicators(a: &IndicatorsArgs) -> Result<String> {
     };
     // The rows are already those of the products named, so the group is all of them.
     let (resolved, group_note) = match &chosen.products {
-        Some(_) => (Group::All, None),
-        None => group(a, &reference, &flows)?,
+        Some(_) => (ResolvedGroup::All, None),
+        None => resolve_group(a.group.as_deref(), &reference, &flows, || concordance(a))?,
     };
-    if let (Some(path), false) = (&a.concordance, matches!(resolved, Group::InEditions(_))) {
+    if let (Some(path), false) = (
+        &a.concordance,
+        matches!(resolved, ResolvedGroup::InEditions(_)),
+    ) {
         return Err(usage(format!(
             "--concordance {}: a concordance table is used only with a --group defined in HS \
              editions (e.g. creative.visual_arts); {}",
@@ -295,15 +224,15 @@ fn indicators(a: &IndicatorsArgs) -> Result<String> {
         cagr_window: a.cagr_window,
         top: a.top,
         unit,
-        perspective: a.perspective.into(),
+        perspective: a.perspective.unwrap_or_default(),
     };
     let mut result = compute(&flows, &request)?;
     if let Some(source) = &chosen.source {
         result.notes.insert(0, format!("source: {source}"));
     }
     result.notes.extend(group_note);
-    if let Group::InEditions(g) = &resolved {
-        result.group_editions = Some(g.coverage(&flows, a.perspective.into()));
+    if let ResolvedGroup::InEditions(g) = &resolved {
+        result.group_editions = Some(g.coverage(&flows, a.perspective.unwrap_or_default()));
     }
     Ok(match a.output.format {
         OutputFormat::Json => hallyu_report::indicators_json(&result),

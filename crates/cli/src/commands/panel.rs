@@ -30,6 +30,7 @@ pub fn load(
         },
         group: scope.group.clone(),
         perspective: scope.perspective.unwrap_or_default(),
+        concordance: scope.concordance.clone(),
     };
     match panel_from_dataset(dir, &query, reference) {
         Ok(panel) => Ok(panel),
