@@ -57,6 +57,9 @@ fn staged(dir: &Path) -> Result<tempfile::NamedTempFile> {
 /// staged and synced before it is renamed into place, and the manifest is rewritten last.
 pub fn write_covariates(dir: &Path, table: &Table, mut entry: CovariatesEntry) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
+    // The manifest is read, changed and written back: no other writer may commit between.
+    let taken = super::lock::write_lock(dir)?;
+    let _turn = taken.lock.commit_turn();
     let mut manifest = Manifest::load_or_default(dir)?;
     if !dir.join(MANIFEST_FILE).exists() {
         let foreign = std::fs::read_dir(dir)
