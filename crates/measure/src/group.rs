@@ -36,6 +36,16 @@ impl ResolvedGroup<'_> {
     }
 }
 
+/// The built-in HS concordance tables, with the user's table (`--concordance FILE`) when
+/// one is given.
+pub fn concordance(user: Option<&std::path::Path>) -> Result<Concordance, MeasureError> {
+    let builtin = Concordance::builtin();
+    Ok(match user {
+        Some(path) => builtin.add_file(path)?,
+        None => builtin,
+    })
+}
+
 /// Resolves `--group NAME` against `flows`: a group defined in HS editions is applied in
 /// the data's editions through `concordance` (called only then: loading the tables has a
 /// cost). Returns the group and a note on how it was applied.

@@ -709,7 +709,18 @@ fn year_row(
             ),
         ),
     };
-    let no_exports = |r: Result<f64, String>| r.map_err(|_| "no exports of the group".to_string());
+    // Exports known only as totals with the world have no partner breakdown to measure.
+    let no_exports = |r: Result<f64, String>| {
+        r.map_err(|_| {
+            if s.exports[t] > 0.0 {
+                "the data has the subject's exports of the group only as totals with the \
+                 world (WLD), no breakdown"
+                    .to_string()
+            } else {
+                "no exports of the group".to_string()
+            }
+        })
+    };
     let hhi_partners = defined(
         &mut undefined,
         "hhi_partners",

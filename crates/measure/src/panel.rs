@@ -15,13 +15,13 @@
 //! distance between capitals from the embedded table, unless a covariates table has one.
 
 use crate::flows::{FlowColumns, Flows};
-use crate::group::{resolve_group, ResolvedGroup};
+use crate::group::{concordance, resolve_group, ResolvedGroup};
 use crate::perspective::{Perspective, Reported};
 use crate::scope::{select_rows, Scope};
 use crate::select::Products;
 use crate::MeasureError;
 use hallyu_data::dataset::{read_covariates, read_dataset, WORLD};
-use hallyu_data::reference::{capital_distance_km, Concordance, Reference};
+use hallyu_data::reference::{capital_distance_km, Reference};
 use hallyu_data::{Column, StrColumn, StrColumnBuilder, Table, MISSING_CODE};
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -403,11 +403,7 @@ pub fn panel_from_dataset(
     let (resolved, group_note) = match &chosen.products {
         Some(_) => (ResolvedGroup::All, None),
         None => resolve_group(query.group.as_deref(), reference, &flows, || {
-            let builtin = Concordance::builtin();
-            Ok(match &query.concordance {
-                Some(path) => builtin.add_file(path)?,
-                None => builtin,
-            })
+            concordance(query.concordance.as_deref())
         })?,
     };
     let products = match &chosen.products {

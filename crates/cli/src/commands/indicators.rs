@@ -6,12 +6,12 @@ use crate::output::emit;
 use crate::progress::Spinner;
 use anyhow::Result;
 use hallyu_data::read::{column_names, read_path, ReadOptions};
-use hallyu_data::reference::{Concordance, Reference};
+use hallyu_data::reference::Reference;
 use hallyu_data::{dataset, embedded, nearest, Table};
-use hallyu_measure::group::{resolve_group, ResolvedGroup};
+use hallyu_measure::group::{concordance, resolve_group, ResolvedGroup};
 use hallyu_measure::indicators::{compute, Request};
 use hallyu_measure::scope::{select_rows, Scope, SOURCE_COLUMN};
-use hallyu_measure::{Countries, FlowColumns, Flows, MeasureError, Products};
+use hallyu_measure::{Countries, FlowColumns, Flows, Products};
 use std::path::Path;
 
 /// The column of a dataset (or a canonical file) that says which classification, e.g.
@@ -159,15 +159,6 @@ fn countries<'r>(
     Err(unknown(name))
 }
 
-/// The built-in HS concordance tables, with the user's `--concordance` table.
-fn concordance(a: &IndicatorsArgs) -> Result<Concordance, MeasureError> {
-    let builtin = Concordance::builtin();
-    Ok(match &a.concordance {
-        Some(path) => builtin.add_file(path)?,
-        None => builtin,
-    })
-}
-
 fn indicators(a: &IndicatorsArgs) -> Result<String> {
     let reference = match &a.blocs {
         Some(path) => Reference::with_user_file(path)?,
@@ -194,7 +185,9 @@ fn indicators(a: &IndicatorsArgs) -> Result<String> {
     // The rows are already those of the products named, so the group is all of them.
     let (resolved, group_note) = match &chosen.products {
         Some(_) => (ResolvedGroup::All, None),
-        None => resolve_group(a.group.as_deref(), &reference, &flows, || concordance(a))?,
+        None => resolve_group(a.group.as_deref(), &reference, &flows, || {
+            concordance(a.concordance.as_deref())
+        })?,
     };
     if let (Some(path), false) = (
         &a.concordance,

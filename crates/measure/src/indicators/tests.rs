@@ -586,6 +586,9 @@ fn a_series_of_exports_only_has_no_imports_world_share_or_rca() {
     assert!(y.undefined["imports"].contains("no import reports in 2020"));
     assert_eq!((y.world_share_pct, y.rca), (None, None));
     assert!(y.undefined["world_share_pct"].contains("no exporter of the group other than"));
+    // Totals with the world only: no partner to measure concentration over.
+    assert_eq!(y.hhi_partners, None);
+    assert!(y.undefined["hhi_partners"].contains("only as totals with the world"));
     close(y.exports_yoy_pct, 20.0);
     let imports = r.cagr.iter().find(|g| g.series == "imports").unwrap();
     assert_eq!((imports.cagr_pct, imports.start_value), (None, None));
