@@ -317,6 +317,32 @@ impl GroupInData {
                 kind[k] = m.kind(code).map(|x| (c, x));
             }
         }
+        // As in the indicators' world totals: an exporter's total is its rows with the world
+        // as partner when it has them, else its bilateral rows (never both); rows of the
+        // world as exporter are nobody's exports.
+        let world = flows
+            .countries()
+            .iter()
+            .position(|c| c == hallyu_data::dataset::WORLD)
+            .map(|w| w as u32);
+        let is_world = |c: u32| Some(c) == world;
+        let mut world_partner: std::collections::HashSet<(i32, u32)> = Default::default();
+        if world.is_some() {
+            for r in 0..flows.len() {
+                let (e, i) = (flows.exporter.codes[r], flows.importer.codes[r]);
+                if e == MISSING_CODE || i == MISSING_CODE || flows.year[r].is_nan() {
+                    continue;
+                }
+                let (ec, ic) = (
+                    flows.exporter_country[e as usize],
+                    flows.importer_country[i as usize],
+                );
+                if is_world(ic) && !is_world(ec) && perspective.counts_as_export(flows.reported(r))
+                {
+                    world_partner.insert((flows.year[r] as i32, ec));
+                }
+            }
+        }
         // (year, classification) → value, one to many, with other products.
         let mut sums: BTreeMap<(i32, usize), [f64; 3]> = BTreeMap::new();
         for r in 0..flows.len() {
@@ -335,7 +361,11 @@ impl GroupInData {
                 continue;
             }
             let entry = sums.entry((y as i32, c)).or_insert([0.0; 3]);
-            if flows.exporter_country[e as usize] == flows.importer_country[i as usize] {
+            let (ec, ic) = (
+                flows.exporter_country[e as usize],
+                flows.importer_country[i as usize],
+            );
+            if ec == ic || is_world(ec) || is_world(ic) != world_partner.contains(&(y as i32, ec)) {
                 continue;
             }
             if let Some((_, x)) = kind[k as usize] {

@@ -367,3 +367,21 @@ fn each_flow_counts_once_in_the_group_value() {
     assert_eq!(value(Perspective::Importer), 16.0);
     assert_eq!(value(Perspective::Mirror), 16.0);
 }
+
+#[test]
+fn a_world_partner_total_is_never_added_to_its_breakdown() {
+    // A reports its paintings to the world (30) and to B (10): its total is the world row.
+    // C has no world row: its bilateral 5 counts. The world's own row is nobody's exports.
+    let t = table(&[
+        (2020.0, "A", "WLD", "970110", Some("HS17"), 30.0),
+        (2020.0, "A", "B", "970110", Some("HS17"), 10.0),
+        (2020.0, "C", "B", "970110", Some("HS17"), 5.0),
+        (2020.0, "WLD", "WLD", "970110", Some("HS17"), 100.0),
+    ]);
+    let flows = Flows::new(&t, &columns()).unwrap();
+    let g = apply_group("paint", &creative_like(), &flows, &Concordance::builtin()).unwrap();
+    assert_eq!(
+        g.coverage(&flows, Perspective::Reporter).years[0].value,
+        35.0
+    );
+}
