@@ -59,7 +59,18 @@ fn load(a: &IndicatorsArgs) -> Result<(Table, FlowColumns, String)> {
         cols.value = v.clone();
     }
     if path.is_dir() {
-        let table = dataset::read_dataset(path, years_needed(a))?;
+        // Who reported a row is in `flow`; the reporter's code and quantities are not read.
+        let wanted = [
+            "year",
+            "exporter",
+            "importer",
+            "flow",
+            "product",
+            "classification",
+            "value",
+            SOURCE_COLUMN,
+        ];
+        let table = dataset::read_dataset_columns(path, years_needed(a), &wanted)?;
         if !table.has("product") {
             cols.product = None;
         }

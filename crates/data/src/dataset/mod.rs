@@ -60,7 +60,7 @@ pub use chunk::{Chunk, Dictionaries, Dictionary, Row, NO_REPORTER};
 pub use covariates::{covariates_file_name, read_covariates, write_covariates, CovariatesEntry};
 pub use lock::LOCK_FILE;
 pub use manifest::{MalformedRow, Manifest, SourceEntry, YearEntry, MANIFEST_FILE};
-pub use reader::{partition_years, read_dataset};
+pub use reader::{partition_years, read_dataset, read_dataset_columns};
 pub use verify::{repair, verify, Problem, ProblemKind, Repair, Verification};
 pub use writer::{partition_file_name, DatasetWriter, Notes, WriteMode, WriteOptions};
 

@@ -202,12 +202,30 @@ pub(crate) fn listed_twice(manifest: &Manifest) -> Vec<String> {
 /// # Ok::<(), hallyu_data::DataError>(())
 /// ```
 pub fn read_dataset(dir: &Path, years: Option<(i32, i32)>) -> Result<Table> {
+    read_dataset_columns(dir, years, &COLUMNS)
+}
+
+/// As [`read_dataset`], keeping only `columns` (canonical names, in the order given): a
+/// command that needs neither `reporter` nor `quantity` does not hold them in memory.
+/// Every partition is still checked whole (rows, checksum, years).
+pub fn read_dataset_columns(
+    dir: &Path,
+    years: Option<(i32, i32)>,
+    columns: &[&str],
+) -> Result<Table> {
+    if let Some(bad) = columns.iter().find(|c| !COLUMNS.contains(c)) {
+        return Err(DataError::UnknownColumn {
+            name: bad.to_string(),
+            suggestion: crate::nearest(bad, COLUMNS.iter().copied()),
+            available: COLUMNS.iter().map(|c| c.to_string()).collect(),
+        });
+    }
     // A writer that commits while we read may remove a file the manifest we loaded lists:
     // then the manifest has changed, and reading again from the new one is consistent.
     let mut attempts = 0;
     loop {
         let manifest = Manifest::load(dir)?;
-        match read_listed(dir, &manifest, years) {
+        match read_listed(dir, &manifest, years, columns) {
             Ok(t) => return Ok(t),
             Err(e) => {
                 attempts += 1;
@@ -220,7 +238,12 @@ pub fn read_dataset(dir: &Path, years: Option<(i32, i32)>) -> Result<Table> {
     }
 }
 
-fn read_listed(dir: &Path, manifest: &Manifest, years: Option<(i32, i32)>) -> Result<Table> {
+fn read_listed(
+    dir: &Path,
+    manifest: &Manifest,
+    years: Option<(i32, i32)>,
+    columns: &[&str],
+) -> Result<Table> {
     let verify_hint = format!(
         "`hallyu dataset verify {}` lists every problem",
         dir.display()
@@ -247,12 +270,12 @@ fn read_listed(dir: &Path, manifest: &Manifest, years: Option<(i32, i32)>) -> Re
             )));
         }
     }
-    let mut out = Appender::new();
+    let mut out = Appender::new(columns);
     for (source, entry) in manifest.partitions() {
         if years.is_some_and(|(a, b)| entry.year < a || entry.year > b) {
             continue;
         }
-        let part = load_partition(dir, entry, &COLUMNS).map_err(|fault| {
+        let part = load_partition(dir, entry, columns).map_err(|fault| {
             DataError::InvalidArgument(format!(
                 "{}; ingest source `{}` again with --replace, or {verify_hint}",
                 fault.describe(dir, source, entry),
@@ -273,14 +296,15 @@ enum Acc {
     },
 }
 
-/// Concatenates tables with the canonical columns, merging text dictionaries.
-struct Appender {
+/// Concatenates tables with the canonical columns named, merging text dictionaries.
+struct Appender<'c> {
+    names: &'c [&'c str],
     columns: Vec<Acc>,
 }
 
-impl Appender {
-    fn new() -> Appender {
-        let columns = COLUMNS
+impl<'c> Appender<'c> {
+    fn new(names: &'c [&'c str]) -> Appender<'c> {
+        let columns = names
             .iter()
             .map(|c| match *c {
                 "year" | "value" | "quantity" => Acc::Num(Vec::new()),
@@ -291,11 +315,11 @@ impl Appender {
                 },
             })
             .collect();
-        Appender { columns }
+        Appender { names, columns }
     }
 
     fn append(&mut self, part: &Table, file: &Path) -> Result<()> {
-        for (name, acc) in COLUMNS.iter().zip(&mut self.columns) {
+        for (name, acc) in self.names.iter().zip(&mut self.columns) {
             match (acc, part.column(name)?) {
                 (Acc::Num(v), Column::Num(x)) => v.extend_from_slice(x),
                 (
@@ -338,7 +362,7 @@ impl Appender {
 
     fn finish(self) -> Result<Table> {
         let mut t = Table::new();
-        for (name, acc) in COLUMNS.iter().zip(self.columns) {
+        for (name, acc) in self.names.iter().zip(self.columns) {
             let col = match acc {
                 Acc::Num(v) => Column::Num(v),
                 Acc::Str { codes, levels, .. } => Column::Str(StrColumn { codes, levels }),
@@ -446,6 +470,20 @@ mod tests {
         let file = &m.source("series:kr").unwrap().years[0].file;
         assert!(file.starts_with("year=2021/part-series-kr-"), "{file}");
         assert!(dir.path().join(file).exists());
+    }
+
+    #[test]
+    fn some_columns_only() {
+        let dir = tempfile::tempdir().unwrap();
+        sample(dir.path());
+        let t = read_dataset_columns(dir.path(), None, &["value", "flow", "year"]).unwrap();
+        assert_eq!(t.names(), ["value", "flow", "year"]);
+        assert_eq!(t.nrows(), 5);
+        assert_eq!(text(&t, "flow", 4), "export");
+        let e = read_dataset_columns(dir.path(), None, &["valeu"])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`valeu`") && e.contains("`value`"), "{e}");
     }
 
     /// The file of `source`'s partition of `year`.
