@@ -97,14 +97,17 @@ pub fn status_of(error: &anyhow::Error) -> Status {
 }
 
 fn data(e: &DataError) -> Status {
-    match e {
-        DataError::UnknownColumn { .. }
-        | DataError::UnknownReference { .. }
-        | DataError::Filter { .. }
-        | DataError::Usage(_) => Status::Usage,
-        // Files and their content: unreadable, malformed, wrong types, duplicate names,
-        // and variants added later until they are placed here.
-        _ => Status::Input,
+    of_category(e.category())
+}
+
+/// The exit status of an error category: the one place where the library's categories
+/// meet the command line's statuses.
+pub fn of_category(c: hallyu_data::ErrorCategory) -> Status {
+    match c {
+        hallyu_data::ErrorCategory::Input => Status::Usage,
+        hallyu_data::ErrorCategory::Data => Status::Input,
+        hallyu_data::ErrorCategory::Numerical => Status::InvalidResult,
+        hallyu_data::ErrorCategory::Internal => Status::Internal,
     }
 }
 

@@ -129,6 +129,49 @@ pub enum DataError {
     },
 }
 
+/// What kind of failure an error is. Every library error says its category, and each front
+/// end maps the category to its own terms (an exit status, an HTTP status, an exception
+/// class) instead of deciding per message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCategory {
+    /// The request cannot be answered as given: an unknown name (column, country, bloc,
+    /// group), an option out of range, a formula that does not parse.
+    Input,
+    /// The data cannot be read or used: an unreadable or malformed file, values a model
+    /// cannot take (negative flows, an outcome that is zero everywhere).
+    Data,
+    /// The computation ran but its result is not valid: no convergence, a singular system.
+    Numerical,
+    /// A defect of the program: please report it.
+    Internal,
+}
+
+impl ErrorCategory {
+    /// The category's name as front ends show it (`input`, `data`, `numerical`, `internal`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorCategory::Input => "input",
+            ErrorCategory::Data => "data",
+            ErrorCategory::Numerical => "numerical",
+            ErrorCategory::Internal => "internal",
+        }
+    }
+}
+
+impl DataError {
+    /// The error's category.
+    pub fn category(&self) -> ErrorCategory {
+        match self {
+            DataError::UnknownColumn { .. }
+            | DataError::UnknownReference { .. }
+            | DataError::Filter { .. }
+            | DataError::Usage(_) => ErrorCategory::Input,
+            _ => ErrorCategory::Data,
+        }
+    }
+}
+
 fn line_text(line: &Option<u64>) -> String {
     match line {
         Some(l) => format!(", line {l}"),

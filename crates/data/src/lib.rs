@@ -28,6 +28,6 @@ pub mod synth_baci;
 mod table;
 pub mod write;
 
-pub use error::{DataError, Result};
+pub use error::{DataError, ErrorCategory, Result};
 pub use suggest::nearest;
 pub use table::{Column, StrColumn, StrColumnBuilder, Table, MISSING_CODE};
