@@ -58,6 +58,38 @@ pub enum Command {
     ///
     /// Example: hallyu dataset verify trade
     Dataset(DatasetArgs),
+    /// Run a request written as JSON: what `--print-request` prints for any command, so
+    /// that any result can be reproduced from its request.
+    #[command(long_about = RUN_HELP)]
+    Run(RunArgs),
+}
+
+const RUN_HELP: &str = "Run a request written as JSON.
+
+Every command that computes something prints, with --print-request, the request its command
+line makes (without running it or opening its files); `hallyu run` executes such a request
+and renders the answer exactly as the command would, in --format. The request names its
+capability and the version of the request format:
+
+  {\"capability\": \"indicators\", \"version\": 1, \"subject\": \"KOR\", \"partner\": \"asean\",
+   \"years\": [1986, 2006]}
+
+Unknown fields are refused, naming the field. Exit statuses as for the command the request
+stands for.
+
+Examples:
+  hallyu indicators --subject KOR --partner asean --print-request > kor.json
+  hallyu run kor.json --format json
+  hallyu project --start 2021:8.1 --end 2031:20 --print-request | hallyu run -";
+
+/// `hallyu run` arguments.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The request (JSON), or `-` for standard input.
+    #[arg(value_name = "REQUEST.json")]
+    pub request: PathBuf,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Output formats.
@@ -219,6 +251,10 @@ pub struct OutputArgs {
     /// Print nothing but the result.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Print the request this command line makes (JSON, for `hallyu run`) instead of
+    /// running it; no file is opened.
+    #[arg(long)]
+    pub print_request: bool,
 }
 
 #[derive(Debug, Args)]
@@ -369,6 +405,9 @@ pub enum DatasetAction {
         /// Format of the report on stdout.
         #[arg(long, short = 'f', value_enum, default_value = "table")]
         format: ReportFormat,
+        /// Print the request (JSON, for `hallyu run`) instead of running it.
+        #[arg(long)]
+        print_request: bool,
     },
     /// Remove what the manifest does not list (stray Parquet files, leftover temporary
     /// files) and print what was removed. Listed partitions are never touched: a missing or
@@ -383,6 +422,9 @@ pub enum DatasetAction {
         /// Format of the report on stdout.
         #[arg(long, short = 'f', value_enum, default_value = "table")]
         format: ReportFormat,
+        /// Print the request (JSON, for `hallyu run`) instead of running it.
+        #[arg(long)]
+        print_request: bool,
     },
 }
 
@@ -409,6 +451,9 @@ pub struct DataArgs {
     /// CSV `hs6,group[,subgroup][,hs_version]`.
     #[arg(long, value_name = "FILE.csv")]
     pub classification: Option<PathBuf>,
+    /// Reference tables: print the request (JSON, for `hallyu run`) instead of running it.
+    #[arg(long)]
+    pub print_request: bool,
 }
 
 /// Output formats of the reference tables.

@@ -100,6 +100,12 @@ fn data(e: &DataError) -> Status {
     of_category(e.category())
 }
 
+/// An api error, tagged with the exit status of its category.
+pub fn from_api(e: hallyu_api::Error) -> anyhow::Error {
+    let status = of_category(e.category());
+    tagged(status, anyhow::Error::new(e))
+}
+
 /// The exit status of an error category: the one place where the library's categories
 /// meet the command line's statuses.
 pub fn of_category(c: hallyu_data::ErrorCategory) -> Status {

@@ -43,6 +43,10 @@ impl Drop for Spinner {
 }
 
 impl Progress for Spinner {
+    fn stage(&self, what: &str) {
+        self.set(what.to_string());
+    }
+
     fn update(&self, stage: &str, iteration: usize, criterion: f64) {
         self.set(format!(
             "{stage}: iteration {iteration}, relative change in deviance {criterion:.2e}"

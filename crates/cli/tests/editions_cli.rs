@@ -245,7 +245,7 @@ fn a_creative_group_needs_to_know_the_edition() {
     dir.hallyu(["indicators", "--data", "flows.csv", "--subject", "KOR"])
         .args(["--group", "9701", "--concordance", "hs.csv"])
         .run_code(2)
-        .assert_stderr_contains("--group 9701 means the same in every edition");
+        .assert_stderr_contains("the group 9701 means the same in every edition");
     assert!(v["notes"].as_array().expect("notes").iter().any(|n| n
         .as_str()
         .is_some_and(|s| s.contains("HS prefixes matched as text"))));

@@ -191,7 +191,7 @@ fn bad_reference_input_is_a_clean_error() {
         .run_usage_line();
     assert!(
         r.message()
-            .contains("--year applies to `hallyu data blocs` only"),
+            .contains("a year applies to the blocs table only"),
         "{r}"
     );
     let r = d

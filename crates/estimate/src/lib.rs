@@ -51,6 +51,9 @@ use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 pub trait Progress: Sync {
     /// Called once per outer iteration with the current convergence criterion.
     fn update(&self, stage: &str, iteration: usize, criterion: f64);
+
+    /// Called when a new stage of the work begins (e.g. "reading trade flows").
+    fn stage(&self, _what: &str) {}
 }
 
 /// A [`Progress`] that ignores everything.

@@ -22,7 +22,7 @@ use crate::select::{pad_hs, Products};
 use crate::MeasureError;
 use hallyu_data::reference::{classification_name, is_hs, CodeMap, Concordance, HsEdition};
 use hallyu_data::{DataError, MISSING_CODE};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A group's codes in one edition.
@@ -412,7 +412,7 @@ impl GroupInData {
 }
 
 /// How a group defined in some HS editions was applied to the data, year by year.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupEditions {
     /// The group.
     pub group: String,
@@ -422,12 +422,12 @@ pub struct GroupEditions {
     pub years: Vec<EditionCoverage>,
     /// Classifications of the data that are not HS codes: no row of theirs is in the
     /// group.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_hs: Vec<String>,
 }
 
 /// The group in one year and classification of the data.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EditionCoverage {
     /// The year.
     pub year: i32,
@@ -446,7 +446,7 @@ pub struct EditionCoverage {
     /// Of them, codes linked to at least one code of the data's edition.
     pub codes_mapped: usize,
     /// Group codes linked to no code of the data's edition.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unmapped_codes: Vec<String>,
     /// Codes of the data's edition the group maps to.
     pub data_codes: usize,

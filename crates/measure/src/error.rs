@@ -14,3 +14,14 @@ pub enum MeasureError {
     #[error(transparent)]
     Data(#[from] hallyu_data::DataError),
 }
+
+impl MeasureError {
+    /// The error's category.
+    pub fn category(&self) -> hallyu_data::ErrorCategory {
+        match self {
+            MeasureError::InvalidRequest(_) => hallyu_data::ErrorCategory::Input,
+            MeasureError::InvalidData(_) => hallyu_data::ErrorCategory::Data,
+            MeasureError::Data(e) => e.category(),
+        }
+    }
+}

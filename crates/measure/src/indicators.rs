@@ -28,7 +28,7 @@ use crate::select::{Countries, Products};
 use crate::MeasureError;
 use hallyu_data::dataset::WORLD;
 use hallyu_data::MISSING_CODE;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The formulas of every indicator, as plain text (for `--help` and documentation).
@@ -59,7 +59,7 @@ pub struct Request<'a> {
 /// The subject's flows with the partner in one year; `None` (with the reason in the year's
 /// `undefined` map) when the partner has no member in the data that year or is the
 /// subject itself.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PartnerTrade {
     /// Partner countries present in the data that year.
     pub members: Vec<String>,
@@ -74,7 +74,7 @@ pub struct PartnerTrade {
 }
 
 /// Every indicator of one year.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct YearIndicators {
     /// The year.
     pub year: i32,
@@ -110,14 +110,14 @@ pub struct YearIndicators {
     /// The same on the 0–10,000 scale.
     pub hhi_products_points: Option<f64>,
     /// Flows with the partner, when one was given.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partner: Option<PartnerTrade>,
     /// Why a value above is `None` (field name → reason).
     pub undefined: BTreeMap<String, String>,
 }
 
 /// A compound annual growth rate over a window.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GrowthRate {
     /// `exports`, `imports` or `trade_with_partner`.
     pub series: String,
@@ -132,12 +132,12 @@ pub struct GrowthRate {
     /// `((end / start)^(1/(to − from)) − 1) · 100`.
     pub cagr_pct: Option<f64>,
     /// Why `cagr_pct` is `None`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undefined: Option<String>,
 }
 
 /// One partner's part of the subject's exports.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PartnerShare {
     /// Partner ISO3 code.
     pub partner: String,
@@ -148,7 +148,7 @@ pub struct PartnerShare {
 }
 
 /// The largest destinations of the subject's exports in the last reported year.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TopPartners {
     /// The year ranked.
     pub year: i32,
@@ -157,7 +157,7 @@ pub struct TopPartners {
 }
 
 /// The result of [`compute`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Indicators {
     /// Subject name (ISO3 code or bloc name).
     pub subject: String,
@@ -181,7 +181,7 @@ pub struct Indicators {
     pub notes: Vec<String>,
     /// How the product group was applied in the data's HS editions, when it is defined
     /// in some (set by the caller, which resolves the group).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_editions: Option<crate::editions::GroupEditions>,
 }
 
@@ -275,7 +275,7 @@ impl Totals {
 }
 
 /// What a world total is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum WorldBasis {
     /// The source's own World row (world as reporter, world as partner).

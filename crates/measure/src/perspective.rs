@@ -19,10 +19,10 @@
 //! both sides under every perspective.
 
 use hallyu_data::dataset::Flow;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Which report of a flow the indicators read (see the module documentation).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Perspective {
     /// Exports as reported by the exporters, imports as reported by the importers.

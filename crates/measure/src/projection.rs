@@ -23,7 +23,7 @@
 //! while still being an honest rounding of one consistent set of numbers.
 
 use crate::MeasureError;
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::str::FromStr;
 
 /// A number as the user wrote it: its value and how many decimals were written (the
@@ -42,6 +42,31 @@ impl Stated {
         let half_unit = 0.5 * 10f64.powi(-(self.decimals as i32));
         // The slack absorbs binary representation error only (e.g. 8.91 vs 8.910000000000002).
         (x - self.value).abs() <= half_unit * (1.0 + 1e-9) + 1e-12 * self.value.abs()
+    }
+}
+
+/// Written as the user wrote it (`"8.1"`, `"20"`): the decimals are part of the claim.
+impl Serialize for Stated {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("{:.*}", self.decimals as usize, self.value))
+    }
+}
+
+/// Read from a string in plain decimal notation (`"8.1"`), or from a JSON number, whose
+/// decimals are those of its shortest exact spelling (`8.1` → 1, `20` → 0).
+impl<'de> Deserialize<'de> for Stated {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Text(String),
+            Number(f64),
+        }
+        let text = match Written::deserialize(d)? {
+            Written::Text(t) => t,
+            Written::Number(x) => format!("{x}"),
+        };
+        text.parse().map_err(serde::de::Error::custom)
     }
 }
 
@@ -120,22 +145,26 @@ pub fn parse_percent(s: &str) -> Result<Stated, MeasureError> {
 }
 
 /// What the user gave: the two years and two or three of the values.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProjectionInput {
     /// First year.
     pub start_year: i32,
-    /// Value in the first year.
+    /// Value in the first year, as written (its decimals are the claim's precision).
+    #[serde(default)]
     pub start_value: Option<Stated>,
     /// Last year (after the first).
     pub end_year: i32,
-    /// Value in the last year.
+    /// Value in the last year, as written.
+    #[serde(default)]
     pub end_value: Option<Stated>,
-    /// Compound annual growth rate, percent.
+    /// Compound annual growth rate, percent, as written.
+    #[serde(default)]
     pub cagr_pct: Option<Stated>,
 }
 
 /// One year of a growth path.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct PathPoint {
     /// The year.
     pub year: i32,
@@ -147,7 +176,7 @@ pub struct PathPoint {
 }
 
 /// How far a stated end value and rate are from each other (all three stated).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Miss {
     /// `implied_end_value − end_value`.
     pub absolute: f64,
@@ -157,10 +186,9 @@ pub struct Miss {
     pub cagr_gap_pts: f64,
 }
 
-/// The answer. Its JSON form is the contract of `hallyu project --format json`: exactly the
-/// eight fields `start_year, start_value, end_year, end_value, cagr_pct, implied_end_value,
-/// implied_cagr_pct, consistent`; the path, the miss and what was derived are for the table.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The answer, whole. (The JSON output of `hallyu project` is its first eight fields; the
+/// path, the miss and what was derived are for the table.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Projection {
     /// First year.
     pub start_year: i32,
@@ -181,13 +209,10 @@ pub struct Projection {
     pub consistent: bool,
     /// Which of the three was derived: `"start_value"`, `"end_value"`, `"cagr_pct"`, or
     /// `None` when all three were stated.
-    #[serde(skip)]
-    pub derived: Option<&'static str>,
+    pub derived: Option<String>,
     /// Year-by-year path from the first to the last year.
-    #[serde(skip)]
     pub path: Vec<PathPoint>,
     /// The miss, when all three were stated.
-    #[serde(skip)]
     pub miss: Option<Miss>,
 }
 
@@ -265,8 +290,8 @@ pub fn project(input: &ProjectionInput) -> Result<Projection, MeasureError> {
             (s, e.value, r.value, Some("start_value"))
         }
         _ => return Err(invalid(
-            "give two of the start value (--start YEAR:VALUE), the end value (--end YEAR:VALUE) \
-                 and the growth rate (--cagr PERCENT); all three to check a claim",
+            "give two of the start value, the end value and the growth rate (CAGR); all three \
+             to check a claim",
         )),
     };
     let (implied_end, implied_cagr) = match derived {
@@ -306,7 +331,7 @@ pub fn project(input: &ProjectionInput) -> Result<Projection, MeasureError> {
         implied_end_value: implied_end,
         implied_cagr_pct: implied_cagr,
         consistent,
-        derived,
+        derived: derived.map(str::to_string),
         path,
         miss,
     })
@@ -408,16 +433,16 @@ mod tests {
         let p = project(&input("2000:100", "2002", "10")).unwrap();
         close(p.end_value, 121.0, 1e-9);
         assert_eq!(p.implied_end_value, p.end_value);
-        assert_eq!((p.derived, p.consistent), (Some("end_value"), true));
+        assert_eq!((p.derived.as_deref(), p.consistent), (Some("end_value"), true));
         assert_eq!(p.miss, None);
         // 100 → 121 over 2 years = 10%.
         let p = project(&input("2000:100", "2002:121", "")).unwrap();
         close(p.cagr_pct, 10.0, 1e-9);
-        assert_eq!(p.derived, Some("cagr_pct"));
+        assert_eq!(p.derived.as_deref(), Some("cagr_pct"));
         // 121 at 10% over 2 years started at 100.
         let p = project(&input("2000", "2002:121", "10")).unwrap();
         close(p.start_value, 100.0, 1e-9);
-        assert_eq!(p.derived, Some("start_value"));
+        assert_eq!(p.derived.as_deref(), Some("start_value"));
         // Decline: 100 → 81 over 2 years = −10%.
         let p = project(&input("2000:100", "2002:81", "")).unwrap();
         close(p.cagr_pct, -10.0, 1e-9);

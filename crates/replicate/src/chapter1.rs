@@ -39,7 +39,7 @@ pub struct PublishedRow {
 }
 
 /// One specification with all its published numbers.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Spec {
     /// Id, e.g. `ch1_app3_ppml_pair`.
     pub id: String,
@@ -62,7 +62,7 @@ pub struct Spec {
 }
 
 /// Our number next to a published one.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     /// Term.
     pub term: String,
@@ -83,7 +83,7 @@ pub struct Comparison {
 }
 
 /// A specification re-estimated.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SpecOutcome {
     /// The specification.
     pub spec: Spec,

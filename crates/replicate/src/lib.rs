@@ -41,5 +41,19 @@ pub enum ReplicateError {
     Reference(String),
 }
 
+impl ReplicateError {
+    /// The error's category: the embedded reference table is the program's own.
+    pub fn category(&self) -> hallyu_data::ErrorCategory {
+        match self {
+            ReplicateError::Data(e) => e.category(),
+            // Estimation and solving failures of a fixed exercise are not the user's input.
+            ReplicateError::Estimate { .. } | ReplicateError::Simulate(_) => {
+                hallyu_data::ErrorCategory::Numerical
+            }
+            ReplicateError::Reference(_) => hallyu_data::ErrorCategory::Internal,
+        }
+    }
+}
+
 /// Result alias.
 pub type Result<T> = std::result::Result<T, ReplicateError>;

@@ -37,7 +37,7 @@ pub fn projection_grid(p: &Projection) -> Grid {
         })
         .collect();
     let mut notes = Vec::new();
-    match p.derived {
+    match p.derived.as_deref() {
         Some("end_value") => notes.push(format!(
             "end value {} = {} × (1 + {})^{years}",
             value(p.end_value),
@@ -105,7 +105,28 @@ pub fn projection_grid(p: &Projection) -> Grid {
 /// The JSON contract: `start_year, start_value, end_year, end_value, cagr_pct,
 /// implied_end_value, implied_cagr_pct, consistent`.
 pub fn projection_json(p: &Projection) -> String {
-    serde_json::to_string_pretty(p)
+    #[derive(serde::Serialize)]
+    struct Contract {
+        start_year: i32,
+        start_value: f64,
+        end_year: i32,
+        end_value: f64,
+        cagr_pct: f64,
+        implied_end_value: f64,
+        implied_cagr_pct: f64,
+        consistent: bool,
+    }
+    let contract = Contract {
+        start_year: p.start_year,
+        start_value: p.start_value,
+        end_year: p.end_year,
+        end_value: p.end_value,
+        cagr_pct: p.cagr_pct,
+        implied_end_value: p.implied_end_value,
+        implied_cagr_pct: p.implied_cagr_pct,
+        consistent: p.consistent,
+    };
+    serde_json::to_string_pretty(&contract)
         .map(|s| s + "\n")
         .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
 }

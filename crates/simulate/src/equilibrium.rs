@@ -265,7 +265,7 @@ impl Default for ExactOptions {
 }
 
 /// Convergence record of a full-endowment solve.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Convergence {
     /// Price updates (exact) or PPML solves (GEPPML) done.
     pub iterations: usize,

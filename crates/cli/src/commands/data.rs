@@ -33,6 +33,9 @@ pub fn run(a: DataArgs) -> Result<u8> {
     if super::reference::TABLES.contains(&a.name.as_str()) {
         return super::reference::run(&a);
     }
+    if a.print_request {
+        usage_bail!("--print-request applies to the reference tables (countries, blocs, groups)");
+    }
     if a.name == "distances" {
         return distances(&a);
     }

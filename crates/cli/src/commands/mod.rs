@@ -1,5 +1,5 @@
-//! One module per subcommand; each converts its arguments into a library request, runs
-//! it, and renders the result.
+//! One module per subcommand; each parses its flags into a library request
+//! (`hallyu_api`), runs it through [`execute`], and renders the response.
 
 mod data;
 mod dataset;
@@ -10,11 +10,16 @@ mod panel;
 mod project;
 mod reference;
 mod reproduce;
+mod run;
 mod simulate;
 mod synth;
 
 use crate::args::{Cli, Command, OutputFormat};
+use crate::output::emit;
+use crate::progress::Spinner;
 use anyhow::Result;
+use hallyu_api::{Context, Request, Response};
+use std::path::Path;
 
 /// Runs a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> Result<u8> {
@@ -29,7 +34,50 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Project(a) => project::run(a),
         Command::Indicators(a) => indicators::run(a),
         Command::Simulate(a) => simulate::run(a),
+        Command::Run(a) => run::run(a),
     }
+}
+
+/// Prints `request` as JSON (with `print_request`), or runs it: progress on stderr unless
+/// `quiet`, the response rendered in `format` to stdout or `out`, and the exit status of a
+/// result that must not be trusted (the response says which).
+pub fn execute(
+    request: &Request,
+    format: OutputFormat,
+    out: Option<&Path>,
+    quiet: bool,
+    print_request: bool,
+) -> Result<u8> {
+    if print_request {
+        let mut text = serde_json::to_string_pretty(request)?;
+        text.push('\n');
+        emit(&text, out)?;
+        return Ok(0);
+    }
+    let spinner = Spinner::new("working", quiet);
+    let outcome = hallyu_api::run(&Context::new(&spinner), request);
+    drop(spinner);
+    let response = outcome.map_err(crate::exit::from_api)?;
+    let text = render(&response, format)?;
+    emit(&text, out)?;
+    if let Some(problem) = response.problem() {
+        if let Some(message) = &problem.message {
+            eprintln!("error: {message}");
+        }
+        return Ok(crate::exit::of_category(problem.category).code());
+    }
+    Ok(0)
+}
+
+/// Renders any response in `format`.
+pub fn render(response: &Response, format: OutputFormat) -> Result<String> {
+    Ok(match response {
+        Response::Indicators(r) => indicators::render(r, format),
+        Response::Projection(p) => project::render(p, format),
+        Response::Reproduce(r) => reproduce::render(r, format),
+        Response::Reference(r) => reference::render(r, format)?,
+        Response::Dataset(r) => dataset::render(r, format)?,
+    })
 }
 
 fn format(f: OutputFormat) -> hallyu_report::Format {

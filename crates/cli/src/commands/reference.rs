@@ -1,10 +1,11 @@
 //! `hallyu data countries|blocs|groups`: the reference tables, built in and the user's.
 
-use crate::args::{DataArgs, ListFormat};
+use crate::args::{DataArgs, ListFormat, OutputFormat};
 use crate::exit::usage_bail;
-use crate::output::emit;
 use anyhow::Result;
-use hallyu_data::reference::{countries, Bloc, Reference};
+use hallyu_api::reference::{BlocMembers, ReferenceRequest, ReferenceRows, ReferenceTable};
+use hallyu_api::{Request, Version};
+use hallyu_data::reference::{Bloc, Country, ProductGroup};
 use hallyu_report::{Grid, Row};
 
 /// Names of the reference tables `hallyu data` lists.
@@ -12,27 +13,38 @@ pub const TABLES: [&str; 3] = ["countries", "blocs", "groups"];
 
 /// Lists one reference table.
 pub fn run(a: &DataArgs) -> Result<u8> {
-    if a.year.is_some() && a.name != "blocs" {
-        usage_bail!("--year applies to `hallyu data blocs` only");
-    }
-    let mut reference = Reference::builtin();
-    if let Some(path) = &a.reference {
-        reference = reference.add_user_file(path)?;
-    }
-    if let Some(path) = &a.classification {
-        reference = reference.with_classification_csv(path)?;
-    }
-    let text = match a.name.as_str() {
-        "countries" => countries_text(a.format)?,
-        "blocs" => match a.year {
-            None => blocs_text(reference.blocs(), a.format)?,
-            Some(year) => blocs_in_year_text(reference.blocs(), year, a.format)?,
-        },
-        "groups" => groups_text(&reference, a.format)?,
-        other => usage_bail!("unknown reference table `{other}`"),
+    let Some(table) = ReferenceTable::parse(&a.name) else {
+        usage_bail!("unknown reference table `{}`", a.name);
     };
-    emit(&text, a.out.as_deref())?;
-    Ok(0)
+    let request = Request::Reference(ReferenceRequest {
+        version: Version,
+        table,
+        year: a.year,
+        reference: a.reference.clone(),
+        classification: a.classification.clone(),
+    });
+    let format = match a.format {
+        ListFormat::Table => OutputFormat::Table,
+        ListFormat::Json => OutputFormat::Json,
+        ListFormat::Csv => OutputFormat::Csv,
+    };
+    super::execute(&request, format, a.out.as_deref(), true, a.print_request)
+}
+
+/// Renders a reference table.
+pub fn render(rows: &ReferenceRows, format: OutputFormat) -> Result<String> {
+    let format = match format {
+        OutputFormat::Table => ListFormat::Table,
+        OutputFormat::Json => ListFormat::Json,
+        OutputFormat::Csv => ListFormat::Csv,
+        f => usage_bail!("reference tables are written as table, json or csv, not {f:?}"),
+    };
+    match rows {
+        ReferenceRows::Countries(all) => countries_text(all, format),
+        ReferenceRows::Blocs(blocs) => blocs_text(blocs, format),
+        ReferenceRows::BlocsInYear(list) => blocs_in_year_text(list, format),
+        ReferenceRows::Groups(groups) => groups_text(groups, format),
+    }
 }
 
 fn year(y: Option<i32>) -> String {
@@ -68,8 +80,7 @@ macro_rules! json {
     }};
 }
 
-fn countries_text(format: ListFormat) -> Result<String> {
-    let all = countries();
+fn countries_text(all: &[Country], format: ListFormat) -> Result<String> {
     let row = |c: &hallyu_data::reference::Country| {
         vec![
             c.iso3.clone(),
@@ -154,33 +165,17 @@ fn blocs_text(blocs: &[Bloc], format: ListFormat) -> Result<String> {
     })
 }
 
-struct BlocYear<'a> {
-    name: &'a str,
-    members: Vec<&'a str>,
-}
-
-fn blocs_in_year_text(blocs: &[Bloc], y: i32, format: ListFormat) -> Result<String> {
-    let list: Vec<BlocYear> = blocs
-        .iter()
-        .map(|b| BlocYear {
-            name: &b.name,
-            members: b.members_in(y),
-        })
-        .collect();
+fn blocs_in_year_text(list: &[BlocMembers], format: ListFormat) -> Result<String> {
+    // Every entry has the year asked for; an empty list (no bloc at all) has none to show.
+    let y = list.first().map_or(String::new(), |b| b.year.to_string());
     Ok(match format {
-        ListFormat::Json => {
-            let values: Vec<serde_json::Value> = list
-                .iter()
-                .map(|b| serde_json::json!({"name": b.name, "year": y, "members": b.members}))
-                .collect();
-            json!(&values)
-        }
+        ListFormat::Json => json!(list),
         ListFormat::Csv => csv(
             &["bloc", "year", "iso3"],
             list.iter().flat_map(|b| {
                 b.members
                     .iter()
-                    .map(move |m| vec![b.name.to_string(), y.to_string(), m.to_string()])
+                    .map(move |m| vec![b.name.clone(), b.year.to_string(), m.clone()])
             }),
         ),
         ListFormat::Table => Grid {
@@ -202,8 +197,7 @@ fn blocs_in_year_text(blocs: &[Bloc], y: i32, format: ListFormat) -> Result<Stri
     })
 }
 
-fn groups_text(r: &Reference, format: ListFormat) -> Result<String> {
-    let groups = r.product_groups();
+fn groups_text(groups: &[ProductGroup], format: ListFormat) -> Result<String> {
     Ok(match format {
         ListFormat::Json => json!(groups),
         ListFormat::Csv => csv(

@@ -6,11 +6,11 @@ use super::manifest::{Manifest, MANIFEST_FILE};
 use super::reader::{listed_twice, load_partition, Fault};
 use super::scan;
 use crate::{DataError, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// What kind of problem a [`Problem`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemKind {
     /// A Parquet file in a `year=` folder that the manifest does not list.
@@ -56,7 +56,7 @@ impl ProblemKind {
 }
 
 /// One way the folder differs from its manifest.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Problem {
     /// What kind of problem.
     pub kind: ProblemKind,
@@ -71,7 +71,7 @@ pub struct Problem {
 }
 
 /// The outcome of [`verify`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Verification {
     /// The dataset folder.
     pub dataset: String,
@@ -91,7 +91,7 @@ impl Verification {
 }
 
 /// A file [`repair`] removed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Removed {
     /// The file, relative to the dataset folder.
     pub file: String,
@@ -102,7 +102,7 @@ pub struct Removed {
 }
 
 /// The outcome of [`repair`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Repair {
     /// The files removed.
     pub removed: Vec<Removed>,

@@ -1,0 +1,344 @@
+//! Trade indicators of a country, bloc or list of countries for a product group, year by
+//! year: which data is read, how the names resolve, which products count.
+
+use crate::{Context, DataSource, Error, Result, Version};
+use hallyu_data::read::{column_names, read_path, ReadOptions};
+use hallyu_data::reference::Reference;
+use hallyu_data::{dataset, embedded, nearest, Table};
+use hallyu_measure::group::{concordance, resolve_group, ResolvedGroup};
+use hallyu_measure::indicators::{self, Indicators};
+use hallyu_measure::scope::{select_rows, Scope, SOURCE_COLUMN};
+use hallyu_measure::{Countries, FlowColumns, Flows, Perspective, Products};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The column of a dataset (or a canonical file) that says which classification, e.g.
+/// which HS edition, each row's product code is in.
+const CLASSIFICATION_COLUMN: &str = "classification";
+
+/// An indicators request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorsRequest {
+    /// Request format version (1).
+    #[serde(default)]
+    pub version: Version,
+    /// The flows: the embedded Advanced Guide panel (aggregate manufacturing, million USD,
+    /// column `trade`), a file with columns year, exporter, importer, product (optional),
+    /// value, or a dataset folder.
+    #[serde(default)]
+    pub data: DataSource,
+    /// Country (ISO3, e.g. `KOR`), bloc (`asean`, `plus3`, `asean+3`, `eu`, ... or one of
+    /// `blocs`) or a comma-separated list of ISO3 codes.
+    pub subject: String,
+    /// Partner country, bloc or list, for bilateral flows and the share of the subject's
+    /// trade with it.
+    #[serde(default)]
+    pub partner: Option<String>,
+    /// Product group (`creative`, `creative.audiovisuals`, `cosmetics`, ...) or HS prefixes
+    /// separated by commas (`3303,3304`). Default: every product.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// Products by name, matched exactly against the product column (sectors of a series,
+    /// UNCTADstat codes such as `CG00`, or `total`). Not with `group`.
+    #[serde(default)]
+    pub product: Option<Vec<String>>,
+    /// The source to read from a dataset holding several: `baci`, `unctadstat`,
+    /// `series:<file stem>`, or a prefix before `:` when it names only one.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Years reported, `[first, last]`. Default: every year of the data.
+    #[serde(default)]
+    pub years: Option<(i32, i32)>,
+    /// Window of the compound annual growth rates, `[first, last]`. Default: the first and
+    /// last reported year.
+    #[serde(default)]
+    pub cagr_window: Option<(i32, i32)>,
+    /// How many partners to rank.
+    #[serde(default = "default_top")]
+    pub top: usize,
+    /// Blocs and product groups of the user's own (a TOML file).
+    #[serde(default)]
+    pub blocs: Option<PathBuf>,
+    /// A concordance table between two classifications (CSV whose header names the two),
+    /// used with the built-in UNSD tables to apply a group in the data's HS edition.
+    #[serde(default)]
+    pub concordance: Option<PathBuf>,
+    /// Value column. Default: `value`, or `trade` for the embedded panel.
+    #[serde(default)]
+    pub value: Option<String>,
+    /// Whose report of each flow is read when the data holds both the exporter's and the
+    /// importer's; the two are never added.
+    #[serde(default)]
+    pub perspective: Perspective,
+}
+
+fn default_top() -> usize {
+    10
+}
+
+impl IndicatorsRequest {
+    /// A request for `subject` on the embedded panel, everything else by default.
+    pub fn new(subject: impl Into<String>) -> IndicatorsRequest {
+        IndicatorsRequest {
+            version: Version,
+            data: DataSource::Embedded,
+            subject: subject.into(),
+            partner: None,
+            group: None,
+            product: None,
+            source: None,
+            years: None,
+            cagr_window: None,
+            top: default_top(),
+            blocs: None,
+            concordance: None,
+            value: None,
+            perspective: Perspective::default(),
+        }
+    }
+
+    /// The years the computation reads: the reported ones, the year before the first (for
+    /// its growth rate) and the CAGR window.
+    fn years_needed(&self) -> Option<(i32, i32)> {
+        let (first, last) = self.years?;
+        let (first, last) = (first.saturating_sub(1), last);
+        Some(match self.cagr_window {
+            Some((w0, w1)) => (first.min(w0), last.max(w1)),
+            None => (first, last),
+        })
+    }
+}
+
+/// Computes the indicators.
+pub fn compute(ctx: &Context, req: &IndicatorsRequest) -> Result<Indicators> {
+    if req.group.is_some() && req.product.is_some() {
+        return Err(Error::field(
+            "product",
+            "products by name and a product group cannot be combined: give one of them",
+        ));
+    }
+    let reference = match &req.blocs {
+        Some(path) => Reference::with_user_file(path)?,
+        None => Reference::builtin(),
+    };
+    ctx.stage("reading trade flows");
+    let (table, cols, unit) = load(req)?;
+    let scope = Scope {
+        source: req.source.clone(),
+        products: req.product.clone(),
+    };
+    let chosen = select_rows(&table, cols.product.as_deref(), &scope)?;
+    let table = match &chosen.keep {
+        Some(keep) => table.select_rows(keep),
+        None => table,
+    };
+    let flows = Flows::new(&table, &cols)?;
+    ctx.stage("computing indicators");
+    let subject = countries("subject", &req.subject, &reference, &flows)?;
+    let partner = match &req.partner {
+        Some(p) => Some(countries("partner", p, &reference, &flows)?),
+        None => None,
+    };
+    // The rows are already those of the products named, so the group is all of them.
+    let (resolved, group_note) = match &chosen.products {
+        Some(_) => (ResolvedGroup::All, None),
+        None => resolve_group(req.group.as_deref(), &reference, &flows, || {
+            concordance(req.concordance.as_deref())
+        })?,
+    };
+    if let (Some(path), false) = (
+        &req.concordance,
+        matches!(resolved, ResolvedGroup::InEditions(_)),
+    ) {
+        return Err(Error::field(
+            "concordance",
+            format!(
+                "the concordance table {} is used only with a product group defined in HS \
+                 editions (e.g. creative.visual_arts); {}",
+                path.display(),
+                match &req.group {
+                    Some(g) if chosen.products.is_none() => {
+                        format!("the group {g} means the same in every edition")
+                    }
+                    _ => "leave it out".to_string(),
+                }
+            ),
+        ));
+    }
+    let group = match &chosen.products {
+        Some(names) => Products::group(&names.join(", "), |_| true),
+        None => resolved.products(),
+    };
+    let request = indicators::Request {
+        subject: &subject,
+        partner: partner.as_ref(),
+        products: &group,
+        years: req.years,
+        cagr_window: req.cagr_window,
+        top: req.top,
+        unit,
+        perspective: req.perspective,
+    };
+    let mut result = indicators::compute(&flows, &request)?;
+    if let Some(source) = &chosen.source {
+        result.notes.insert(0, format!("source: {source}"));
+    }
+    result.notes.extend(group_note);
+    if let ResolvedGroup::InEditions(g) = &resolved {
+        result.group_editions = Some(g.coverage(&flows, req.perspective));
+    }
+    Ok(result)
+}
+
+/// Loads the flows: the table and which of its columns are which, and the unit.
+fn load(req: &IndicatorsRequest) -> Result<(Table, FlowColumns, String)> {
+    let path = match &req.data {
+        DataSource::Embedded => {
+            let mut cols = FlowColumns::agtpa();
+            if let Some(v) = &req.value {
+                cols.value = v.clone();
+            }
+            let options = ReadOptions {
+                columns: Some(vec![
+                    cols.year.clone(),
+                    cols.exporter.clone(),
+                    cols.importer.clone(),
+                    cols.value.clone(),
+                ]),
+                ..ReadOptions::default()
+            };
+            return Ok((embedded::agtpa_with(&options)?, cols, "million USD".into()));
+        }
+        DataSource::Table(_) => {
+            return Err(Error::field(
+                "data",
+                "the indicators read the embedded panel, a file or a dataset folder",
+            ))
+        }
+        DataSource::File { path } => path,
+        DataSource::Dataset { dir } => {
+            let mut cols = canonical(req);
+            // Who reported a row is in `flow`; the reporter's code and quantities are not read.
+            let wanted = [
+                "year",
+                "exporter",
+                "importer",
+                "flow",
+                "product",
+                "classification",
+                "value",
+                SOURCE_COLUMN,
+            ];
+            let table = dataset::read_dataset_columns(dir, req.years_needed(), &wanted)?;
+            if !table.has("product") {
+                cols.product = None;
+            }
+            if table.has(CLASSIFICATION_COLUMN) {
+                cols.classification = Some(CLASSIFICATION_COLUMN.into());
+            }
+            return Ok((table, cols, "USD".into()));
+        }
+    };
+    let mut cols = canonical(req);
+    let names = column_names(path)?;
+    let has = |c: &str| names.iter().any(|n| n == c);
+    if !has("product") {
+        cols.product = None;
+    }
+    if !has("flow") {
+        cols.flow = None;
+    }
+    let mut wanted = vec![
+        cols.year.clone(),
+        cols.exporter.clone(),
+        cols.importer.clone(),
+        cols.value.clone(),
+    ];
+    wanted.extend(cols.product.clone());
+    wanted.extend(cols.flow.clone());
+    if cols.product.is_some() && has(CLASSIFICATION_COLUMN) {
+        cols.classification = Some(CLASSIFICATION_COLUMN.into());
+        wanted.push(CLASSIFICATION_COLUMN.into());
+    }
+    if has(SOURCE_COLUMN) {
+        wanted.push(SOURCE_COLUMN.to_string());
+    }
+    let options = ReadOptions {
+        columns: Some(wanted),
+        ..ReadOptions::default()
+    };
+    Ok((read_file(path, &options)?, cols, String::new()))
+}
+
+fn canonical(req: &IndicatorsRequest) -> FlowColumns {
+    let mut cols = FlowColumns::canonical();
+    if let Some(v) = &req.value {
+        cols.value = v.clone();
+    }
+    cols
+}
+
+fn read_file(path: &Path, options: &ReadOptions) -> Result<Table> {
+    Ok(read_path(path, options)?)
+}
+
+/// A country, a bloc or a comma-separated list, checked against the data's countries.
+fn countries<'r>(
+    what: &str,
+    name: &str,
+    reference: &'r Reference,
+    flows: &Flows,
+) -> Result<Countries<'r>> {
+    let in_data = |code: &str| {
+        flows
+            .countries()
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(code))
+    };
+    let unknown = |code: &str| {
+        let candidates = flows
+            .countries()
+            .iter()
+            .map(String::as_str)
+            .chain(reference.blocs().iter().map(|b| b.name.as_str()));
+        // Swapped letters (KRO for KOR) first: edit distance rates them no closer than
+        // an unrelated code of the same length.
+        let sorted = |x: &str| {
+            let mut v: Vec<char> = x.to_ascii_uppercase().chars().collect();
+            v.sort_unstable();
+            v
+        };
+        let hint = candidates
+            .clone()
+            .find(|c| sorted(c) == sorted(code))
+            .map(str::to_string)
+            .or_else(|| nearest(code, candidates))
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        Error::field(
+            what,
+            format!("{what} `{code}` is neither a bloc nor a country code in the data{hint}"),
+        )
+    };
+    if name.contains(',') {
+        let codes: Vec<&str> = name
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        if let Some(bad) = codes.iter().find(|c| !in_data(c)) {
+            return Err(unknown(bad));
+        }
+        return Ok(Countries::fixed(name, &codes));
+    }
+    if let Ok(bloc) = reference.bloc(name) {
+        return Ok(Countries::bloc(&bloc.name, move |c, y| {
+            bloc.is_member(c, y)
+        }));
+    }
+    if in_data(name) {
+        return Ok(Countries::country(name));
+    }
+    Err(unknown(name))
+}

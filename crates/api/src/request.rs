@@ -1,0 +1,104 @@
+//! Every request and every response, in one tagged type each.
+
+use crate::dataset::{DatasetReport, DatasetRequest};
+use crate::indicators::IndicatorsRequest;
+use crate::projection::ProjectionRequest;
+use crate::reference::{ReferenceRequest, ReferenceRows};
+use crate::reproduce::{ReproduceRequest, Reproduction};
+use crate::{Context, ErrorCategory, Result};
+use hallyu_measure::indicators::Indicators;
+use hallyu_measure::projection::Projection;
+use serde::{Deserialize, Serialize};
+
+/// A request for any capability. JSON: the capability's fields with `"capability"` naming
+/// it, e.g. `{"capability": "indicators", "version": 1, "subject": "KOR"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "capability", rename_all = "snake_case")]
+pub enum Request {
+    /// Trade indicators of a country, bloc or list.
+    Indicators(IndicatorsRequest),
+    /// Compound growth and claim checks.
+    Projection(ProjectionRequest),
+    /// A reference exercise of the Advanced Guide.
+    Reproduce(ReproduceRequest),
+    /// A reference table.
+    Reference(ReferenceRequest),
+    /// A dataset folder against its manifest.
+    Dataset(DatasetRequest),
+}
+
+/// The answer to a [`Request`], tagged the same way.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "capability", content = "result", rename_all = "snake_case")]
+pub enum Response {
+    /// Indicators.
+    Indicators(Box<Indicators>),
+    /// A projection.
+    Projection(Projection),
+    /// A reproduction.
+    Reproduce(Reproduction),
+    /// A reference table.
+    Reference(ReferenceRows),
+    /// A dataset report.
+    Dataset(DatasetReport),
+}
+
+impl Request {
+    /// The capability's name, as in the JSON tag.
+    pub fn capability(&self) -> &'static str {
+        match self {
+            Request::Indicators(_) => "indicators",
+            Request::Projection(_) => "projection",
+            Request::Reproduce(_) => "reproduce",
+            Request::Reference(_) => "reference",
+            Request::Dataset(_) => "dataset",
+        }
+    }
+}
+
+/// Why a computed result must not be trusted as it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// `Numerical` for a result that is not valid (no convergence, a published value
+    /// missed, a claim whose numbers disagree); `Data` for data found not to be what it
+    /// should (a dataset folder that differs from its manifest).
+    pub category: ErrorCategory,
+    /// What to tell the user besides the result itself, when the result does not say it.
+    pub message: Option<String>,
+}
+
+impl Response {
+    /// The problem with the result, when it must not be trusted as it stands; `None` for a
+    /// valid result. Front ends show the result and signal the problem (the command line
+    /// with its exit status, the server in the response).
+    pub fn problem(&self) -> Option<Problem> {
+        let invalid = |message: Option<String>| {
+            message.map(|m| Problem {
+                category: ErrorCategory::Numerical,
+                message: Some(m),
+            })
+        };
+        match self {
+            Response::Projection(p) => invalid(crate::projection::invalidity(p)),
+            Response::Reproduce(r) => invalid(crate::reproduce::invalidity(r)),
+            Response::Dataset(r) => (!r.is_clean()).then_some(Problem {
+                category: ErrorCategory::Data,
+                message: None,
+            }),
+            Response::Indicators(_) | Response::Reference(_) => None,
+        }
+    }
+}
+
+/// Runs any request.
+pub fn run(ctx: &Context, request: &Request) -> Result<Response> {
+    Ok(match request {
+        Request::Indicators(r) => {
+            Response::Indicators(Box::new(crate::indicators::compute(ctx, r)?))
+        }
+        Request::Projection(r) => Response::Projection(crate::projection::compute(ctx, r)?),
+        Request::Reproduce(r) => Response::Reproduce(crate::reproduce::compute(ctx, r)?),
+        Request::Reference(r) => Response::Reference(crate::reference::compute(ctx, r)?),
+        Request::Dataset(r) => Response::Dataset(crate::dataset::compute(ctx, r)?),
+    })
+}
