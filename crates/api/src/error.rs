@@ -114,9 +114,7 @@ fn simulate_category(e: &SimulateError) -> ErrorCategory {
         SimulateError::Scenario(_) | SimulateError::InvalidOption(_) => ErrorCategory::Input,
         SimulateError::Data(d) => d.category(),
         SimulateError::Estimate(d) => estimate_category(d),
-        SimulateError::NotConverged { .. } | SimulateError::Unsolved(_) => {
-            ErrorCategory::Numerical
-        }
+        SimulateError::NotConverged { .. } | SimulateError::Unsolved(_) => ErrorCategory::Numerical,
         _ => ErrorCategory::Data,
     }
 }

@@ -23,6 +23,7 @@ mod context;
 pub mod dataset;
 mod error;
 pub mod indicators;
+pub mod ingest;
 pub mod projection;
 pub mod reference;
 pub mod reproduce;

@@ -107,8 +107,6 @@ pub fn compute(_ctx: &Context, req: &ReferenceRequest) -> Result<ReferenceRows> 
                 })
                 .collect(),
         ),
-        (ReferenceTable::Groups, _) => {
-            ReferenceRows::Groups(reference.product_groups().to_vec())
-        }
+        (ReferenceTable::Groups, _) => ReferenceRows::Groups(reference.product_groups().to_vec()),
     })
 }

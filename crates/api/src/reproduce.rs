@@ -2,7 +2,9 @@
 //! compared with the published values.
 
 use crate::{Context, Error, Result, Version};
-use hallyu_replicate::{chapter2_checks, run_chapter1, run_chapter2, ApplicationRun, GeCheck, SpecOutcome};
+use hallyu_replicate::{
+    chapter2_checks, run_chapter1, run_chapter2, ApplicationRun, GeCheck, SpecOutcome,
+};
 use serde::{Deserialize, Serialize};
 
 /// Which exercise to reproduce.

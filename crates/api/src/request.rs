@@ -2,6 +2,7 @@
 
 use crate::dataset::{DatasetReport, DatasetRequest};
 use crate::indicators::IndicatorsRequest;
+use crate::ingest::{IngestOutcome, IngestRequest};
 use crate::projection::ProjectionRequest;
 use crate::reference::{ReferenceRequest, ReferenceRows};
 use crate::reproduce::{ReproduceRequest, Reproduction};
@@ -25,6 +26,8 @@ pub enum Request {
     Reference(ReferenceRequest),
     /// A dataset folder against its manifest.
     Dataset(DatasetRequest),
+    /// Trade data or gravity covariates into a dataset folder.
+    Ingest(IngestRequest),
 }
 
 /// The answer to a [`Request`], tagged the same way.
@@ -41,6 +44,8 @@ pub enum Response {
     Reference(ReferenceRows),
     /// A dataset report.
     Dataset(DatasetReport),
+    /// What an ingest wrote.
+    Ingest(IngestOutcome),
 }
 
 impl Request {
@@ -52,6 +57,7 @@ impl Request {
             Request::Reproduce(_) => "reproduce",
             Request::Reference(_) => "reference",
             Request::Dataset(_) => "dataset",
+            Request::Ingest(_) => "ingest",
         }
     }
 }
@@ -85,7 +91,7 @@ impl Response {
                 category: ErrorCategory::Data,
                 message: None,
             }),
-            Response::Indicators(_) | Response::Reference(_) => None,
+            Response::Indicators(_) | Response::Reference(_) | Response::Ingest(_) => None,
         }
     }
 }
@@ -100,5 +106,6 @@ pub fn run(ctx: &Context, request: &Request) -> Result<Response> {
         Request::Reproduce(r) => Response::Reproduce(crate::reproduce::compute(ctx, r)?),
         Request::Reference(r) => Response::Reference(crate::reference::compute(ctx, r)?),
         Request::Dataset(r) => Response::Dataset(crate::dataset::compute(ctx, r)?),
+        Request::Ingest(r) => Response::Ingest(crate::ingest::compute(ctx, r)?),
     })
 }

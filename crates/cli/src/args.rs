@@ -379,6 +379,9 @@ pub struct IngestArgs {
     /// No progress bar and no report, only errors and warnings.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Print the request (JSON, for `hallyu run`) instead of running it; no file is opened.
+    #[arg(long)]
+    pub print_request: bool,
 }
 
 /// `hallyu dataset`: a dataset folder against its manifest.

@@ -275,25 +275,26 @@ pub fn project(input: &ProjectionInput) -> Result<Projection, MeasureError> {
             )));
         }
     }
-    let (start, end, rate, derived) = match (input.start_value, input.end_value, input.cagr_pct) {
-        (Some(s), Some(e), Some(r)) => (s.value, e.value, r.value, None),
-        (Some(s), Some(e), None) => {
-            let r = cagr_pct(s.value, e.value, years);
-            (s.value, e.value, r, Some("cagr_pct"))
-        }
-        (Some(s), None, Some(r)) => {
-            let e = compound(s.value, r.value, years);
-            (s.value, e, r.value, Some("end_value"))
-        }
-        (None, Some(e), Some(r)) => {
-            let s = e.value / (1.0 + r.value / 100.0).powi(years);
-            (s, e.value, r.value, Some("start_value"))
-        }
-        _ => return Err(invalid(
-            "give two of the start value, the end value and the growth rate (CAGR); all three \
+    let (start, end, rate, derived) =
+        match (input.start_value, input.end_value, input.cagr_pct) {
+            (Some(s), Some(e), Some(r)) => (s.value, e.value, r.value, None),
+            (Some(s), Some(e), None) => {
+                let r = cagr_pct(s.value, e.value, years);
+                (s.value, e.value, r, Some("cagr_pct"))
+            }
+            (Some(s), None, Some(r)) => {
+                let e = compound(s.value, r.value, years);
+                (s.value, e, r.value, Some("end_value"))
+            }
+            (None, Some(e), Some(r)) => {
+                let s = e.value / (1.0 + r.value / 100.0).powi(years);
+                (s, e.value, r.value, Some("start_value"))
+            }
+            _ => return Err(invalid(
+                "give two of the start value, the end value and the growth rate (CAGR); all three \
              to check a claim",
-        )),
-    };
+            )),
+        };
     let (implied_end, implied_cagr) = match derived {
         // Derived values agree by construction; repeating the arithmetic would only add
         // rounding noise to the output.
@@ -433,7 +434,10 @@ mod tests {
         let p = project(&input("2000:100", "2002", "10")).unwrap();
         close(p.end_value, 121.0, 1e-9);
         assert_eq!(p.implied_end_value, p.end_value);
-        assert_eq!((p.derived.as_deref(), p.consistent), (Some("end_value"), true));
+        assert_eq!(
+            (p.derived.as_deref(), p.consistent),
+            (Some("end_value"), true)
+        );
         assert_eq!(p.miss, None);
         // 100 → 121 over 2 years = 10%.
         let p = project(&input("2000:100", "2002:121", "")).unwrap();

@@ -10,7 +10,13 @@ use hallyu_measure::indicators::Indicators;
 pub fn run(a: IndicatorsArgs) -> Result<u8> {
     let request = Request::Indicators(request(&a));
     let o = &a.output;
-    super::execute(&request, o.format, o.out.as_deref(), o.quiet, o.print_request)
+    super::execute(
+        &request,
+        o.format,
+        o.out.as_deref(),
+        o.quiet,
+        o.print_request,
+    )
 }
 
 /// The request the flags make.

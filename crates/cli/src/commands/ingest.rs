@@ -1,9 +1,12 @@
 //! `hallyu ingest`: trade data into a year-partitioned Parquet dataset.
 
-use crate::args::{IngestArgs, IngestKind, OnDuplicateArg, ReportFormat};
+use crate::args::{IngestArgs, IngestKind, OnDuplicateArg, OutputFormat, ReportFormat};
 use crate::exit::usage_bail;
 use anyhow::Result;
-use hallyu_data::ingest::{self, IngestOptions, IngestProgress, IngestReport, OnDuplicate};
+use hallyu_api::ingest::{IngestKind as Kind, IngestOutcome, IngestRequest};
+use hallyu_api::{Context, Request, Response, Version};
+use hallyu_data::ingest::gravity::GravityReport;
+use hallyu_data::ingest::{IngestProgress, IngestReport, OnDuplicate};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 
@@ -52,54 +55,18 @@ impl Drop for Bar {
     }
 }
 
-/// `hallyu ingest gravity FILE`: covariates, not flows.
-fn gravity(a: &IngestArgs) -> Result<u8> {
-    if a.inputs.len() != 1 {
-        usage_bail!(
-            "ingest gravity takes one file (CEPII Gravity or GeoDist, .csv, .dta or .parquet), got {}",
-            a.inputs.len()
-        );
-    }
-    let r = ingest::gravity::ingest(&a.inputs[0], &a.out)?;
-    if !a.quiet {
-        let text = match a.format {
-            ReportFormat::Json => {
-                let mut s = serde_json::to_string_pretty(&r)?;
-                s.push('\n');
-                s
-            }
-            ReportFormat::Table => {
-                let mut s = format!(
-                    "gravity: {} rows by pair{} into {} ({} covariates: {})\n",
-                    r.rows,
-                    if r.by_year { " and year" } else { "" },
-                    r.dataset,
-                    r.columns.len(),
-                    r.columns.join(", ")
-                );
-                if r.skipped_not_existing > 0 {
-                    s.push_str(&format!(
-                        "  {} row(s) of countries that did not exist in the row's year skipped (country_exists_o/_d = 0)\n",
-                        r.skipped_not_existing
-                    ));
-                }
-                if !r.not_kept.is_empty() {
-                    s.push_str(&format!(
-                        "  text columns not kept: {}\n",
-                        r.not_kept.join(", ")
-                    ));
-                }
-                s
-            }
-        };
-        crate::output::emit(&text, None)?;
-    }
-    Ok(0)
-}
-
 /// Runs the command.
 pub fn run(a: IngestArgs) -> Result<u8> {
-    let options = IngestOptions {
+    let request = Request::Ingest(IngestRequest {
+        version: Version,
+        kind: match a.kind {
+            IngestKind::Baci => Kind::Baci,
+            IngestKind::Unctadstat => Kind::Unctadstat,
+            IngestKind::Comtrade => Kind::Comtrade,
+            IngestKind::Series => Kind::Series,
+            IngestKind::Gravity => Kind::Gravity,
+        },
+        inputs: a.inputs.clone(),
         out: a.out.clone(),
         strict: a.strict,
         replace: a.replace,
@@ -108,35 +75,42 @@ pub fn run(a: IngestArgs) -> Result<u8> {
             OnDuplicateArg::KeepFirst => OnDuplicate::KeepFirst,
             OnDuplicateArg::Sum => OnDuplicate::Sum,
         },
-        ..IngestOptions::default()
-    };
+    });
+    if a.print_request {
+        return super::execute(&request, OutputFormat::Json, None, true, true);
+    }
     let outcome = {
         let bar = Bar::new(a.quiet);
-        match a.kind {
-            IngestKind::Baci => {
-                if a.inputs.len() != 1 {
-                    usage_bail!("ingest baci takes one release (a folder, a zip, or one BACI csv file), got {}", a.inputs.len());
-                }
-                ingest::baci::ingest(&a.inputs[0], &options, &bar).map(|r| vec![r])
-            }
-            IngestKind::Unctadstat => {
-                ingest::unctadstat::ingest(&a.inputs, &options, &bar).map(|r| vec![r])
-            }
-            IngestKind::Comtrade => {
-                ingest::comtrade::ingest(&a.inputs, &options, &bar).map(|r| vec![r])
-            }
-            IngestKind::Series => ingest::series::ingest(&a.inputs, &options, &bar),
-            IngestKind::Gravity => return gravity(&a),
+        let ctx = Context::new(&hallyu_estimate::NoProgress).with_ingest_progress(&bar);
+        let outcome = hallyu_api::run(&ctx, &request);
+        // What the writer removed or replaced, whether or not the ingest then succeeded.
+        for note in ctx.take_warnings() {
+            eprintln!("warning: {note}");
         }
+        outcome
     };
-    // What the writer removed or replaced, whether or not the ingest then succeeded.
-    for note in options.notes.take() {
-        eprintln!("warning: {note}");
+    let response = outcome.map_err(crate::exit::from_api)?;
+    let Response::Ingest(outcome) = &response else {
+        return Err(anyhow::anyhow!(
+            "an ingest request answered with {response:?}"
+        ));
+    };
+    if let IngestOutcome::Flows(reports) = outcome {
+        warn(reports, &a.out);
     }
-    // A choice only the user can make (add or --replace) is a usage error, by the error's
-    // variant (see `crate::exit`).
-    let report = outcome?;
-    for r in &report {
+    if !a.quiet {
+        let format = match a.format {
+            ReportFormat::Json => OutputFormat::Json,
+            ReportFormat::Table => OutputFormat::Table,
+        };
+        crate::output::emit(&render(outcome, format)?, None)?;
+    }
+    Ok(0)
+}
+
+/// What the reports say the user should know, on stderr.
+fn warn(report: &[IngestReport], out: &std::path::Path) {
+    for r in report {
         if added(r) == 0 {
             eprintln!(
                 "warning: {}: the input brought no rows, so nothing was added (the source has {} rows)",
@@ -167,8 +141,7 @@ pub fn run(a: IngestArgs) -> Result<u8> {
                 "warning: {}: {} malformed row(s) not ingested, listed in {} (first: {}, line {}: {})",
                 r.source.source,
                 r.source.malformed_rows,
-                a.out
-                    .join(r.source.malformed_file.as_deref().unwrap_or_default())
+                out.join(r.source.malformed_file.as_deref().unwrap_or_default())
                     .display(),
                 r.first_malformed.first().map_or("", |m| m.file.as_str()),
                 r.first_malformed.first().map_or(0, |m| m.line),
@@ -176,18 +149,46 @@ pub fn run(a: IngestArgs) -> Result<u8> {
             );
         }
     }
-    if !a.quiet {
-        let text = match a.format {
-            ReportFormat::Json => {
-                let mut s = serde_json::to_string_pretty(&report)?;
-                s.push('\n');
-                s
-            }
-            ReportFormat::Table => render(&report),
-        };
-        crate::output::emit(&text, None)?;
+}
+
+/// Renders what an ingest did.
+pub fn render(outcome: &IngestOutcome, format: OutputFormat) -> Result<String> {
+    Ok(match (outcome, format) {
+        (IngestOutcome::Flows(r), OutputFormat::Json) => json(serde_json::to_string_pretty(r)?),
+        (IngestOutcome::Gravity(r), OutputFormat::Json) => json(serde_json::to_string_pretty(r)?),
+        (IngestOutcome::Flows(r), OutputFormat::Table) => render_flows(r),
+        (IngestOutcome::Gravity(r), OutputFormat::Table) => render_gravity(r),
+        (_, f) => usage_bail!("ingest reports are written as table or json, not {f:?}"),
+    })
+}
+
+fn json(mut s: String) -> String {
+    s.push('\n');
+    s
+}
+
+fn render_gravity(r: &GravityReport) -> String {
+    let mut s = format!(
+        "gravity: {} rows by pair{} into {} ({} covariates: {})\n",
+        r.rows,
+        if r.by_year { " and year" } else { "" },
+        r.dataset,
+        r.columns.len(),
+        r.columns.join(", ")
+    );
+    if r.skipped_not_existing > 0 {
+        s.push_str(&format!(
+            "  {} row(s) of countries that did not exist in the row's year skipped (country_exists_o/_d = 0)\n",
+            r.skipped_not_existing
+        ));
     }
-    Ok(0)
+    if !r.not_kept.is_empty() {
+        s.push_str(&format!(
+            "  text columns not kept: {}\n",
+            r.not_kept.join(", ")
+        ));
+    }
+    s
 }
 
 /// Rows this ingest wrote (the source's entry also counts the years it had before).
@@ -195,7 +196,7 @@ fn added(r: &IngestReport) -> u64 {
     r.files.iter().map(|f| f.rows).sum()
 }
 
-fn render(reports: &[IngestReport]) -> String {
+fn render_flows(reports: &[IngestReport]) -> String {
     let mut out = String::new();
     for r in reports {
         let s = &r.source;

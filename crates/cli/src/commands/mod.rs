@@ -77,6 +77,7 @@ pub fn render(response: &Response, format: OutputFormat) -> Result<String> {
         Response::Reproduce(r) => reproduce::render(r, format),
         Response::Reference(r) => reference::render(r, format)?,
         Response::Dataset(r) => dataset::render(r, format)?,
+        Response::Ingest(r) => ingest::render(r, format)?,
     })
 }
 

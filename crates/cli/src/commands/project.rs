@@ -18,7 +18,13 @@ pub fn run(a: ProjectArgs) -> Result<u8> {
         cagr_pct: a.cagr,
     });
     let o = &a.output;
-    super::execute(&request, o.format, o.out.as_deref(), o.quiet, o.print_request)
+    super::execute(
+        &request,
+        o.format,
+        o.out.as_deref(),
+        o.quiet,
+        o.print_request,
+    )
 }
 
 /// Renders a projection.

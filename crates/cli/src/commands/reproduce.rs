@@ -12,7 +12,13 @@ pub fn run(a: ReproduceArgs) -> Result<u8> {
         chapter: a.chapter,
     });
     let o = &a.output;
-    super::execute(&request, o.format, o.out.as_deref(), o.quiet, o.print_request)
+    super::execute(
+        &request,
+        o.format,
+        o.out.as_deref(),
+        o.quiet,
+        o.print_request,
+    )
 }
 
 /// Renders a reproduction.

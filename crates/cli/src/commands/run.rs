@@ -34,5 +34,11 @@ pub fn run(a: RunArgs) -> Result<u8> {
         })
     })?;
     let o = &a.output;
-    super::execute(&request, o.format, o.out.as_deref(), o.quiet, o.print_request)
+    super::execute(
+        &request,
+        o.format,
+        o.out.as_deref(),
+        o.quiet,
+        o.print_request,
+    )
 }

@@ -9,12 +9,12 @@
 
 use crate::dataset::{Chunk, DatasetWriter, Dictionaries, Row, NO_REPORTER};
 use crate::{DataError, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// What to do with a row whose key an earlier row already has.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum OnDuplicate {
     /// Stop: nothing is written, the error names the file and both lines.
@@ -38,7 +38,7 @@ impl OnDuplicate {
 }
 
 /// Where a row came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Origin {
     /// The input file.
     pub file: String,
@@ -47,7 +47,7 @@ pub struct Origin {
 }
 
 /// The first repeated key of an ingest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DuplicatePair {
     /// The key in words (year, reporter, flow, exporter → importer, product).
     pub key: String,
@@ -58,7 +58,7 @@ pub struct DuplicatePair {
 }
 
 /// Repeated keys of an ingest, as the report states them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DuplicateReport {
     /// The policy applied.
     pub policy: OnDuplicate,

@@ -12,7 +12,7 @@
 use crate::dataset::{write_covariates, CovariatesEntry};
 use crate::read::{column_names, read_path, ReadOptions};
 use crate::{nearest, Column, DataError, Result, StrColumn, StrColumnBuilder, Table};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -24,7 +24,7 @@ const DESTINATION: [&str; 2] = ["iso3_d", "iso_d"];
 const EXISTS: [&str; 2] = ["country_exists_o", "country_exists_d"];
 
 /// What an ingest of gravity covariates did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GravityReport {
     /// The dataset folder.
     pub dataset: String,

@@ -31,7 +31,7 @@ pub use input::{Input, InputKind};
 
 use crate::dataset::{DatasetWriter, MalformedRow, Notes, SourceEntry, WriteMode, WriteOptions};
 use crate::{DataError, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -91,7 +91,7 @@ impl IngestProgress for NoProgress {
 }
 
 /// What one input file contributed.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct FileReport {
     /// The file (zip members as `archive.zip!member`).
     pub file: String,
@@ -107,7 +107,7 @@ pub struct FileReport {
 }
 
 /// The outcome of an ingest.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct IngestReport {
     /// The dataset folder.
     pub dataset: String,
