@@ -44,7 +44,9 @@ fn requests() -> Vec<Request> {
     indicators.top = 5;
     indicators.perspective = Perspective::Mirror;
     let mut on_file = IndicatorsRequest::new("asean");
-    on_file.data = DataSource::Dataset { dir: "trade".into() };
+    on_file.data = DataSource::Dataset {
+        dir: "trade".into(),
+    };
     on_file.group = Some("creative.audiovisuals".into());
     on_file.source = Some("baci".into());
     vec![

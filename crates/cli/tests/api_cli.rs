@@ -1,0 +1,222 @@
+//! `--print-request` and `hallyu run`: every command line is a request, and running the
+//! request it prints gives the same output and exit status as the command itself.
+
+mod util;
+
+use util::Dir;
+
+/// Runs `args` directly and as `--print-request` | `hallyu run --format F`, in two fresh
+/// folders prepared alike by `setup`, and checks stdout and exit status are the same.
+/// Returns the printed request.
+fn same_as_run(args: &[&str], format: Option<&str>, setup: impl Fn(&Dir)) -> serde_json::Value {
+    let direct_dir = Dir::new();
+    setup(&direct_dir);
+    let direct = direct_dir.hallyu(args).output();
+    direct.assert_no_panic();
+
+    let replay_dir = Dir::new();
+    setup(&replay_dir);
+    let printed = replay_dir.hallyu(args).arg("--print-request").run_ok();
+    replay_dir.write("request.json", &printed.stdout);
+    let mut run = replay_dir.hallyu(["run", "request.json"]);
+    if let Some(f) = format {
+        run.args(["--format", f]);
+    }
+    let replayed = run.output();
+    replayed.assert_no_panic();
+    assert_eq!(
+        (direct.code, &direct.stdout),
+        (replayed.code, &replayed.stdout),
+        "the request's output differs from the command's\n{direct}\n{replayed}"
+    );
+    printed.value()
+}
+
+fn nothing(_: &Dir) {}
+
+#[test]
+fn indicators_on_the_embedded_panel() {
+    let request = same_as_run(
+        &[
+            "indicators",
+            "--subject",
+            "KOR",
+            "--partner",
+            "asean",
+            "--years",
+            "1995:2006",
+        ],
+        None,
+        nothing,
+    );
+    assert_eq!(request["capability"], "indicators");
+    assert_eq!(request["version"], 1);
+    assert_eq!(request["data"]["kind"], "embedded");
+    assert_eq!(request["years"], serde_json::json!([1995, 2006]));
+    same_as_run(
+        &[
+            "indicators",
+            "--subject",
+            "asean",
+            "--format",
+            "json",
+            "--cagr-window",
+            "1990:2000",
+        ],
+        Some("json"),
+        nothing,
+    );
+    same_as_run(
+        &["indicators", "--subject", "KOR,JPN", "--format", "csv"],
+        Some("csv"),
+        nothing,
+    );
+}
+
+#[test]
+fn indicators_on_a_file_and_their_errors() {
+    let export = |d: &Dir| {
+        d.export_agtpa("flows.csv");
+    };
+    same_as_run(
+        &[
+            "indicators",
+            "--data",
+            "flows.csv",
+            "--value",
+            "trade",
+            "--subject",
+            "CHN",
+            "--format",
+            "markdown",
+        ],
+        Some("markdown"),
+        export,
+    );
+    // An unknown name fails the same way (usage, 2) either way.
+    same_as_run(&["indicators", "--subject", "KRO"], None, nothing);
+}
+
+#[test]
+fn printing_a_request_opens_no_file() {
+    let d = Dir::new();
+    let r = d
+        .hallyu([
+            "indicators",
+            "--data",
+            "missing.csv",
+            "--subject",
+            "KOR",
+            "--print-request",
+        ])
+        .run_ok();
+    assert_eq!(r.value()["data"]["path"], "missing.csv");
+    let r = d
+        .hallyu([
+            "ingest",
+            "series",
+            "missing.csv",
+            "--out",
+            "trade",
+            "--print-request",
+        ])
+        .run_ok();
+    assert_eq!(r.value()["kind"], "series");
+    assert!(!d.join("trade").exists(), "nothing is written");
+    // Running it is where the file is missed.
+    d.write("request.json", r.stdout);
+    d.hallyu(["run", "request.json"]).run_err();
+}
+
+#[test]
+fn projections_and_claims() {
+    same_as_run(
+        &[
+            "project", "--start", "2021:8.1", "--end", "2031", "--cagr", "7.3",
+        ],
+        None,
+        nothing,
+    );
+    // A claim whose numbers disagree: printed, exit status 3, both ways.
+    let request = same_as_run(
+        &[
+            "project", "--start", "2021:8.1", "--end", "2031:20", "--cagr", "7.3", "-f", "json",
+        ],
+        Some("json"),
+        nothing,
+    );
+    assert_eq!(request["end_value"], "20");
+}
+
+#[test]
+fn reproduction_and_reference_tables() {
+    same_as_run(&["reproduce", "--chapter", "2", "-q"], None, nothing);
+    same_as_run(&["reproduce", "--chapter", "7"], None, nothing);
+    same_as_run(
+        &["data", "blocs", "--year", "1999", "-f", "json"],
+        Some("json"),
+        nothing,
+    );
+    same_as_run(&["data", "countries", "-f", "csv"], Some("csv"), nothing);
+    same_as_run(&["data", "groups"], None, nothing);
+}
+
+#[test]
+fn ingest_and_dataset_checks() {
+    let series = |d: &Dir| {
+        d.write(
+            "kocca.csv",
+            "country,year,sector,flow,value,unit\nKOR,2020,games,export,100.5,USD\nKOR,2021,games,export,120,USD\n",
+        );
+    };
+    same_as_run(
+        &[
+            "ingest",
+            "series",
+            "kocca.csv",
+            "--out",
+            "trade",
+            "-f",
+            "json",
+        ],
+        Some("json"),
+        series,
+    );
+    let ingested = |d: &Dir| {
+        series(d);
+        d.hallyu(["ingest", "series", "kocca.csv", "--out", "trade", "-q"])
+            .run_ok();
+    };
+    same_as_run(&["dataset", "verify", "trade"], None, ingested);
+    same_as_run(
+        &["dataset", "verify", "trade", "-f", "json"],
+        Some("json"),
+        ingested,
+    );
+    // A stray file: the report says so and the status is 1 both ways.
+    let stray = |d: &Dir| {
+        ingested(d);
+        d.write("trade/year=2020/stray.parquet", "not parquet");
+    };
+    same_as_run(&["dataset", "verify", "trade"], None, stray);
+}
+
+#[test]
+fn run_refuses_what_is_not_a_request() {
+    let d = Dir::new();
+    d.write(
+        "bad.json",
+        r#"{"capability": "indicators", "subjekt": "KOR"}"#,
+    );
+    let r = d.hallyu(["run", "bad.json"]).run_usage_line();
+    assert!(r.message().contains("unknown field `subjekt`"), "{r}");
+    d.write(
+        "newer.json",
+        r#"{"capability": "projection", "version": 9, "start_year": 2020, "end_year": 2021}"#,
+    );
+    let r = d.hallyu(["run", "newer.json"]).run_usage_line();
+    assert!(r.message().contains("request version 9"), "{r}");
+    d.write("text.json", "trade ~ rta");
+    d.hallyu(["run", "text.json"]).run_usage_line();
+    d.hallyu(["run", "absent.json"]).run_err_line();
+}
