@@ -24,6 +24,7 @@ pub mod dataset;
 mod error;
 pub mod indicators;
 pub mod ingest;
+pub mod panel;
 pub mod projection;
 pub mod reference;
 pub mod reproduce;
