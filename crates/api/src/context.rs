@@ -14,6 +14,9 @@ pub struct Context<'a> {
     /// What the user should know that is not part of the result (files a dataset writer
     /// removed, ...), collected for the front end to show whatever the outcome.
     warnings: Mutex<Vec<String>>,
+    /// How the data was built (a dataset read as a panel: rows left out, zeros filled...),
+    /// for the front end to show next to the result.
+    notes: Mutex<Vec<String>>,
 }
 
 impl Context<'static> {
@@ -30,6 +33,7 @@ impl<'a> Context<'a> {
             progress,
             ingest_progress: &NoIngestProgress,
             warnings: Mutex::new(Vec::new()),
+            notes: Mutex::new(Vec::new()),
         }
     }
 
@@ -46,19 +50,31 @@ impl<'a> Context<'a> {
 
     /// Adds a warning.
     pub fn warn(&self, message: String) {
-        self.warnings
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(message);
+        push(&self.warnings, message);
     }
 
     /// Takes the warnings collected so far.
     pub fn take_warnings(&self) -> Vec<String> {
-        std::mem::take(
-            &mut *self
-                .warnings
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        )
+        take(&self.warnings)
     }
+
+    /// Adds a note on how the data was built.
+    pub fn note(&self, message: String) {
+        push(&self.notes, message);
+    }
+
+    /// Takes the notes collected so far.
+    pub fn take_notes(&self) -> Vec<String> {
+        take(&self.notes)
+    }
+}
+
+fn push(list: &Mutex<Vec<String>>, message: String) {
+    list.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(message);
+}
+
+fn take(list: &Mutex<Vec<String>>) -> Vec<String> {
+    std::mem::take(&mut *list.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
 }

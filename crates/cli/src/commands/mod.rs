@@ -55,8 +55,20 @@ pub fn execute(
         return Ok(0);
     }
     let spinner = Spinner::new("working", quiet);
-    let outcome = hallyu_api::run(&Context::new(&spinner), request);
+    let (outcome, warnings, notes) = {
+        let ctx = Context::new(&spinner);
+        let outcome = hallyu_api::run(&ctx, request);
+        (outcome, ctx.take_warnings(), ctx.take_notes())
+    };
     drop(spinner);
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    if !quiet {
+        for n in notes {
+            eprintln!("note: {n}");
+        }
+    }
     let response = outcome.map_err(crate::exit::from_api)?;
     let text = render(&response, format)?;
     emit(&text, out)?;
