@@ -2,15 +2,34 @@
 //! the reasons for every undefined value.
 
 use crate::editions::group_edition_rows;
-use crate::grid::{Grid, Row};
+use crate::error::{json, CsvOut, RenderError};
+use crate::format::num;
+use crate::model::{Cell, ColumnSpec, Row, Section, Table};
 use hallyu_measure::indicators::{Indicators, YearIndicators};
 
-fn amount(x: f64) -> String {
-    format!("{x:.2}")
+/// A value of the data's unit, to the cent.
+fn amount(x: f64) -> Cell {
+    Cell::number(x, 2)
 }
 
+/// `x` in `make`'s form, or a null with the reason the year gives for `field`.
+fn value_or_reason(
+    y: &YearIndicators,
+    field: &str,
+    x: Option<f64>,
+    make: impl FnOnce(f64) -> Cell,
+) -> Cell {
+    Cell::or_null(x, make, || {
+        y.undefined
+            .get(field)
+            .cloned()
+            .unwrap_or_else(|| format!("{field} is undefined in {}", y.year))
+    })
+}
+
+/// In notes: a value with `decimals` decimals, or `n/a`.
 fn opt(x: Option<f64>, decimals: usize) -> String {
-    x.map_or_else(|| "n/a".to_string(), |v| format!("{v:.decimals$}"))
+    x.map_or_else(|| "n/a".to_string(), |v| num(v, decimals))
 }
 
 /// Consecutive years with the same member list, as `first–last: A, B, C`.
@@ -44,48 +63,56 @@ fn membership_spells(
 }
 
 /// The table: one row per year; growth rates, top partners, membership and undefined
-/// values in the notes.
-pub fn indicators_grid(r: &Indicators) -> Grid {
+/// values in the notes. An undefined value is a null with the reason the result gives.
+pub fn indicators_section(r: &Indicators) -> Section {
     let with_partner = r.partner.is_some();
-    let mut header: Vec<String> = [
-        "year",
-        "exports",
-        "imports",
-        "balance",
-        "exports yoy %",
-        "imports yoy %",
-        "world share %",
-        "RCA",
-        "HHI partners",
-        "HHI products",
-    ]
-    .map(String::from)
-    .to_vec();
+    let mut columns = vec![
+        ColumnSpec::label("year"),
+        ColumnSpec::value("exports"),
+        ColumnSpec::value("imports"),
+        ColumnSpec::value("balance"),
+        ColumnSpec::in_unit("exports yoy", "%"),
+        ColumnSpec::in_unit("imports yoy", "%"),
+        ColumnSpec::in_unit("world share", "%"),
+        ColumnSpec::value("RCA"),
+        ColumnSpec::value("HHI partners"),
+        ColumnSpec::value("HHI products"),
+    ];
     if let Some(p) = &r.partner {
-        header.push(format!("exports to {p}"));
-        header.push(format!("imports from {p}"));
-        header.push(format!("share with {p} %"));
+        columns.push(ColumnSpec::value(format!("exports to {p}")));
+        columns.push(ColumnSpec::value(format!("imports from {p}")));
+        columns.push(ColumnSpec::in_unit(format!("share with {p}"), "%"));
     }
     let mut rows: Vec<Row> = r
         .years
         .iter()
         .map(|y| {
+            let number = |field: &str, x: Option<f64>, d: usize| {
+                value_or_reason(y, field, x, |v| Cell::number(v, d))
+            };
+            let percent = |field: &str, x: Option<f64>, d: usize| {
+                value_or_reason(y, field, x, |v| Cell::percent(v, d))
+            };
             let mut cells = vec![
-                y.year.to_string(),
+                Cell::integer(y.year),
                 amount(y.exports),
-                opt(y.imports, 2),
-                opt(y.balance, 2),
-                opt(y.exports_yoy_pct, 2),
-                opt(y.imports_yoy_pct, 2),
-                opt(y.world_share_pct, 3),
-                opt(y.rca, 3),
-                opt(y.hhi_partners_points, 0),
-                opt(y.hhi_products_points, 0),
+                number("imports", y.imports, 2),
+                number("balance", y.balance, 2),
+                percent("exports_yoy_pct", y.exports_yoy_pct, 2),
+                percent("imports_yoy_pct", y.imports_yoy_pct, 2),
+                percent("world_share_pct", y.world_share_pct, 3),
+                number("rca", y.rca, 3),
+                number("hhi_partners_points", y.hhi_partners_points, 0),
+                number("hhi_products_points", y.hhi_products_points, 0),
             ];
             if let Some(p) = &y.partner {
-                cells.push(opt(p.exports_to, 2));
-                cells.push(opt(p.imports_from, 2));
-                cells.push(opt(p.share_of_trade_pct, 2));
+                cells.push(number("partner.exports_to", p.exports_to, 2));
+                cells.push(number("partner.imports_from", p.imports_from, 2));
+                cells.push(percent(
+                    "partner.share_of_trade_pct",
+                    p.share_of_trade_pct,
+                    2,
+                ));
             }
             Row::Cells(cells)
         })
@@ -93,16 +120,16 @@ pub fn indicators_grid(r: &Indicators) -> Grid {
     let top = &r.top_partners;
     if !top.partners.is_empty() {
         rows.push(Row::Rule);
-        rows.push(Row::Text(format!(
+        rows.push(Row::Heading(format!(
             "Top {} destinations of exports in {} (value, % of exports)",
             top.partners.len(),
             top.year
         )));
         for p in &top.partners {
             rows.push(Row::Cells(vec![
-                format!("  {}", p.partner),
+                Cell::text(format!("  {}", p.partner)),
                 amount(p.exports),
-                format!("{:.2}", p.share_pct),
+                Cell::percent(p.share_pct, 2),
             ]));
         }
     }
@@ -186,25 +213,21 @@ pub fn indicators_grid(r: &Indicators) -> Grid {
             r.partner.as_deref().unwrap_or_default()
         ));
     }
-    Grid {
-        title,
-        header,
-        rows,
-        notes,
-    }
+    let mut table = Table::new(columns);
+    table.rows = rows;
+    Section::of_table(title, table, notes)
 }
 
 /// JSON: the [`Indicators`] structure as it is.
-pub fn indicators_json(r: &Indicators) -> String {
-    serde_json::to_string_pretty(r)
-        .map(|s| s + "\n")
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
+pub fn indicators_json(r: &Indicators) -> Result<String, RenderError> {
+    json("indicators", r)
 }
 
 /// CSV: one row per year, every per-year indicator a column (empty when undefined);
-/// growth rates and top partners are in the JSON and table outputs.
-pub fn indicators_csv(r: &Indicators) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
+/// growth rates and top partners are in the JSON and table outputs. With a partner, a
+/// year without partner figures has empty partner cells, never a short record.
+pub fn indicators_csv(r: &Indicators) -> Result<String, RenderError> {
+    let mut w = CsvOut::new("indicators");
     let mut header = vec![
         "subject",
         "group",
@@ -237,7 +260,7 @@ pub fn indicators_csv(r: &Indicators) -> String {
             "partner_members",
         ]);
     }
-    let _ = w.write_record(&header);
+    w.record(&header)?;
     let cell = |x: Option<f64>| x.map_or(String::new(), |v| format!("{v}"));
     for y in &r.years {
         let mut rec = vec![
@@ -262,19 +285,20 @@ pub fn indicators_csv(r: &Indicators) -> String {
             cell(y.hhi_products_points),
             y.members.join(" "),
         ];
-        if let (Some(name), Some(p)) = (&r.partner, &y.partner) {
-            rec.extend([
-                name.clone(),
-                cell(p.exports_to),
-                cell(p.imports_from),
-                cell(p.trade_with),
-                cell(p.share_of_trade_pct),
-                p.members.join(" "),
-            ]);
+        if let Some(name) = &r.partner {
+            rec.push(name.clone());
+            match &y.partner {
+                Some(p) => rec.extend([
+                    cell(p.exports_to),
+                    cell(p.imports_from),
+                    cell(p.trade_with),
+                    cell(p.share_of_trade_pct),
+                    p.members.join(" "),
+                ]),
+                None => rec.extend(std::iter::repeat_n(String::new(), 5)),
+            }
         }
-        let _ = w.write_record(&rec);
+        w.record(&rec)?;
     }
-    w.into_inner()
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_default()
+    w.finish()
 }

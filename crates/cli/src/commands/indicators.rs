@@ -239,10 +239,10 @@ fn indicators(a: &IndicatorsArgs) -> Result<String> {
         result.group_editions = Some(g.coverage(&flows, a.perspective.unwrap_or_default()));
     }
     Ok(match a.output.format {
-        OutputFormat::Json => hallyu_report::indicators_json(&result),
-        OutputFormat::Csv => hallyu_report::indicators_csv(&result),
-        OutputFormat::Table => hallyu_report::indicators_grid(&result).terminal(),
-        OutputFormat::Markdown => hallyu_report::indicators_grid(&result).markdown(),
-        OutputFormat::Latex => hallyu_report::indicators_grid(&result).latex(),
+        OutputFormat::Json => hallyu_report::indicators_json(&result)?,
+        OutputFormat::Csv => hallyu_report::indicators_csv(&result)?,
+        OutputFormat::Table => hallyu_report::indicators_section(&result).terminal(),
+        OutputFormat::Markdown => hallyu_report::indicators_section(&result).markdown(),
+        OutputFormat::Latex => hallyu_report::indicators_section(&result).latex(),
     })
 }

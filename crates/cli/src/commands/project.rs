@@ -18,11 +18,11 @@ pub fn run(a: ProjectArgs) -> Result<u8> {
     };
     let p = project(&input)?;
     let text = match a.output.format {
-        OutputFormat::Json => hallyu_report::projection_json(&p),
-        OutputFormat::Csv => hallyu_report::projection_csv(&p),
-        OutputFormat::Table => hallyu_report::projection_grid(&p).terminal(),
-        OutputFormat::Markdown => hallyu_report::projection_grid(&p).markdown(),
-        OutputFormat::Latex => hallyu_report::projection_grid(&p).latex(),
+        OutputFormat::Json => hallyu_report::projection_json(&p)?,
+        OutputFormat::Csv => hallyu_report::projection_csv(&p)?,
+        OutputFormat::Table => hallyu_report::projection_section(&p).terminal(),
+        OutputFormat::Markdown => hallyu_report::projection_section(&p).markdown(),
+        OutputFormat::Latex => hallyu_report::projection_section(&p).latex(),
     };
     emit(&text, a.output.out.as_deref())?;
     if !p.consistent {

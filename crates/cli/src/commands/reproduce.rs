@@ -21,11 +21,11 @@ pub fn run(a: ReproduceArgs) -> Result<u8> {
     let outcomes = run_chapter1(&spinner)?;
     drop(spinner);
     let text = match a.output.format {
-        OutputFormat::Json => hallyu_report::replication_json(&outcomes),
-        OutputFormat::Csv => hallyu_report::replication_csv(&outcomes),
-        OutputFormat::Table => hallyu_report::replication_grid(&outcomes).terminal(),
-        OutputFormat::Markdown => hallyu_report::replication_grid(&outcomes).markdown(),
-        OutputFormat::Latex => hallyu_report::replication_grid(&outcomes).latex(),
+        OutputFormat::Json => hallyu_report::replication_json(&outcomes)?,
+        OutputFormat::Csv => hallyu_report::replication_csv(&outcomes)?,
+        OutputFormat::Table => hallyu_report::replication_section(&outcomes).terminal(),
+        OutputFormat::Markdown => hallyu_report::replication_section(&outcomes).markdown(),
+        OutputFormat::Latex => hallyu_report::replication_section(&outcomes).latex(),
     };
     emit(&text, a.output.out.as_deref())?;
     if outcomes.iter().all(|o| o.ok()) {
@@ -43,11 +43,11 @@ fn chapter2(a: ReproduceArgs) -> Result<u8> {
     drop(spinner);
     let checks = chapter2_checks(&runs)?;
     let text = match a.output.format {
-        OutputFormat::Json => hallyu_report::chapter2_json(&runs),
-        OutputFormat::Csv => hallyu_report::chapter2_csv(&runs),
+        OutputFormat::Json => hallyu_report::chapter2_json(&runs)?,
+        OutputFormat::Csv => hallyu_report::chapter2_csv(&runs)?,
         f => {
-            let grids = hallyu_report::chapter2_grids(&runs, &checks);
-            let render = |g: &hallyu_report::Grid| match f {
+            let grids = hallyu_report::chapter2_sections(&runs, &checks);
+            let render = |g: &hallyu_report::Section| match f {
                 OutputFormat::Markdown => g.markdown(),
                 OutputFormat::Latex => g.latex(),
                 _ => g.terminal(),
