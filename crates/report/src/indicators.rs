@@ -302,3 +302,113 @@ pub fn indicators_csv(r: &Indicators) -> Result<String, RenderError> {
     }
     w.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::cell;
+    use hallyu_measure::indicators::{PartnerTrade, TopPartners, WorldBasis};
+    use std::collections::BTreeMap;
+
+    fn year(year: i32, partner: Option<PartnerTrade>) -> YearIndicators {
+        let mut undefined = BTreeMap::new();
+        undefined.insert(
+            "imports".to_string(),
+            "the data holds no import reports".to_string(),
+        );
+        YearIndicators {
+            year,
+            members: vec!["KOR".into()],
+            exports: 100.0,
+            imports: None,
+            balance: None,
+            total_trade: None,
+            exports_yoy_pct: None,
+            imports_yoy_pct: None,
+            world_exports: 400.0,
+            world_exports_basis: WorldBasis::SumOfExporters { exporters: 3 },
+            world_share_pct: Some(25.0),
+            rca: Some(1.25),
+            hhi_partners: Some(0.5),
+            hhi_partners_points: Some(5000.0),
+            hhi_products: Some(1.0),
+            hhi_products_points: Some(10000.0),
+            partner,
+            undefined,
+        }
+    }
+
+    fn result(years: Vec<YearIndicators>) -> Indicators {
+        Indicators {
+            subject: "KOR".into(),
+            subject_is_bloc: false,
+            partner: Some("JPN".into()),
+            group: "g".into(),
+            perspective: Default::default(),
+            unit: "USD".into(),
+            years,
+            cagr: Vec::new(),
+            top_partners: TopPartners {
+                year: 2021,
+                partners: Vec::new(),
+            },
+            notes: Vec::new(),
+            group_editions: None,
+        }
+    }
+
+    fn jpn() -> PartnerTrade {
+        PartnerTrade {
+            members: vec!["JPN".into()],
+            exports_to: Some(40.0),
+            imports_from: None,
+            trade_with: None,
+            share_of_trade_pct: None,
+        }
+    }
+
+    #[test]
+    fn csv_year_without_partner_figures_keeps_every_column() {
+        // Without its partner cells the record was short: the writer refused it, the
+        // error was dropped, and the year ran into the next line.
+        let csv = indicators_csv(&result(vec![year(2020, None), year(2021, Some(jpn()))]))
+            .expect("written");
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 3, "{csv}");
+        let fields = |l: &str| {
+            csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(l.as_bytes())
+                .records()
+                .next()
+                .and_then(Result::ok)
+                .map_or(0, |r| r.len())
+        };
+        assert!(lines.iter().all(|l| fields(l) == 26), "{csv}");
+        assert!(
+            lines[1].starts_with("KOR,g,USD,reporter,2020,100,"),
+            "{csv}"
+        );
+        assert!(lines[1].ends_with(",KOR,JPN,,,,,"), "{csv}");
+        assert!(lines[2].ends_with(",KOR,JPN,40,,,,JPN"), "{csv}");
+    }
+
+    #[test]
+    fn an_undefined_value_is_a_null_with_the_reason() {
+        let s = indicators_section(&result(vec![year(2021, Some(jpn()))]));
+        let table = s.tables().next().expect("a table");
+        assert_eq!(table.columns[6].heading(), "world share %");
+        let Some(Row::Cells(cells)) = table.rows.first() else {
+            panic!("a row of cells")
+        };
+        assert_eq!(cells[2], Cell::null("the data holds no import reports"));
+        // No reason given for the partner's imports: the cell still says what is missing.
+        assert_eq!(
+            cells[11],
+            Cell::null("partner.imports_from is undefined in 2021")
+        );
+        assert_eq!(cell(&cells[6], "n/a"), "25.000");
+        let text = s.terminal();
+        assert!(text.contains("2021   100.00      n/a      n/a"), "{text}");
+    }
+}
