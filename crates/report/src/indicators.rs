@@ -4,7 +4,7 @@
 use crate::editions::group_edition_rows;
 use crate::error::{json, CsvOut, RenderError};
 use crate::format::num;
-use crate::model::{Cell, ColumnSpec, Row, Section, Table};
+use crate::model::{Block, Cell, ColumnSpec, Row, Section, Series, Table};
 use hallyu_measure::indicators::{Indicators, YearIndicators};
 
 /// A value of the data's unit, to the cent.
@@ -215,7 +215,32 @@ pub fn indicators_section(r: &Indicators) -> Section {
     }
     let mut table = Table::new(columns);
     table.rows = rows;
-    Section::of_table(title, table, notes)
+    let mut section = Section::of_table(title, table, notes);
+    section.blocks.extend(year_series(r).map(Block::Series));
+    section
+}
+
+/// One value of a year, when it has one.
+type YearValue = fn(&YearIndicators) -> Option<f64>;
+
+/// Exports, imports and the world share year by year, for charts; a year without a value
+/// is a gap.
+fn year_series(r: &Indicators) -> impl Iterator<Item = Series> + '_ {
+    let unit = (!r.unit.is_empty()).then(|| r.unit.clone());
+    let get: [(&str, Option<String>, YearValue); 3] = [
+        ("exports", unit.clone(), |y| Some(y.exports)),
+        ("imports", unit, |y| y.imports),
+        ("world share", Some("%".into()), |y| y.world_share_pct),
+    ];
+    get.into_iter().map(|(name, unit, value)| Series {
+        name: name.into(),
+        unit,
+        points: r
+            .years
+            .iter()
+            .map(|y| (f64::from(y.year), value(y)))
+            .collect(),
+    })
 }
 
 /// JSON: the [`Indicators`] structure as it is.
@@ -408,6 +433,15 @@ mod tests {
             Cell::null("partner.imports_from is undefined in 2021")
         );
         assert_eq!(cell(&cells[6], "n/a"), "25.000");
+        // Imports have no value: a gap in their series, not a zero.
+        let imports = s.blocks.iter().find_map(|b| match b {
+            Block::Series(x) if x.name == "imports" => Some(x),
+            _ => None,
+        });
+        assert_eq!(
+            imports.map(|x| x.points.clone()),
+            Some(vec![(2021.0, None)])
+        );
         let text = s.terminal();
         assert!(text.contains("2021   100.00      n/a      n/a"), "{text}");
     }

@@ -2,7 +2,7 @@
 
 use crate::error::{json, CsvOut, RenderError};
 use crate::format;
-use crate::model::{Cell, ColumnSpec, Row, Section, Table};
+use crate::model::{Block, Cell, ColumnSpec, Row, Section, Series, Table};
 use hallyu_measure::projection::Projection;
 
 /// Values: enough decimals to see a miss in the first decimal of a figure like 16.4.
@@ -103,7 +103,28 @@ pub fn projection_section(p: &Projection) -> Section {
         p.end_year,
         years
     )];
-    Section::of_table(title, table, notes)
+    let mut section = Section::of_table(title, table, notes);
+    section.blocks.push(Block::Series(Series {
+        name: format!("at {}", pct(p.cagr_pct)),
+        unit: None,
+        points: p
+            .path
+            .iter()
+            .map(|x| (f64::from(x.year), Some(x.value)))
+            .collect(),
+    }));
+    if needed {
+        section.blocks.push(Block::Series(Series {
+            name: format!("at {}", pct(p.implied_cagr_pct)),
+            unit: None,
+            points: p
+                .path
+                .iter()
+                .map(|x| (f64::from(x.year), x.needed))
+                .collect(),
+        }));
+    }
+    section
 }
 
 /// The JSON contract: `start_year, start_value, end_year, end_value, cagr_pct,
@@ -153,6 +174,29 @@ mod tests {
         assert!(t.contains("NOT CONSISTENT"), "{t}");
         assert!(t.contains("miss: -3.614 (-18.07%"), "{t}");
         assert!(t.contains("9.460%"), "{t}");
+    }
+
+    #[test]
+    fn section_round_trips_through_json_and_renders_the_same() {
+        let s = projection_section(&kpop());
+        let back: Section = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        // serde_json reads a float back to within an ulp (no `float_roundtrip`): compare
+        // what is shown.
+        assert_eq!(back.terminal(), s.terminal());
+        assert_eq!(back.markdown(), s.markdown());
+        assert_eq!(back.latex(), s.latex());
+        // The path and the one the stated end value needs, as series for a chart.
+        let series: Vec<&Series> = s
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Series(x) => Some(x),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(series.len(), 2);
+        assert_eq!(series[0].points.first(), Some(&(2021.0, Some(8.1))));
+        assert_eq!(series[1].points.len(), 11);
     }
 
     #[test]
