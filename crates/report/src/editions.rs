@@ -33,9 +33,7 @@ pub(crate) fn group_edition_rows(g: &GroupEditions) -> Vec<Row> {
     for y in &g.years {
         rows.push(Row::Cells(vec![
             Cell::text(format!("  {} {}", y.year, y.edition)),
-            Cell::Counts {
-                values: vec![count(y.codes_mapped), count(y.group_codes)],
-            },
+            Cell::counts([y.codes_mapped, y.group_codes]),
             Cell::integer(y.data_codes),
             Cell::integer(y.codes_one_to_many),
             Cell::number(y.value, 2),
@@ -44,10 +42,6 @@ pub(crate) fn group_edition_rows(g: &GroupEditions) -> Vec<Row> {
         ]));
     }
     rows
-}
-
-fn count(n: usize) -> u64 {
-    u64::try_from(n).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]

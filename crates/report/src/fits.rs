@@ -234,11 +234,7 @@ pub fn comparison_section(fits: &[Fit]) -> Section {
     };
     rows.push(stat_row("Observations", &|f| Cell::integer(f.nobs)));
     rows.push(stat_row("Dropped (missing/singleton/separated)", &|f| {
-        Cell::Counts {
-            values: [f.dropped.missing, f.dropped.singletons, f.dropped.separated]
-                .map(count)
-                .to_vec(),
-        }
+        Cell::counts([f.dropped.missing, f.dropped.singletons, f.dropped.separated])
     }));
     if fits.iter().any(|f| f.dropped.zero_weight > 0) {
         rows.push(stat_row("Dropped (zero weight)", &|f| {
@@ -281,11 +277,6 @@ pub fn comparison_section(fits: &[Fit]) -> Section {
     let mut table = Table::new(columns).null_text("");
     table.rows = rows;
     Section::of_table(Vec::new(), table, notes)
-}
-
-/// A count as the model holds it.
-fn count(n: impl TryInto<u64>) -> u64 {
-    n.try_into().unwrap_or(u64::MAX)
 }
 
 /// The JSON contract: one object per fit, an array when there are several.

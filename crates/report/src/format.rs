@@ -30,6 +30,15 @@ pub fn num(x: f64, d: usize) -> String {
     }
 }
 
+/// A number with `d` decimals and its sign (`+2.160`, `-3.614`).
+pub fn signed(x: f64, d: usize) -> String {
+    if x.is_finite() {
+        format!("{x:+.d$}")
+    } else {
+        "undefined".to_string()
+    }
+}
+
 /// The shortest text that reads back as the same number.
 pub fn exact(x: f64) -> String {
     if x.is_finite() {
@@ -147,6 +156,8 @@ mod tests {
             assert_eq!(cell(&c, "n/a"), "undefined", "{c:?}");
         }
         assert_eq!(cell(&Cell::null("none"), "-"), "-");
+        assert_eq!(signed(f64::NAN, 3), "undefined");
+        assert_eq!(pct(f64::INFINITY, 3), "undefined");
     }
 
     #[test]
@@ -198,6 +209,9 @@ mod tests {
         );
         assert_eq!(cell(&Cell::exact(8.1), ""), "8.1");
         assert_eq!(cell(&Cell::integer(2006), ""), "2006");
+        assert_eq!(signed(2.16, 3), "+2.160");
+        assert_eq!(signed(-3.6144, 3), "-3.614");
+        assert_eq!(pct(7.3, 3), "7.300%");
         assert_eq!(
             cell(
                 &Cell::Interval {

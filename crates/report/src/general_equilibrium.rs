@@ -1,6 +1,7 @@
 //! Layout of general-equilibrium results: the Chapter 2 reproduction and scenario effects.
 
 use crate::error::{json, CsvOut, RenderError};
+use crate::format::scientific;
 use crate::model::{Cell, ColumnSpec, Row, Section, Table};
 use hallyu_replicate::{ApplicationRun, GeCheck, GeRecord};
 
@@ -107,12 +108,12 @@ pub fn chapter2_sections(runs: &[ApplicationRun], checks: &[GeCheck]) -> [Sectio
     )];
     for r in runs {
         notes.push(format!(
-            "{}: GEPPML stopped after {} iterations (market-clearing residual of its prices {:.2e}); exact solver {} iterations, residual {:.1e}",
+            "{}: GEPPML stopped after {} iterations (market-clearing residual of its prices {}); exact solver {} iterations, residual {}",
             r.application,
             r.rounds.len(),
-            r.geppml_market_clearing,
+            scientific(r.geppml_market_clearing, 2, false),
             r.exact.iterations,
-            r.exact.market_clearing_residual
+            scientific(r.exact.market_clearing_residual, 1, false)
         ));
     }
     notes.push("Every number: hallyu reproduce --chapter 2 --format csv".into());

@@ -3,7 +3,7 @@
 
 use crate::editions::group_edition_rows;
 use crate::error::{json, CsvOut, RenderError};
-use crate::format::num;
+use crate::format::{num, pct};
 use crate::model::{Block, Cell, ColumnSpec, Row, Section, Series, Table};
 use hallyu_measure::indicators::{Indicators, YearIndicators};
 
@@ -144,7 +144,7 @@ pub fn indicators_section(r: &Indicators) -> Section {
             g.to,
             g.series.replace('_', " "),
             match (g.cagr_pct, &g.undefined) {
-                (Some(v), _) => format!("{v:.3}%"),
+                (Some(v), _) => pct(v, 3),
                 (None, Some(why)) => format!("undefined, {why}"),
                 (None, None) => "undefined".into(),
             },

@@ -258,6 +258,16 @@ impl Cell {
         }
     }
 
+    /// Counts shown together (`2/3`).
+    pub fn counts(values: impl IntoIterator<Item = usize>) -> Cell {
+        Cell::Counts {
+            values: values
+                .into_iter()
+                .map(|n| u64::try_from(n).unwrap_or(u64::MAX))
+                .collect(),
+        }
+    }
+
     /// A number with `decimals` decimals.
     pub fn number(value: f64, decimals: usize) -> Cell {
         Cell::Number {

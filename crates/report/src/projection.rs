@@ -81,8 +81,10 @@ pub fn projection_section(p: &Projection) -> Section {
             ));
             if let Some(m) = p.miss {
                 notes.push(format!(
-                    "miss: {:+.3} ({:+.2}% of the stated end value); rate gap {:+.3} percentage points",
-                    m.absolute, m.relative_pct, m.cagr_gap_pts
+                    "miss: {} ({}% of the stated end value); rate gap {} percentage points",
+                    format::signed(m.absolute, DECIMALS),
+                    format::signed(m.relative_pct, 2),
+                    format::signed(m.cagr_gap_pts, DECIMALS)
                 ));
             }
             notes.push(format!(

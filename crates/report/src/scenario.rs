@@ -2,6 +2,7 @@
 //! the cost function, convergence, and pair-level changes on request.
 
 use crate::error::{json, CsvOut, RenderError};
+use crate::format::{num, scientific};
 use crate::model::{Cell, ColumnSpec, Row, Section, Table};
 use hallyu_simulate::{ScenarioResult, MEASURES};
 
@@ -52,8 +53,8 @@ pub fn scenario_sections(r: &ScenarioResult) -> Vec<Section> {
         .coefficients
         .iter()
         .map(|c| match c.std_error {
-            Some(se) => format!("{} {:.4} ({:.4})", c.term, c.estimate, se),
-            None => format!("{} {:.4} (given)", c.term, c.estimate),
+            Some(se) => format!("{} {} ({})", c.term, num(c.estimate, 4), num(se, 4)),
+            None => format!("{} {} (given)", c.term, num(c.estimate, 4)),
         })
         .collect();
     let mut notes = vec![
@@ -64,8 +65,11 @@ pub fn scenario_sections(r: &ScenarioResult) -> Vec<Section> {
                 .map_or(String::new(), |n| format!("; PPML on {n} observations"))
         ),
         format!(
-            "{} solution: {} iterations, largest market-clearing residual {:.1e}; {} directed pairs changed",
-            r.convergence.method.name(), r.convergence.iterations, r.convergence.market_clearing_residual, r.changed_pairs
+            "{} solution: {} iterations, largest market-clearing residual {}; {} directed pairs changed",
+            r.convergence.method.name(),
+            r.convergence.iterations,
+            scientific(r.convergence.market_clearing_residual, 1, false),
+            r.changed_pairs
         ),
     ];
     if r.draws > 0 {
