@@ -334,3 +334,110 @@ pub fn fits_csv(fits: &[Fit]) -> Result<String, RenderError> {
     }
     w.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::cell;
+
+    /// A fit as its JSON contract reads.
+    fn fit(estimator: &str, terms: &[(&str, f64, f64)], fit: serde_json::Value) -> Fit {
+        let coefficients: Vec<serde_json::Value> = terms
+            .iter()
+            .map(|(term, estimate, p)| {
+                serde_json::json!({
+                    "term": term, "estimate": estimate, "std_error": 0.05,
+                    "statistic": estimate / 0.05, "p_value": p,
+                    "conf_low": estimate - 0.1, "conf_high": estimate + 0.1
+                })
+            })
+            .collect();
+        serde_json::from_value(serde_json::json!({
+            "estimator": estimator, "formula": "y ~ x", "nobs": 100,
+            "dropped": {"missing": 1, "singletons": 2, "separated": 3},
+            "converged": true, "iterations": 4, "vcov": "hetero", "ssc": "none",
+            "coefficients": coefficients, "collinear": [], "fixed_effects": [],
+            "fit": fit, "distribution": "normal", "vcov_matrix": []
+        }))
+        .expect("a fit")
+    }
+
+    fn poisson() -> Fit {
+        fit(
+            "fepois",
+            &[("a", -0.8, 0.0004), ("b", 0.2, 0.2)],
+            serde_json::json!({"deviance": 1.0, "pseudo_r2": 0.5}),
+        )
+    }
+
+    fn ols() -> Fit {
+        fit(
+            "feols",
+            &[("a", -0.7, 0.03)],
+            serde_json::json!({"deviance": 1.0, "r2": 0.25}),
+        )
+    }
+
+    fn row<'a>(s: &'a Section, label: &str) -> &'a [Cell] {
+        s.tables()
+            .flat_map(|t| &t.rows)
+            .find_map(|r| match r {
+                Row::Cells(c) if c.first() == Some(&Cell::text(label)) => Some(c.as_slice()),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no row {label}"))
+    }
+
+    #[test]
+    fn side_by_side_a_missing_term_or_statistic_is_a_null_shown_blank() {
+        let s = comparison_section(&[poisson(), ols()]);
+        let b = row(&s, "b");
+        assert_eq!(cell(&b[1], ""), "0.2000");
+        assert!(matches!(&b[2], Cell::Null { reason } if reason.contains("not a term")));
+        let r2 = row(&s, "Pseudo R2");
+        assert_eq!(r2[2], Cell::null("not defined for feols"));
+        assert_eq!(
+            row(&s, "Dropped (missing/singleton/separated)")[1],
+            Cell::counts([1, 2, 3])
+        );
+        // Blank where a model has no such term or statistic, never a zero.
+        let text = s.terminal();
+        for line in [
+            "\nb                                          0.2000\n",
+            "\nPseudo R2                                 0.50000\n",
+            "\nWithin R2\n",
+            "\nStandard errors                            hetero    hetero\n",
+        ] {
+            assert!(text.contains(line), "{line}\n{text}");
+        }
+    }
+
+    #[test]
+    fn one_model_keeps_p_values_and_stars_as_numbers() {
+        let s = coefficient_section(&poisson());
+        let a = row(&s, "a");
+        assert_eq!(a[4], Cell::PValue { value: 0.0004 });
+        assert_eq!(cell(&a[4], ""), "0.0004");
+        assert_eq!(cell(&a[7], ""), "***");
+        assert_eq!(cell(&row(&s, "b")[7], ""), "");
+        assert_eq!(s.tables().next().map(|t| t.columns.len()), Some(8));
+    }
+
+    #[test]
+    fn csv_writes_undefined_numbers_as_empty_fields() {
+        let mut f = ols();
+        f.coefficients[0].std_error = f64::NAN;
+        let csv = fits_csv(&[f]).expect("written");
+        let fields: Vec<&str> = csv
+            .lines()
+            .nth(1)
+            .map_or(Vec::new(), |l| l.split(',').collect());
+        assert_eq!(fields.len(), 13, "{csv}");
+        assert_eq!(
+            fields[..6],
+            ["1", "feols", "y ~ x", "a", "-0.7", ""],
+            "{csv}"
+        );
+        assert_eq!(fields[7], "0.03");
+    }
+}
