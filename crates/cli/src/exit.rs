@@ -92,6 +92,9 @@ pub fn status_of(error: &anyhow::Error) -> Status {
         if let Some(e) = cause.downcast_ref::<SimulateError>() {
             return simulate(e);
         }
+        if let Some(e) = cause.downcast_ref::<hallyu_report::RenderError>() {
+            return of_category(e.category());
+        }
     }
     Status::Input
 }
@@ -202,6 +205,14 @@ mod tests {
             (
                 SimulateError::Estimate(EstimateError::Data(col())).into(),
                 Status::Usage,
+            ),
+            (
+                hallyu_report::RenderError::Json {
+                    what: "fits",
+                    source: serde_json::from_str::<u8>("x").unwrap_err(),
+                }
+                .into(),
+                Status::Internal,
             ),
             (anyhow::anyhow!("anything else"), Status::Input),
             (usage("u"), Status::Usage),

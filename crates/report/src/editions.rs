@@ -1,15 +1,15 @@
 //! Layout of how a product group defined in some HS editions was applied to the data's
 //! editions: a block of the indicators table, one line per year and edition.
 
-use crate::grid::Row;
+use crate::model::{Cell, Row};
 use hallyu_measure::editions::GroupEditions;
 
-/// `part` as a percentage of `whole`, or `n/a` when the whole is zero (no value to share).
-fn share(part: f64, whole: f64) -> String {
+/// `part` as a percentage of `whole`, or a null when the whole is zero (no value to share).
+fn share(part: f64, whole: f64) -> Cell {
     if whole > 0.0 {
-        format!("{:.1}", part / whole * 100.0)
+        Cell::percent(part / whole * 100.0, 1)
     } else {
-        "n/a".into()
+        Cell::null("the group has no world exports in these codes")
     }
 }
 
@@ -22,7 +22,7 @@ pub(crate) fn group_edition_rows(g: &GroupEditions) -> Vec<Row> {
     }
     let mut rows = vec![
         Row::Rule,
-        Row::Text(format!(
+        Row::Heading(format!(
             "{} (defined in {}) in the data's HS editions: year and edition, group codes \
              linked / in the group, data codes reached, of them one to many, world exports \
              of the group, of it in one-to-many codes, %",
@@ -32,12 +32,12 @@ pub(crate) fn group_edition_rows(g: &GroupEditions) -> Vec<Row> {
     ];
     for y in &g.years {
         rows.push(Row::Cells(vec![
-            format!("  {} {}", y.year, y.edition),
-            format!("{}/{}", y.codes_mapped, y.group_codes),
-            y.data_codes.to_string(),
-            y.codes_one_to_many.to_string(),
-            format!("{:.2}", y.value),
-            format!("{:.2}", y.value_one_to_many),
+            Cell::text(format!("  {} {}", y.year, y.edition)),
+            Cell::counts([y.codes_mapped, y.group_codes]),
+            Cell::integer(y.data_codes),
+            Cell::integer(y.codes_one_to_many),
+            Cell::number(y.value, 2),
+            Cell::number(y.value_one_to_many, 2),
             share(y.value_one_to_many, y.value),
         ]));
     }
@@ -47,6 +47,7 @@ pub(crate) fn group_edition_rows(g: &GroupEditions) -> Vec<Row> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::cell;
     use hallyu_measure::editions::EditionCoverage;
 
     fn year(year: i32, value: f64, one: f64) -> EditionCoverage {
@@ -80,18 +81,19 @@ mod tests {
         let rows = group_edition_rows(&g);
         assert_eq!(rows.len(), 4);
         assert!(
-            matches!(&rows[1], Row::Text(t) if t.starts_with("g (defined in HS2002 and HS2022)"))
+            matches!(&rows[1], Row::Heading(t) if t.starts_with("g (defined in HS2002 and HS2022)"))
         );
         let cells = |r: &Row| match r {
-            Row::Cells(c) => c.clone(),
+            Row::Cells(c) => c.iter().map(|c| cell(c, "n/a")).collect::<Vec<_>>(),
             _ => panic!("cells"),
         };
         assert_eq!(
             cells(&rows[2]),
             ["  2020 HS2017", "2/3", "3", "2", "22.00", "12.00", "54.5"]
         );
-        // No value in the year: the share means nothing.
+        // No value in the year: the share means nothing, and says why.
         assert_eq!(cells(&rows[3])[6], "n/a");
+        assert!(matches!(&rows[3], Row::Cells(c) if matches!(c[6], Cell::Null { .. })));
         let empty = GroupEditions {
             years: Vec::new(),
             ..g

@@ -1,7 +1,8 @@
 //! Layouts of estimation results.
 
-use crate::grid::{Grid, Row};
-use crate::{num, stars};
+use crate::error::{json, CsvOut, RenderError};
+use crate::format::num;
+use crate::model::{Cell, ColumnSpec, Row, Section, Table};
 use hallyu_estimate::{Estimator, Fit};
 
 fn stat_names(fit: &Fit) -> (&'static str, &'static str) {
@@ -11,16 +12,14 @@ fn stat_names(fit: &Fit) -> (&'static str, &'static str) {
     }
 }
 
-fn p_text(p: f64) -> String {
-    if !p.is_finite() {
-        "undefined".into()
-    } else if p < 1e-16 {
-        "< 1e-16".into()
-    } else if p < 1e-4 {
-        format!("{p:.2e}")
-    } else {
-        format!("{p:.4}")
-    }
+/// The variance estimator's and the small-sample correction's labels: the only places
+/// that read them, through their text form.
+fn vcov_label(fit: &Fit) -> String {
+    fit.vcov.to_string()
+}
+
+fn ssc_label(fit: &Fit) -> String {
+    fit.ssc.to_string()
 }
 
 fn dropped_text(fit: &Fit) -> String {
@@ -60,7 +59,8 @@ fn vcov_text(fit: &Fit) -> String {
     };
     format!(
         "{}{clusters}, small-sample correction: {}",
-        fit.vcov, fit.ssc
+        vcov_label(fit),
+        ssc_label(fit)
     )
 }
 
@@ -99,7 +99,7 @@ fn fit_lines(fit: &Fit) -> Vec<String> {
 }
 
 /// One model in full: estimate, SE, statistic, p-value, 95% interval, stars.
-pub fn coefficient_grid(fit: &Fit) -> Grid {
+pub fn coefficient_section(fit: &Fit) -> Section {
     let (stat, p) = stat_names(fit);
     let mut title = vec![
         format!("{}: {}", fit.estimator.name(), fit.formula),
@@ -116,47 +116,42 @@ pub fn coefficient_grid(fit: &Fit) -> Grid {
         ));
     }
     title.push(format!("Standard errors: {}", vcov_text(fit)));
-    let rows = fit
+    let mut table = Table::new(vec![
+        ColumnSpec::label("term"),
+        ColumnSpec::value("Estimate"),
+        ColumnSpec::value("Std. Error"),
+        ColumnSpec::value(stat),
+        ColumnSpec::value(p),
+        ColumnSpec::value("2.5 %"),
+        ColumnSpec::value("97.5 %"),
+        ColumnSpec::value(""),
+    ]);
+    table.rows = fit
         .coefficients
         .iter()
         .map(|c| {
             Row::Cells(vec![
-                c.term.clone(),
-                num(c.estimate, 6),
-                num(c.std_error, 6),
-                num(c.statistic, 3),
-                p_text(c.p_value),
-                num(c.conf_low, 6),
-                num(c.conf_high, 6),
-                stars(c.p_value).to_string(),
+                Cell::text(&c.term),
+                Cell::number(c.estimate, 6),
+                Cell::number(c.std_error, 6),
+                Cell::number(c.statistic, 3),
+                Cell::PValue { value: c.p_value },
+                Cell::number(c.conf_low, 6),
+                Cell::number(c.conf_high, 6),
+                Cell::Stars { p_value: c.p_value },
             ])
         })
         .collect();
     let mut notes = fit_lines(fit);
     notes.extend(fit.notes.iter().cloned());
     notes.push("Signif. codes: *** 0.001, ** 0.01, * 0.05, . 0.1".into());
-    Grid {
-        title,
-        header: [
-            "term",
-            "Estimate",
-            "Std. Error",
-            stat,
-            p,
-            "2.5 %",
-            "97.5 %",
-            "",
-        ]
-        .map(String::from)
-        .to_vec(),
-        rows,
-        notes,
-    }
+    Section::of_table(title, table, notes)
 }
 
 /// Several models side by side (as fixest's `etable`): estimates with stars, SEs in
-/// parentheses below, then fixed effects and fit statistics.
-pub fn comparison_grid(fits: &[Fit]) -> Grid {
+/// parentheses below, then fixed effects and fit statistics. A term a model does not have
+/// is blank, as is a statistic its estimator does not define.
+pub fn comparison_section(fits: &[Fit]) -> Section {
     let mut terms: Vec<String> = Vec::new();
     for f in fits {
         for c in &f.coefficients {
@@ -165,26 +160,33 @@ pub fn comparison_grid(fits: &[Fit]) -> Grid {
             }
         }
     }
-    let mut header = vec![String::new()];
-    header.extend((1..=fits.len()).map(|i| format!("({i})")));
+    let mut columns = vec![ColumnSpec::label("")];
+    columns.extend((1..=fits.len()).map(|i| ColumnSpec::value(format!("({i})"))));
     let mut rows = vec![Row::Cells(
-        std::iter::once("Estimator".to_string())
-            .chain(fits.iter().map(|f| f.estimator.name().to_string()))
+        std::iter::once(Cell::text("Estimator"))
+            .chain(fits.iter().map(|f| Cell::text(f.estimator.name())))
             .collect(),
     )];
     rows.push(Row::Rule);
     for t in &terms {
-        let mut est = vec![t.clone()];
-        let mut se = vec![String::new()];
+        let mut est = vec![Cell::text(t)];
+        let mut se = vec![Cell::text("")];
         for f in fits {
             match f.coef(t) {
                 Some(c) => {
-                    est.push(format!("{}{}", num(c.estimate, 4), stars(c.p_value)));
-                    se.push(format!("({})", num(c.std_error, 4)));
+                    est.push(Cell::Estimate {
+                        value: c.estimate,
+                        decimals: 4,
+                        p_value: c.p_value,
+                    });
+                    se.push(Cell::StdError {
+                        value: c.std_error,
+                        decimals: 4,
+                    });
                 }
                 None => {
-                    est.push(String::new());
-                    se.push(String::new());
+                    est.push(Cell::null("not a term of this model"));
+                    se.push(Cell::null("not a term of this model"));
                 }
             }
         }
@@ -202,58 +204,64 @@ pub fn comparison_grid(fits: &[Fit]) -> Grid {
     if !fe_names.is_empty() {
         rows.push(Row::Rule);
         for name in &fe_names {
-            let mut r = vec![name.clone()];
+            let mut r = vec![Cell::text(name)];
             for f in fits {
-                r.push(if f.fixed_effects.iter().any(|x| &x.name == name) {
-                    "Yes".into()
-                } else {
-                    "No".into()
-                });
+                r.push(Cell::text(
+                    if f.fixed_effects.iter().any(|x| &x.name == name) {
+                        "Yes"
+                    } else {
+                        "No"
+                    },
+                ));
             }
             rows.push(Row::Cells(r));
         }
     }
     rows.push(Row::Rule);
-    let stat_row = |label: &str, get: &dyn Fn(&Fit) -> String| {
+    let stat_row = |label: &str, get: &dyn Fn(&Fit) -> Cell| {
         Row::Cells(
-            std::iter::once(label.to_string())
+            std::iter::once(Cell::text(label))
                 .chain(fits.iter().map(get))
                 .collect(),
         )
     };
-    rows.push(stat_row("Observations", &|f| f.nobs.to_string()));
-    rows.push(stat_row("Dropped (missing/singleton/separated)", &|f| {
-        format!(
-            "{}/{}/{}",
-            f.dropped.missing, f.dropped.singletons, f.dropped.separated
+    let statistic = |x: Option<f64>, estimator: &str| {
+        Cell::or_null(
+            x,
+            |v| Cell::number(v, 5),
+            || format!("not defined for {estimator}"),
         )
+    };
+    rows.push(stat_row("Observations", &|f| Cell::integer(f.nobs)));
+    rows.push(stat_row("Dropped (missing/singleton/separated)", &|f| {
+        Cell::counts([f.dropped.missing, f.dropped.singletons, f.dropped.separated])
     }));
     if fits.iter().any(|f| f.dropped.zero_weight > 0) {
         rows.push(stat_row("Dropped (zero weight)", &|f| {
-            f.dropped.zero_weight.to_string()
+            Cell::integer(f.dropped.zero_weight)
         }));
     }
-    rows.push(stat_row("Standard errors", &|f| f.vcov.clone()));
-    rows.push(stat_row("Small-sample correction", &|f| f.ssc.clone()));
+    rows.push(stat_row("Standard errors", &|f| Cell::text(vcov_label(f))));
+    rows.push(stat_row("Small-sample correction", &|f| {
+        Cell::text(ssc_label(f))
+    }));
     if fits.iter().any(|f| f.estimator == Estimator::Poisson) {
         rows.push(stat_row("Pseudo R2", &|f| {
-            f.fit.pseudo_r2.map_or(String::new(), |v| num(v, 5))
+            statistic(f.fit.pseudo_r2, f.estimator.name())
         }));
     }
     if fits.iter().any(|f| f.estimator == Estimator::Ols) {
-        rows.push(stat_row("R2", &|f| {
-            f.fit.r2.map_or(String::new(), |v| num(v, 5))
-        }));
+        rows.push(stat_row("R2", &|f| statistic(f.fit.r2, f.estimator.name())));
         rows.push(stat_row("Within R2", &|f| {
-            f.fit.r2_within.map_or(String::new(), |v| num(v, 5))
+            statistic(f.fit.r2_within, f.estimator.name())
         }));
     }
     rows.push(stat_row("Converged (iterations)", &|f| {
-        format!(
+        Cell::text(format!(
             "{} ({})",
             if f.converged { "yes" } else { "NO" },
             f.iterations
-        )
+        ))
     }));
     let mut notes: Vec<String> = fits
         .iter()
@@ -266,29 +274,24 @@ pub fn comparison_grid(fits: &[Fit]) -> Grid {
         }
     }
     notes.push("Signif. codes: *** 0.001, ** 0.01, * 0.05, . 0.1".into());
-    Grid {
-        title: vec![],
-        header,
-        rows,
-        notes,
-    }
+    let mut table = Table::new(columns).null_text("");
+    table.rows = rows;
+    Section::of_table(Vec::new(), table, notes)
 }
 
 /// The JSON contract: one object per fit, an array when there are several.
-pub fn fits_json(fits: &[Fit]) -> String {
-    let text = if fits.len() == 1 {
-        serde_json::to_string_pretty(&fits[0])
+pub fn fits_json(fits: &[Fit]) -> Result<String, RenderError> {
+    if fits.len() == 1 {
+        json("fits", &fits[0])
     } else {
-        serde_json::to_string_pretty(fits)
-    };
-    text.map(|s| s + "\n")
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
+        json("fits", fits)
+    }
 }
 
 /// One CSV row per coefficient, with the model's index and formula.
-pub fn fits_csv(fits: &[Fit]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
+pub fn fits_csv(fits: &[Fit]) -> Result<String, RenderError> {
+    let mut w = CsvOut::new("fits");
+    w.record([
         "model",
         "estimator",
         "formula",
@@ -302,7 +305,7 @@ pub fn fits_csv(fits: &[Fit]) -> String {
         "nobs",
         "vcov",
         "ssc",
-    ]);
+    ])?;
     let f64s = |x: f64| {
         if x.is_finite() {
             format!("{x}")
@@ -312,7 +315,7 @@ pub fn fits_csv(fits: &[Fit]) -> String {
     };
     for (i, f) in fits.iter().enumerate() {
         for c in &f.coefficients {
-            let _ = w.write_record([
+            w.record([
                 (i + 1).to_string(),
                 f.estimator.name().to_string(),
                 f.formula.clone(),
@@ -324,12 +327,117 @@ pub fn fits_csv(fits: &[Fit]) -> String {
                 f64s(c.conf_low),
                 f64s(c.conf_high),
                 f.nobs.to_string(),
-                f.vcov.clone(),
-                f.ssc.clone(),
-            ]);
+                vcov_label(f),
+                ssc_label(f),
+            ])?;
         }
     }
-    w.into_inner()
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_default()
+    w.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::cell;
+
+    /// A fit as its JSON contract reads.
+    fn fit(estimator: &str, terms: &[(&str, f64, f64)], fit: serde_json::Value) -> Fit {
+        let coefficients: Vec<serde_json::Value> = terms
+            .iter()
+            .map(|(term, estimate, p)| {
+                serde_json::json!({
+                    "term": term, "estimate": estimate, "std_error": 0.05,
+                    "statistic": estimate / 0.05, "p_value": p,
+                    "conf_low": estimate - 0.1, "conf_high": estimate + 0.1
+                })
+            })
+            .collect();
+        serde_json::from_value(serde_json::json!({
+            "estimator": estimator, "formula": "y ~ x", "nobs": 100,
+            "dropped": {"missing": 1, "singletons": 2, "separated": 3},
+            "converged": true, "iterations": 4, "vcov": "hetero", "ssc": "none",
+            "coefficients": coefficients, "collinear": [], "fixed_effects": [],
+            "fit": fit, "distribution": "normal", "vcov_matrix": []
+        }))
+        .expect("a fit")
+    }
+
+    fn poisson() -> Fit {
+        fit(
+            "fepois",
+            &[("a", -0.8, 0.0004), ("b", 0.2, 0.2)],
+            serde_json::json!({"deviance": 1.0, "pseudo_r2": 0.5}),
+        )
+    }
+
+    fn ols() -> Fit {
+        fit(
+            "feols",
+            &[("a", -0.7, 0.03)],
+            serde_json::json!({"deviance": 1.0, "r2": 0.25}),
+        )
+    }
+
+    fn row<'a>(s: &'a Section, label: &str) -> &'a [Cell] {
+        s.tables()
+            .flat_map(|t| &t.rows)
+            .find_map(|r| match r {
+                Row::Cells(c) if c.first() == Some(&Cell::text(label)) => Some(c.as_slice()),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no row {label}"))
+    }
+
+    #[test]
+    fn side_by_side_a_missing_term_or_statistic_is_a_null_shown_blank() {
+        let s = comparison_section(&[poisson(), ols()]);
+        let b = row(&s, "b");
+        assert_eq!(cell(&b[1], ""), "0.2000");
+        assert!(matches!(&b[2], Cell::Null { reason } if reason.contains("not a term")));
+        let r2 = row(&s, "Pseudo R2");
+        assert_eq!(r2[2], Cell::null("not defined for feols"));
+        assert_eq!(
+            row(&s, "Dropped (missing/singleton/separated)")[1],
+            Cell::counts([1, 2, 3])
+        );
+        // Blank where a model has no such term or statistic, never a zero.
+        let text = s.terminal();
+        for line in [
+            "\nb                                          0.2000\n",
+            "\nPseudo R2                                 0.50000\n",
+            "\nWithin R2\n",
+            "\nStandard errors                            hetero    hetero\n",
+        ] {
+            assert!(text.contains(line), "{line}\n{text}");
+        }
+    }
+
+    #[test]
+    fn one_model_keeps_p_values_and_stars_as_numbers() {
+        let s = coefficient_section(&poisson());
+        let a = row(&s, "a");
+        assert_eq!(a[4], Cell::PValue { value: 0.0004 });
+        assert_eq!(cell(&a[4], ""), "0.0004");
+        assert_eq!(cell(&a[7], ""), "***");
+        assert_eq!(cell(&row(&s, "b")[7], ""), "");
+        assert_eq!(s.tables().next().map(|t| t.columns.len()), Some(8));
+    }
+
+    #[test]
+    fn csv_writes_undefined_numbers_as_empty_fields() {
+        let mut f = ols();
+        f.coefficients[0].std_error = f64::NAN;
+        let csv = fits_csv(&[f]).expect("written");
+        let fields: Vec<&str> = csv
+            .lines()
+            .nth(1)
+            .map_or(Vec::new(), |l| l.split(',').collect());
+        assert_eq!(fields.len(), 13, "{csv}");
+        assert_eq!(
+            fields[..6],
+            ["1", "feols", "y ~ x", "a", "-0.7", ""],
+            "{csv}"
+        );
+        assert_eq!(fields[7], "0.03");
+    }
 }

@@ -1,33 +1,30 @@
 //! Layout of general-equilibrium results: the Chapter 2 reproduction and scenario effects.
 
-use crate::grid::{Grid, Row};
+use crate::error::{json, CsvOut, RenderError};
+use crate::format::scientific;
+use crate::model::{Cell, ColumnSpec, Row, Section, Table};
 use hallyu_replicate::{ApplicationRun, GeCheck, GeRecord};
 
-fn fmt_diff(v: f64) -> String {
-    if v == 0.0 {
-        "0".into()
-    } else {
-        format!("{v:.1e}")
-    }
-}
-
 /// Checks against the references, then headline effects for selected countries.
-pub fn chapter2_grids(runs: &[ApplicationRun], checks: &[GeCheck]) -> [Grid; 2] {
+pub fn chapter2_sections(runs: &[ApplicationRun], checks: &[GeCheck]) -> [Section; 2] {
     let mut rows = Vec::new();
     for c in checks {
         rows.push(Row::Cells(vec![
-            c.application.clone(),
-            c.what.clone(),
-            c.reference.clone(),
-            c.compared.to_string(),
-            format!("{} {}", fmt_diff(c.max_diff), c.unit),
-            c.worst.clone(),
-            format!("{:.0e}", c.tolerance),
-            if c.ok() {
-                "ok".into()
-            } else {
-                "MISMATCH".into()
+            Cell::text(&c.application),
+            Cell::text(&c.what),
+            Cell::text(&c.reference),
+            Cell::integer(c.compared),
+            Cell::Difference {
+                value: c.max_diff,
+                unit: Some(c.unit.clone()),
             },
+            Cell::text(&c.worst),
+            Cell::Scientific {
+                value: c.tolerance,
+                decimals: 0,
+                signed: false,
+            },
+            Cell::text(if c.ok() { "ok" } else { "MISMATCH" }),
         ]));
     }
     let value = |app: &str, method: &str, country: &str, measure: &str| {
@@ -35,7 +32,10 @@ pub fn chapter2_grids(runs: &[ApplicationRun], checks: &[GeCheck]) -> [Grid; 2] 
             .filter(|r| r.application == app)
             .flat_map(|r| r.records.iter().chain(&r.published))
             .find(|r| r.method == method && r.country == country && r.measure == measure)
-            .map_or("-".to_string(), |r| format!("{:.3}", r.value))
+            .map_or_else(
+                || Cell::null(format!("no {method} value of {measure} for {country}")),
+                |r| Cell::percent(r.value, 3),
+            )
     };
     let mut effects = Vec::new();
     for (app, countries) in [
@@ -51,7 +51,7 @@ pub fn chapter2_grids(runs: &[ApplicationRun], checks: &[GeCheck]) -> [Grid; 2] 
         if !effects.is_empty() {
             effects.push(Row::Rule);
         }
-        effects.push(Row::Text(format!(
+        effects.push(Row::Heading(format!(
             "{app}{}",
             if app == "nafta" {
                 " (effect of NAFTA's existence; the book's numbers are not embedded)"
@@ -60,7 +60,7 @@ pub fn chapter2_grids(runs: &[ApplicationRun], checks: &[GeCheck]) -> [Grid; 2] 
             }
         )));
         for c in countries {
-            let mut cells = vec![format!("  {c}")];
+            let mut cells = vec![Cell::text(format!("  {c}"))];
             for m in ["change_rGDP_FULL", "change_Xi_FULL", "change_price_FULL"] {
                 for method in ["book", "geppml", "exact"] {
                     cells.push(value(app, method, c, m));
@@ -70,28 +70,32 @@ pub fn chapter2_grids(runs: &[ApplicationRun], checks: &[GeCheck]) -> [Grid; 2] 
             effects.push(Row::Cells(cells));
         }
     }
-    let effects = Grid {
-        title: vec![
-            "Headline effects, % change: the book, our GEPPML loop, the exact equilibrium".into(),
-        ],
-        header: [
-            "country",
-            "rGDP book",
-            "GEPPML",
-            "exact",
-            "exports book",
-            "GEPPML",
-            "exact",
-            "price book",
-            "GEPPML",
-            "exact",
-            "exports CDL",
-        ]
-        .map(String::from)
-        .to_vec(),
-        rows: effects,
-        notes: vec![],
-    };
+    let mut table = Table::new(
+        std::iter::once(ColumnSpec::label("country"))
+            .chain(
+                [
+                    "rGDP book",
+                    "GEPPML",
+                    "exact",
+                    "exports book",
+                    "GEPPML",
+                    "exact",
+                    "price book",
+                    "GEPPML",
+                    "exact",
+                    "exports CDL",
+                ]
+                .map(ColumnSpec::value),
+            )
+            .collect(),
+    )
+    .null_text("-");
+    table.rows = effects;
+    let effects = Section::of_table(
+        vec!["Headline effects, % change: the book, our GEPPML loop, the exact equilibrium".into()],
+        table,
+        Vec::new(),
+    );
     let ok = checks.iter().filter(|c| c.ok()).count();
     let mut notes = vec![format!(
         "{ok} of {} checks within tolerance; {}",
@@ -104,26 +108,37 @@ pub fn chapter2_grids(runs: &[ApplicationRun], checks: &[GeCheck]) -> [Grid; 2] 
     )];
     for r in runs {
         notes.push(format!(
-            "{}: GEPPML stopped after {} iterations (market-clearing residual of its prices {:.2e}); exact solver {} iterations, residual {:.1e}",
+            "{}: GEPPML stopped after {} iterations (market-clearing residual of its prices {}); exact solver {} iterations, residual {}",
             r.application,
             r.rounds.len(),
-            r.geppml_market_clearing,
+            scientific(r.geppml_market_clearing, 2, false),
             r.exact.iterations,
-            r.exact.market_clearing_residual
+            scientific(r.exact.market_clearing_residual, 1, false)
         ));
     }
     notes.push("Every number: hallyu reproduce --chapter 2 --format csv".into());
-    let checks = Grid {
-        title: vec![
-            "Yotov, Piermartini, Monteiro and Larch (2016), An Advanced Guide to Trade Policy Analysis, Chapter 2".into(),
-            "General equilibrium on the embedded panel: the Guide's GEPPML loop and the exact equilibrium (sigma = 7, DEU numeraire)".into(),
-        ],
-        header: ["application", "compared", "reference", "n", "max diff", "worst", "tol", "status"]
-            .map(String::from)
-            .to_vec(),
-        rows,
-        notes,
-    };
+    let title = vec![
+        "Yotov, Piermartini, Monteiro and Larch (2016), An Advanced Guide to Trade Policy Analysis, Chapter 2".into(),
+        "General equilibrium on the embedded panel: the Guide's GEPPML loop and the exact equilibrium (sigma = 7, DEU numeraire)".into(),
+    ];
+    let mut table = Table::new(
+        std::iter::once(ColumnSpec::label("application"))
+            .chain(
+                [
+                    "compared",
+                    "reference",
+                    "n",
+                    "max diff",
+                    "worst",
+                    "tol",
+                    "status",
+                ]
+                .map(ColumnSpec::value),
+            )
+            .collect(),
+    );
+    table.rows = rows;
+    let checks = Section::of_table(title, table, notes);
     [checks, effects]
 }
 
@@ -132,27 +147,23 @@ fn all_records(runs: &[ApplicationRun]) -> impl Iterator<Item = &GeRecord> {
 }
 
 /// JSON array of `{application, method, country, measure, value}`.
-pub fn chapter2_json(runs: &[ApplicationRun]) -> String {
+pub fn chapter2_json(runs: &[ApplicationRun]) -> Result<String, RenderError> {
     let records: Vec<&GeRecord> = all_records(runs).collect();
-    serde_json::to_string_pretty(&records)
-        .map(|s| s + "\n")
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
+    json("Chapter 2 records", &records)
 }
 
 /// CSV with the same columns as the JSON.
-pub fn chapter2_csv(runs: &[ApplicationRun]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["application", "method", "country", "measure", "value"]);
+pub fn chapter2_csv(runs: &[ApplicationRun]) -> Result<String, RenderError> {
+    let mut w = CsvOut::new("Chapter 2 records");
+    w.record(["application", "method", "country", "measure", "value"])?;
     for r in all_records(runs) {
-        let _ = w.write_record([
+        w.record([
             r.application.as_str(),
             r.method.as_str(),
             r.country.as_str(),
             r.measure.as_str(),
             &format!("{}", r.value),
-        ]);
+        ])?;
     }
-    w.into_inner()
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_default()
+    w.finish()
 }

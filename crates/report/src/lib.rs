@@ -1,27 +1,35 @@
 //! # hallyu-report: results to text
 //!
-//! Every result is first laid out as a [`Grid`] (header, rows, notes), then rendered as a
-//! terminal table, Markdown or LaTeX; CSV and JSON are written from the result types
-//! directly. Renderers return strings: they open no files and compute no statistics
-//! (p-values and intervals come with the [`hallyu_estimate::Fit`]).
+//! Every result is first laid out as typed [`Section`]s — tables of numbers with their
+//! units, series, notes — and then rendered as a terminal table, Markdown or LaTeX
+//! ([`Section::terminal`], [`Section::markdown`], [`Section::latex`]); numbers stay numbers
+//! until [`format`] makes text of them, in one place. CSV and JSON are written from the
+//! result types directly, and report their write errors ([`RenderError`]). Renderers
+//! return strings: they open no files and compute no statistics (p-values and intervals
+//! come with the [`hallyu_estimate::Fit`]).
 #![deny(missing_docs)]
 
 mod editions;
+mod error;
 mod fits;
+pub mod format;
 mod general_equilibrium;
-mod grid;
 mod indicators;
+mod model;
 mod projection;
 mod replication;
 mod scenario;
+mod text;
 
-pub use fits::{coefficient_grid, comparison_grid, fits_csv, fits_json};
-pub use general_equilibrium::{chapter2_csv, chapter2_grids, chapter2_json};
-pub use grid::{Grid, Row};
-pub use indicators::{indicators_csv, indicators_grid, indicators_json};
-pub use projection::{projection_csv, projection_grid, projection_json};
-pub use replication::{replication_csv, replication_grid, replication_json};
-pub use scenario::{scenario_csv, scenario_grids, scenario_json};
+pub use error::RenderError;
+pub use fits::{coefficient_section, comparison_section, fits_csv, fits_json};
+pub use format::{num, stars};
+pub use general_equilibrium::{chapter2_csv, chapter2_json, chapter2_sections};
+pub use indicators::{indicators_csv, indicators_json, indicators_section};
+pub use model::{Align, Block, Cell, ColumnSpec, Row, Section, Series, Table};
+pub use projection::{projection_csv, projection_json, projection_section};
+pub use replication::{replication_csv, replication_json, replication_section};
+pub use scenario::{scenario_csv, scenario_json, scenario_sections};
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,46 +47,19 @@ pub enum Format {
 }
 
 /// Renders fits: one model in full (coefficient table), several side by side.
-pub fn render_fits(fits: &[hallyu_estimate::Fit], format: Format) -> String {
-    let grid = || {
+pub fn render_fits(fits: &[hallyu_estimate::Fit], format: Format) -> Result<String, RenderError> {
+    let section = || {
         if fits.len() == 1 {
-            coefficient_grid(&fits[0])
+            coefficient_section(&fits[0])
         } else {
-            comparison_grid(fits)
+            comparison_section(fits)
         }
     };
-    match format {
-        Format::Json => fits_json(fits),
-        Format::Csv => fits_csv(fits),
-        Format::Table => grid().terminal(),
-        Format::Markdown => grid().markdown(),
-        Format::Latex => grid().latex(),
-    }
-}
-
-/// Significance marks as fixest prints them: `***` p < 0.001, `**` < 0.01, `*` < 0.05,
-/// `.` < 0.1.
-pub fn stars(p: f64) -> &'static str {
-    if !p.is_finite() {
-        ""
-    } else if p < 0.001 {
-        "***"
-    } else if p < 0.01 {
-        "**"
-    } else if p < 0.05 {
-        "*"
-    } else if p < 0.1 {
-        "."
-    } else {
-        ""
-    }
-}
-
-/// A number with `d` decimals, or `—` when undefined.
-pub fn num(x: f64, d: usize) -> String {
-    if x.is_finite() {
-        format!("{x:.d$}")
-    } else {
-        "undefined".to_string()
-    }
+    Ok(match format {
+        Format::Json => fits_json(fits)?,
+        Format::Csv => fits_csv(fits)?,
+        Format::Table => section().terminal(),
+        Format::Markdown => section().markdown(),
+        Format::Latex => section().latex(),
+    })
 }

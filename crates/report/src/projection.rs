@@ -1,37 +1,45 @@
 //! Layout of a compound-growth projection or claim check.
 
-use crate::grid::{Grid, Row};
+use crate::error::{json, CsvOut, RenderError};
+use crate::format;
+use crate::model::{Block, Cell, ColumnSpec, Row, Section, Series, Table};
 use hallyu_measure::projection::Projection;
 
 /// Values: enough decimals to see a miss in the first decimal of a figure like 16.4.
+const DECIMALS: usize = 3;
+
 fn value(x: f64) -> String {
-    format!("{x:.3}")
+    format::num(x, DECIMALS)
 }
 
 fn pct(x: f64) -> String {
-    format!("{x:.3}%")
+    format::pct(x, DECIMALS)
 }
 
 /// Title, the year-by-year path (and the path the stated end value needs, when the claim
 /// is inconsistent), then the implied values and the miss.
-pub fn projection_grid(p: &Projection) -> Grid {
+pub fn projection_section(p: &Projection) -> Section {
     let years = p.end_year - p.start_year;
     let needed = p.path.iter().any(|x| x.needed.is_some());
-    let mut header = vec!["year".to_string(), format!("at {}", pct(p.cagr_pct))];
+    let mut columns = vec![
+        ColumnSpec::label("year"),
+        ColumnSpec::value(format!("at {}", pct(p.cagr_pct))),
+    ];
     if needed {
-        header.push(format!(
+        columns.push(ColumnSpec::value(format!(
             "at {} (reaches {})",
             pct(p.implied_cagr_pct),
             value(p.end_value)
-        ));
+        )));
     }
-    let rows = p
+    let mut table = Table::new(columns);
+    table.rows = p
         .path
         .iter()
         .map(|x| {
-            let mut cells = vec![x.year.to_string(), value(x.value)];
+            let mut cells = vec![Cell::integer(x.year), Cell::number(x.value, DECIMALS)];
             if let Some(n) = x.needed {
-                cells.push(value(n));
+                cells.push(Cell::number(n, DECIMALS));
             }
             Row::Cells(cells)
         })
@@ -73,8 +81,10 @@ pub fn projection_grid(p: &Projection) -> Grid {
             ));
             if let Some(m) = p.miss {
                 notes.push(format!(
-                    "miss: {:+.3} ({:+.2}% of the stated end value); rate gap {:+.3} percentage points",
-                    m.absolute, m.relative_pct, m.cagr_gap_pts
+                    "miss: {} ({}% of the stated end value); rate gap {} percentage points",
+                    format::signed(m.absolute, DECIMALS),
+                    format::signed(m.relative_pct, 2),
+                    format::signed(m.cagr_gap_pts, DECIMALS)
                 ));
             }
             notes.push(format!(
@@ -87,24 +97,41 @@ pub fn projection_grid(p: &Projection) -> Grid {
             ));
         }
     }
-    Grid {
-        title: vec![format!(
-            "{} in {} to {} in {}, {} years",
-            value(p.start_value),
-            p.start_year,
-            value(p.end_value),
-            p.end_year,
-            years
-        )],
-        header,
-        rows,
-        notes,
+    let title = vec![format!(
+        "{} in {} to {} in {}, {} years",
+        value(p.start_value),
+        p.start_year,
+        value(p.end_value),
+        p.end_year,
+        years
+    )];
+    let mut section = Section::of_table(title, table, notes);
+    section.blocks.push(Block::Series(Series {
+        name: format!("at {}", pct(p.cagr_pct)),
+        unit: None,
+        points: p
+            .path
+            .iter()
+            .map(|x| (f64::from(x.year), Some(x.value)))
+            .collect(),
+    }));
+    if needed {
+        section.blocks.push(Block::Series(Series {
+            name: format!("at {}", pct(p.implied_cagr_pct)),
+            unit: None,
+            points: p
+                .path
+                .iter()
+                .map(|x| (f64::from(x.year), x.needed))
+                .collect(),
+        }));
     }
+    section
 }
 
 /// The JSON contract: `start_year, start_value, end_year, end_value, cagr_pct,
 /// implied_end_value, implied_cagr_pct, consistent`.
-pub fn projection_json(p: &Projection) -> String {
+pub fn projection_json(p: &Projection) -> Result<String, RenderError> {
     #[derive(serde::Serialize)]
     struct Contract {
         start_year: i32,
@@ -126,26 +153,22 @@ pub fn projection_json(p: &Projection) -> String {
         implied_cagr_pct: p.implied_cagr_pct,
         consistent: p.consistent,
     };
-    serde_json::to_string_pretty(&contract)
-        .map(|s| s + "\n")
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
+    json("projection", &contract)
 }
 
 /// The path as CSV: `year,value,value_at_implied_cagr` (the last column empty unless the
 /// stated values disagree).
-pub fn projection_csv(p: &Projection) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["year", "value", "value_at_implied_cagr"]);
+pub fn projection_csv(p: &Projection) -> Result<String, RenderError> {
+    let mut w = CsvOut::new("projection");
+    w.record(["year", "value", "value_at_implied_cagr"])?;
     for x in &p.path {
-        let _ = w.write_record([
+        w.record([
             x.year.to_string(),
             format!("{}", x.value),
             x.needed.map_or(String::new(), |n| format!("{n}")),
-        ]);
+        ])?;
     }
-    w.into_inner()
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_default()
+    w.finish()
 }
 
 #[cfg(test)]
@@ -166,7 +189,7 @@ mod tests {
 
     #[test]
     fn table_shows_path_and_miss() {
-        let t = projection_grid(&kpop()).terminal();
+        let t = projection_section(&kpop()).terminal();
         assert!(
             t.contains("2031") && t.contains("16.386") && t.contains("20.000"),
             "{t}"
@@ -177,8 +200,32 @@ mod tests {
     }
 
     #[test]
+    fn section_round_trips_through_json_and_renders_the_same() {
+        let s = projection_section(&kpop());
+        let back: Section = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        // serde_json reads a float back to within an ulp (no `float_roundtrip`): compare
+        // what is shown.
+        assert_eq!(back.terminal(), s.terminal());
+        assert_eq!(back.markdown(), s.markdown());
+        assert_eq!(back.latex(), s.latex());
+        // The path and the one the stated end value needs, as series for a chart.
+        let series: Vec<&Series> = s
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Series(x) => Some(x),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(series.len(), 2);
+        assert_eq!(series[0].points.first(), Some(&(2021.0, Some(8.1))));
+        assert_eq!(series[1].points.len(), 11);
+    }
+
+    #[test]
     fn json_has_exactly_the_contract_fields() {
-        let v: serde_json::Value = serde_json::from_str(&projection_json(&kpop())).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&projection_json(&kpop()).unwrap()).unwrap();
         let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
         keys.sort();
         assert_eq!(
@@ -198,7 +245,7 @@ mod tests {
 
     #[test]
     fn csv_path() {
-        let c = projection_csv(&kpop());
+        let c = projection_csv(&kpop()).unwrap();
         let lines: Vec<&str> = c.lines().collect();
         assert_eq!(lines.len(), 12);
         assert_eq!(lines[1], "2021,8.1,8.1");

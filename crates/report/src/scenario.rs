@@ -1,22 +1,28 @@
 //! Layout of a scenario run: per-country effects (with intervals when draws were made),
 //! the cost function, convergence, and pair-level changes on request.
 
-use crate::grid::{Grid, Row};
+use crate::error::{json, CsvOut, RenderError};
+use crate::format::{num, scientific};
+use crate::model::{Cell, ColumnSpec, Row, Section, Table};
 use hallyu_simulate::{ScenarioResult, MEASURES};
 
+/// What each measure is; every one is a change in percent.
 const LABELS: [&str; 7] = [
-    "exports CDL %",
-    "exports GE %",
-    "imports GE %",
-    "real GDP %",
-    "price %",
-    "IMR %",
-    "OMR %",
+    "exports CDL",
+    "exports GE",
+    "imports GE",
+    "real GDP",
+    "price",
+    "IMR",
+    "OMR",
 ];
+
+/// Decimals of a change in percent.
+const DECIMALS: usize = 3;
 
 /// Effects table (countries sorted by real-GDP change, largest first) and, when pair-level
 /// changes were asked for, a table of the pairs whose costs changed.
-pub fn scenario_grids(r: &ScenarioResult) -> Vec<Grid> {
+pub fn scenario_sections(r: &ScenarioResult) -> Vec<Section> {
     let mut order: Vec<usize> = (0..r.effects.len()).collect();
     order.sort_by(|a, b| {
         r.effects[*b]
@@ -27,15 +33,17 @@ pub fn scenario_grids(r: &ScenarioResult) -> Vec<Grid> {
         .iter()
         .map(|&i| {
             let e = &r.effects[i];
-            let mut cells = vec![e.country.clone()];
+            let mut cells = vec![Cell::text(&e.country)];
             let iv = r.intervals.iter().find(|c| c.country == e.country);
             for (m, v) in e.values().iter().enumerate() {
-                cells.push(match iv {
-                    Some(c) => format!(
-                        "{v:.3} [{:.3}, {:.3}]",
-                        c.measures[m].1.low, c.measures[m].1.high
-                    ),
-                    None => format!("{v:.3}"),
+                cells.push(match iv.and_then(|c| c.measures.get(m)) {
+                    Some((_, i)) => Cell::Interval {
+                        value: *v,
+                        low: i.low,
+                        high: i.high,
+                        decimals: DECIMALS,
+                    },
+                    None => Cell::percent(*v, DECIMALS),
                 });
             }
             Row::Cells(cells)
@@ -45,8 +53,8 @@ pub fn scenario_grids(r: &ScenarioResult) -> Vec<Grid> {
         .coefficients
         .iter()
         .map(|c| match c.std_error {
-            Some(se) => format!("{} {:.4} ({:.4})", c.term, c.estimate, se),
-            None => format!("{} {:.4} (given)", c.term, c.estimate),
+            Some(se) => format!("{} {} ({})", c.term, num(c.estimate, 4), num(se, 4)),
+            None => format!("{} {} (given)", c.term, num(c.estimate, 4)),
         })
         .collect();
     let mut notes = vec![
@@ -57,8 +65,11 @@ pub fn scenario_grids(r: &ScenarioResult) -> Vec<Grid> {
                 .map_or(String::new(), |n| format!("; PPML on {n} observations"))
         ),
         format!(
-            "{} solution: {} iterations, largest market-clearing residual {:.1e}; {} directed pairs changed",
-            r.convergence.method.name(), r.convergence.iterations, r.convergence.market_clearing_residual, r.changed_pairs
+            "{} solution: {} iterations, largest market-clearing residual {}; {} directed pairs changed",
+            r.convergence.method.name(),
+            r.convergence.iterations,
+            scientific(r.convergence.market_clearing_residual, 1, false),
+            r.changed_pairs
         ),
     ];
     if r.draws > 0 {
@@ -69,22 +80,22 @@ pub fn scenario_grids(r: &ScenarioResult) -> Vec<Grid> {
     }
     notes.push("CDL: conditional GE (output and expenditure fixed); GE: full endowment (prices adjust). IMR/OMR: inward/outward multilateral resistance in price-index units.".into());
     notes.extend(r.notes.iter().cloned());
-    let mut grids = vec![Grid {
-        title: vec![format!(
-            "{}{} world, {} countries, sigma {}, numeraire {}, closure {}",
-            r.title.as_ref().map_or(String::new(), |t| format!("{t}: ")),
-            r.year,
-            r.countries,
-            r.sigma,
-            r.reference,
-            r.closure.name()
-        )],
-        header: std::iter::once("country".to_string())
-            .chain(LABELS.iter().map(|s| s.to_string()))
+    let title = vec![format!(
+        "{}{} world, {} countries, sigma {}, numeraire {}, closure {}",
+        r.title.as_ref().map_or(String::new(), |t| format!("{t}: ")),
+        r.year,
+        r.countries,
+        r.sigma,
+        r.reference,
+        r.closure.name()
+    )];
+    let mut effects = Table::new(
+        std::iter::once(ColumnSpec::label("country"))
+            .chain(LABELS.iter().map(|s| ColumnSpec::in_unit(*s, "%")))
             .collect(),
-        rows,
-        notes,
-    }];
+    );
+    effects.rows = rows;
+    let mut sections = vec![Section::of_table(title, effects, notes)];
     if !r.bilateral.is_empty() {
         let rows = r
             .bilateral
@@ -92,80 +103,74 @@ pub fn scenario_grids(r: &ScenarioResult) -> Vec<Grid> {
             .filter(|p| p.changed)
             .map(|p| {
                 Row::Cells(vec![
-                    p.exporter.clone(),
-                    p.importer.clone(),
-                    format!("{:.3}", p.baseline),
-                    format!("{:.3}", p.change_cdl),
-                    format!("{:.3}", p.change_full),
+                    Cell::text(&p.exporter),
+                    Cell::text(&p.importer),
+                    Cell::number(p.baseline, DECIMALS),
+                    Cell::percent(p.change_cdl, DECIMALS),
+                    Cell::percent(p.change_full, DECIMALS),
                 ])
             })
             .collect();
-        grids.push(Grid {
-            title: vec![
-                "Pairs whose trade costs changed (every pair: --format json or csv)".into(),
-            ],
-            header: ["exporter", "importer", "baseline flow", "CDL %", "GE %"]
-                .map(String::from)
-                .to_vec(),
-            rows,
-            notes: vec![],
-        });
+        let mut pairs = Table::new(vec![
+            ColumnSpec::label("exporter"),
+            ColumnSpec::value("importer"),
+            ColumnSpec::value("baseline flow"),
+            ColumnSpec::in_unit("CDL", "%"),
+            ColumnSpec::in_unit("GE", "%"),
+        ]);
+        pairs.rows = rows;
+        sections.push(Section::of_table(
+            vec!["Pairs whose trade costs changed (every pair: --format json or csv)".into()],
+            pairs,
+            Vec::new(),
+        ));
     }
-    grids
+    sections
 }
 
 /// JSON of the whole result.
-pub fn scenario_json(r: &ScenarioResult) -> String {
-    serde_json::to_string_pretty(r)
-        .map(|s| s + "\n")
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
+pub fn scenario_json(r: &ScenarioResult) -> Result<String, RenderError> {
+    json("scenario", r)
 }
 
 /// CSV: `country,measure,value,median,low,high` (interval columns empty without draws);
 /// with pair-level changes, `exporter,importer,...` rows follow in a second block.
-pub fn scenario_csv(r: &ScenarioResult) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["country", "measure", "value", "median", "low", "high"]);
+pub fn scenario_csv(r: &ScenarioResult) -> Result<String, RenderError> {
+    let mut w = CsvOut::new("scenario effects");
+    w.record(["country", "measure", "value", "median", "low", "high"])?;
     for e in &r.effects {
         let iv = r.intervals.iter().find(|c| c.country == e.country);
         for (m, v) in e.values().iter().enumerate() {
-            let (med, lo, hi) = iv.map_or((String::new(), String::new(), String::new()), |c| {
-                let i = c.measures[m].1;
-                (i.median.to_string(), i.low.to_string(), i.high.to_string())
-            });
-            let _ = w.write_record([&e.country, MEASURES[m], &v.to_string(), &med, &lo, &hi]);
+            let (med, lo, hi) = match iv.and_then(|c| c.measures.get(m)) {
+                Some((_, i)) => (i.median.to_string(), i.low.to_string(), i.high.to_string()),
+                None => (String::new(), String::new(), String::new()),
+            };
+            w.record([&e.country, MEASURES[m], &v.to_string(), &med, &lo, &hi])?;
         }
     }
-    let mut out = w
-        .into_inner()
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_default();
+    let mut out = w.finish()?;
     if !r.bilateral.is_empty() {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record([
+        let mut w = CsvOut::new("pair-level changes");
+        w.record([
             "exporter",
             "importer",
             "baseline",
             "change_cdl",
             "change_full",
             "changed",
-        ]);
+        ])?;
         for p in &r.bilateral {
-            let _ = w.write_record([
+            w.record([
                 p.exporter.as_str(),
                 p.importer.as_str(),
                 &p.baseline.to_string(),
                 &p.change_cdl.to_string(),
                 &p.change_full.to_string(),
                 if p.changed { "true" } else { "false" },
-            ]);
+            ])?;
         }
         out.push('\n');
-        out.push_str(
-            &w.into_inner()
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .unwrap_or_default(),
-        );
+        out.push_str(&w.finish()?);
     }
-    out
+    Ok(out)
 }

@@ -196,7 +196,7 @@ pub fn run(a: FitArgs, estimator: Estimator) -> Result<u8> {
         fits.push(fit);
     }
     drop(spinner);
-    let text = hallyu_report::render_fits(&fits, super::format(a.output.format));
+    let text = hallyu_report::render_fits(&fits, super::format(a.output.format))?;
     emit(&text, a.output.out.as_deref())?;
     let failed: Vec<&str> = fits
         .iter()

@@ -43,12 +43,12 @@ fn request(a: &IndicatorsArgs) -> IndicatorsRequest {
 }
 
 /// Renders indicators.
-pub fn render(r: &Indicators, format: OutputFormat) -> String {
-    match format {
-        OutputFormat::Json => hallyu_report::indicators_json(r),
-        OutputFormat::Csv => hallyu_report::indicators_csv(r),
-        OutputFormat::Table => hallyu_report::indicators_grid(r).terminal(),
-        OutputFormat::Markdown => hallyu_report::indicators_grid(r).markdown(),
-        OutputFormat::Latex => hallyu_report::indicators_grid(r).latex(),
-    }
+pub fn render(r: &Indicators, format: OutputFormat) -> Result<String> {
+    Ok(match format {
+        OutputFormat::Json => hallyu_report::indicators_json(r)?,
+        OutputFormat::Csv => hallyu_report::indicators_csv(r)?,
+        OutputFormat::Table => hallyu_report::indicators_section(r).terminal(),
+        OutputFormat::Markdown => hallyu_report::indicators_section(r).markdown(),
+        OutputFormat::Latex => hallyu_report::indicators_section(r).latex(),
+    })
 }

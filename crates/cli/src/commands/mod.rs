@@ -84,9 +84,9 @@ pub fn execute(
 /// Renders any response in `format`.
 pub fn render(response: &Response, format: OutputFormat) -> Result<String> {
     Ok(match response {
-        Response::Indicators(r) => indicators::render(r, format),
-        Response::Projection(p) => project::render(p, format),
-        Response::Reproduce(r) => reproduce::render(r, format),
+        Response::Indicators(r) => indicators::render(r, format)?,
+        Response::Projection(p) => project::render(p, format)?,
+        Response::Reproduce(r) => reproduce::render(r, format)?,
         Response::Reference(r) => reference::render(r, format)?,
         Response::Dataset(r) => dataset::render(r, format)?,
         Response::Ingest(r) => ingest::render(r, format)?,

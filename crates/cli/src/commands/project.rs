@@ -28,12 +28,12 @@ pub fn run(a: ProjectArgs) -> Result<u8> {
 }
 
 /// Renders a projection.
-pub fn render(p: &Projection, format: OutputFormat) -> String {
-    match format {
-        OutputFormat::Json => hallyu_report::projection_json(p),
-        OutputFormat::Csv => hallyu_report::projection_csv(p),
-        OutputFormat::Table => hallyu_report::projection_grid(p).terminal(),
-        OutputFormat::Markdown => hallyu_report::projection_grid(p).markdown(),
-        OutputFormat::Latex => hallyu_report::projection_grid(p).latex(),
-    }
+pub fn render(p: &Projection, format: OutputFormat) -> Result<String> {
+    Ok(match format {
+        OutputFormat::Json => hallyu_report::projection_json(p)?,
+        OutputFormat::Csv => hallyu_report::projection_csv(p)?,
+        OutputFormat::Table => hallyu_report::projection_section(p).terminal(),
+        OutputFormat::Markdown => hallyu_report::projection_section(p).markdown(),
+        OutputFormat::Latex => hallyu_report::projection_section(p).latex(),
+    })
 }

@@ -6,7 +6,7 @@ use anyhow::Result;
 use hallyu_api::reference::{BlocMembers, ReferenceRequest, ReferenceRows, ReferenceTable};
 use hallyu_api::{Request, Version};
 use hallyu_data::reference::{Bloc, Country, ProductGroup};
-use hallyu_report::{Grid, Row};
+use hallyu_report::{Cell, ColumnSpec, Row, Section, Table};
 
 /// Names of the reference tables `hallyu data` lists.
 pub const TABLES: [&str; 3] = ["countries", "blocs", "groups"];
@@ -49,6 +49,21 @@ pub fn render(rows: &ReferenceRows, format: OutputFormat) -> Result<String> {
 
 fn year(y: Option<i32>) -> String {
     y.map_or_else(String::new, |y| y.to_string())
+}
+
+/// A terminal table of text: the first column left-aligned, the others right-aligned.
+fn text_table(title: String, header: &[&str], rows: Vec<Row>, notes: Vec<String>) -> String {
+    let mut columns: Vec<ColumnSpec> = header.iter().map(|h| ColumnSpec::value(*h)).collect();
+    if let Some(first) = columns.first_mut() {
+        *first = ColumnSpec::label(first.header.clone());
+    }
+    let mut table = Table::new(columns);
+    table.rows = rows;
+    Section::of_table(vec![title], table, notes).terminal()
+}
+
+fn text_row(cells: Vec<String>) -> Row {
+    Row::Cells(cells.into_iter().map(Cell::text).collect())
 }
 
 /// One CSV field, quoted when it must be (RFC 4180).
@@ -96,27 +111,23 @@ fn countries_text(all: &[Country], format: ListFormat) -> Result<String> {
             &["iso3", "numeric", "name", "from_year", "to_year"],
             all.iter().map(row),
         ),
-        ListFormat::Table => Grid {
-            title: vec![format!(
+        ListFormat::Table => text_table(
+            format!(
                 "Countries: {} codes (ISO 3166-1, then the codes Comtrade and BACI use besides it)",
                 all.len()
-            )],
-            header: ["name", "iso3", "numeric", "from", "to"]
-                .map(String::from)
-                .to_vec(),
-            rows: all
-                .iter()
+            ),
+            &["name", "iso3", "numeric", "from", "to"],
+            all.iter()
                 .map(|c| {
-                    // The name leads: the grid left-aligns only its first column.
+                    // The name leads: the table left-aligns only its first column.
                     let mut r = row(c);
                     let name = r.remove(2);
                     r.insert(0, name);
-                    Row::Cells(r)
+                    text_row(r)
                 })
                 .collect(),
-            notes: Vec::new(),
-        }
-        .terminal(),
+            Vec::new(),
+        ),
     })
 }
 
@@ -142,25 +153,24 @@ fn blocs_text(blocs: &[Bloc], format: ListFormat) -> Result<String> {
                 if i > 0 {
                     rows.push(Row::Rule);
                 }
-                rows.push(Row::Text(format!("{}: {}", b.name, b.description)));
+                rows.push(Row::Heading(format!("{}: {}", b.name, b.description)));
                 for m in &b.members {
-                    rows.push(Row::Cells(vec![
+                    rows.push(text_row(vec![
                         format!("  {}", m.iso3),
                         m.from.to_string(),
                         year(m.to),
                     ]));
                 }
             }
-            Grid {
-                title: vec![format!(
+            text_table(
+                format!(
                     "{} blocs; a country is a member in a year when it is a member on 31 December (years inclusive)",
                     blocs.len()
-                )],
-                header: ["member", "from", "to"].map(String::from).to_vec(),
+                ),
+                &["member", "from", "to"],
                 rows,
-                notes: vec!["Sources: `hallyu data blocs --format json`".to_string()],
-            }
-            .terminal()
+                vec!["Sources: `hallyu data blocs --format json`".to_string()],
+            )
         }
     })
 }
@@ -178,22 +188,20 @@ fn blocs_in_year_text(list: &[BlocMembers], format: ListFormat) -> Result<String
                     .map(move |m| vec![b.name.clone(), b.year.to_string(), m.clone()])
             }),
         ),
-        ListFormat::Table => Grid {
-            title: vec![format!("Bloc members in {y}")],
-            header: ["bloc", "members", "iso3"].map(String::from).to_vec(),
-            rows: list
-                .iter()
+        ListFormat::Table => text_table(
+            format!("Bloc members in {y}"),
+            &["bloc", "members", "iso3"],
+            list.iter()
                 .map(|b| {
-                    Row::Cells(vec![
+                    text_row(vec![
                         b.name.to_string(),
                         b.members.len().to_string(),
                         b.members.join(" "),
                     ])
                 })
                 .collect(),
-            notes: Vec::new(),
-        }
-        .terminal(),
+            Vec::new(),
+        ),
     })
 }
 
@@ -209,18 +217,16 @@ fn groups_text(groups: &[ProductGroup], format: ListFormat) -> Result<String> {
                     .map(move |c| vec![g.name.clone(), v.clone(), c.clone()])
             }),
         ),
-        ListFormat::Table => Grid {
-            title: vec![format!(
+        ListFormat::Table => text_table(
+            format!(
                 "{} product groups (HS prefixes; `--format csv` lists the codes)",
                 groups.len()
-            )],
-            header: ["group", "hs", "codes", "description"]
-                .map(String::from)
-                .to_vec(),
-            rows: groups
+            ),
+            &["group", "hs", "codes", "description"],
+            groups
                 .iter()
                 .map(|g| {
-                    Row::Cells(vec![
+                    text_row(vec![
                         g.name.clone(),
                         g.hs_version.clone().unwrap_or_else(|| "any".into()),
                         g.codes.len().to_string(),
@@ -228,8 +234,7 @@ fn groups_text(groups: &[ProductGroup], format: ListFormat) -> Result<String> {
                     ])
                 })
                 .collect(),
-            notes: Vec::new(),
-        }
-        .terminal(),
+            Vec::new(),
+        ),
     })
 }

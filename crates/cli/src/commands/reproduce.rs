@@ -22,27 +22,27 @@ pub fn run(a: ReproduceArgs) -> Result<u8> {
 }
 
 /// Renders a reproduction.
-pub fn render(r: &Reproduction, format: OutputFormat) -> String {
-    match r {
+pub fn render(r: &Reproduction, format: OutputFormat) -> Result<String> {
+    Ok(match r {
         Reproduction::Chapter1 { outcomes } => match format {
-            OutputFormat::Json => hallyu_report::replication_json(outcomes),
-            OutputFormat::Csv => hallyu_report::replication_csv(outcomes),
-            OutputFormat::Table => hallyu_report::replication_grid(outcomes).terminal(),
-            OutputFormat::Markdown => hallyu_report::replication_grid(outcomes).markdown(),
-            OutputFormat::Latex => hallyu_report::replication_grid(outcomes).latex(),
+            OutputFormat::Json => hallyu_report::replication_json(outcomes)?,
+            OutputFormat::Csv => hallyu_report::replication_csv(outcomes)?,
+            OutputFormat::Table => hallyu_report::replication_section(outcomes).terminal(),
+            OutputFormat::Markdown => hallyu_report::replication_section(outcomes).markdown(),
+            OutputFormat::Latex => hallyu_report::replication_section(outcomes).latex(),
         },
         Reproduction::Chapter2 { runs, checks } => match format {
-            OutputFormat::Json => hallyu_report::chapter2_json(runs),
-            OutputFormat::Csv => hallyu_report::chapter2_csv(runs),
+            OutputFormat::Json => hallyu_report::chapter2_json(runs)?,
+            OutputFormat::Csv => hallyu_report::chapter2_csv(runs)?,
             f => {
-                let grids = hallyu_report::chapter2_grids(runs, checks);
-                let render = |g: &hallyu_report::Grid| match f {
+                let sections = hallyu_report::chapter2_sections(runs, checks);
+                let render = |g: &hallyu_report::Section| match f {
                     OutputFormat::Markdown => g.markdown(),
                     OutputFormat::Latex => g.latex(),
                     _ => g.terminal(),
                 };
-                grids.iter().map(render).collect::<Vec<_>>().join("\n")
+                sections.iter().map(render).collect::<Vec<_>>().join("\n")
             }
         },
-    }
+    })
 }

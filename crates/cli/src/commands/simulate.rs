@@ -70,9 +70,9 @@ pub fn run(a: SimulateArgs) -> Result<u8> {
     drop(spinner);
     let result = outcome?;
     let text = match a.output.format {
-        OutputFormat::Json => hallyu_report::scenario_json(&result),
-        OutputFormat::Csv => hallyu_report::scenario_csv(&result),
-        f => hallyu_report::scenario_grids(&result)
+        OutputFormat::Json => hallyu_report::scenario_json(&result)?,
+        OutputFormat::Csv => hallyu_report::scenario_csv(&result)?,
+        f => hallyu_report::scenario_sections(&result)
             .iter()
             .map(|g| match f {
                 OutputFormat::Markdown => g.markdown(),
