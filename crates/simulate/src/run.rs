@@ -382,4 +382,129 @@ pairs = "all"
         assert_eq!(r.changed_pairs, 69 * 68);
         assert!(r.convergence.market_clearing_residual < 1e-12);
     }
+
+    fn border() -> Scenario {
+        parse_scenario(
+            r#"
+[baseline]
+year = 2006
+formula = "trade ~ log(dist) + cntg + intl_border | exporter + importer"
+[[change]]
+variable = "intl_border"
+value = 0
+pairs = "all"
+"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_result_with_draws_round_trips_through_json() {
+        let options = RunOptions {
+            draws: 4,
+            bilateral: true,
+            ..Default::default()
+        };
+        let r = run_scenario_on(
+            &border(),
+            hallyu_data::embedded::agtpa().unwrap(),
+            &options,
+            &hallyu_data::reference::Reference::builtin(),
+            &NoProgress,
+        )
+        .unwrap();
+        let summary = r.draw_summary.as_ref().unwrap();
+        assert_eq!((summary.requested, summary.solved), (4, 4));
+        assert!(summary.failed.is_empty() && r.draws_failed == 0);
+        let json = serde_json::to_string(&r).unwrap();
+        let back: ScenarioResult = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, r);
+    }
+
+    #[test]
+    fn draw_failures_are_counted_by_cause_not_dropped() {
+        let prepared = prepare(
+            &border(),
+            hallyu_data::embedded::agtpa().unwrap(),
+            &hallyu_data::reference::Reference::builtin(),
+            &NoProgress,
+        )
+        .unwrap();
+        assert!(solve_point(&prepared, &RunOptions::default()).is_ok());
+        // One iteration solves no draw: every failure is counted under its cause.
+        let starved = RunOptions {
+            draws: 5,
+            max_iterations: Some(1),
+            ..Default::default()
+        };
+        match solve_draws(&prepared, &starved).unwrap_err() {
+            SimulateError::DrawsUnsolved {
+                failed,
+                requested,
+                causes,
+            } => {
+                assert_eq!((failed, requested), (5, 5));
+                assert_eq!(causes.len(), 1, "{causes:?}");
+                assert_eq!(causes[0].count, 5);
+                assert!(causes[0].cause.contains("did not converge"), "{causes:?}");
+            }
+            other => panic!("{other}"),
+        }
+        let e = solve_draws(
+            &prepared,
+            &RunOptions {
+                draws: MAX_DRAWS + 1,
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert!(matches!(e, SimulateError::TooManyDraws { .. }), "{e}");
+    }
+
+    #[test]
+    fn a_note_says_when_intervals_rest_on_fewer_draws() {
+        let mut s = DrawSummary {
+            requested: 5,
+            solved: 5,
+            failed: vec![],
+        };
+        assert_eq!(draws_note(&s), None);
+        s.solved = 3;
+        s.failed = vec![crate::DrawFailure {
+            cause: "exact full-endowment equilibrium did not converge".into(),
+            count: 2,
+            example: String::new(),
+        }];
+        let note = draws_note(&s).unwrap();
+        assert!(
+            note.contains("3 of the 5") && note.contains("2 x exact full-endowment"),
+            "{note}"
+        );
+    }
+
+    #[test]
+    fn given_coefficients_have_no_draws() {
+        let mut s = border();
+        s.baseline.coefficients = Some(
+            [("log(dist)", -0.8), ("cntg", 0.6), ("intl_border", -2.0)]
+                .map(|(k, v)| (k.to_string(), v))
+                .into_iter()
+                .collect(),
+        );
+        let prepared = prepare(
+            &s,
+            hallyu_data::embedded::agtpa().unwrap(),
+            &hallyu_data::reference::Reference::builtin(),
+            &NoProgress,
+        )
+        .unwrap();
+        assert!(prepared.fit().is_none());
+        let options = RunOptions {
+            draws: 3,
+            ..Default::default()
+        };
+        let e = solve_draws(&prepared, &options).unwrap_err();
+        assert!(matches!(e, SimulateError::DrawsNeedVariance), "{e}");
+        assert!(!e.to_string().contains("--"), "{e}");
+    }
 }

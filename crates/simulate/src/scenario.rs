@@ -385,7 +385,8 @@ pub fn parse_scenario_toml(text: &str) -> Result<(Scenario, Option<String>)> {
                 match value.into_inner() {
                     toml::de::DeValue::String(s) => data = Some(s.into_owned()),
                     _ => {
-                        let line = text[..span.start.min(text.len())].lines().count().max(1);
+                        let before = text.get(..span.start).unwrap_or(text);
+                        let line = before.matches('\n').count() + 1;
                         return Err(SimulateError::ScenarioFormat {
                             message: format!(
                                 "line {line}: `data` in [baseline] must be a file name in quotes"
@@ -488,6 +489,105 @@ and = ["asean"]
                 .cells
                 .len(),
             30
+        );
+    }
+
+    #[test]
+    fn the_file_layout_gives_the_data_reference_apart_from_the_scenario() {
+        let text = KOR_ASEAN.replace("[baseline]\n", "[baseline]\ndata = \"flows.csv\"\n");
+        let (s, data) = parse_scenario_toml(&text).unwrap();
+        assert_eq!(data.as_deref(), Some("flows.csv"));
+        assert_eq!(s, parse_scenario(KOR_ASEAN).unwrap());
+        let (_, data) = parse_scenario_toml(KOR_ASEAN).unwrap();
+        assert_eq!(data, None);
+        // The owned scenario has no file path: `data` is not one of its fields.
+        let e = parse_scenario(&text).unwrap_err();
+        assert!(matches!(e, SimulateError::ScenarioFormat { .. }), "{e}");
+        // Errors keep their line, with or without `data`.
+        let e = parse_scenario_toml(&text.replace("year = 2006", "year = 2006\nyaer = 1"))
+            .unwrap_err()
+            .to_string();
+        // (The text starts with an empty line: `yaer` is on line 5.)
+        assert!(e.contains("line 5") && e.contains("yaer"), "{e}");
+        let e = parse_scenario_toml(&KOR_ASEAN.replace("[baseline]\n", "[baseline]\ndata = 3\n"))
+            .unwrap_err();
+        assert!(
+            matches!(&e, SimulateError::ScenarioFormat { message } if message.contains("line 3")),
+            "{e}"
+        );
+        assert_eq!(e.category(), hallyu_data::ErrorCategory::Data);
+    }
+
+    #[test]
+    fn a_scenario_round_trips_through_json() {
+        let text = KOR_ASEAN.replace(
+            "[baseline]\n",
+            "title = \"t\"\n[baseline]\nvcov = \"pair_id\"\nfill = [\"log(dist)\"]\ncoefficients = { rta = 0.5 }\n",
+        );
+        let s = parse_scenario(&text).unwrap();
+        let json = serde_json::to_string(&s).unwrap();
+        let back: Scenario = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, s);
+        // Defaults are filled in, and unknown fields are refused in JSON as in TOML.
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["baseline"]["sigma"], 7.0);
+        assert_eq!(v["baseline"]["closure"], "deficit_ratio");
+        let bad = json.replace("\"year\":2006", "\"year\":2006,\"data\":\"x.csv\"");
+        assert!(serde_json::from_str::<Scenario>(&bad).is_err());
+    }
+
+    #[test]
+    fn columns_are_what_a_run_reads() {
+        let text = KOR_ASEAN.replace(
+            "[baseline]\n",
+            "[baseline]\nvcov = \"exporter^year,pair_id\"\nfill = [\"log(dist)\", \"cntg\"]\n",
+        );
+        let s = parse_scenario(&text).unwrap();
+        assert_eq!(
+            s.columns().unwrap(),
+            ["exporter", "importer", "year", "trade", "dist", "rta", "cntg", "pair_id"]
+        );
+        let s = parse_scenario(&KOR_ASEAN.replace("[baseline]\n", "[baseline]\nvcov = \"iid\"\n"))
+            .unwrap();
+        assert_eq!(
+            s.columns().unwrap(),
+            ["exporter", "importer", "year", "trade", "dist", "rta"]
+        );
+    }
+
+    #[test]
+    fn mistakes_are_structured_errors_of_category_input() {
+        let r = Reference::builtin();
+        let e = parse_scenario(&KOR_ASEAN.replace("value = 1", "value = nan")).unwrap_err();
+        assert!(
+            matches!(e, SimulateError::NonFiniteValue { change: 1, .. }),
+            "{e}"
+        );
+        let s = parse_scenario(&KOR_ASEAN.replace("\"KOR\"", "\"KRO\"")).unwrap();
+        let e = s.changes[0].pairs(1, &world(), 2006, &r).unwrap_err();
+        assert!(
+            matches!(&e, SimulateError::Data(hallyu_data::DataError::UnknownCountry { suggestion: Some(k), .. }) if k == "KOR"),
+            "{e}"
+        );
+        assert_eq!(e.category(), hallyu_data::ErrorCategory::Input);
+        let e = parse_scenario(&KOR_ASEAN.replace("between = [\"KOR\"]\nand = [\"asean\"]", ""))
+            .unwrap()
+            .changes[0]
+            .pairs(1, &world(), 2006, &r)
+            .unwrap_err();
+        assert!(
+            matches!(e, SimulateError::ChangeWithoutPairs { change: 1 }),
+            "{e}"
+        );
+        // A list of codes in one string selects like separate names.
+        let s = parse_scenario(&KOR_ASEAN.replace("[\"asean\"]", "[\"SGP, THA\"]")).unwrap();
+        assert_eq!(
+            s.changes[0]
+                .pairs(1, &world(), 2006, &r)
+                .unwrap()
+                .cells
+                .len(),
+            4
         );
     }
 }
