@@ -101,7 +101,7 @@ pub fn tally<'a>(failures: impl IntoIterator<Item = &'a SimulateError>) -> Vec<D
         }
     }
     // A stable sort keeps first occurrence among equal counts.
-    out.sort_by(|a, b| b.count.cmp(&a.count));
+    out.sort_by_key(|f| std::cmp::Reverse(f.count));
     out
 }
 

@@ -251,32 +251,28 @@ mod tests {
     #[test]
     fn real_countries_absent_from_the_data_blocs_without_members_and_bad_lists() {
         let r = Reference::builtin();
-        let e = r
-            .resolve("subject", "ago", &data(), None, false)
-            .unwrap_err();
+        let resolve = |name: &str, year| r.resolve("subject", name, &data(), year, false);
+        let absent = resolve("ago", None).unwrap_err();
         assert!(
-            matches!(e, DataError::CountryNotInData { ref name, countries: 6, .. } if name == "AGO")
+            matches!(absent, DataError::CountryNotInData { ref name, countries: 6, .. } if name == "AGO")
         );
-        assert!(e.to_string().contains("not in the data"), "{e}");
+        assert!(absent.to_string().contains("not in the data"), "{absent}");
         // The EU did not exist in 1950.
-        let e = r
-            .resolve("subject", "eu", &data(), Some(1950), false)
-            .unwrap_err();
-        assert!(matches!(e, DataError::EmptyBloc { year: 1950, .. }), "{e}");
-        assert!(r.resolve("subject", "eu", &data(), None, false).is_ok());
-        let e = r
-            .resolve("subject", "KOR,asean", &data(), None, false)
-            .unwrap_err();
+        let empty = resolve("eu", Some(1950)).unwrap_err();
         assert!(
-            matches!(e, DataError::BlocInList { ref name, .. } if name == "asean"),
-            "{e}"
+            matches!(empty, DataError::EmptyBloc { year: 1950, .. }),
+            "{empty}"
         );
-        let e = r
-            .resolve("subject", " , ", &data(), None, false)
-            .unwrap_err();
-        assert!(matches!(e, DataError::EmptyCountryList { .. }), "{e}");
-        for e in [e] {
-            assert_eq!(e.category(), ErrorCategory::Input);
+        assert!(resolve("eu", None).is_ok());
+        let bloc = resolve("KOR,asean", None).unwrap_err();
+        assert!(
+            matches!(bloc, DataError::BlocInList { ref name, .. } if name == "asean"),
+            "{bloc}"
+        );
+        let none = resolve(" , ", None).unwrap_err();
+        assert!(matches!(none, DataError::EmptyCountryList { .. }), "{none}");
+        for e in [absent, empty, bloc, none] {
+            assert_eq!(e.category(), ErrorCategory::Input, "{e}");
         }
     }
 }
