@@ -60,21 +60,15 @@ pub fn run(a: SimulateArgs) -> Result<u8> {
         }
     };
     let spinner = Spinner::new("solving the scenario", a.output.quiet);
-    let outcome = match panel {
-        Some(p) => {
-            run_scenario_on(&scenario, p.table, &options, &reference, &spinner).map(|mut r| {
-                r.notes.splice(0..0, p.notes);
-                r
-            })
-        }
-        None => match load_data(&scenario, data.as_deref()) {
-            Ok(table) => run_scenario_on(&scenario, table, &options, &reference, &spinner),
-            Err(e) => {
-                drop(spinner);
-                return Err(e);
-            }
-        },
+    // An error returns through the spinner's drop, which clears its line first.
+    let (table, panel_notes) = match panel {
+        Some(p) => (p.table, p.notes),
+        None => (load_data(&scenario, data.as_deref())?, Vec::new()),
     };
+    let outcome = run_scenario_on(&scenario, table, &options, &reference, &spinner).map(|mut r| {
+        r.notes.splice(0..0, panel_notes);
+        r
+    });
     drop(spinner);
     let result = outcome?;
     let text = match a.output.format {
