@@ -76,5 +76,9 @@ fn push(list: &Mutex<Vec<String>>, message: String) {
 }
 
 fn take(list: &Mutex<Vec<String>>) -> Vec<String> {
-    std::mem::take(&mut *list.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    std::mem::take(
+        &mut *list
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    )
 }

@@ -69,7 +69,7 @@ impl Error {
             Error::Data(e) => e.category(),
             Error::Estimate(e) => estimate_category(e),
             Error::Measure(e) => e.category(),
-            Error::Simulate(e) => simulate_category(e),
+            Error::Simulate(e) => e.category(),
             Error::Replicate(e) => e.category(),
             Error::InvalidField { .. } | Error::UnsupportedVersion { .. } | Error::Parse { .. } => {
                 ErrorCategory::Input
@@ -105,16 +105,6 @@ fn estimate_category(e: &EstimateError) -> ErrorCategory {
         EstimateError::NotConverged { .. } | EstimateError::Numerical(_) => {
             ErrorCategory::Numerical
         }
-        _ => ErrorCategory::Data,
-    }
-}
-
-fn simulate_category(e: &SimulateError) -> ErrorCategory {
-    match e {
-        SimulateError::Scenario(_) | SimulateError::InvalidOption(_) => ErrorCategory::Input,
-        SimulateError::Data(d) => d.category(),
-        SimulateError::Estimate(d) => estimate_category(d),
-        SimulateError::NotConverged { .. } | SimulateError::Unsolved(_) => ErrorCategory::Numerical,
         _ => ErrorCategory::Data,
     }
 }

@@ -3,8 +3,8 @@
 
 use crate::{Context, DataSource, Error, Result, Version};
 use hallyu_data::read::{column_names, read_path, ReadOptions};
-use hallyu_data::reference::Reference;
-use hallyu_data::{dataset, embedded, nearest, Table};
+use hallyu_data::reference::{Reference, Resolved};
+use hallyu_data::{dataset, embedded, Table};
 use hallyu_measure::group::{concordance, resolve_group, ResolvedGroup};
 use hallyu_measure::indicators::{self, Indicators};
 use hallyu_measure::scope::{select_rows, Scope, SOURCE_COLUMN};
@@ -283,62 +283,29 @@ fn read_file(path: &Path, options: &ReadOptions) -> Result<Table> {
     Ok(read_path(path, options)?)
 }
 
-/// A country, a bloc or a comma-separated list, checked against the data's countries.
+/// A country, a bloc or a comma-separated list, checked against the data's countries
+/// (membership of a bloc applies year by year).
 fn countries<'r>(
-    what: &str,
+    role: &str,
     name: &str,
     reference: &'r Reference,
     flows: &Flows,
 ) -> Result<Countries<'r>> {
-    let in_data = |code: &str| {
-        flows
-            .countries()
-            .iter()
-            .any(|c| c.eq_ignore_ascii_case(code))
-    };
-    let unknown = |code: &str| {
-        let candidates = flows
-            .countries()
-            .iter()
-            .map(String::as_str)
-            .chain(reference.blocs().iter().map(|b| b.name.as_str()));
-        // Swapped letters (KRO for KOR) first: edit distance rates them no closer than
-        // an unrelated code of the same length.
-        let sorted = |x: &str| {
-            let mut v: Vec<char> = x.to_ascii_uppercase().chars().collect();
-            v.sort_unstable();
-            v
-        };
-        let hint = candidates
-            .clone()
-            .find(|c| sorted(c) == sorted(code))
-            .map(str::to_string)
-            .or_else(|| nearest(code, candidates))
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        Error::field(
-            what,
-            format!("{what} `{code}` is neither a bloc nor a country code in the data{hint}"),
-        )
-    };
-    if name.contains(',') {
-        let codes: Vec<&str> = name
-            .split(',')
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .collect();
-        if let Some(bad) = codes.iter().find(|c| !in_data(c)) {
-            return Err(unknown(bad));
-        }
-        return Ok(Countries::fixed(name, &codes));
-    }
-    if let Ok(bloc) = reference.bloc(name) {
-        return Ok(Countries::bloc(&bloc.name, move |c, y| {
-            bloc.is_member(c, y)
-        }));
-    }
-    if in_data(name) {
-        return Ok(Countries::country(name));
-    }
-    Err(unknown(name))
+    Ok(
+        match reference.resolve(role, name, flows.countries(), None, false)? {
+            Resolved::Country(code) => Countries::country(&code),
+            Resolved::Bloc(bloc) => Countries::bloc(&bloc.name, move |c, y| bloc.is_member(c, y)),
+            Resolved::List(codes) => {
+                let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+                Countries::fixed(name, &codes)
+            }
+            // Not allowed above: every country is not a subject.
+            Resolved::All => {
+                return Err(Error::field(
+                    role,
+                    format!("{role} `all` is not a country or bloc"),
+                ))
+            }
+        },
+    )
 }

@@ -88,9 +88,8 @@ pub fn load(dir: &Path, scope: &PanelScope, reference: &Reference) -> Result<Gra
         perspective: scope.perspective.unwrap_or_default(),
         concordance: scope.concordance.clone(),
     };
-    panel_from_dataset(dir, &query, reference)
-        .map_err(|e| match e {
-            hallyu_measure::MeasureError::InvalidRequest(_) => Error::from(e),
-            e => Error::from(e).context(format!("reading the dataset {}", dir.display())),
-        })
+    panel_from_dataset(dir, &query, reference).map_err(|e| match e {
+        hallyu_measure::MeasureError::InvalidRequest(_) => Error::from(e),
+        e => Error::from(e).context(format!("reading the dataset {}", dir.display())),
+    })
 }

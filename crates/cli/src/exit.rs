@@ -138,13 +138,7 @@ fn measure(e: &MeasureError) -> Status {
 }
 
 fn simulate(e: &SimulateError) -> Status {
-    match e {
-        SimulateError::Scenario(_) | SimulateError::InvalidOption(_) => Status::Usage,
-        SimulateError::Data(d) => data(d),
-        SimulateError::Estimate(d) => estimate(d),
-        SimulateError::NotConverged { .. } | SimulateError::Unsolved(_) => Status::InvalidResult,
-        _ => Status::Input,
-    }
+    of_category(e.category())
 }
 
 #[cfg(test)]
@@ -196,12 +190,45 @@ mod tests {
                 Status::Usage,
             ),
             (MeasureError::Data(io()).into(), Status::Input),
-            (SimulateError::Scenario("s".into()).into(), Status::Usage),
+            (SimulateError::NoChange.into(), Status::Usage),
             (
-                SimulateError::ScenarioFile("s".into()).into(),
+                SimulateError::ScenarioFormat {
+                    message: "s".into(),
+                }
+                .into(),
                 Status::Input,
             ),
-            (SimulateError::NotSquare("s".into()).into(), Status::Input),
+            (
+                SimulateError::TooFewCountries { countries: 1 }.into(),
+                Status::Input,
+            ),
+            (
+                SimulateError::TooManyDraws {
+                    requested: 2,
+                    max: 1,
+                }
+                .into(),
+                Status::Usage,
+            ),
+            (
+                SimulateError::Data(DataError::UnknownCountry {
+                    role: "r".into(),
+                    name: "XYZ".into(),
+                    suggestion: None,
+                })
+                .into(),
+                Status::Usage,
+            ),
+            (
+                SimulateError::NotConverged {
+                    what: "w".into(),
+                    iterations: 1,
+                    residual: 1.0,
+                    tolerance: 1.0,
+                }
+                .into(),
+                Status::InvalidResult,
+            ),
             (
                 SimulateError::Estimate(EstimateError::Data(col())).into(),
                 Status::Usage,

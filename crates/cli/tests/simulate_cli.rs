@@ -118,6 +118,8 @@ fn border_scenario_matches_the_exact_reference_in_json_and_csv() {
     let s = d.write("border.toml", BORDER);
     let v = simulate_json(&d, &s, &[]);
     assert_eq!(v["countries"], 69);
+    // Without draws the output has no draw summary (the JSON of earlier versions).
+    assert!(v.get("draw_summary").is_none());
     assert_eq!(v["changed_pairs"], 69 * 68);
     assert_eq!(v["convergence"]["method"], "exact");
     assert!(
@@ -167,6 +169,17 @@ fn draws_give_intervals_around_the_point() {
     let s = d.write("kor.toml", KOR_ASEAN);
     let v = simulate_json(&d, &s, &["--draws", "40", "--bilateral"]);
     assert_eq!(v["draws"], 40);
+    // Every draw is accounted for: solved, or failed with its cause.
+    let summary = &v["draw_summary"];
+    assert_eq!(summary["requested"], 40);
+    let failed: u64 = summary["failed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(summary["solved"].as_u64().unwrap() + failed, 40);
+    assert_eq!(v["draws_failed"].as_u64().unwrap(), failed);
     let kor = v["intervals"]
         .as_array()
         .unwrap()

@@ -127,6 +127,54 @@ pub enum DataError {
         /// The closest existing name, when one is close enough.
         suggestion: Option<String>,
     },
+    /// A country name that is neither a code of the data nor a bloc.
+    #[error("{role} `{name}` is neither a bloc nor a country code in the data{}", suggestion_text(.suggestion))]
+    UnknownCountry {
+        /// What the name is for ("subject", "partner", "change 1: country").
+        role: String,
+        /// The name as given.
+        name: String,
+        /// The closest code of the data or bloc: swapped letters first, then edit distance.
+        suggestion: Option<String>,
+    },
+    /// A country that exists but that the data does not have.
+    #[error("{role} `{name}` is not in the data ({countries} countries)")]
+    CountryNotInData {
+        /// What the name is for.
+        role: String,
+        /// The ISO3 code.
+        name: String,
+        /// How many countries the data has.
+        countries: usize,
+    },
+    /// A bloc that has no member in the year asked for.
+    #[error("{role}: bloc `{name}` has no members in {year}")]
+    EmptyBloc {
+        /// What the name is for.
+        role: String,
+        /// The bloc.
+        name: String,
+        /// The year.
+        year: i32,
+    },
+    /// A bloc inside a comma-separated list of country codes.
+    #[error("{role} `{list}`: `{name}` is a bloc, and a list takes country codes only")]
+    BlocInList {
+        /// What the list is for.
+        role: String,
+        /// The list as given.
+        list: String,
+        /// The bloc named in it.
+        name: String,
+    },
+    /// A comma-separated list without a single code.
+    #[error("{role} `{name}` names no country")]
+    EmptyCountryList {
+        /// What the list is for.
+        role: String,
+        /// The list as given.
+        name: String,
+    },
 }
 
 /// What kind of failure an error is. Every library error says its category, and each front
@@ -165,6 +213,11 @@ impl DataError {
         match self {
             DataError::UnknownColumn { .. }
             | DataError::UnknownReference { .. }
+            | DataError::UnknownCountry { .. }
+            | DataError::CountryNotInData { .. }
+            | DataError::EmptyBloc { .. }
+            | DataError::BlocInList { .. }
+            | DataError::EmptyCountryList { .. }
             | DataError::Filter { .. }
             | DataError::Usage(_) => ErrorCategory::Input,
             _ => ErrorCategory::Data,

@@ -15,10 +15,10 @@ pub type Coefficients = Vec<(String, f64)>;
 pub fn regressors(table: &Table, formula: &Formula) -> Result<Vec<(String, Vec<f64>)>> {
     let d = design::build(table, formula, None, &[])?;
     if d.dropped_missing > 0 {
-        return Err(SimulateError::Invalid(format!(
-            "{} rows have a missing or non-finite value in `{}`; every pair of the world needs a trade cost",
-            d.dropped_missing, formula.text
-        )));
+        return Err(SimulateError::MissingRegressors {
+            rows: d.dropped_missing,
+            formula: formula.text.clone(),
+        });
     }
     Ok(d.names.into_iter().zip(d.x).collect())
 }
@@ -37,12 +37,9 @@ pub fn cost_matrix(
             .iter()
             .find(|(r, _)| r == name)
             .map(|(_, v)| v)
-            .ok_or_else(|| {
-                let names: Vec<&str> = regressors.iter().map(|(r, _)| r.as_str()).collect();
-                SimulateError::Scenario(format!(
-                    "coefficient `{name}` is not a regressor of the formula; regressors are: {}",
-                    names.join(", ")
-                ))
+            .ok_or_else(|| SimulateError::UnknownCoefficient {
+                name: name.clone(),
+                regressors: regressors.iter().map(|(r, _)| r.clone()).collect(),
             })?;
         for (acc, x) in index.iter_mut().zip(column) {
             *acc += b * x;
@@ -53,12 +50,11 @@ pub fn cost_matrix(
         t[*cell] = index[row].exp();
     }
     if let Some(k) = t.iter().position(|v| !v.is_finite() || *v <= 0.0) {
-        return Err(SimulateError::Invalid(format!(
-            "the trade cost of {} -> {} is {} (exp of the linear index overflows or underflows)",
-            world.countries[k / n],
-            world.countries[k % n],
-            t[k]
-        )));
+        return Err(SimulateError::CostOverflow {
+            exporter: world.countries[k / n].clone(),
+            importer: world.countries[k % n].clone(),
+            value: t[k],
+        });
     }
     Ok(t)
 }

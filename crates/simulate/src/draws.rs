@@ -2,7 +2,7 @@
 //! intervals of what they imply.
 
 use crate::error::{Result, SimulateError};
-use crate::run::Interval;
+use crate::result::{DrawFailure, Interval};
 use rand::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 
@@ -13,9 +13,11 @@ fn cholesky(v: &[Vec<f64>]) -> Result<Vec<Vec<f64>>> {
     let mut l = vec![vec![0.0; k]; k];
     for i in 0..k {
         if v[i].len() != k {
-            return Err(SimulateError::Invalid(
-                "variance matrix is not square".into(),
-            ));
+            return Err(SimulateError::DimensionMismatch {
+                what: "variance matrix of the coefficients".into(),
+                expected: format!("{k} entries in row {}", i + 1),
+                found: v[i].len().to_string(),
+            });
         }
         for j in 0..=i {
             let s: f64 = (0..j).map(|m| l[i][m] * l[j][m]).sum();
@@ -23,9 +25,7 @@ fn cholesky(v: &[Vec<f64>]) -> Result<Vec<Vec<f64>>> {
                 let d = v[i][i] - s;
                 let scale = v[i][i].abs().max(f64::MIN_POSITIVE);
                 if d < -1e-10 * scale || !d.is_finite() {
-                    return Err(SimulateError::Invalid(format!(
-                        "variance matrix of the coefficients is not positive semi-definite (pivot {i}: {d:e})"
-                    )));
+                    return Err(SimulateError::VarianceNotPsd { pivot: i, value: d });
                 }
                 l[i][i] = d.max(0.0).sqrt();
             } else {
@@ -43,12 +43,11 @@ fn cholesky(v: &[Vec<f64>]) -> Result<Vec<Vec<f64>>> {
 /// `n` draws of `mean + L z`, `z` standard normal; reproducible for a seed.
 pub fn normal_draws(mean: &[f64], vcov: &[Vec<f64>], n: usize, seed: u64) -> Result<Vec<Vec<f64>>> {
     if vcov.len() != mean.len() {
-        return Err(SimulateError::Invalid(format!(
-            "{} coefficients but a {}x{} variance matrix",
-            mean.len(),
-            vcov.len(),
-            vcov.len()
-        )));
+        return Err(SimulateError::DimensionMismatch {
+            what: "coefficient draws".into(),
+            expected: format!("a {0}x{0} variance matrix for {0} coefficients", mean.len()),
+            found: format!("{0}x{0}", vcov.len()),
+        });
     }
     let l = cholesky(vcov)?;
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
@@ -86,9 +85,54 @@ pub fn interval(values: &mut [f64]) -> Interval {
     }
 }
 
+/// Failed draws counted by [`SimulateError::cause`], most frequent first (ties in the
+/// order they first occurred), each with the message of its first draw.
+pub fn tally<'a>(failures: impl IntoIterator<Item = &'a SimulateError>) -> Vec<DrawFailure> {
+    let mut out: Vec<DrawFailure> = Vec::new();
+    for e in failures {
+        let cause = e.cause();
+        match out.iter_mut().find(|f| f.cause == cause) {
+            Some(f) => f.count += 1,
+            None => out.push(DrawFailure {
+                cause,
+                count: 1,
+                example: e.to_string(),
+            }),
+        }
+    }
+    // A stable sort keeps first occurrence among equal counts.
+    out.sort_by_key(|f| std::cmp::Reverse(f.count));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn failures_are_counted_by_cause_most_frequent_first() {
+        let nc = |r: f64| SimulateError::NotConverged {
+            what: "exact full-endowment equilibrium".into(),
+            iterations: 10,
+            residual: r,
+            tolerance: 1e-9,
+        };
+        let overflow = SimulateError::CostOverflow {
+            exporter: "A".into(),
+            importer: "B".into(),
+            value: f64::INFINITY,
+        };
+        let errors = [overflow, nc(1.0), nc(2.0)];
+        let t = tally(&errors);
+        assert_eq!(t.len(), 2);
+        assert_eq!(
+            (t[0].cause.as_str(), t[0].count),
+            ("exact full-endowment equilibrium did not converge", 2)
+        );
+        assert!(t[0].example.contains("1.000e0"), "{}", t[0].example);
+        assert_eq!(t[1].count, 1);
+        assert!(tally(&[]).is_empty());
+    }
 
     #[test]
     fn percentiles_match_numpy() {

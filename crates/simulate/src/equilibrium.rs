@@ -160,34 +160,30 @@ impl Baseline {
     ) -> Result<Baseline> {
         let n = countries.len();
         if observed.len() != n * n || costs.len() != n * n {
-            return Err(SimulateError::NotSquare(format!(
-                "{} countries need {} flows and costs, got {} and {}",
-                n,
-                n * n,
-                observed.len(),
-                costs.len()
-            )));
+            return Err(SimulateError::DimensionMismatch {
+                what: format!("a baseline of {n} countries"),
+                expected: format!("{} flows and costs", n * n),
+                found: format!("{} and {}", observed.len(), costs.len()),
+            });
         }
         if sigma.is_nan() || sigma <= 1.0 || !sigma.is_finite() {
-            return Err(SimulateError::Invalid(format!(
-                "sigma (elasticity of substitution) must be a finite number above 1, got {sigma}"
-            )));
+            return Err(SimulateError::InvalidSigma { sigma });
         }
         if let Some(k) = observed.iter().position(|v| !v.is_finite() || *v < 0.0) {
-            return Err(SimulateError::Invalid(format!(
-                "trade from {} to {} is {} (must be finite and non-negative)",
-                countries[k / n],
-                countries[k % n],
-                observed[k]
-            )));
+            return Err(SimulateError::InvalidFlow {
+                row: None,
+                exporter: countries[k / n].clone(),
+                importer: countries[k % n].clone(),
+                value: observed[k],
+            });
         }
         let (y, e) = margins(observed, n);
         for (what, v) in [("output (total sales)", &y), ("expenditure", &e)] {
             if let Some(i) = v.iter().position(|x| *x <= 0.0) {
-                return Err(SimulateError::Invalid(format!(
-                    "{} has zero {what}; every country in a GE world needs positive output and expenditure",
-                    countries[i]
-                )));
+                return Err(SimulateError::ZeroTotal {
+                    country: countries[i].clone(),
+                    what: what.to_string(),
+                });
             }
         }
         let solution =
@@ -361,11 +357,11 @@ impl<'a> HatModel<'a> {
     fn new(baseline: &'a Baseline, costs: &[f64]) -> Result<Self> {
         let n = baseline.n();
         if costs.len() != n * n {
-            return Err(SimulateError::NotSquare(format!(
-                "{} counterfactual costs for {} countries",
-                costs.len(),
-                n
-            )));
+            return Err(SimulateError::DimensionMismatch {
+                what: format!("counterfactual costs of {n} countries"),
+                expected: (n * n).to_string(),
+                found: costs.len().to_string(),
+            });
         }
         let change: Vec<f64> = baseline
             .costs
@@ -374,12 +370,11 @@ impl<'a> HatModel<'a> {
             .map(|(t0, t1)| if *t0 > 0.0 { t1 / t0 } else { 0.0 })
             .collect();
         if let Some(k) = change.iter().position(|v| !v.is_finite() || *v < 0.0) {
-            return Err(SimulateError::Invalid(format!(
-                "counterfactual cost change of {} -> {} is {}",
-                baseline.countries[k / n],
-                baseline.countries[k % n],
-                change[k]
-            )));
+            return Err(SimulateError::InvalidCostChange {
+                exporter: baseline.countries[k / n].clone(),
+                importer: baseline.countries[k % n].clone(),
+                value: change[k],
+            });
         }
         let s = &baseline.state;
         let shares = (0..n * n)

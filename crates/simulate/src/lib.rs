@@ -13,10 +13,13 @@
 //! * [`geppml`] ports the Advanced Guide's iterative GEPPML loop for comparability with
 //!   published work;
 //! * [`measures`] turns the states into percentage changes under the Guide's definitions;
-//! * [`scenario`] reads a policy scenario (TOML) and [`run_scenario`] runs it end to end,
-//!   with coefficient draws for intervals.
+//! * [`scenario`] is a policy scenario (owned, serde; parsed from TOML without reading a
+//!   file); [`prepare`] turns it and its baseline data into a [`Prepared`] problem,
+//!   [`solve_point`] solves it at the point estimate and [`solve_draws`] at coefficient
+//!   draws for intervals; [`run_scenario_on`] composes them into a [`ScenarioResult`].
 //!
-//! The crate computes and never prints.
+//! The crate computes: it never reads a file or prints. Every error says its category
+//! ([`SimulateError::category`]).
 #![deny(missing_docs)]
 // Matrix code indexes several arrays by the same country index; iterator chains would hide
 // the algebra the comments refer to.
@@ -30,6 +33,8 @@ pub mod geppml;
 pub mod measures;
 pub mod mr;
 pub mod pair_costs;
+pub mod prepare;
+pub mod result;
 pub mod run;
 pub mod scenario;
 pub mod world;
@@ -41,9 +46,14 @@ pub use error::{Result, SimulateError};
 pub use geppml::{solve_geppml, GeppmlOptions, GeppmlResult, RoundStats};
 pub use measures::{Comparison, CountryEffects, Direction, PriceReversal};
 pub use pair_costs::PairCosts;
-pub use run::{
-    run_scenario, run_scenario_on, ConvergenceReport, CostCoefficient, CountryIntervals, Interval,
-    Method, PairChange, RunOptions, ScenarioResult, MEASURES,
+pub use prepare::{prepare, Prepared};
+pub use result::{
+    ConvergenceReport, CostCoefficient, CountryIntervals, DrawFailure, DrawSummary, Interval,
+    PairChange, ScenarioResult, MEASURES,
 };
-pub use scenario::{parse_scenario, read_scenario, Scenario};
+pub use run::{
+    run_scenario_on, solve_draws, solve_point, DrawsOutcome, Method, PointSolution, RunOptions,
+    MAX_DRAWS,
+};
+pub use scenario::{parse_scenario, parse_scenario_toml, BaselineSpec, Change, Scenario};
 pub use world::{square_world, FlowColumns, SquareWorld};

@@ -35,7 +35,7 @@ pub enum PriceReversal {
 }
 
 /// Effects for one country.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CountryEffects {
     /// Country label (ISO3).
     pub country: String,

@@ -102,35 +102,38 @@ fn solve_with(
         None => format!("country {i}"),
     };
     if t.len() != n * n || cols.len() != n || reference >= n {
-        return Err(SimulateError::Invalid(format!(
-            "multilateral-resistance solve: {} costs for {} rows, {} columns",
-            t.len(),
-            n,
-            cols.len()
-        )));
+        return Err(SimulateError::DimensionMismatch {
+            what: "multilateral-resistance solve".into(),
+            expected: format!("{} costs, {n} columns and a reference below {n}", n * n),
+            found: format!(
+                "{} costs, {} columns and reference {reference}",
+                t.len(),
+                cols.len()
+            ),
+        });
     }
     if let Some(bad) = t.iter().position(|v| !v.is_finite() || *v < 0.0) {
-        return Err(SimulateError::Invalid(format!(
-            "trade cost of {} -> {} is {} (must be finite and non-negative)",
-            country(bad / n),
-            country(bad % n),
-            t[bad]
-        )));
+        return Err(SimulateError::InvalidCost {
+            exporter: country(bad / n),
+            importer: country(bad % n),
+            value: t[bad],
+        });
     }
     for (what, v) in [("output", rows), ("expenditure", cols)] {
         if let Some(k) = v.iter().position(|x| !x.is_finite() || *x < 0.0) {
-            return Err(SimulateError::Invalid(format!(
-                "{what} of {} is {} (must be finite and non-negative)",
-                country(k),
-                v[k]
-            )));
+            return Err(SimulateError::InvalidTotal {
+                what: what.to_string(),
+                country: country(k),
+                value: v[k],
+            });
         }
     }
     let (sr, sc): (f64, f64) = (rows.iter().sum(), cols.iter().sum());
     if sr <= 0.0 || ((sr - sc) / sr).abs() > 1e-10 {
-        return Err(SimulateError::Invalid(format!(
-            "world output ({sr}) and world expenditure ({sc}) must be positive and equal"
-        )));
+        return Err(SimulateError::UnbalancedWorld {
+            output: sr,
+            expenditure: sc,
+        });
     }
     let mut a = vec![0.0; n];
     let mut b = vec![1.0; n];
@@ -174,10 +177,9 @@ fn solve_with(
         if residual <= options.tolerance {
             let scale = b[reference];
             if scale.is_nan() || scale <= 0.0 {
-                return Err(SimulateError::Invalid(format!(
-                    "the reference country {} has no expenditure",
-                    country(reference)
-                )));
+                return Err(SimulateError::ReferenceWithoutExpenditure {
+                    country: country(reference),
+                });
             }
             b.iter_mut().for_each(|v| *v /= scale);
             a.iter_mut().for_each(|v| *v *= scale);

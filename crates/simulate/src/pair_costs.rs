@@ -62,10 +62,9 @@ impl PairCosts {
     ) -> Result<PairCosts> {
         let d = design::build(sample, formula, None, &[])?;
         if d.dropped_missing > 0 {
-            return Err(SimulateError::Invalid(format!(
-                "{} rows of the estimation sample have a missing or non-finite value; a baseline with pair effects needs complete rows (select them with the data)",
-                d.dropped_missing
-            )));
+            return Err(SimulateError::IncompleteSample {
+                rows: d.dropped_missing,
+            });
         }
         let ex = codes(sample, exporter)?;
         let im = codes(sample, importer)?;
@@ -75,10 +74,11 @@ impl PairCosts {
             let key = (ex[r].as_str(), im[r].as_str());
             if let Some(old) = group_of_pair.insert(key, *g) {
                 if old != *g {
-                    return Err(SimulateError::Scenario(format!(
-                        "fixed effect `{}` takes several values for the pair {} -> {}; only an effect constant within each pair can be part of trade costs",
-                        d.fe.names[pair_dim], key.0, key.1
-                    )));
+                    return Err(SimulateError::PairEffectVaries {
+                        effect: d.fe.names[pair_dim].clone(),
+                        exporter: key.0.to_string(),
+                        importer: key.1.to_string(),
+                    });
                 }
             }
         }
@@ -161,16 +161,14 @@ impl PairCosts {
         if !missing.is_empty() {
             let n = self.countries.len();
             let Some(fill) = &self.fill else {
-                let shown: Vec<String> = missing
-                    .iter()
-                    .take(5)
-                    .map(|c| format!("{} -> {}", self.countries[c / n], self.countries[c % n]))
-                    .collect();
-                return Err(SimulateError::Scenario(format!(
-                    "{} pairs have no pair effect (no trade in the estimation sample), e.g. {}; give `fill = [\"log(dist)\", \"cntg\", ...]` in [baseline] to predict them from gravity covariates",
-                    missing.len(),
-                    shown.join(", ")
-                )));
+                return Err(SimulateError::MissingPairEffects {
+                    count: missing.len(),
+                    examples: missing
+                        .iter()
+                        .take(5)
+                        .map(|c| format!("{} -> {}", self.countries[c / n], self.countries[c % n]))
+                        .collect(),
+                });
             };
             let (predicted, fit) = fill.predict(&gamma)?;
             for c in missing {
@@ -217,10 +215,10 @@ impl Fill {
             .collect();
         let d = design::build(&sample, &self.formula, None, &[])?;
         if d.dropped_missing > 0 {
-            return Err(SimulateError::Invalid(format!(
-                "{} pairs lack a value of the fill covariates `{}`",
-                d.dropped_missing, self.formula.text
-            )));
+            return Err(SimulateError::MissingFillValues {
+                pairs: d.dropped_missing,
+                formula: self.formula.text.clone(),
+            });
         }
         let index = |names: &[String], x: &[Vec<f64>]| -> Vec<f64> {
             let mut out = vec![0.0; x.first().map_or(0, Vec::len)];
@@ -259,10 +257,10 @@ impl Fill {
                 imp_fx.get(im_all[r].as_str()),
             ) else {
                 if gamma[self.cell_of_row[r]].is_none() {
-                    return Err(SimulateError::Scenario(format!(
-                        "the pair {} -> {} has no pair effect and its countries have no other pairs to predict one from",
-                        ex_all[r], im_all[r]
-                    )));
+                    return Err(SimulateError::UnpredictablePairEffect {
+                        exporter: ex_all[r].clone(),
+                        importer: im_all[r].clone(),
+                    });
                 }
                 continue;
             };

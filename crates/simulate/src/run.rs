@@ -1,22 +1,25 @@
-//! Running a scenario end to end: data → baseline estimation → trade costs → baseline,
-//! conditional and full-endowment equilibria → per-country effects, with optional
-//! coefficient draws for uncertainty.
+//! Running a scenario: [`prepare`] (baseline data and estimation → a [`Prepared`] problem),
+//! [`solve_point`] (the counterfactual at the point estimate) and [`solve_draws`]
+//! (coefficient draws for intervals, failures counted by cause); [`run_scenario_on`]
+//! composes them on a table.
 
-use crate::costs::{self, regressors};
 use crate::draws;
 use crate::equilibrium::{solve_exact, Baseline, ExactOptions, State};
 use crate::error::{Result, SimulateError};
-use crate::geppml::{solve_geppml, GeppmlOptions, RoundStats};
+use crate::geppml::{solve_geppml, GeppmlOptions};
 use crate::measures::{Comparison, CountryEffects, Direction, PriceReversal};
-use crate::pair_costs::PairCosts;
-use crate::scenario::{Action, Scenario};
-use crate::world::{codes, square_world, FlowColumns, SquareWorld};
-use hallyu_data::{embedded, read, Column, Table};
-use hallyu_estimate::{estimate, Estimator, FitRequest, Formula, Progress, VcovSpec};
-use serde::Serialize;
+use crate::prepare::{prepare, Prepared};
+use crate::result::{
+    ConvergenceReport, CountryIntervals, DrawSummary, PairChange, ScenarioResult, MEASURES,
+};
+use crate::scenario::Scenario;
+use hallyu_data::reference::Reference;
+use hallyu_data::Table;
+use hallyu_estimate::Progress;
+use serde::{Deserialize, Serialize};
 
 /// Full-endowment solution method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// The exact equilibrium.
@@ -26,7 +29,7 @@ pub enum Method {
 }
 
 impl Method {
-    /// The name the user writes (`--method exact|geppml`).
+    /// The method's name (`exact`, `geppml`).
     pub fn name(self) -> &'static str {
         match self {
             Method::Exact => "exact",
@@ -35,22 +38,23 @@ impl Method {
     }
 }
 
-/// The most coefficient draws a run takes (`--draws`); 1,000 already give stable 95%
-/// intervals.
+/// The most coefficient draws a run takes; 1,000 already give stable 95% intervals.
 pub const MAX_DRAWS: usize = 100_000;
 
 /// Settings of a run.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct RunOptions {
-    /// Solution method.
+    /// Solution method of the full-endowment equilibrium (default `exact`).
     pub method: Method,
-    /// Tolerance (exact: market-clearing residual; geppml: the loop's stopping rule).
+    /// Tolerance (exact: market-clearing residual; geppml: the loop's stopping rule);
+    /// `None`: the method's default.
     pub tolerance: Option<f64>,
-    /// Iteration limit.
+    /// Iteration limit; `None`: the method's default.
     pub max_iterations: Option<usize>,
-    /// Coefficient draws for intervals (0 = none).
+    /// Coefficient draws for intervals (0 = none, at most [`MAX_DRAWS`]).
     pub draws: usize,
-    /// Seed of the draws.
+    /// Seed of the draws (default 1).
     pub seed: u64,
     /// Report pair-level flow changes.
     pub bilateral: bool,
@@ -69,160 +73,20 @@ impl Default for RunOptions {
     }
 }
 
-/// A coefficient of the cost function.
-#[derive(Debug, Clone, Serialize)]
-pub struct CostCoefficient {
-    /// Regressor name.
-    pub term: String,
-    /// Value used.
-    pub estimate: f64,
-    /// Standard error (`None` when given by the user).
-    pub std_error: Option<f64>,
-}
-
-/// Convergence of the full-endowment solve.
-#[derive(Debug, Clone, Serialize)]
-pub struct ConvergenceReport {
-    /// Method.
-    pub method: Method,
-    /// Iterations.
-    pub iterations: usize,
-    /// Largest relative market-clearing residual of the reported prices in the exact model.
-    pub market_clearing_residual: f64,
-    /// GEPPML per-round log.
-    pub rounds: Vec<RoundStats>,
-}
-
-/// Median and 95% interval of one measure over the draws.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct Interval {
-    /// Median.
-    pub median: f64,
-    /// 2.5th percentile.
-    pub low: f64,
-    /// 97.5th percentile.
-    pub high: f64,
-}
-
-/// Intervals for one country.
-#[derive(Debug, Clone, Serialize)]
-pub struct CountryIntervals {
-    /// Country.
-    pub country: String,
-    /// `(measure, interval)` in [`MEASURES`] order.
-    pub measures: Vec<(String, Interval)>,
-}
-
-/// Flow change of one pair.
-#[derive(Debug, Clone, Serialize)]
-pub struct PairChange {
-    /// Exporter.
-    pub exporter: String,
-    /// Importer.
-    pub importer: String,
-    /// Baseline (fitted) flow.
-    pub baseline: f64,
-    /// % change, conditional GE.
-    pub change_cdl: f64,
-    /// % change, full-endowment GE.
-    pub change_full: f64,
-    /// Whether the scenario changed this pair's cost.
-    pub changed: bool,
-}
-
-/// Everything a scenario run produces.
-#[derive(Debug, Clone, Serialize)]
-pub struct ScenarioResult {
-    /// Title.
-    pub title: Option<String>,
-    /// Simulated year.
-    pub year: i32,
-    /// Countries in the world.
-    pub countries: usize,
-    /// Elasticity of substitution.
-    pub sigma: f64,
-    /// Numeraire country.
-    pub reference: String,
-    /// Trade-balance closure.
-    pub closure: crate::Closure,
-    /// Cost-function coefficients.
-    pub coefficients: Vec<CostCoefficient>,
-    /// Observations of the baseline estimation (`None` when coefficients were given).
-    pub estimation_nobs: Option<usize>,
-    /// Directed pairs whose cost changed.
-    pub changed_pairs: usize,
-    /// Things the user should know (bloc members absent from the data...).
-    pub notes: Vec<String>,
-    /// Convergence of the point estimate.
-    pub convergence: ConvergenceReport,
-    /// Per-country effects at the point estimate.
-    pub effects: Vec<CountryEffects>,
-    /// Draws requested and draws that failed to converge.
-    pub draws: usize,
-    /// Draws whose equilibrium could not be solved (left out of the intervals).
-    pub draws_failed: usize,
-    /// Per-country intervals over the draws.
-    pub intervals: Vec<CountryIntervals>,
-    /// Pair-level changes (on request).
-    pub bilateral: Vec<PairChange>,
-}
-
-/// Measures with intervals, as `CountryEffects` field names.
-pub const MEASURES: [&str; 7] = [
-    "exports_cdl",
-    "exports_full",
-    "imports_full",
-    "real_gdp_full",
-    "price_full",
-    "imr_full",
-    "omr_full",
-];
-
-fn replace_column(table: &Table, name: &str, values: Vec<f64>) -> Result<Table> {
-    let mut out = Table::new();
-    let mut values = Some(values);
-    for (n, c) in table.iter() {
-        if n == name {
-            out.push(n, Column::Num(values.take().unwrap_or_default()))?;
-        } else {
-            out.push(n, c.clone())?;
+impl RunOptions {
+    /// Checks the options against their ranges.
+    pub fn validate(&self) -> Result<()> {
+        if self.draws > MAX_DRAWS {
+            return Err(SimulateError::TooManyDraws {
+                requested: self.draws,
+                max: MAX_DRAWS,
+            });
         }
-    }
-    if let Some(v) = values {
-        out.push(name, Column::Num(v))?;
-    }
-    Ok(out)
-}
-
-/// The prepared problem: world, regressors of baseline and counterfactual, cost scaling.
-struct Problem {
-    world: SquareWorld,
-    base_regs: Vec<(String, Vec<f64>)>,
-    cfl_regs: Vec<(String, Vec<f64>)>,
-    /// Multipliers of `t` from `cost_factor` changes (1 elsewhere), per cell.
-    scale: Vec<f64>,
-    changed: Vec<bool>,
-    /// Pair fixed effects, when the baseline has them.
-    pair: Option<PairCosts>,
-}
-
-impl Problem {
-    fn costs(&self, coefficients: &[(String, f64)]) -> Result<(Vec<f64>, Vec<f64>)> {
-        let mut t0 = costs::cost_matrix(&self.world, &self.base_regs, coefficients)?;
-        let mut t1 = costs::cost_matrix(&self.world, &self.cfl_regs, coefficients)?;
-        t1.iter_mut().zip(&self.scale).for_each(|(t, s)| *t *= s);
-        if let Some(pair) = &self.pair {
-            let gamma = pair.log_effects(coefficients)?;
-            for ((a, b), g) in t0.iter_mut().zip(t1.iter_mut()).zip(&gamma) {
-                let e = g.exp();
-                *a *= e;
-                *b *= e;
-            }
-        }
-        Ok((t0, t1))
+        Ok(())
     }
 }
 
+/// The equilibria of one set of coefficients.
 struct Solved {
     baseline: Baseline,
     conditional: State,
@@ -231,23 +95,22 @@ struct Solved {
 }
 
 fn solve(
-    problem: &Problem,
+    prepared: &Prepared,
     coefficients: &[(String, f64)],
-    reference: usize,
-    scenario: &Scenario,
     options: &RunOptions,
 ) -> Result<Solved> {
-    let (t0, t1) = problem.costs(coefficients)?;
-    let w = &problem.world;
+    let (t0, t1) = prepared.problem.costs(coefficients)?;
+    let w = &prepared.problem.world;
+    let b = &prepared.scenario.baseline;
     let baseline = Baseline::new(
         w.countries.clone(),
         &w.flows,
         t0,
-        reference,
-        scenario.baseline.sigma,
+        prepared.reference,
+        b.sigma,
     )?;
     let (cdl_sol, conditional) = baseline.conditional(&t1)?;
-    let closure = scenario.baseline.closure;
+    let closure = b.closure;
     let (full, convergence) = match options.method {
         Method::Exact => {
             let mut o = ExactOptions {
@@ -312,267 +175,23 @@ fn effects_of(solved: &Solved, countries: &[String], sigma: f64) -> Vec<CountryE
     .effects(Direction::Forward, PriceReversal::Exact)
 }
 
-/// Runs a scenario on its `data` file (or the embedded panel when it names none).
-pub fn run_scenario(
-    scenario: &Scenario,
-    options: &RunOptions,
-    reference_tables: &hallyu_data::reference::Reference,
-    progress: &dyn Progress,
-) -> Result<ScenarioResult> {
-    let table = match &scenario.baseline.data {
-        Some(path) if path.is_dir() => {
-            return Err(SimulateError::Scenario(format!(
-                "data {} is a folder: a dataset folder is read as a gravity panel with \
-                 `hallyu simulate SCENARIO --data {}` (and --group, --source, --perspective)",
-                path.display(),
-                path.display()
-            )))
-        }
-        Some(path) => read::read_path(path, &read::ReadOptions::default())?,
-        None => embedded::agtpa()?,
-    };
-    run_scenario_on(scenario, table, options, reference_tables, progress)
+/// The counterfactual at the point estimate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointSolution {
+    /// Convergence of the full-endowment solve.
+    pub convergence: ConvergenceReport,
+    /// Per-country effects.
+    pub effects: Vec<CountryEffects>,
+    /// Pair-level changes (when the options ask for them).
+    pub bilateral: Vec<PairChange>,
 }
 
-/// Runs a scenario on `table` (one row per exporter, importer and year, domestic flows
-/// included) instead of the scenario's `data`.
-pub fn run_scenario_on(
-    scenario: &Scenario,
-    mut table: Table,
-    options: &RunOptions,
-    reference_tables: &hallyu_data::reference::Reference,
-    progress: &dyn Progress,
-) -> Result<ScenarioResult> {
-    if options.draws > MAX_DRAWS {
-        return Err(SimulateError::InvalidOption(format!(
-            "--draws {}: at most {MAX_DRAWS} coefficient draws (each is a full solve, and every one is kept until the intervals are taken)",
-            options.draws
-        )));
-    }
-    let b = &scenario.baseline;
-    let formula = Formula::parse(&b.formula)?;
-    let allowed = [&b.exporter, &b.importer, &b.year_column];
-    let mut pair_dim = None;
-    for (q, fe) in formula.fixed_effects.iter().enumerate() {
-        if fe.iter().all(|c| allowed.contains(&c))
-            && fe != &[b.exporter.clone(), b.importer.clone()]
-        {
-            continue;
-        }
-        if pair_dim.is_some() {
-            return Err(SimulateError::Scenario(format!(
-                "fixed effect `{}`: a scenario's baseline may absorb exporter, importer and year effects and one pair effect",
-                Formula::fe_name(fe)
-            )));
-        }
-        pair_dim = Some(q);
-    }
-    let exporters = codes(&table, &b.exporter)?;
-    let importers = codes(&table, &b.importer)?;
-    if formula.columns().iter().any(|c| c == "intl_border") && !table.has("intl_border") {
-        let border = exporters
-            .iter()
-            .zip(&importers)
-            .map(|(e, i)| f64::from(u8::from(e != i)))
-            .collect();
-        table.push("intl_border", Column::Num(border))?;
-    }
-    let years = table.num(&b.year_column)?.to_vec();
-    let estimation_years = b.estimation_years.clone().unwrap_or_else(|| vec![b.year]);
-    let in_years = |y: f64, list: &[i32]| list.iter().any(|v| f64::from(*v) == y);
-    let world_rows: Vec<bool> = years.iter().map(|y| in_years(*y, &[b.year])).collect();
-    if !world_rows.iter().any(|k| *k) {
-        let mut present: Vec<i64> = years.iter().map(|y| *y as i64).collect();
-        present.sort_unstable();
-        present.dedup();
-        return Err(SimulateError::Scenario(format!(
-            "year {} is not in the data (years: {}..{})",
-            b.year,
-            present.first().copied().unwrap_or(0),
-            present.last().copied().unwrap_or(0)
-        )));
-    }
-
-    let est_rows: Vec<bool> = years
-        .iter()
-        .map(|y| in_years(*y, &estimation_years))
-        .collect();
-    // Cost-function coefficients: given, or estimated by PPML.
-    let (coefs, fit): (Vec<CostCoefficient>, Option<hallyu_estimate::Fit>) = match &b.coefficients {
-        Some(given) => (
-            given
-                .iter()
-                .map(|(k, v)| CostCoefficient {
-                    term: k.clone(),
-                    estimate: *v,
-                    std_error: None,
-                })
-                .collect(),
-            None,
-        ),
-        None => {
-            let sample = table.select_rows(&est_rows);
-            let mut req = FitRequest::new(formula.clone(), Estimator::Poisson);
-            req.vcov = Some(match b.vcov.as_deref().unwrap_or("hetero") {
-                "hetero" => VcovSpec::Hetero,
-                "iid" => VcovSpec::Iid,
-                cluster => VcovSpec::Cluster(
-                    cluster
-                        .split(',')
-                        .map(|c| c.trim().split('^').map(str::to_string).collect())
-                        .collect(),
-                ),
-            });
-            let fit = estimate(&sample, &req, progress)?;
-            if !fit.converged {
-                return Err(SimulateError::NotConverged {
-                    what: "baseline PPML".into(),
-                    iterations: fit.iterations,
-                    residual: f64::NAN,
-                    tolerance: req.options.irls.tol,
-                });
-            }
-            let c = fit
-                .coefficients
-                .iter()
-                .filter(|c| c.estimate.is_finite())
-                .map(|c| CostCoefficient {
-                    term: c.term.clone(),
-                    estimate: c.estimate,
-                    std_error: Some(c.std_error),
-                })
-                .collect();
-            (c, Some(fit))
-        }
-    };
-    let point: Vec<(String, f64)> = coefs.iter().map(|c| (c.term.clone(), c.estimate)).collect();
-
-    // The world and its counterfactual.
-    let world_table = table.select_rows(&world_rows);
-    let cols = FlowColumns {
-        exporter: b.exporter.clone(),
-        importer: b.importer.clone(),
-        value: b.value.clone(),
-    };
-    let world = square_world(&world_table, &cols)?;
-    let n = world.n();
-    let reference = match &b.reference {
-        Some(r) => world.index(&r.to_uppercase()).ok_or_else(|| {
-            SimulateError::Scenario(format!("reference country `{r}` is not in the data"))
-        })?,
-        None => world.index("DEU").unwrap_or(0),
-    };
-    let base_regs = regressors(&world_table, &formula)?;
-    let mut row_of_cell = vec![0usize; n * n];
-    for (r, c) in world.cell_of_row.iter().enumerate() {
-        row_of_cell[*c] = r;
-    }
-    let mut cfl_table = world_table.clone();
-    let mut scale = vec![1.0; n * n];
-    let mut changed = vec![false; n * n];
-    let mut notes = Vec::new();
-    let used = formula.columns();
-    for (k, change) in scenario.changes.iter().enumerate() {
-        let k = k + 1;
-        let selection = change.pairs(k, &world.countries, b.year, reference_tables)?;
-        if !selection.absent.is_empty() {
-            notes.push(format!(
-                "change {k}: not in the data, left out: {}",
-                selection.absent.join(", ")
-            ));
-        }
-        match change.action(k)? {
-            Action::Set { variable, value } => {
-                if !used.contains(&variable) || variable == b.value {
-                    return Err(SimulateError::Scenario(format!(
-                        "change {k}: `{variable}` is not a regressor of the formula `{}`",
-                        b.formula
-                    )));
-                }
-                let mut v = cfl_table.num(&variable)?.to_vec();
-                let mut already = Vec::new();
-                for c in &selection.cells {
-                    let r = row_of_cell[*c];
-                    if v[r] != value {
-                        v[r] = value;
-                        changed[*c] = true;
-                    } else {
-                        already.push(format!(
-                            "{}-{}",
-                            world.countries[c / n],
-                            world.countries[c % n]
-                        ));
-                    }
-                }
-                if !already.is_empty() && already.len() < selection.cells.len() {
-                    let shown = already
-                        .iter()
-                        .take(12)
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    notes.push(format!(
-                        "change {k}: {} of the {} selected pairs already have {variable} = {value} and are unchanged: {shown}{}",
-                        already.len(),
-                        selection.cells.len(),
-                        if already.len() > 12 { ", ..." } else { "" }
-                    ));
-                }
-                if already.len() == selection.cells.len() {
-                    return Err(SimulateError::Scenario(format!(
-                        "change {k} changes nothing: `{variable}` is already {value} for all {} selected pairs",
-                        selection.cells.len()
-                    )));
-                }
-                cfl_table = replace_column(&cfl_table, &variable, v)?;
-            }
-            Action::Scale(f) => {
-                if f == 1.0 {
-                    return Err(SimulateError::Scenario(format!(
-                        "change {k} changes nothing: cost_factor is 1"
-                    )));
-                }
-                let m = f.powf(1.0 - b.sigma);
-                for c in &selection.cells {
-                    scale[*c] *= m;
-                    changed[*c] = true;
-                }
-            }
-        }
-    }
-    let cfl_regs = regressors(&cfl_table, &formula)?;
-    let pair = match pair_dim {
-        Some(q) => Some(PairCosts::new(
-            &table.select_rows(&est_rows),
-            &formula,
-            q,
-            &world_table,
-            &world,
-            &b.exporter,
-            &b.importer,
-            b.fill.as_deref(),
-        )?),
-        None => None,
-    };
-    let problem = Problem {
-        world,
-        base_regs,
-        cfl_regs,
-        scale,
-        changed,
-        pair,
-    };
-    // Pair effects are common to both worlds, so the regressors and cost factors decide.
-    let t0 = costs::cost_matrix(&problem.world, &problem.base_regs, &point)?;
-    let t1 = costs::cost_matrix(&problem.world, &problem.cfl_regs, &point)?;
-    if t0 == t1 && problem.scale.iter().all(|s| *s == 1.0) {
-        return Err(SimulateError::Scenario(
-            "the scenario changes nothing: the changed variables have zero coefficients".into(),
-        ));
-    }
-    let solved = solve(&problem, &point, reference, scenario, options)?;
-    let countries = &problem.world.countries;
-    let effects = effects_of(&solved, countries, b.sigma);
+/// Solves the prepared scenario at its point estimate.
+pub fn solve_point(prepared: &Prepared, options: &RunOptions) -> Result<PointSolution> {
+    let solved = solve(prepared, &prepared.point(), options)?;
+    let countries = prepared.countries();
+    let effects = effects_of(&solved, countries, prepared.scenario.baseline.sigma);
+    let n = countries.len();
     let bilateral = if options.bilateral {
         let x0 = &solved.baseline.state.flows;
         let (xc, xf) = (&solved.conditional.flows, &solved.full.flows);
@@ -583,86 +202,144 @@ pub fn run_scenario_on(
                 baseline: x0[c],
                 change_cdl: (xc[c] / x0[c] - 1.0) * 100.0,
                 change_full: (xf[c] / x0[c] - 1.0) * 100.0,
-                changed: problem.changed[c],
+                changed: prepared.problem.changed[c],
             })
             .collect()
     } else {
         Vec::new()
     };
+    Ok(PointSolution {
+        convergence: solved.convergence,
+        effects,
+        bilateral,
+    })
+}
 
-    // Uncertainty: re-solve for draws from the estimated sampling distribution.
-    let (intervals, draws_failed) = if options.draws > 0 {
-        let fit = fit.as_ref().ok_or_else(|| {
-            SimulateError::Scenario(
-                "--draws needs estimated coefficients (the scenario gives them directly, without a variance)".into(),
-            )
-        })?;
-        let names: Vec<String> = fit.coefficients.iter().map(|c| c.term.clone()).collect();
-        let mean: Vec<f64> = fit.coefficients.iter().map(|c| c.estimate).collect();
-        let samples = draws::normal_draws(&mean, &fit.vcov_matrix, options.draws, options.seed)?;
-        let results: Vec<Option<Vec<[f64; 7]>>> = {
-            use rayon::prelude::*;
-            samples
-                .par_iter()
-                .map(|beta| {
-                    let c: Vec<(String, f64)> =
-                        names.iter().cloned().zip(beta.iter().copied()).collect();
-                    solve(&problem, &c, reference, scenario, options)
-                        .ok()
-                        .map(|s| {
-                            effects_of(&s, countries, b.sigma)
-                                .iter()
-                                .map(CountryEffects::values)
-                                .collect()
-                        })
+/// Intervals over coefficient draws and how the draws went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawsOutcome {
+    /// Per-country intervals over the solved draws.
+    pub intervals: Vec<CountryIntervals>,
+    /// Draws asked for, solved, and failed by cause.
+    pub summary: DrawSummary,
+}
+
+/// Re-solves the prepared scenario for `options.draws` draws from the estimated sampling
+/// distribution of the coefficients. Draws that cannot be solved are left out of the
+/// intervals and counted by cause; fewer than two solved draws is an error.
+pub fn solve_draws(prepared: &Prepared, options: &RunOptions) -> Result<DrawsOutcome> {
+    options.validate()?;
+    let fit = prepared.fit().ok_or(SimulateError::DrawsNeedVariance)?;
+    let names: Vec<String> = fit.coefficients.iter().map(|c| c.term.clone()).collect();
+    let mean: Vec<f64> = fit.coefficients.iter().map(|c| c.estimate).collect();
+    let samples = draws::normal_draws(&mean, &fit.vcov_matrix, options.draws, options.seed)?;
+    let countries = prepared.countries();
+    let sigma = prepared.scenario.baseline.sigma;
+    let results: Vec<Result<Vec<[f64; 7]>>> = {
+        use rayon::prelude::*;
+        samples
+            .par_iter()
+            .map(|beta| {
+                let c: Vec<(String, f64)> =
+                    names.iter().cloned().zip(beta.iter().copied()).collect();
+                solve(prepared, &c, options).map(|s| {
+                    effects_of(&s, countries, sigma)
+                        .iter()
+                        .map(CountryEffects::values)
+                        .collect()
                 })
-                .collect()
-        };
-        let ok: Vec<&Vec<[f64; 7]>> = results.iter().flatten().collect();
-        let failed = results.len() - ok.len();
-        if ok.len() < 2 {
-            return Err(SimulateError::Unsolved(format!(
-                "{failed} of {} coefficient draws could not be solved; no interval can be reported",
-                results.len()
-            )));
-        }
-        let intervals = countries
-            .iter()
-            .enumerate()
-            .map(|(i, c)| CountryIntervals {
-                country: c.clone(),
-                measures: MEASURES
-                    .iter()
-                    .enumerate()
-                    .map(|(m, name)| {
-                        let mut v: Vec<f64> = ok.iter().map(|d| d[i][m]).collect();
-                        (name.to_string(), draws::interval(&mut v))
-                    })
-                    .collect(),
             })
-            .collect();
-        (intervals, failed)
-    } else {
-        (Vec::new(), 0)
+            .collect()
     };
+    let ok: Vec<&Vec<[f64; 7]>> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    let failed = draws::tally(results.iter().filter_map(|r| r.as_ref().err()));
+    let summary = DrawSummary {
+        requested: results.len(),
+        solved: ok.len(),
+        failed,
+    };
+    if ok.len() < 2 {
+        return Err(SimulateError::DrawsUnsolved {
+            failed: summary.requested - summary.solved,
+            requested: summary.requested,
+            causes: summary.failed,
+        });
+    }
+    let intervals = countries
+        .iter()
+        .enumerate()
+        .map(|(i, c)| CountryIntervals {
+            country: c.clone(),
+            measures: MEASURES
+                .iter()
+                .enumerate()
+                .map(|(m, name)| {
+                    let mut v: Vec<f64> = ok.iter().map(|d| d[i][m]).collect();
+                    (name.to_string(), draws::interval(&mut v))
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(DrawsOutcome { intervals, summary })
+}
 
+/// The note that says intervals rest on fewer draws than asked, and why.
+fn draws_note(summary: &DrawSummary) -> Option<String> {
+    if summary.solved == summary.requested {
+        return None;
+    }
+    let causes: Vec<String> = summary
+        .failed
+        .iter()
+        .map(|f| format!("{} x {}", f.count, f.cause))
+        .collect();
+    Some(format!(
+        "intervals rest on {} of the {} coefficient draws asked for; the others could not be solved ({})",
+        summary.solved,
+        summary.requested,
+        causes.join("; ")
+    ))
+}
+
+/// Runs a scenario on `table` (one row per exporter, importer and year, domestic flows
+/// included): prepare, solve at the point estimate, then the draws when asked for.
+pub fn run_scenario_on(
+    scenario: &Scenario,
+    table: Table,
+    options: &RunOptions,
+    reference_tables: &Reference,
+    progress: &dyn Progress,
+) -> Result<ScenarioResult> {
+    options.validate()?;
+    let prepared = prepare(scenario, table, reference_tables, progress)?;
+    let point = solve_point(&prepared, options)?;
+    let mut notes = prepared.notes().to_vec();
+    let (intervals, draw_summary) = if options.draws > 0 {
+        let d = solve_draws(&prepared, options)?;
+        notes.extend(draws_note(&d.summary));
+        (d.intervals, Some(d.summary))
+    } else {
+        (Vec::new(), None)
+    };
+    let b = &scenario.baseline;
     Ok(ScenarioResult {
         title: scenario.title.clone(),
         year: b.year,
-        countries: n,
+        countries: prepared.countries().len(),
         sigma: b.sigma,
-        reference: countries[reference].clone(),
+        reference: prepared.reference_country().to_string(),
         closure: b.closure,
-        coefficients: coefs,
-        estimation_nobs: fit.as_ref().map(|f| f.nobs),
-        changed_pairs: problem.changed.iter().filter(|c| **c).count(),
+        coefficients: prepared.coefficients().to_vec(),
+        estimation_nobs: prepared.fit().map(|f| f.nobs),
+        changed_pairs: prepared.changed_pairs(),
         notes,
-        convergence: solved.convergence,
-        effects,
+        convergence: point.convergence,
+        effects: point.effects,
         draws: options.draws,
-        draws_failed,
+        draws_failed: draw_summary.as_ref().map_or(0, |s| s.requested - s.solved),
+        draw_summary,
         intervals,
-        bilateral,
+        bilateral: point.bilateral,
     })
 }
 
@@ -688,8 +365,9 @@ pairs = "all"
 "#,
         )
         .unwrap();
-        let r = run_scenario(
+        let r = run_scenario_on(
             &s,
+            hallyu_data::embedded::agtpa().unwrap(),
             &RunOptions::default(),
             &hallyu_data::reference::Reference::builtin(),
             &NoProgress,
@@ -703,5 +381,130 @@ pairs = "all"
         );
         assert_eq!(r.changed_pairs, 69 * 68);
         assert!(r.convergence.market_clearing_residual < 1e-12);
+    }
+
+    fn border() -> Scenario {
+        parse_scenario(
+            r#"
+[baseline]
+year = 2006
+formula = "trade ~ log(dist) + cntg + intl_border | exporter + importer"
+[[change]]
+variable = "intl_border"
+value = 0
+pairs = "all"
+"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_result_with_draws_round_trips_through_json() {
+        let options = RunOptions {
+            draws: 4,
+            bilateral: true,
+            ..Default::default()
+        };
+        let r = run_scenario_on(
+            &border(),
+            hallyu_data::embedded::agtpa().unwrap(),
+            &options,
+            &hallyu_data::reference::Reference::builtin(),
+            &NoProgress,
+        )
+        .unwrap();
+        let summary = r.draw_summary.as_ref().unwrap();
+        assert_eq!((summary.requested, summary.solved), (4, 4));
+        assert!(summary.failed.is_empty() && r.draws_failed == 0);
+        let json = serde_json::to_string(&r).unwrap();
+        let back: ScenarioResult = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, r);
+    }
+
+    #[test]
+    fn draw_failures_are_counted_by_cause_not_dropped() {
+        let prepared = prepare(
+            &border(),
+            hallyu_data::embedded::agtpa().unwrap(),
+            &hallyu_data::reference::Reference::builtin(),
+            &NoProgress,
+        )
+        .unwrap();
+        assert!(solve_point(&prepared, &RunOptions::default()).is_ok());
+        // One iteration solves no draw: every failure is counted under its cause.
+        let starved = RunOptions {
+            draws: 5,
+            max_iterations: Some(1),
+            ..Default::default()
+        };
+        match solve_draws(&prepared, &starved).unwrap_err() {
+            SimulateError::DrawsUnsolved {
+                failed,
+                requested,
+                causes,
+            } => {
+                assert_eq!((failed, requested), (5, 5));
+                assert_eq!(causes.len(), 1, "{causes:?}");
+                assert_eq!(causes[0].count, 5);
+                assert!(causes[0].cause.contains("did not converge"), "{causes:?}");
+            }
+            other => panic!("{other}"),
+        }
+        let e = solve_draws(
+            &prepared,
+            &RunOptions {
+                draws: MAX_DRAWS + 1,
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert!(matches!(e, SimulateError::TooManyDraws { .. }), "{e}");
+    }
+
+    #[test]
+    fn a_note_says_when_intervals_rest_on_fewer_draws() {
+        let mut s = DrawSummary {
+            requested: 5,
+            solved: 5,
+            failed: vec![],
+        };
+        assert_eq!(draws_note(&s), None);
+        s.solved = 3;
+        s.failed = vec![crate::DrawFailure {
+            cause: "exact full-endowment equilibrium did not converge".into(),
+            count: 2,
+            example: String::new(),
+        }];
+        let note = draws_note(&s).unwrap();
+        assert!(
+            note.contains("3 of the 5") && note.contains("2 x exact full-endowment"),
+            "{note}"
+        );
+    }
+
+    #[test]
+    fn given_coefficients_have_no_draws() {
+        let mut s = border();
+        s.baseline.coefficients = Some(
+            [("log(dist)", -0.8), ("cntg", 0.6), ("intl_border", -2.0)]
+                .map(|(k, v)| (k.to_string(), v))
+                .into_iter()
+                .collect(),
+        );
+        let prepared = prepare(
+            &s,
+            hallyu_data::embedded::agtpa().unwrap(),
+            &hallyu_data::reference::Reference::builtin(),
+            &NoProgress,
+        )
+        .unwrap();
+        assert!(prepared.fit().is_none());
+        let options = RunOptions {
+            draws: 3,
+            ..Default::default()
+        };
+        let e = solve_draws(&prepared, &options).unwrap_err();
+        assert!(matches!(e, SimulateError::DrawsNeedVariance), "{e}");
+        assert!(!e.to_string().contains("--"), "{e}");
     }
 }

@@ -13,15 +13,14 @@
 //! and = ["asean"]
 //! ```
 //!
-//! `[baseline]`: `data` (CSV, Parquet or .dta with one row per exporter-importer-year,
-//! domestic flows included; default: the embedded Advanced Guide panel), `year` (the world
+//! `[baseline]`: `data` (in the file only, see below), `year` (the world
 //! that is simulated), `estimation_years` (default: `[year]`), `formula` (fixest syntax,
 //! estimated by PPML; fixed effects by exporter, importer and year, and at most one pair
 //! effect, which then becomes part of the trade costs), `fill` (covariates of the
 //! second-stage PPML that predicts the pair effect of pairs that never trade in the
 //! sample, as in the Guide's NAFTA application), `coefficients` (a table `name = value` used
 //! instead of estimating), `vcov` (`hetero` default, `iid`, or a cluster column such as
-//! `pair_id`; used for `--draws`), `sigma` (7), `reference` (numeraire country, `DEU` when
+//! `pair_id`; used for coefficient draws), `sigma` (7), `reference` (numeraire country, `DEU` when
 //! present, else the first), `closure` (`deficit_ratio` as in the Advanced Guide, or
 //! `additive` as `ge_gravity`), column names `exporter`, `importer`, `value`.
 //! A formula may use `intl_border` (1 between different countries) without the data having it.
@@ -31,71 +30,83 @@
 //! by this factor; `t = tau^(1-sigma)` is multiplied by `cost_factor^(1-sigma)`). Pairs:
 //! `between` and `and` (both directions; without `and`, every pair within `between`),
 //! `from` and `to` (one direction), or `pairs = "all"`. Lists take ISO3 codes, bloc names
-//! (membership in the simulated year) and `"all"`. Domestic pairs are never selected.
+//! (membership in the simulated year), comma-separated lists of codes and `"all"`, resolved by
+//! [`Reference::resolve`](hallyu_data::reference::Reference::resolve). Domestic pairs are
+//! never selected.
+//!
+//! A [`Scenario`] is owned data (Serialize + Deserialize) without a file path: where its
+//! data come from is the caller's business. The file layout keeps `[baseline] data =
+//! "flows.csv"` (CSV, Parquet or .dta with one row per exporter-importer-year, domestic
+//! flows included; without it, the embedded Advanced Guide panel):
+//! [`parse_scenario_toml`] returns the scenario and that data reference separately, and the
+//! caller resolves the path (against the scenario file's folder) and loads the
+//! [`Scenario::columns`] it needs. This crate reads no file.
 
 use crate::equilibrium::Closure;
 use crate::error::{Result, SimulateError};
-use serde::Deserialize;
+use hallyu_data::reference::{Reference, Resolved};
+use hallyu_estimate::Formula;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
-/// A scenario file.
-#[derive(Debug, Clone, Deserialize)]
+/// A policy scenario: the baseline world and the changes applied to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// A title for reports.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// The baseline world and its cost function.
+    /// The baseline world and its cost function (`[baseline]`).
     pub baseline: BaselineSpec,
-    /// Policy changes, applied in order.
+    /// Policy changes, applied in order (`[[change]]`).
     #[serde(default, rename = "change")]
     pub changes: Vec<Change>,
 }
 
-/// `[baseline]`.
-#[derive(Debug, Clone, Deserialize)]
+/// `[baseline]`: the simulated world, its estimation and its columns. Where the data come
+/// from is not part of it (see [`parse_scenario_toml`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BaselineSpec {
-    /// Data file; `None` = the embedded panel.
-    #[serde(default)]
-    pub data: Option<PathBuf>,
-    /// Year of the simulated world.
+    /// Year of the simulated world; the data must have it.
     pub year: i32,
     /// Years of the estimation sample (default: `[year]`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimation_years: Option<Vec<i32>>,
-    /// Estimating equation.
+    /// Estimating equation in fixest syntax, estimated by PPML: fixed effects by exporter,
+    /// importer and year, and at most one pair effect (which becomes part of trade costs).
     pub formula: String,
     /// Covariates predicting the pair effect of pairs without one (second stage), for a
     /// baseline with a pair fixed effect: e.g. `["log(dist)", "cntg", "lang", "clny"]`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fill: Option<Vec<String>>,
-    /// Coefficients given instead of estimated.
-    #[serde(default)]
+    /// Coefficients given instead of estimated (`name = value`); coefficient draws then
+    /// have no variance to draw from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coefficients: Option<BTreeMap<String, f64>>,
-    /// Variance for coefficient draws: `hetero`, `iid` or a cluster column.
-    #[serde(default)]
+    /// Variance for coefficient draws: `hetero` (default), `iid` or cluster columns
+    /// (`pair_id`, `exporter,importer`, `exporter^year`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vcov: Option<String>,
-    /// Elasticity of substitution.
+    /// Elasticity of substitution, above 1 (default 7).
     #[serde(default = "default_sigma")]
     pub sigma: f64,
-    /// Reference (numeraire) country.
-    #[serde(default)]
+    /// Reference (numeraire) country: `DEU` when present, else the first country.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
-    /// Trade-balance closure.
+    /// Trade-balance closure (default `deficit_ratio`, as in the Advanced Guide).
     #[serde(default = "default_closure")]
     pub closure: Closure,
-    /// Column names.
+    /// Exporter column (default `exporter`).
     #[serde(default = "default_exporter")]
     pub exporter: String,
-    /// Importer column.
+    /// Importer column (default `importer`).
     #[serde(default = "default_importer")]
     pub importer: String,
-    /// Trade value column.
+    /// Trade value column (default `trade`).
     #[serde(default = "default_value")]
     pub value: String,
-    /// Year column.
+    /// Year column (default `year`).
     #[serde(default = "default_year")]
     pub year_column: String,
 }
@@ -119,33 +130,35 @@ fn default_year() -> String {
     "year".into()
 }
 
-/// `[[change]]`.
-#[derive(Debug, Clone, Deserialize)]
+/// `[[change]]`: what changes (`variable` and `value`, or `cost_factor`) for which pairs
+/// (`between`/`and`, `from`/`to`, or `pairs = "all"`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Change {
-    /// Regressor column to set.
-    #[serde(default)]
+    /// Regressor column to set for the selected pairs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variable: Option<String>,
-    /// Its new value.
-    #[serde(default)]
+    /// Its new value (with `variable`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
-    /// Iceberg-cost factor.
-    #[serde(default)]
+    /// Factor on the iceberg trade cost of the selected pairs (`t = tau^(1-sigma)` is
+    /// multiplied by `cost_factor^(1-sigma)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_factor: Option<f64>,
-    /// Symmetric selection, first side.
-    #[serde(default)]
+    /// Symmetric selection, first side: codes, blocs, lists or `all`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub between: Option<Vec<String>>,
-    /// Symmetric selection, second side.
-    #[serde(default)]
+    /// Symmetric selection, second side (default: `between` itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub and: Option<Vec<String>>,
     /// Directed selection, exporters.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<Vec<String>>,
     /// Directed selection, importers.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<Vec<String>>,
     /// `"all"`: every international pair.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pairs: Option<String>,
 }
 
@@ -164,20 +177,23 @@ pub enum Action {
 }
 
 impl Change {
-    /// The action, validated.
+    /// The action, validated; `k` is the change's 1-based number for messages.
     pub fn action(&self, k: usize) -> Result<Action> {
         match (&self.variable, self.value, self.cost_factor) {
             (Some(v), Some(x), None) if x.is_finite() => Ok(Action::Set {
                 variable: v.clone(),
                 value: x,
             }),
+            (Some(_), Some(x), None) => Err(SimulateError::NonFiniteValue {
+                change: k,
+                value: x,
+            }),
             (None, None, Some(f)) if f.is_finite() && f > 0.0 => Ok(Action::Scale(f)),
-            (None, None, Some(f)) => Err(SimulateError::Scenario(format!(
-                "change {k}: cost_factor must be a positive number, got {f}"
-            ))),
-            _ => Err(SimulateError::Scenario(format!(
-                "change {k}: give either `variable` and `value`, or `cost_factor`"
-            ))),
+            (None, None, Some(f)) => Err(SimulateError::InvalidCostFactor {
+                change: k,
+                value: f,
+            }),
+            _ => Err(SimulateError::ChangeWithoutAction { change: k }),
         }
     }
 
@@ -189,13 +205,21 @@ impl Change {
         k: usize,
         countries: &[String],
         year: i32,
-        reference: &hallyu_data::reference::Reference,
+        reference: &Reference,
     ) -> Result<Selection> {
         let mut absent = Vec::new();
+        let role = format!("change {k}: country");
         let mut side = |names: &[String]| -> Result<Vec<usize>> {
             let mut out = Vec::new();
             for name in names {
-                out.extend(resolve(name, countries, year, reference, &mut absent)?);
+                out.extend(indices(
+                    &role,
+                    name,
+                    countries,
+                    year,
+                    reference,
+                    &mut absent,
+                )?);
             }
             out.sort_unstable();
             out.dedup();
@@ -232,27 +256,16 @@ impl Change {
                     }
                 }
             }
-            (None, None, None, None, Some(p)) if p.eq_ignore_ascii_case("all") => {
+            (None, None, None, None, Some(p)) if p.trim().eq_ignore_ascii_case("all") => {
                 cells.extend(0..n * n);
             }
-            _ => {
-                return Err(SimulateError::Scenario(format!(
-                    "change {k}: select pairs with `between` (and optionally `and`), with `from` and `to`, or with `pairs = \"all\"`"
-                )))
-            }
+            _ => return Err(SimulateError::ChangeWithoutPairs { change: k }),
         }
         cells.retain(|c| c / n != c % n);
         cells.sort_unstable();
         cells.dedup();
         if cells.is_empty() {
-            return Err(SimulateError::Scenario(format!(
-                "change {k} selects no pair of different countries present in the data{}",
-                if absent.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (not in the data: {})", absent.join(", "))
-                }
-            )));
+            return Err(SimulateError::NoPairSelected { change: k, absent });
         }
         Ok(Selection { cells, absent })
     }
@@ -267,99 +280,127 @@ pub struct Selection {
     pub absent: Vec<String>,
 }
 
-fn resolve(
+/// Indices in `countries` of what `name` stands for; bloc members the data lacks go to
+/// `absent` as `VNM (asean)`.
+fn indices(
+    role: &str,
     name: &str,
     countries: &[String],
     year: i32,
-    reference: &hallyu_data::reference::Reference,
+    reference: &Reference,
     absent: &mut Vec<String>,
 ) -> Result<Vec<usize>> {
-    let trimmed = name.trim();
-    if trimmed.eq_ignore_ascii_case("all") {
-        return Ok((0..countries.len()).collect());
+    let index = |code: &str| countries.iter().position(|c| c == code);
+    Ok(
+        match reference.resolve(role, name, countries, Some(year), true)? {
+            Resolved::All => (0..countries.len()).collect(),
+            Resolved::Country(c) => index(&c).into_iter().collect(),
+            Resolved::List(codes) => codes.iter().filter_map(|c| index(c)).collect(),
+            Resolved::Bloc(bloc) => {
+                let mut out = Vec::new();
+                for m in bloc.members_in(year) {
+                    match index(m) {
+                        Some(i) => out.push(i),
+                        None => absent.push(format!("{m} ({})", bloc.name)),
+                    }
+                }
+                out
+            }
+        },
+    )
+}
+
+impl Scenario {
+    /// The columns a run reads from the data: the country, year and value columns, every
+    /// column of the formula and of the fill covariates, and cluster columns of the
+    /// variance. `intl_border` is among them when the formula uses it, but the run builds
+    /// it (1 between different countries) when the data lack it, so a loader may skip it.
+    pub fn columns(&self) -> Result<Vec<String>> {
+        let b = &self.baseline;
+        let mut out = vec![
+            b.exporter.clone(),
+            b.importer.clone(),
+            b.year_column.clone(),
+            b.value.clone(),
+        ];
+        out.extend(Formula::parse(&b.formula)?.columns());
+        if let Some(fill) = b.fill.as_ref().filter(|f| !f.is_empty()) {
+            let text = format!("{} ~ {}", b.value, fill.join(" + "));
+            out.extend(Formula::parse(&text)?.columns());
+        }
+        if let Some(v) = b
+            .vcov
+            .as_deref()
+            .filter(|v| !matches!(*v, "hetero" | "iid"))
+        {
+            out.extend(crate::prepare::cluster_columns(v).into_iter().flatten());
+        }
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|c| seen.insert(c.clone()));
+        Ok(out)
     }
-    let upper = trimmed.to_uppercase();
-    if let Some(i) = countries.iter().position(|c| *c == upper) {
-        return Ok(vec![i]);
+
+    /// Checks what can be checked without the data: at least one change, each with a
+    /// valid action, and `sigma` above 1.
+    pub fn validate(&self) -> Result<()> {
+        if self.changes.is_empty() {
+            return Err(SimulateError::NoChange);
+        }
+        for (k, c) in self.changes.iter().enumerate() {
+            c.action(k + 1)?;
+        }
+        let sigma = self.baseline.sigma;
+        if sigma.is_nan() || sigma <= 1.0 {
+            return Err(SimulateError::InvalidSigma { sigma });
+        }
+        Ok(())
     }
-    if let Ok(bloc) = reference.bloc(trimmed) {
-        let members = bloc.members_in(year);
-        let mut out = Vec::new();
-        for m in &members {
-            match countries.iter().position(|c| c == m) {
-                Some(i) => out.push(i),
-                None => absent.push(format!("{m} ({})", bloc.name)),
+}
+
+/// Parses a scenario as TOML in its owned form (no `data` key), validated.
+pub fn parse_scenario(text: &str) -> Result<Scenario> {
+    let s: Scenario = toml::from_str(text).map_err(|e| SimulateError::ScenarioFormat {
+        message: e.to_string(),
+    })?;
+    s.validate()?;
+    Ok(s)
+}
+
+/// Parses a scenario file's text: the scenario, validated, and the data reference of
+/// `[baseline] data` as written (a path the caller resolves, e.g. against the file's
+/// folder; `None`: the embedded panel).
+pub fn parse_scenario_toml(text: &str) -> Result<(Scenario, Option<String>)> {
+    let format = |mut e: toml::de::Error| {
+        e.set_input(Some(text));
+        SimulateError::ScenarioFormat {
+            message: e.to_string(),
+        }
+    };
+    let mut root = toml::de::DeTable::parse(text).map_err(format)?;
+    let mut data = None;
+    if let Some(baseline) = root.get_mut().get_mut("baseline") {
+        if let toml::de::DeValue::Table(t) = baseline.get_mut() {
+            if let Some(value) = t.remove("data") {
+                let span = value.span();
+                match value.into_inner() {
+                    toml::de::DeValue::String(s) => data = Some(s.into_owned()),
+                    _ => {
+                        let before = text.get(..span.start).unwrap_or(text);
+                        let line = before.matches('\n').count() + 1;
+                        return Err(SimulateError::ScenarioFormat {
+                            message: format!(
+                                "line {line}: `data` in [baseline] must be a file name in quotes"
+                            ),
+                        });
+                    }
+                }
             }
         }
-        if members.is_empty() {
-            return Err(SimulateError::Scenario(format!(
-                "bloc `{}` has no members in {year}",
-                bloc.name
-            )));
-        }
-        return Ok(out);
     }
-    // Neither a country of the data nor a bloc: say which, with the nearest names.
-    let known = hallyu_data::reference::country_by_iso3(&upper).is_some();
-    // A three-letter name is most likely a country code, anything else a bloc name.
-    let codes = || countries.iter().map(String::as_str);
-    let blocs = || reference.blocs().iter().map(|b| b.name.as_str());
-    let suggestion = if trimmed.len() == 3 {
-        hallyu_data::nearest(&upper, codes()).or_else(|| hallyu_data::nearest(trimmed, blocs()))
-    } else {
-        hallyu_data::nearest(trimmed, blocs()).or_else(|| hallyu_data::nearest(&upper, codes()))
-    };
-    Err(SimulateError::Scenario(if known {
-        format!(
-            "country `{upper}` is not in the data ({} countries)",
-            countries.len()
-        )
-    } else {
-        format!(
-            "`{trimmed}` is neither a country code of the data nor a bloc{}",
-            suggestion.map_or(String::new(), |s| format!("; did you mean `{s}`?"))
-        )
-    }))
-}
-
-/// Reads and parses a scenario file; relative data paths are taken from the file's folder.
-pub fn read_scenario(path: &Path) -> Result<Scenario> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| SimulateError::ScenarioFile(format!("cannot read {}: {e}", path.display())))?;
-    let mut s = parse_scenario(&text).map_err(|e| match e {
-        SimulateError::Scenario(m) => SimulateError::Scenario(format!("{}: {m}", path.display())),
-        SimulateError::ScenarioFile(m) => {
-            SimulateError::ScenarioFile(format!("{}: {m}", path.display()))
-        }
-        other => other,
-    })?;
-    if let (Some(data), Some(dir)) = (&s.baseline.data, path.parent()) {
-        if data.is_relative() {
-            s.baseline.data = Some(dir.join(data));
-        }
-    }
-    Ok(s)
-}
-
-/// Parses scenario text.
-pub fn parse_scenario(text: &str) -> Result<Scenario> {
-    let s: Scenario =
-        toml::from_str(text).map_err(|e| SimulateError::ScenarioFile(e.to_string()))?;
-    if s.changes.is_empty() {
-        return Err(SimulateError::Scenario(
-            "no [[change]]: a scenario must change at least one policy variable or cost".into(),
-        ));
-    }
-    for (k, c) in s.changes.iter().enumerate() {
-        c.action(k + 1)?;
-    }
-    if s.baseline.sigma.is_nan() || s.baseline.sigma <= 1.0 {
-        return Err(SimulateError::Scenario(format!(
-            "sigma must be above 1, got {}",
-            s.baseline.sigma
-        )));
-    }
-    Ok(s)
+    // The document without `data` deserializes with its spans, so errors keep their lines.
+    let s = Scenario::deserialize(toml::de::Deserializer::from(root)).map_err(format)?;
+    s.validate()?;
+    Ok((s, data))
 }
 
 #[cfg(test)]
@@ -448,6 +489,105 @@ and = ["asean"]
                 .cells
                 .len(),
             30
+        );
+    }
+
+    #[test]
+    fn the_file_layout_gives_the_data_reference_apart_from_the_scenario() {
+        let text = KOR_ASEAN.replace("[baseline]\n", "[baseline]\ndata = \"flows.csv\"\n");
+        let (s, data) = parse_scenario_toml(&text).unwrap();
+        assert_eq!(data.as_deref(), Some("flows.csv"));
+        assert_eq!(s, parse_scenario(KOR_ASEAN).unwrap());
+        let (_, data) = parse_scenario_toml(KOR_ASEAN).unwrap();
+        assert_eq!(data, None);
+        // The owned scenario has no file path: `data` is not one of its fields.
+        let e = parse_scenario(&text).unwrap_err();
+        assert!(matches!(e, SimulateError::ScenarioFormat { .. }), "{e}");
+        // Errors keep their line, with or without `data`.
+        let e = parse_scenario_toml(&text.replace("year = 2006", "year = 2006\nyaer = 1"))
+            .unwrap_err()
+            .to_string();
+        // (The text starts with an empty line: `yaer` is on line 5.)
+        assert!(e.contains("line 5") && e.contains("yaer"), "{e}");
+        let e = parse_scenario_toml(&KOR_ASEAN.replace("[baseline]\n", "[baseline]\ndata = 3\n"))
+            .unwrap_err();
+        assert!(
+            matches!(&e, SimulateError::ScenarioFormat { message } if message.contains("line 3")),
+            "{e}"
+        );
+        assert_eq!(e.category(), hallyu_data::ErrorCategory::Data);
+    }
+
+    #[test]
+    fn a_scenario_round_trips_through_json() {
+        let text = KOR_ASEAN.replace(
+            "[baseline]\n",
+            "title = \"t\"\n[baseline]\nvcov = \"pair_id\"\nfill = [\"log(dist)\"]\ncoefficients = { rta = 0.5 }\n",
+        );
+        let s = parse_scenario(&text).unwrap();
+        let json = serde_json::to_string(&s).unwrap();
+        let back: Scenario = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, s);
+        // Defaults are filled in, and unknown fields are refused in JSON as in TOML.
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["baseline"]["sigma"], 7.0);
+        assert_eq!(v["baseline"]["closure"], "deficit_ratio");
+        let bad = json.replace("\"year\":2006", "\"year\":2006,\"data\":\"x.csv\"");
+        assert!(serde_json::from_str::<Scenario>(&bad).is_err());
+    }
+
+    #[test]
+    fn columns_are_what_a_run_reads() {
+        let text = KOR_ASEAN.replace(
+            "[baseline]\n",
+            "[baseline]\nvcov = \"exporter^year,pair_id\"\nfill = [\"log(dist)\", \"cntg\"]\n",
+        );
+        let s = parse_scenario(&text).unwrap();
+        assert_eq!(
+            s.columns().unwrap(),
+            ["exporter", "importer", "year", "trade", "dist", "rta", "cntg", "pair_id"]
+        );
+        let s = parse_scenario(&KOR_ASEAN.replace("[baseline]\n", "[baseline]\nvcov = \"iid\"\n"))
+            .unwrap();
+        assert_eq!(
+            s.columns().unwrap(),
+            ["exporter", "importer", "year", "trade", "dist", "rta"]
+        );
+    }
+
+    #[test]
+    fn mistakes_are_structured_errors_of_category_input() {
+        let r = Reference::builtin();
+        let e = parse_scenario(&KOR_ASEAN.replace("value = 1", "value = nan")).unwrap_err();
+        assert!(
+            matches!(e, SimulateError::NonFiniteValue { change: 1, .. }),
+            "{e}"
+        );
+        let s = parse_scenario(&KOR_ASEAN.replace("\"KOR\"", "\"KRO\"")).unwrap();
+        let e = s.changes[0].pairs(1, &world(), 2006, &r).unwrap_err();
+        assert!(
+            matches!(&e, SimulateError::Data(hallyu_data::DataError::UnknownCountry { suggestion: Some(k), .. }) if k == "KOR"),
+            "{e}"
+        );
+        assert_eq!(e.category(), hallyu_data::ErrorCategory::Input);
+        let e = parse_scenario(&KOR_ASEAN.replace("between = [\"KOR\"]\nand = [\"asean\"]", ""))
+            .unwrap()
+            .changes[0]
+            .pairs(1, &world(), 2006, &r)
+            .unwrap_err();
+        assert!(
+            matches!(e, SimulateError::ChangeWithoutPairs { change: 1 }),
+            "{e}"
+        );
+        // A list of codes in one string selects like separate names.
+        let s = parse_scenario(&KOR_ASEAN.replace("[\"asean\"]", "[\"SGP, THA\"]")).unwrap();
+        assert_eq!(
+            s.changes[0]
+                .pairs(1, &world(), 2006, &r)
+                .unwrap()
+                .cells
+                .len(),
+            4
         );
     }
 }

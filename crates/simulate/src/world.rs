@@ -52,9 +52,9 @@ impl SquareWorld {
 fn text_column<'a>(table: &'a Table, name: &str) -> Result<&'a hallyu_data::StrColumn> {
     match table.column(name)? {
         Column::Str(s) => Ok(s),
-        Column::Num(_) => Err(SimulateError::Invalid(format!(
-            "column `{name}` must hold country codes (text), it is numeric"
-        ))),
+        Column::Num(_) => Err(SimulateError::CodesNotText {
+            column: name.to_string(),
+        }),
     }
 }
 
@@ -78,10 +78,10 @@ pub fn square_world(table: &Table, cols: &FlowColumns) -> Result<SquareWorld> {
             match col.get(r) {
                 Some(c) => countries.push(c.to_string()),
                 None => {
-                    return Err(SimulateError::Invalid(format!(
-                        "row {}: `{name}` is missing",
-                        r + 1
-                    )))
+                    return Err(SimulateError::MissingCode {
+                        row: r + 1,
+                        column: name.to_string(),
+                    })
                 }
             }
         }
@@ -90,9 +90,7 @@ pub fn square_world(table: &Table, cols: &FlowColumns) -> Result<SquareWorld> {
     countries.dedup();
     let n = countries.len();
     if n < 2 {
-        return Err(SimulateError::NotSquare(format!(
-            "{n} country in the data; a world needs at least two"
-        )));
+        return Err(SimulateError::TooFewCountries { countries: n });
     }
     let pos = |c: &str| {
         countries
@@ -105,17 +103,20 @@ pub fn square_world(table: &Table, cols: &FlowColumns) -> Result<SquareWorld> {
         let (e, i) = (ex.get(r).unwrap_or(""), im.get(r).unwrap_or(""));
         let cell = pos(e) * n + pos(i);
         if !flows[cell].is_nan() {
-            return Err(SimulateError::NotSquare(format!(
-                "the pair {e} -> {i} appears more than once (row {}); select one period, e.g. with `year`",
-                r + 1
-            )));
+            return Err(SimulateError::DuplicatePair {
+                exporter: e.to_string(),
+                importer: i.to_string(),
+                row: r + 1,
+            });
         }
         let v = value[r];
         if !v.is_finite() || v < 0.0 {
-            return Err(SimulateError::Invalid(format!(
-                "row {}: trade {e} -> {i} is {v}; flows must be finite and non-negative",
-                r + 1
-            )));
+            return Err(SimulateError::InvalidFlow {
+                row: Some(r + 1),
+                exporter: e.to_string(),
+                importer: i.to_string(),
+                value: v,
+            });
         }
         flows[cell] = v;
         cell_of_row.push(cell);
@@ -125,14 +126,12 @@ pub fn square_world(table: &Table, cols: &FlowColumns) -> Result<SquareWorld> {
         .map(|k| format!("{} -> {}", countries[k / n], countries[k % n]))
         .collect();
     if !missing.is_empty() {
-        let shown: Vec<&str> = missing.iter().take(5).map(String::as_str).collect();
-        return Err(SimulateError::NotSquare(format!(
-            "{} of the {} exporter-importer pairs of {} countries are absent (for example {}); general equilibrium needs every pair, domestic flows included",
-            missing.len(),
-            n * n,
-            n,
-            shown.join(", ")
-        )));
+        return Err(SimulateError::MissingPairs {
+            missing: missing.len(),
+            pairs: n * n,
+            countries: n,
+            examples: missing.into_iter().take(5).collect(),
+        });
     }
     Ok(SquareWorld {
         countries,

@@ -5,9 +5,11 @@ use crate::args::{MethodArg, OutputFormat, SimulateArgs};
 use crate::exit::usage;
 use crate::output::emit;
 use crate::progress::Spinner;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use hallyu_data::reference::Reference;
-use hallyu_simulate::{read_scenario, run_scenario, run_scenario_on, Method, RunOptions};
+use hallyu_data::{embedded, read, Table};
+use hallyu_simulate::{parse_scenario_toml, run_scenario_on, Method, RunOptions, Scenario};
+use std::path::{Path, PathBuf};
 
 /// Runs the command. Names a scenario gets wrong exit with 2, unusable files or data with
 /// 1, a solve that does not converge with 3 (see `crate::exit`).
@@ -27,12 +29,12 @@ pub fn run(a: SimulateArgs) -> Result<u8> {
         seed: a.seed,
         bilateral: a.bilateral,
     };
-    let scenario = read_scenario(&a.scenario)?;
+    let (scenario, data) = read_scenario(&a.scenario)?;
     // A dataset folder, named here or as the scenario's data, is read as a gravity panel.
     let dataset = a
         .data
         .clone()
-        .or_else(|| scenario.baseline.data.clone().filter(|p| p.is_dir()));
+        .or_else(|| data.clone().filter(|p| p.is_dir()));
     if let Some(dir) = &a.data {
         if !dir.is_dir() {
             return Err(usage(format!(
@@ -58,15 +60,15 @@ pub fn run(a: SimulateArgs) -> Result<u8> {
         }
     };
     let spinner = Spinner::new("solving the scenario", a.output.quiet);
-    let outcome = match panel {
-        Some(p) => {
-            run_scenario_on(&scenario, p.table, &options, &reference, &spinner).map(|mut r| {
-                r.notes.splice(0..0, p.notes);
-                r
-            })
-        }
-        None => run_scenario(&scenario, &options, &reference, &spinner),
+    // An error returns through the spinner's drop, which clears its line first.
+    let (table, panel_notes) = match panel {
+        Some(p) => (p.table, p.notes),
+        None => (load_data(&scenario, data.as_deref())?, Vec::new()),
     };
+    let outcome = run_scenario_on(&scenario, table, &options, &reference, &spinner).map(|mut r| {
+        r.notes.splice(0..0, panel_notes);
+        r
+    });
     drop(spinner);
     let result = outcome?;
     let text = match a.output.format {
@@ -84,4 +86,37 @@ pub fn run(a: SimulateArgs) -> Result<u8> {
     };
     emit(&text, a.output.out.as_deref())?;
     Ok(0)
+}
+
+/// Reads a scenario file: the scenario and its `[baseline] data` file, a relative path taken
+/// from the scenario file's folder.
+fn read_scenario(path: &Path) -> Result<(Scenario, Option<PathBuf>)> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let (scenario, data) =
+        parse_scenario_toml(&text).with_context(|| path.display().to_string())?;
+    let data = data.map(PathBuf::from).map(|d| match path.parent() {
+        Some(dir) if d.is_relative() => dir.join(d),
+        _ => d,
+    });
+    Ok((scenario, data))
+}
+
+/// The scenario's baseline data: the columns it reads from its data file, or the embedded
+/// Advanced Guide panel when it names none.
+fn load_data(scenario: &Scenario, data: Option<&Path>) -> Result<Table> {
+    let Some(path) = data else {
+        return Ok(embedded::agtpa()?);
+    };
+    // `intl_border` is built by the run when the file lacks it.
+    let (optional, columns): (Vec<String>, Vec<String>) = scenario
+        .columns()?
+        .into_iter()
+        .partition(|c| c == "intl_border");
+    let options = read::ReadOptions {
+        columns: Some(columns),
+        optional_columns: optional,
+        ..Default::default()
+    };
+    Ok(read::read_path(path, &options)?)
 }

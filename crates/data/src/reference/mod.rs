@@ -15,6 +15,9 @@
 //! assert_eq!(country_by_numeric(842).unwrap().iso3, "USA");
 //! ```
 //!
+//! Country names a request gives (a code, a bloc, a list, `all`) resolve in one place,
+//! [`Reference::resolve`], against the countries the data has.
+//!
 //! # User additions
 //!
 //! [`Reference::with_user_file`] adds blocs and product groups from a TOML file; one with
@@ -48,6 +51,7 @@ mod editions;
 mod file;
 mod groups;
 mod hs;
+mod resolve;
 
 pub use blocs::{Bloc, Membership};
 pub use capitals::{
@@ -61,6 +65,7 @@ pub use groups::{
     creative_prefix, CreativeCode, ProductGroup, CREATIVE_GROUPS, DEFAULT_EDITION, PUBLISHED_COUNTS,
 };
 pub use hs::{hs2022_len, in_hs2022};
+pub use resolve::Resolved;
 
 use crate::error::DataError;
 use crate::nearest;
