@@ -29,6 +29,7 @@ pub mod projection;
 pub mod reference;
 pub mod reproduce;
 mod request;
+pub mod scenario;
 mod source;
 mod version;
 

@@ -6,9 +6,11 @@ use crate::ingest::{IngestOutcome, IngestRequest};
 use crate::projection::ProjectionRequest;
 use crate::reference::{ReferenceRequest, ReferenceRows};
 use crate::reproduce::{ReproduceRequest, Reproduction};
+use crate::scenario::ScenarioRequest;
 use crate::{Context, ErrorCategory, Result};
 use hallyu_measure::indicators::Indicators;
 use hallyu_measure::projection::Projection;
+use hallyu_simulate::ScenarioResult;
 use serde::{Deserialize, Serialize};
 
 /// A request for any capability. JSON: the capability's fields with `"capability"` naming
@@ -28,6 +30,8 @@ pub enum Request {
     Dataset(DatasetRequest),
     /// Trade data or gravity covariates into a dataset folder.
     Ingest(IngestRequest),
+    /// A general-equilibrium policy scenario.
+    Scenario(Box<ScenarioRequest>),
 }
 
 /// The answer to a [`Request`], tagged the same way.
@@ -46,6 +50,8 @@ pub enum Response {
     Dataset(DatasetReport),
     /// What an ingest wrote.
     Ingest(IngestOutcome),
+    /// A scenario's effects.
+    Scenario(Box<ScenarioResult>),
 }
 
 impl Request {
@@ -58,6 +64,7 @@ impl Request {
             Request::Reference(_) => "reference",
             Request::Dataset(_) => "dataset",
             Request::Ingest(_) => "ingest",
+            Request::Scenario(_) => "scenario",
         }
     }
 }
@@ -91,7 +98,10 @@ impl Response {
                 category: ErrorCategory::Data,
                 message: None,
             }),
-            Response::Indicators(_) | Response::Reference(_) | Response::Ingest(_) => None,
+            Response::Indicators(_)
+            | Response::Reference(_)
+            | Response::Ingest(_)
+            | Response::Scenario(_) => None,
         }
     }
 }
@@ -107,5 +117,6 @@ pub fn run(ctx: &Context, request: &Request) -> Result<Response> {
         Request::Reference(r) => Response::Reference(crate::reference::compute(ctx, r)?),
         Request::Dataset(r) => Response::Dataset(crate::dataset::compute(ctx, r)?),
         Request::Ingest(r) => Response::Ingest(crate::ingest::compute(ctx, r)?),
+        Request::Scenario(r) => Response::Scenario(Box::new(crate::scenario::compute(ctx, r)?)),
     })
 }

@@ -7,6 +7,7 @@ use hallyu_api::ingest::{IngestKind, IngestRequest};
 use hallyu_api::projection::ProjectionRequest;
 use hallyu_api::reference::{ReferenceRequest, ReferenceTable};
 use hallyu_api::reproduce::ReproduceRequest;
+use hallyu_api::scenario::ScenarioRequest;
 use hallyu_api::{run, Context, DataSource, Request, Response, Version};
 use hallyu_data::ingest::OnDuplicate;
 use hallyu_measure::Perspective;
@@ -86,6 +87,26 @@ fn requests() -> Vec<Request> {
             on_duplicate: OnDuplicate::Sum,
         }),
     ]
+}
+
+fn scenario() -> Request {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/kor_asean_rta.toml");
+    let mut r = ScenarioRequest::from_toml_file(&path).expect("example scenario");
+    r.options.draws = 3;
+    r.options.bilateral = true;
+    Request::Scenario(Box::new(r))
+}
+
+#[test]
+fn scenarios_and_their_effects_come_back_equal() {
+    let request = scenario();
+    assert_eq!(round_trip(&request), request);
+    let response = run(&Context::quiet(), &request).expect("scenario");
+    let back = round_trip(&response);
+    if !format!("{response:?}").contains("NaN") {
+        assert_eq!(back, response);
+    }
 }
 
 #[test]

@@ -220,3 +220,33 @@ fn run_refuses_what_is_not_a_request() {
     d.hallyu(["run", "text.json"]).run_usage_line();
     d.hallyu(["run", "absent.json"]).run_err_line();
 }
+
+#[test]
+fn scenarios() {
+    let scenario = |d: &Dir| {
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../examples/kor_asean_rta.toml"),
+        )
+        .expect("example scenario");
+        d.write("kor.toml", text);
+    };
+    let request = same_as_run(&["simulate", "kor.toml", "-q"], None, scenario);
+    assert_eq!(request["capability"], "scenario");
+    assert_eq!(request["data"]["kind"], "embedded");
+    assert_eq!(request["scenario"]["baseline"]["year"], 2006);
+    same_as_run(
+        &[
+            "simulate", "kor.toml", "-q", "--method", "geppml", "-f", "csv",
+        ],
+        Some("csv"),
+        scenario,
+    );
+    // A scenario naming a country the data does not have: usage (2) both ways.
+    let unknown = |d: &Dir| {
+        scenario(d);
+        let text = d.read("kor.toml").replace("\"KOR\"", "\"KRO\"");
+        d.write("kor.toml", text);
+    };
+    same_as_run(&["simulate", "kor.toml", "-q"], None, unknown);
+}

@@ -90,6 +90,7 @@ pub fn render(response: &Response, format: OutputFormat) -> Result<String> {
         Response::Reference(r) => reference::render(r, format)?,
         Response::Dataset(r) => dataset::render(r, format)?,
         Response::Ingest(r) => ingest::render(r, format)?,
+        Response::Scenario(r) => simulate::render(r, format)?,
     })
 }
 
