@@ -7,6 +7,7 @@
 //! up to the usual one normalisation per additional dimension. General-equilibrium work
 //! needs them: pair fixed effects are trade costs.
 
+use crate::fe_operator::FeOperator;
 use crate::fixef::FixedEffects;
 use crate::{EstimateError, Result};
 
@@ -48,12 +49,11 @@ pub fn poisson_effects_from(
             y[i]
         )));
     }
+    let op = FeOperator::new(fe, None);
     let totals: Vec<Vec<f64>> = (0..fe.len())
         .map(|q| {
             let mut t = vec![0.0; fe.levels[q]];
-            for (g, v) in fe.ids[q].iter().zip(y) {
-                t[*g as usize] += v;
-            }
+            op.dimension(q).apply(y, &mut t);
             t
         })
         .collect();
@@ -69,35 +69,32 @@ pub fn poisson_effects_from(
         _ => fe.levels.iter().map(|l| vec![1.0; *l]).collect(),
     };
     let mut mu: Vec<f64> = offset.iter().map(|o| o.exp()).collect();
-    for (q, ids) in fe.ids.iter().enumerate() {
-        for (m, g) in mu.iter_mut().zip(ids) {
-            *m *= scale[q][*g as usize];
-        }
+    for (q, s) in scale.iter().enumerate() {
+        op.scale_rows(q, s, &mut mu);
     }
     let mut worst = f64::INFINITY;
+    let mut fitted: Vec<Vec<f64>> = fe.levels.iter().map(|l| vec![0.0; *l]).collect();
     for _ in 0..max_iterations {
         worst = 0.0;
         for q in 0..fe.len() {
-            let mut fitted = vec![0.0; fe.levels[q]];
-            for (g, m) in fe.ids[q].iter().zip(&mu) {
-                fitted[*g as usize] += m;
+            let fitted = &mut fitted[q];
+            op.dimension(q).apply(&mu, fitted);
+            // The ratio of observed to fitted totals scales the group (zero for a group
+            // without outcome: its fitted mean is zero).
+            for (f, t) in fitted.iter_mut().zip(&totals[q]) {
+                *f = if *t > 0.0 {
+                    let ratio = t / *f;
+                    worst = worst.max((ratio - 1.0).abs());
+                    ratio
+                } else {
+                    0.0
+                };
             }
-            let ratio: Vec<f64> = totals[q]
-                .iter()
-                .zip(&fitted)
-                .map(|(t, f)| if *t > 0.0 { t / f } else { 0.0 })
-                .collect();
-            for (t, r) in totals[q].iter().zip(&ratio) {
-                if *t > 0.0 {
-                    worst = worst.max((r - 1.0).abs());
-                }
-            }
-            for (s, r) in scale[q].iter_mut().zip(&ratio) {
+            let ratio = &*fitted;
+            for (s, r) in scale[q].iter_mut().zip(ratio) {
                 *s *= r;
             }
-            for (m, g) in mu.iter_mut().zip(&fe.ids[q]) {
-                *m *= ratio[*g as usize];
-            }
+            op.scale_rows(q, ratio, &mut mu);
         }
         if worst <= tolerance {
             return Ok(scale
