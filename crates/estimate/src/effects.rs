@@ -6,10 +6,34 @@
 //! solves exactly these conditions, so it recovers the effects a full PPML fit would report,
 //! up to the usual one normalisation per additional dimension. General-equilibrium work
 //! needs them: pair fixed effects are trade costs.
+//!
+//! The multilateral-resistance solve of `hallyu-simulate` (`mr.rs`) is the same
+//! alternating scaling for two dimensions (exporter, importer) with given margins, and
+//! shares its scaling rule ([`scaling_factor`]). It keeps its own loop because its data
+//! are a dense matrix of all pairs solved to 1e-14 thousands of times in general
+//! equilibrium: it recomputes each sum from `a`, `b` and `t`, which cannot drift, where
+//! this sample-based loop updates every row's mean multiplicatively through the
+//! fixed-effect operator, one pass per dimension.
 
 use crate::fe_operator::FeOperator;
 use crate::fixef::FixedEffects;
 use crate::{EstimateError, Result};
+
+/// The factor that scales a group of alternating scaling (iterative proportional fitting,
+/// RAS) to its target total: `target / fitted`, where `fitted` is the group's current total
+/// per unit of the factor. Zero when either is zero: a group without a target, or one that
+/// nothing can fill, gets no mass (and never an infinite or undefined factor).
+///
+/// Both alternating-scaling solvers use it: [`poisson_effects`] here, on the rows of a
+/// sample, and the multilateral-resistance solve of `hallyu-simulate`, on a dense matrix of
+/// all country pairs.
+pub fn scaling_factor(target: f64, fitted: f64) -> f64 {
+    if target > 0.0 && fitted > 0.0 {
+        target / fitted
+    } else {
+        0.0
+    }
+}
 
 /// Fixed-effect values `alpha[q][g]` (log scale) with `y ~ Poisson(exp(offset + sum_q
 /// alpha[q][g_q]))`. Groups whose outcome is all zero get `-inf` (their fitted mean is zero).
@@ -79,16 +103,11 @@ pub fn poisson_effects_from(
         for q in 0..fe.len() {
             let fitted = &mut fitted[q];
             op.dimension(q).apply(&mu, fitted);
-            // The ratio of observed to fitted totals scales the group (zero for a group
-            // without outcome: its fitted mean is zero).
             for (f, t) in fitted.iter_mut().zip(&totals[q]) {
-                *f = if *t > 0.0 {
-                    let ratio = t / *f;
-                    worst = worst.max((ratio - 1.0).abs());
-                    ratio
-                } else {
-                    0.0
-                };
+                *f = scaling_factor(*t, *f);
+                if *t > 0.0 {
+                    worst = worst.max((*f - 1.0).abs());
+                }
             }
             let ratio = &*fitted;
             for (s, r) in scale[q].iter_mut().zip(ratio) {
@@ -111,6 +130,14 @@ pub fn poisson_effects_from(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_group_with_nothing_to_scale_gets_no_mass() {
+        assert_eq!(scaling_factor(6.0, 2.0), 3.0);
+        assert_eq!(scaling_factor(0.0, 2.0), 0.0);
+        // Nothing can fill the group: zero, not an infinite factor.
+        assert_eq!(scaling_factor(6.0, 0.0), 0.0);
+    }
 
     #[test]
     fn recovers_two_way_effects_of_exact_data() {
