@@ -212,10 +212,12 @@ fn cluster_meat(scores: &[Vec<f64>], ids: &[u32]) -> Mat {
     let mut sums = vec![Vec::new(); k];
     clusters.apply_many(&columns, &mut sums);
     let mut meat = Mat::zeros(k);
+    let mut row = vec![0.0; k];
     for c in 0..g {
+        row.iter_mut().zip(&sums).for_each(|(r, s)| *r = s[c]);
         for i in 0..k {
             for j in 0..k {
-                meat.a[i * k + j] += sums[i][c] * sums[j][c];
+                meat.a[i * k + j] += row[i] * row[j];
             }
         }
     }
