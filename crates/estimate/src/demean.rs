@@ -1,5 +1,6 @@
-//! Absorbing fixed effects: weighted demeaning by alternating projections in the space of
-//! fixed-effect coefficients, accelerated with Irons and Tuck (1969), as fixest does.
+//! Absorbing fixed effects: weighted demeaning in the space of fixed-effect coefficients,
+//! by preconditioned conjugate gradient (the default) or by alternating projections
+//! accelerated with Irons and Tuck (1969), as fixest does ([`DemeanAlgorithm`]).
 //!
 //! For a column `x_n`, weights `w_n` and dimensions `q = 1..Q`, we look for coefficients
 //! `α_q[g]` minimising `Σ_n w_n (x_n - Σ_q α_q[g_q(n)])²`. One sweep updates each dimension
@@ -13,6 +14,10 @@
 //! group ids and weights (`Σ w x` per group is computed once), and the iteration state is
 //! as small as the number of groups, which makes warm starts across IRLS iterations cheap.
 //! The demeaned column is `x_n - Σ_q α_q[g_q(n)]`.
+//!
+//! Every pass over the data goes through [`FeOperator`]; a solve reports how it ended
+//! ([`DemeanStatus`]), and a conjugate-gradient breakdown is finished by alternating
+//! projections rather than counted as convergence.
 
 use crate::fe_operator::{FeOperator, NormalScratch};
 use crate::fixef::FixedEffects;
