@@ -1,5 +1,6 @@
-//! Absorbing fixed effects: weighted demeaning by alternating projections in the space of
-//! fixed-effect coefficients, accelerated with Irons and Tuck (1969), as fixest does.
+//! Absorbing fixed effects: weighted demeaning in the space of fixed-effect coefficients,
+//! by preconditioned conjugate gradient (the default) or by alternating projections
+//! accelerated with Irons and Tuck (1969), as fixest does ([`DemeanAlgorithm`]).
 //!
 //! For a column `x_n`, weights `w_n` and dimensions `q = 1..Q`, we look for coefficients
 //! `α_q[g]` minimising `Σ_n w_n (x_n - Σ_q α_q[g_q(n)])²`. One sweep updates each dimension
@@ -13,7 +14,12 @@
 //! group ids and weights (`Σ w x` per group is computed once), and the iteration state is
 //! as small as the number of groups, which makes warm starts across IRLS iterations cheap.
 //! The demeaned column is `x_n - Σ_q α_q[g_q(n)]`.
+//!
+//! Every pass over the data goes through [`FeOperator`]; a solve reports how it ended
+//! ([`DemeanStatus`]), and a conjugate-gradient breakdown is finished by alternating
+//! projections rather than counted as convergence.
 
+use crate::fe_operator::{FeOperator, NormalScratch};
 use crate::fixef::FixedEffects;
 use rayon::prelude::*;
 
@@ -25,6 +31,34 @@ pub enum DemeanAlgorithm {
     /// Conjugate gradient on `D'WD α = D'Wx` with the block-diagonal (group weight)
     /// preconditioner: one pass over the data per iteration.
     ConjugateGradient,
+}
+
+impl DemeanAlgorithm {
+    /// Every algorithm, the default first.
+    pub const ALL: [DemeanAlgorithm; 2] = [
+        DemeanAlgorithm::ConjugateGradient,
+        DemeanAlgorithm::AlternatingProjections,
+    ];
+
+    /// Name in outputs and option values: `cg` or `irons-tuck`.
+    pub fn label(self) -> &'static str {
+        match self {
+            DemeanAlgorithm::ConjugateGradient => "cg",
+            DemeanAlgorithm::AlternatingProjections => "irons-tuck",
+        }
+    }
+
+    /// The algorithm named `name` ([`Self::label`], or `conjugate-gradient` /
+    /// `alternating-projections`), ignoring case.
+    pub fn from_label(name: &str) -> Option<Self> {
+        match name.to_ascii_lowercase().as_str() {
+            "cg" | "conjugate-gradient" => Some(DemeanAlgorithm::ConjugateGradient),
+            "irons-tuck" | "alternating-projections" => {
+                Some(DemeanAlgorithm::AlternatingProjections)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Knobs of the demeaning loop.
@@ -51,18 +85,46 @@ impl Default for DemeanOptions {
     }
 }
 
+/// How a solve of the fixed-effect normal equations ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemeanStatus {
+    /// The tolerance was reached, or the solver stalled at the precision it can attain
+    /// (see [`DemeanInfo::stalled`]).
+    Converged,
+    /// The iteration limit (max_iter) was reached first.
+    MaxIter,
+    /// The conjugate gradient broke down: its step length was undefined (`pᵀAp` not
+    /// positive and finite). Never counted as convergence; see [`DemeanInfo::fallback`].
+    Breakdown,
+}
+
 /// Outcome of demeaning one column.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DemeanInfo {
-    /// Sweeps over the data.
+    /// Sweeps over the data (those of a fallback included).
     pub sweeps: usize,
-    /// Whether the tolerance was reached, or the solver stalled at the precision it can
-    /// attain (see `stalled`).
-    pub converged: bool,
+    /// How the selected algorithm ended.
+    pub status: DemeanStatus,
+    /// After a [`DemeanStatus::Breakdown`]: how alternating projections, started from the
+    /// best conjugate-gradient iterate, ended. `None` when there was no breakdown.
+    pub fallback: Option<DemeanStatus>,
     /// The conjugate-gradient residual stopped decreasing before the tolerance was met: a
     /// tolerance below what double precision attains on this problem. The coefficients
     /// returned are those with the smallest residual seen.
     pub stalled: bool,
+}
+
+impl DemeanInfo {
+    /// Whether the coefficients solve the normal equations to the tolerance (or to the
+    /// precision attainable): by the selected algorithm, or by the fallback after a
+    /// breakdown.
+    pub fn converged(&self) -> bool {
+        match self.status {
+            DemeanStatus::Converged => true,
+            DemeanStatus::MaxIter => false,
+            DemeanStatus::Breakdown => self.fallback == Some(DemeanStatus::Converged),
+        }
+    }
 }
 
 /// Passes without halving the smallest conjugate-gradient residual seen after which the
@@ -106,47 +168,33 @@ impl BestIterate {
     }
 }
 
+/// Columns solved together by the conjugate gradient: each pass over the data then serves
+/// up to this many columns (an outcome and three regressors in one pass).
+const LOCKSTEP: usize = 4;
+
 /// Demeans columns for fixed fixed effects and weights.
 pub struct Demeaner<'a> {
-    fe: &'a FixedEffects,
-    weights_n: &'a [f64],
-    inv_weight_g: Vec<Vec<f64>>,
-    offsets_q: Vec<usize>,
-    total_g: usize,
+    op: FeOperator<'a>,
+    /// `1 / Σ_{n∈g} w_n` (0 for a group without weight): the Jacobi preconditioner and
+    /// the diagonal of the Gauss-Seidel updates.
+    inv_weight_g: Vec<f64>,
 }
 
 impl<'a> Demeaner<'a> {
     /// Prepares group weight totals.
     pub fn new(fe: &'a FixedEffects, weights_n: &'a [f64]) -> Self {
-        let inv_weight_g = (0..fe.len())
-            .map(|q| {
-                let mut s = vec![0.0; fe.levels[q]];
-                for (&g, &w) in fe.ids[q].iter().zip(weights_n) {
-                    s[g as usize] += w;
-                }
-                s.into_iter()
-                    .map(|t| if t > 0.0 { 1.0 / t } else { 0.0 })
-                    .collect()
-            })
+        let op = FeOperator::new(fe, Some(weights_n));
+        let inv_weight_g = op
+            .weight_sums()
+            .into_iter()
+            .map(|t| if t > 0.0 { 1.0 / t } else { 0.0 })
             .collect();
-        let mut offsets_q = Vec::with_capacity(fe.len());
-        let mut total_g = 0;
-        for &l in &fe.levels {
-            offsets_q.push(total_g);
-            total_g += l;
-        }
-        Demeaner {
-            fe,
-            weights_n,
-            inv_weight_g,
-            offsets_q,
-            total_g,
-        }
+        Demeaner { op, inv_weight_g }
     }
 
     /// A fresh (all-zero) coefficient state for one column.
     pub fn new_state(&self) -> Vec<f64> {
-        vec![0.0; self.total_g]
+        vec![0.0; self.op.groups()]
     }
 
     /// Demeans `x_n` into `out_n`, starting from (and updating) the coefficients in `state`.
@@ -157,127 +205,110 @@ impl<'a> Demeaner<'a> {
         opts: DemeanOptions,
         out_n: &mut [f64],
     ) -> DemeanInfo {
-        let q_dims = self.fe.len();
-        if q_dims == 0 {
-            out_n.copy_from_slice(x_n);
-            return DemeanInfo {
-                sweeps: 0,
-                converged: true,
-                stalled: false,
-            };
-        }
-        if state.len() != self.total_g {
-            *state = self.new_state();
-        }
-        let sum_wx_g = self.group_sums(x_n);
-        let mut info = DemeanInfo::default();
-        if q_dims == 1 {
-            for (a, (s, i)) in state
-                .iter_mut()
-                .zip(sum_wx_g.iter().zip(&self.inv_weight_g[0]))
-            {
-                *a = s * i;
-            }
-            info = DemeanInfo {
-                sweeps: 1,
-                converged: true,
-                stalled: false,
-            };
-        } else if opts.algorithm == DemeanAlgorithm::ConjugateGradient {
-            info = self.conjugate_gradient(&sum_wx_g, state, opts);
-        } else {
-            let mut gx = state.clone();
-            let mut ggx = state.clone();
-            let mut scratch = vec![0.0; self.fe.levels.iter().copied().max().unwrap_or(0)];
-            while info.sweeps < 2 * opts.max_iter {
-                gx.copy_from_slice(state);
-                self.sweep(&sum_wx_g, &mut gx, &mut scratch);
-                ggx.copy_from_slice(&gx);
-                self.sweep(&sum_wx_g, &mut ggx, &mut scratch);
-                info.sweeps += 2;
-                if converged(&gx, &ggx, opts.tol) {
-                    state.copy_from_slice(&ggx);
-                    info.converged = true;
-                    break;
-                }
-                // Irons-Tuck: extrapolate along the last two steps.
-                let (mut vprod, mut ssq) = (0.0, 0.0);
-                for ((x, g1), g2) in state.iter().zip(&gx).zip(&ggx) {
-                    let d_gx = g2 - g1;
-                    let d2 = d_gx - (g1 - x);
-                    vprod += d_gx * d2;
-                    ssq += d2 * d2;
-                }
-                if ssq == 0.0 || !vprod.is_finite() {
-                    state.copy_from_slice(&ggx);
-                    continue;
-                }
-                let coef = vprod / ssq;
-                for ((x, g1), g2) in state.iter_mut().zip(&gx).zip(&ggx) {
-                    *x = g2 - coef * (g2 - g1);
-                }
-            }
-        }
-        self.residual(x_n, state, out_n);
+        let info = self.solve(&[x_n], std::slice::from_mut(state), opts)[0];
+        self.op.residual(x_n, state, out_n);
         info
     }
 
-    /// Demeans several columns in parallel, each with its own warm-start state.
+    /// Demeans several columns, each with its own warm-start state.
     pub fn demean_many(
         &self,
         columns: &[&[f64]],
         states: &mut [Vec<f64>],
         opts: DemeanOptions,
     ) -> (Vec<Vec<f64>>, Vec<DemeanInfo>) {
-        if opts.algorithm == DemeanAlgorithm::ConjugateGradient && matches!(self.fe.len(), 2 | 3) {
-            match columns.len() {
-                1 => return self.lockstep::<1>(columns, states, opts),
-                2 => return self.lockstep::<2>(columns, states, opts),
-                3 => return self.lockstep::<3>(columns, states, opts),
-                4 => return self.lockstep::<4>(columns, states, opts),
-                _ => {}
-            }
-        }
-        let n = self.weights_n.len();
-        columns
+        let infos = self.solve(columns, states, opts);
+        let n = self.op.rows();
+        let out = columns
             .par_iter()
-            .zip(states.par_iter_mut())
+            .zip(states.par_iter())
             .map(|(x, st)| {
                 let mut out = vec![0.0; n];
-                let info = self.demean(x, st, opts, &mut out);
-                (out, info)
+                self.op.residual(x, st, &mut out);
+                out
             })
-            .unzip()
+            .collect();
+        (out, infos)
     }
 
-    /// Conjugate gradient for `J` columns in lockstep: each pass over the data reads the
-    /// group ids and weights once for all columns, and the rows are split between threads
-    /// (each with its own accumulator), so every core works until the slowest column has
-    /// converged. Same iterates as [`Self::demean`] column by column.
-    fn lockstep<const J: usize>(
+    /// Solves the fixed-effect normal equations of every column, updating `states`.
+    fn solve(
         &self,
         columns: &[&[f64]],
         states: &mut [Vec<f64>],
         opts: DemeanOptions,
-    ) -> (Vec<Vec<f64>>, Vec<DemeanInfo>) {
-        let g_all = self.total_g;
-        let sums: Vec<Vec<f64>> = columns.par_iter().map(|x| self.group_sums(x)).collect();
-        let mut alpha = vec![[0.0; J]; g_all];
-        let mut b = vec![[0.0; J]; g_all];
-        for (j, st) in states.iter_mut().enumerate() {
-            if st.len() != g_all {
+    ) -> Vec<DemeanInfo> {
+        let converged = |sweeps| DemeanInfo {
+            sweeps,
+            status: DemeanStatus::Converged,
+            fallback: None,
+            stalled: false,
+        };
+        if self.op.dims() == 0 {
+            return vec![converged(0); columns.len()];
+        }
+        for st in states.iter_mut() {
+            if st.len() != self.op.groups() {
                 *st = self.new_state();
             }
-            for g in 0..g_all {
-                alpha[g][j] = st[g];
-                b[g][j] = sums[j][g];
+        }
+        let mut b = vec![Vec::new(); columns.len()];
+        self.op.apply_many(columns, &mut b);
+        if self.op.dims() == 1 {
+            // One dimension: the solution is the weighted group mean.
+            for (st, b) in states.iter_mut().zip(&b) {
+                for ((a, s), i) in st.iter_mut().zip(b).zip(&self.inv_weight_g) {
+                    *a = s * i;
+                }
+            }
+            return vec![converged(1); columns.len()];
+        }
+        match opts.algorithm {
+            DemeanAlgorithm::AlternatingProjections => b
+                .par_iter()
+                .zip(states.par_iter_mut())
+                .map(|(b, st)| self.alternating_projections(b, st, opts))
+                .collect(),
+            DemeanAlgorithm::ConjugateGradient => {
+                let mut infos = Vec::with_capacity(columns.len());
+                for (b, st) in b.chunks(LOCKSTEP).zip(states.chunks_mut(LOCKSTEP)) {
+                    infos.extend(match b.len() {
+                        1 => self.conjugate_gradient::<1>(b, st, opts),
+                        2 => self.conjugate_gradient::<2>(b, st, opts),
+                        3 => self.conjugate_gradient::<3>(b, st, opts),
+                        _ => self.conjugate_gradient::<LOCKSTEP>(b, st, opts),
+                    });
+                }
+                infos
             }
         }
-        let inv: Vec<f64> = self.inv_weight_g.iter().flatten().copied().collect();
-        let threads = rayon::current_num_threads().clamp(1, 64);
-        let mut scratch: Vec<Vec<[f64; J]>> = vec![vec![[0.0; J]; g_all]; threads];
+    }
+
+    /// Preconditioned conjugate gradient on `Dᵀ W D α = b` for `J` columns in lockstep:
+    /// each pass over the data reads the group ids and weights once for all columns. The
+    /// system is singular but consistent, which CG handles from any start.
+    ///
+    /// A breakdown (`pᵀ A p` not positive and finite, e.g. when it overflows) ends the
+    /// column's CG; alternating projections then go on from its best iterate.
+    fn conjugate_gradient<const J: usize>(
+        &self,
+        b_cols: &[Vec<f64>],
+        states: &mut [Vec<f64>],
+        opts: DemeanOptions,
+    ) -> Vec<DemeanInfo> {
+        let g_all = self.op.groups();
+        let mut alpha = vec![[0.0; J]; g_all];
+        let mut b = vec![[0.0; J]; g_all];
+        for j in 0..J {
+            for g in 0..g_all {
+                alpha[g][j] = states[j][g];
+                b[g][j] = b_cols[j][g];
+            }
+        }
+        let inv = &self.inv_weight_g;
+        let mut scratch = NormalScratch::<J>::new(&self.op);
         let mut ap = vec![[0.0; J]; g_all];
-        self.apply_lockstep(&alpha, &mut scratch, &mut ap);
+        self.op.normal_apply(&alpha, &mut scratch, &mut ap);
         let mut r: Vec<[f64; J]> = b
             .iter()
             .zip(&ap)
@@ -285,7 +316,7 @@ impl<'a> Demeaner<'a> {
             .collect();
         let mut z: Vec<[f64; J]> = r
             .iter()
-            .zip(&inv)
+            .zip(inv)
             .map(|(r, i)| std::array::from_fn(|j| r[j] * i))
             .collect();
         let mut p = z.clone();
@@ -302,40 +333,43 @@ impl<'a> Demeaner<'a> {
         let mut infos = vec![
             DemeanInfo {
                 sweeps: 1,
-                ..DemeanInfo::default()
+                status: DemeanStatus::MaxIter,
+                fallback: None,
+                stalled: false,
             };
             J
         ];
+        let mut running = [true; J];
         let mut best: Vec<BestIterate> = (0..J)
             .map(|j| BestIterate::new(rz[j], alpha.iter().map(|a| a[j]).collect()))
             .collect();
         let mut passes = 1;
         while passes < opts.max_iter {
-            for (j, info) in infos.iter_mut().enumerate() {
-                if !info.converged
+            for j in 0..J {
+                if running[j]
                     && z.iter()
                         .zip(&alpha)
                         .all(|(zz, a)| zz[j].abs() <= opts.tol * (0.1 + a[j].abs()))
                 {
-                    info.converged = true;
+                    running[j] = false;
+                    infos[j].status = DemeanStatus::Converged;
                 }
             }
-            if infos.iter().all(|i| i.converged) {
+            if !running.contains(&true) {
                 break;
             }
-            self.apply_lockstep(&p, &mut scratch, &mut ap);
+            self.op.normal_apply(&p, &mut scratch, &mut ap);
             passes += 1;
             let pap = dot(&p, &ap);
             let mut step = [0.0; J];
-            for (j, info) in infos.iter_mut().enumerate() {
-                if info.converged {
+            for j in 0..J {
+                if !running[j] {
                     continue;
                 }
-                info.sweeps += 1;
-                if pap[j] <= 0.0 || !pap[j].is_finite() {
-                    // Breakdown: nothing left to gain along this direction.
-                    info.converged = true;
-                    info.stalled = true;
+                infos[j].sweeps += 1;
+                if breaks_down(pap[j]) {
+                    running[j] = false;
+                    infos[j].status = DemeanStatus::Breakdown;
                 } else {
                     step[j] = rz[j] / pap[j];
                 }
@@ -356,7 +390,9 @@ impl<'a> Demeaner<'a> {
                     if best[j].record(rz[j], |b| {
                         b.iter_mut().zip(&alpha).for_each(|(b, a)| *b = a[j])
                     }) {
-                        infos[j].converged = true;
+                        // The precision floor: converged as far as double precision goes.
+                        running[j] = false;
+                        infos[j].status = DemeanStatus::Converged;
                         infos[j].stalled = true;
                     }
                 }
@@ -369,342 +405,103 @@ impl<'a> Demeaner<'a> {
                 }
             }
         }
-        let n = self.weights_n.len();
-        states
-            .par_iter_mut()
-            .zip(infos.into_par_iter())
-            .zip(best.into_par_iter())
+        for (j, (st, (info, best))) in states
+            .iter_mut()
+            .zip(infos.iter_mut().zip(best))
             .enumerate()
-            .map(|(j, ((st, info), best))| {
-                if info.stalled {
-                    st.copy_from_slice(&best.alpha);
-                } else {
-                    for g in 0..g_all {
-                        st[g] = alpha[g][j];
-                    }
-                }
-                let mut out = vec![0.0; n];
-                self.residual(columns[j], st, &mut out);
-                (out, info)
-            })
-            .unzip()
-    }
-
-    /// `D'WD α` for `J` columns at once (two or three dimensions), rows split between
-    /// threads, each summing into its own scratch vector.
-    fn apply_lockstep<const J: usize>(
-        &self,
-        alpha: &[[f64; J]],
-        scratch: &mut [Vec<[f64; J]>],
-        out: &mut [[f64; J]],
-    ) {
-        let fe = self.fe;
-        let w = self.weights_n;
-        let n = w.len();
-        let chunk = n.div_ceil(scratch.len()).max(1);
-        let off = &self.offsets_q;
-        scratch.par_iter_mut().enumerate().for_each(|(t, acc)| {
-            acc.iter_mut().for_each(|v| *v = [0.0; J]);
-            let start = (t * chunk).min(n);
-            let end = ((t + 1) * chunk).min(n);
-            let ws = &w[start..end];
-            if fe.len() == 3 {
-                let (i0, i1, i2) = (
-                    &fe.ids[0][start..end],
-                    &fe.ids[1][start..end],
-                    &fe.ids[2][start..end],
-                );
-                let mut runs = [RunJ::<J>::default(); 3];
-                for (((&g0, &g1), &g2), &wn) in i0.iter().zip(i1).zip(i2).zip(ws) {
-                    let (a, b, c) = (
-                        off[0] + g0 as usize,
-                        off[1] + g1 as usize,
-                        off[2] + g2 as usize,
-                    );
-                    let (pa, pb, pc) = (alpha[a], alpha[b], alpha[c]);
-                    let v: [f64; J] = std::array::from_fn(|j| wn * (pa[j] + pb[j] + pc[j]));
-                    runs[0].add(a, &v, acc);
-                    runs[1].add(b, &v, acc);
-                    runs[2].add(c, &v, acc);
-                }
-                runs.iter().for_each(|r| r.flush(acc));
+        {
+            if info.stalled || info.status == DemeanStatus::Breakdown {
+                st.copy_from_slice(&best.alpha);
             } else {
-                let (i0, i1) = (&fe.ids[0][start..end], &fe.ids[1][start..end]);
-                let mut runs = [RunJ::<J>::default(); 2];
-                for ((&g0, &g1), &wn) in i0.iter().zip(i1).zip(ws) {
-                    let (a, b) = (off[0] + g0 as usize, off[1] + g1 as usize);
-                    let (pa, pb) = (alpha[a], alpha[b]);
-                    let v: [f64; J] = std::array::from_fn(|j| wn * (pa[j] + pb[j]));
-                    runs[0].add(a, &v, acc);
-                    runs[1].add(b, &v, acc);
+                for g in 0..g_all {
+                    st[g] = alpha[g][j];
                 }
-                runs.iter().for_each(|r| r.flush(acc));
             }
-        });
-        out.copy_from_slice(&scratch[0]);
-        for part in &scratch[1..] {
-            for (o, p) in out.iter_mut().zip(part) {
-                for j in 0..J {
-                    o[j] += p[j];
-                }
+            if info.status == DemeanStatus::Breakdown {
+                let fallback = self.alternating_projections(&b_cols[j], st, opts);
+                info.sweeps += fallback.sweeps;
+                info.fallback = Some(fallback.status);
             }
         }
+        infos
     }
 
-    /// `D'WD α`: one pass computing each observation's fixed-effect sum and scattering it
-    /// back, weighted, into every dimension.
-    fn normal_apply(&self, alpha: &[f64], out: &mut [f64]) {
-        out.iter_mut().for_each(|v| *v = 0.0);
-        let fe = self.fe;
-        let w = self.weights_n;
-        let off = &self.offsets_q;
-        match fe.len() {
-            2 => {
-                let (o0, o1) = (off[0], off[1]);
-                let mut runs = [Run::default(); 2];
-                for ((&g0, &g1), &wn) in fe.ids[0].iter().zip(&fe.ids[1]).zip(w) {
-                    let (a, b) = (o0 + g0 as usize, o1 + g1 as usize);
-                    let v = wn * (alpha[a] + alpha[b]);
-                    runs[0].add(a, v, out);
-                    runs[1].add(b, v, out);
-                }
-                runs.iter().for_each(|r| r.flush(out));
-            }
-            3 => {
-                let (o0, o1, o2) = (off[0], off[1], off[2]);
-                // Runs of equal ids (sorted data: the pair of consecutive years) are summed
-                // in registers, which breaks the store-to-load chain on `out`.
-                let mut runs = [Run::default(); 3];
-                for (((&g0, &g1), &g2), &wn) in
-                    fe.ids[0].iter().zip(&fe.ids[1]).zip(&fe.ids[2]).zip(w)
-                {
-                    let (a, b, c) = (o0 + g0 as usize, o1 + g1 as usize, o2 + g2 as usize);
-                    let v = wn * (alpha[a] + alpha[b] + alpha[c]);
-                    runs[0].add(a, v, out);
-                    runs[1].add(b, v, out);
-                    runs[2].add(c, v, out);
-                }
-                runs.iter().for_each(|r| r.flush(out));
-            }
-            _ => {
-                for n in 0..w.len() {
-                    let mut v = 0.0;
-                    for q in 0..fe.len() {
-                        v += alpha[off[q] + fe.ids[q][n] as usize];
-                    }
-                    v *= w[n];
-                    for q in 0..fe.len() {
-                        out[off[q] + fe.ids[q][n] as usize] += v;
-                    }
-                }
-            }
-        }
-    }
-
-    /// Preconditioned conjugate gradient on the normal equations of the fixed effects;
-    /// the system is singular but consistent, which CG handles from any start.
-    fn conjugate_gradient(&self, b: &[f64], alpha: &mut [f64], opts: DemeanOptions) -> DemeanInfo {
-        let inv: Vec<f64> = self.inv_weight_g.iter().flatten().copied().collect();
-        let g = alpha.len();
-        let mut ap = vec![0.0; g];
-        self.normal_apply(alpha, &mut ap);
-        let mut r: Vec<f64> = b.iter().zip(&ap).map(|(b, a)| b - a).collect();
-        let mut z: Vec<f64> = r.iter().zip(&inv).map(|(r, i)| r * i).collect();
-        let mut p = z.clone();
-        let mut rz: f64 = r.iter().zip(&z).map(|(a, b)| a * b).sum();
+    /// Alternating projections (block Gauss-Seidel) with Irons-Tuck acceleration, from
+    /// the coefficients in `state`.
+    fn alternating_projections(
+        &self,
+        sum_wx_g: &[f64],
+        state: &mut [f64],
+        opts: DemeanOptions,
+    ) -> DemeanInfo {
         let mut info = DemeanInfo {
-            sweeps: 1,
-            ..DemeanInfo::default()
+            sweeps: 0,
+            status: DemeanStatus::MaxIter,
+            fallback: None,
+            stalled: false,
         };
-        let mut best = BestIterate::new(rz, alpha.to_vec());
-        while info.sweeps < opts.max_iter {
-            if z.iter()
-                .zip(alpha.iter())
-                .all(|(zz, a)| zz.abs() <= opts.tol * (0.1 + a.abs()))
-            {
-                info.converged = true;
+        let mut gx = state.to_vec();
+        let mut ggx = state.to_vec();
+        let widest = (0..self.op.dims()).map(|q| self.op.levels(q)).max();
+        let mut scratch = vec![0.0; widest.unwrap_or(0)];
+        while info.sweeps < 2 * opts.max_iter {
+            gx.copy_from_slice(state);
+            self.sweep(sum_wx_g, &mut gx, &mut scratch);
+            ggx.copy_from_slice(&gx);
+            self.sweep(sum_wx_g, &mut ggx, &mut scratch);
+            info.sweeps += 2;
+            if converged(&gx, &ggx, opts.tol) {
+                state.copy_from_slice(&ggx);
+                info.status = DemeanStatus::Converged;
                 break;
             }
-            self.normal_apply(&p, &mut ap);
-            info.sweeps += 1;
-            let pap: f64 = p.iter().zip(&ap).map(|(a, b)| a * b).sum();
-            if pap <= 0.0 || !pap.is_finite() {
-                // Breakdown: nothing left to gain along this direction.
-                info.converged = true;
-                info.stalled = true;
-                alpha.copy_from_slice(&best.alpha);
-                break;
+            // Irons-Tuck: extrapolate along the last two steps.
+            let (mut vprod, mut ssq) = (0.0, 0.0);
+            for ((x, g1), g2) in state.iter().zip(&gx).zip(&ggx) {
+                let d_gx = g2 - g1;
+                let d2 = d_gx - (g1 - x);
+                vprod += d_gx * d2;
+                ssq += d2 * d2;
             }
-            let step = rz / pap;
-            for i in 0..g {
-                alpha[i] += step * p[i];
-                r[i] -= step * ap[i];
-                z[i] = r[i] * inv[i];
+            if ssq == 0.0 || !vprod.is_finite() {
+                state.copy_from_slice(&ggx);
+                continue;
             }
-            let rz_new: f64 = r.iter().zip(&z).map(|(a, b)| a * b).sum();
-            let beta = rz_new / rz;
-            rz = rz_new;
-            if best.record(rz, |b| b.copy_from_slice(alpha)) {
-                info.converged = true;
-                info.stalled = true;
-                alpha.copy_from_slice(&best.alpha);
-                break;
-            }
-            for i in 0..g {
-                p[i] = z[i] + beta * p[i];
+            let coef = vprod / ssq;
+            for ((x, g1), g2) in state.iter_mut().zip(&gx).zip(&ggx) {
+                *x = g2 - coef * (g2 - g1);
             }
         }
         info
     }
 
-    /// `Σ_{n∈g} w_n x_n` for each dimension, concatenated.
-    fn group_sums(&self, x_n: &[f64]) -> Vec<f64> {
-        let mut s = vec![0.0; self.total_g];
-        for q in 0..self.fe.len() {
-            let sq = &mut s[self.offsets_q[q]..self.offsets_q[q] + self.fe.levels[q]];
-            for ((&g, &w), &x) in self.fe.ids[q].iter().zip(self.weights_n).zip(x_n) {
-                sq[g as usize] += w * x;
-            }
-        }
-        s
-    }
-
-    /// One Gauss-Seidel sweep over all dimensions, in place.
+    /// One Gauss-Seidel sweep over all dimensions, in place: each dimension's
+    /// coefficients become the weighted group means of the partial residual
+    /// `(Σ w x - Σ w Σ_{p≠q} α_p) / Σ w`.
     fn sweep(&self, sum_wx_g: &[f64], alpha: &mut [f64], scratch: &mut [f64]) {
-        let fe = self.fe;
-        let w = self.weights_n;
-        let q_dims = fe.len();
-        for q in 0..q_dims {
-            let lq = fe.levels[q];
-            let oq = self.offsets_q[q];
-            let num = &mut scratch[..lq];
-            num.copy_from_slice(&sum_wx_g[oq..oq + lq]);
-            let ids_q = &fe.ids[q];
-            match q_dims {
-                2 => {
-                    let p = 1 - q;
-                    let (ids_p, ap) = (
-                        &fe.ids[p],
-                        &alpha[self.offsets_q[p]..self.offsets_q[p] + fe.levels[p]],
-                    );
-                    for n in 0..w.len() {
-                        num[ids_q[n] as usize] -= w[n] * ap[ids_p[n] as usize];
-                    }
-                }
-                3 => {
-                    let (p1, p2) = match q {
-                        0 => (1, 2),
-                        1 => (0, 2),
-                        _ => (0, 1),
-                    };
-                    let (i1, i2) = (&fe.ids[p1], &fe.ids[p2]);
-                    let a1 = &alpha[self.offsets_q[p1]..self.offsets_q[p1] + fe.levels[p1]];
-                    let a2 = &alpha[self.offsets_q[p2]..self.offsets_q[p2] + fe.levels[p2]];
-                    for n in 0..w.len() {
-                        num[ids_q[n] as usize] -= w[n] * (a1[i1[n] as usize] + a2[i2[n] as usize]);
-                    }
-                }
-                _ => {
-                    for n in 0..w.len() {
-                        let mut s = 0.0;
-                        for p in (0..q_dims).filter(|&p| p != q) {
-                            s += alpha[self.offsets_q[p] + fe.ids[p][n] as usize];
-                        }
-                        num[ids_q[n] as usize] -= w[n] * s;
-                    }
-                }
-            }
-            for ((a, v), i) in alpha[oq..oq + lq]
+        let op = &self.op;
+        for q in 0..op.dims() {
+            let cross = &mut scratch[..op.levels(q)];
+            op.cross_apply(q, alpha, cross);
+            let (b, inv) = (op.block(q, sum_wx_g), op.block(q, &self.inv_weight_g));
+            for (((a, b), c), i) in op
+                .block_mut(q, alpha)
                 .iter_mut()
-                .zip(num.iter())
-                .zip(&self.inv_weight_g[q])
+                .zip(b)
+                .zip(&*cross)
+                .zip(inv)
             {
-                *a = v * i;
-            }
-        }
-    }
-
-    fn residual(&self, x_n: &[f64], alpha: &[f64], out_n: &mut [f64]) {
-        out_n.copy_from_slice(x_n);
-        for q in 0..self.fe.len() {
-            let a = &alpha[self.offsets_q[q]..self.offsets_q[q] + self.fe.levels[q]];
-            for (o, &g) in out_n.iter_mut().zip(&self.fe.ids[q]) {
-                *o -= a[g as usize];
+                *a = (b - c) * i;
             }
         }
     }
 }
 
-/// [`Run`] for `J` columns at once.
-#[derive(Clone, Copy)]
-struct RunJ<const J: usize> {
-    index: usize,
-    sum: [f64; J],
-}
-
-impl<const J: usize> Default for RunJ<J> {
-    fn default() -> Self {
-        RunJ {
-            index: usize::MAX,
-            sum: [0.0; J],
-        }
-    }
-}
-
-impl<const J: usize> RunJ<J> {
-    #[inline(always)]
-    fn add(&mut self, index: usize, v: &[f64; J], out: &mut [[f64; J]]) {
-        if index == self.index {
-            self.sum.iter_mut().zip(v).for_each(|(s, x)| *s += x);
-        } else {
-            self.flush(out);
-            self.index = index;
-            self.sum = *v;
-        }
-    }
-
-    #[inline(always)]
-    fn flush(&self, out: &mut [[f64; J]]) {
-        if let Some(o) = out.get_mut(self.index) {
-            o.iter_mut().zip(&self.sum).for_each(|(o, s)| *o += s);
-        }
-    }
-}
-
-/// A running sum over consecutive observations of one group.
-#[derive(Clone, Copy)]
-struct Run {
-    index: usize,
-    sum: f64,
-}
-
-impl Default for Run {
-    fn default() -> Self {
-        Run {
-            index: usize::MAX,
-            sum: 0.0,
-        }
-    }
-}
-
-impl Run {
-    #[inline(always)]
-    fn add(&mut self, index: usize, v: f64, out: &mut [f64]) {
-        if index == self.index {
-            self.sum += v;
-        } else {
-            self.flush(out);
-            self.index = index;
-            self.sum = v;
-        }
-    }
-
-    #[inline(always)]
-    fn flush(&self, out: &mut [f64]) {
-        if let Some(o) = out.get_mut(self.index) {
-            *o += self.sum;
-        }
-    }
+/// Whether a conjugate-gradient step length `rz / pᵀAp` is undefined: `A` is positive
+/// semi-definite, so `pᵀAp ≤ 0` means `p` lies in its null space (or rounding says so),
+/// and a non-finite value means the products overflowed.
+fn breaks_down(pap: f64) -> bool {
+    pap <= 0.0 || !pap.is_finite()
 }
 
 fn converged(a: &[f64], b: &[f64], tol: f64) -> bool {
@@ -773,7 +570,7 @@ mod tests {
             let mut st = d.new_state();
             let mut out = vec![0.0; n];
             let info = d.demean(&x, &mut st, opts, &mut out);
-            assert!(info.converged, "{algorithm:?}");
+            assert!(info.converged(), "{algorithm:?}");
             assert_orthogonal(&fe, &w, &out);
             let mut again = vec![0.0; n];
             let mut st2 = d.new_state();
@@ -807,7 +604,7 @@ mod tests {
             let opts = DemeanOptions::default();
             let mut states = vec![Vec::new(); 3];
             let (many, infos) = d.demean_many(&refs, &mut states, opts);
-            assert!(infos.iter().all(|i| i.converged));
+            assert!(infos.iter().all(|i| i.converged()));
             for (x, m) in refs.iter().zip(&many) {
                 let mut one = vec![0.0; n];
                 d.demean(x, &mut d.new_state(), opts, &mut one);
@@ -816,6 +613,80 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Largest weighted group sum of `r`, relative to the largest weighted sum of `|x|`.
+    fn relative_orthogonality(fe: &FixedEffects, w: &[f64], x: &[f64], r: &[f64]) -> f64 {
+        let op = FeOperator::new(fe, Some(w));
+        let (mut s, mut scale) = (vec![0.0; op.groups()], vec![0.0; op.groups()]);
+        op.apply(r, &mut s);
+        let abs_x: Vec<f64> = x.iter().map(|v| v.abs()).collect();
+        op.apply(&abs_x, &mut scale);
+        let worst = s.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        worst / scale.iter().fold(0.0f64, |m, v| m.max(*v))
+    }
+
+    /// Values near 1e160 overflow `pᵀAp` in the first conjugate-gradient pass: a
+    /// breakdown, which used to be reported as convergence with the column left as it
+    /// was. It must say so and finish with alternating projections.
+    #[test]
+    fn a_breakdown_is_reported_and_alternating_projections_finish() {
+        let n = 1500;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+        for levels in [vec![30, 100], vec![20, 15, 100]] {
+            let fe = random_fe(n, &levels, 12);
+            let w: Vec<f64> = (0..n).map(|_| rng.random_range(0.5..2.0)).collect();
+            let x: Vec<f64> = (0..n).map(|_| 1e160 * rng.random_range(1.0..5.0)).collect();
+            let d = Demeaner::new(&fe, &w);
+            let mut out = vec![0.0; n];
+            let info = d.demean(&x, &mut d.new_state(), DemeanOptions::default(), &mut out);
+            assert_eq!(info.status, DemeanStatus::Breakdown, "{levels:?}");
+            assert_eq!(info.fallback, Some(DemeanStatus::Converged), "{levels:?}");
+            assert!(info.converged() && !info.stalled);
+            let worst = relative_orthogonality(&fe, &w, &x, &out);
+            assert!(worst < 1e-7, "{levels:?}: relative group sum {worst}");
+            // The same in lockstep with a well-scaled column, which must not be affected.
+            let y: Vec<f64> = (0..n).map(|_| rng.random_range(-5.0..5.0)).collect();
+            let mut states = vec![Vec::new(); 2];
+            let (outs, infos) = d.demean_many(&[&x, &y], &mut states, DemeanOptions::default());
+            assert_eq!(infos[0].status, DemeanStatus::Breakdown);
+            assert_eq!(infos[1].status, DemeanStatus::Converged);
+            assert_eq!(infos[1].fallback, None);
+            assert!(relative_orthogonality(&fe, &w, &x, &outs[0]) < 1e-7);
+            assert_orthogonal(&fe, &w, &outs[1]);
+        }
+    }
+
+    #[test]
+    fn the_iteration_limit_is_not_convergence() {
+        let n = 3000;
+        let fe = random_fe(n, &[40, 30, 200], 1);
+        let mut rng = rand::rngs::StdRng::seed_from_u64(2);
+        let w: Vec<f64> = (0..n).map(|_| rng.random_range(0.1..3.0)).collect();
+        let x: Vec<f64> = (0..n).map(|_| rng.random_range(-5.0..5.0)).collect();
+        let d = Demeaner::new(&fe, &w);
+        for algorithm in DemeanAlgorithm::ALL {
+            let opts = DemeanOptions {
+                algorithm,
+                max_iter: 2,
+                ..DemeanOptions::default()
+            };
+            let info = d.demean(&x, &mut d.new_state(), opts, &mut vec![0.0; n]);
+            assert_eq!(info.status, DemeanStatus::MaxIter, "{algorithm:?}");
+            assert!(!info.converged());
+        }
+    }
+
+    #[test]
+    fn algorithm_labels_round_trip() {
+        for a in DemeanAlgorithm::ALL {
+            assert_eq!(DemeanAlgorithm::from_label(a.label()), Some(a));
+        }
+        assert_eq!(
+            DemeanAlgorithm::from_label("Alternating-Projections"),
+            Some(DemeanAlgorithm::AlternatingProjections)
+        );
+        assert_eq!(DemeanAlgorithm::from_label("lsmr"), None);
     }
 
     #[test]

@@ -6,9 +6,34 @@
 //! solves exactly these conditions, so it recovers the effects a full PPML fit would report,
 //! up to the usual one normalisation per additional dimension. General-equilibrium work
 //! needs them: pair fixed effects are trade costs.
+//!
+//! The multilateral-resistance solve of `hallyu-simulate` (`mr.rs`) is the same
+//! alternating scaling for two dimensions (exporter, importer) with given margins, and
+//! shares its scaling rule ([`scaling_factor`]). It keeps its own loop because its data
+//! are a dense matrix of all pairs solved to 1e-14 thousands of times in general
+//! equilibrium: it recomputes each sum from `a`, `b` and `t`, which cannot drift, where
+//! this sample-based loop updates every row's mean multiplicatively through the
+//! fixed-effect operator, one pass per dimension.
 
+use crate::fe_operator::FeOperator;
 use crate::fixef::FixedEffects;
 use crate::{EstimateError, Result};
+
+/// The factor that scales a group of alternating scaling (iterative proportional fitting,
+/// RAS) to its target total: `target / fitted`, where `fitted` is the group's current total
+/// per unit of the factor. Zero when either is zero: a group without a target, or one that
+/// nothing can fill, gets no mass (and never an infinite or undefined factor).
+///
+/// Both alternating-scaling solvers use it: [`poisson_effects`] here, on the rows of a
+/// sample, and the multilateral-resistance solve of `hallyu-simulate`, on a dense matrix of
+/// all country pairs.
+pub fn scaling_factor(target: f64, fitted: f64) -> f64 {
+    if target > 0.0 && fitted > 0.0 {
+        target / fitted
+    } else {
+        0.0
+    }
+}
 
 /// Fixed-effect values `alpha[q][g]` (log scale) with `y ~ Poisson(exp(offset + sum_q
 /// alpha[q][g_q]))`. Groups whose outcome is all zero get `-inf` (their fitted mean is zero).
@@ -48,12 +73,11 @@ pub fn poisson_effects_from(
             y[i]
         )));
     }
+    let op = FeOperator::new(fe, None);
     let totals: Vec<Vec<f64>> = (0..fe.len())
         .map(|q| {
             let mut t = vec![0.0; fe.levels[q]];
-            for (g, v) in fe.ids[q].iter().zip(y) {
-                t[*g as usize] += v;
-            }
+            op.dimension(q).apply(y, &mut t);
             t
         })
         .collect();
@@ -69,35 +93,27 @@ pub fn poisson_effects_from(
         _ => fe.levels.iter().map(|l| vec![1.0; *l]).collect(),
     };
     let mut mu: Vec<f64> = offset.iter().map(|o| o.exp()).collect();
-    for (q, ids) in fe.ids.iter().enumerate() {
-        for (m, g) in mu.iter_mut().zip(ids) {
-            *m *= scale[q][*g as usize];
-        }
+    for (q, s) in scale.iter().enumerate() {
+        op.scale_rows(q, s, &mut mu);
     }
     let mut worst = f64::INFINITY;
+    let mut fitted: Vec<Vec<f64>> = fe.levels.iter().map(|l| vec![0.0; *l]).collect();
     for _ in 0..max_iterations {
         worst = 0.0;
         for q in 0..fe.len() {
-            let mut fitted = vec![0.0; fe.levels[q]];
-            for (g, m) in fe.ids[q].iter().zip(&mu) {
-                fitted[*g as usize] += m;
-            }
-            let ratio: Vec<f64> = totals[q]
-                .iter()
-                .zip(&fitted)
-                .map(|(t, f)| if *t > 0.0 { t / f } else { 0.0 })
-                .collect();
-            for (t, r) in totals[q].iter().zip(&ratio) {
+            let fitted = &mut fitted[q];
+            op.dimension(q).apply(&mu, fitted);
+            for (f, t) in fitted.iter_mut().zip(&totals[q]) {
+                *f = scaling_factor(*t, *f);
                 if *t > 0.0 {
-                    worst = worst.max((r - 1.0).abs());
+                    worst = worst.max((*f - 1.0).abs());
                 }
             }
-            for (s, r) in scale[q].iter_mut().zip(&ratio) {
+            let ratio = &*fitted;
+            for (s, r) in scale[q].iter_mut().zip(ratio) {
                 *s *= r;
             }
-            for (m, g) in mu.iter_mut().zip(&fe.ids[q]) {
-                *m *= ratio[*g as usize];
-            }
+            op.scale_rows(q, ratio, &mut mu);
         }
         if worst <= tolerance {
             return Ok(scale
@@ -114,6 +130,14 @@ pub fn poisson_effects_from(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_group_with_nothing_to_scale_gets_no_mass() {
+        assert_eq!(scaling_factor(6.0, 2.0), 3.0);
+        assert_eq!(scaling_factor(0.0, 2.0), 0.0);
+        // Nothing can fill the group: zero, not an infinite factor.
+        assert_eq!(scaling_factor(6.0, 0.0), 0.0);
+    }
 
     #[test]
     fn recovers_two_way_effects_of_exact_data() {

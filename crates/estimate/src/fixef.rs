@@ -5,6 +5,7 @@
 //! `_n` per observation, `_q` per fixed-effect dimension, `_g` per group of one dimension,
 //! `_k` per coefficient.
 
+use crate::fe_operator::FeOperator;
 use hallyu_data::{Column, Table, MISSING_CODE};
 use std::collections::HashMap;
 
@@ -63,11 +64,9 @@ impl FixedEffects {
 
     /// Observation counts per group of dimension `q`.
     pub fn counts(&self, q: usize) -> Vec<u32> {
-        let mut c = vec![0u32; self.levels[q]];
-        for &g in &self.ids[q] {
-            c[g as usize] += 1;
-        }
-        c
+        let sizes = FeOperator::new(self, None).dimension(q).weight_sums();
+        // Exact: a count is far below 2^53.
+        sizes.into_iter().map(|c| c as u32).collect()
     }
 }
 
@@ -173,18 +172,15 @@ pub fn interaction_codes(
 /// Flags observations in singleton groups (one observation) of any dimension, repeating
 /// until none is left, since dropping one can create another. Returns how many were flagged.
 pub fn flag_singletons(fe: &FixedEffects, keep: &mut [bool]) -> usize {
+    let op = FeOperator::new(fe, None);
     let mut dropped = 0;
     loop {
         let mut changed = 0;
         for q in 0..fe.len() {
-            let mut counts = vec![0u32; fe.levels[q]];
+            let mut counts = vec![0.0; fe.levels[q]];
+            op.sum_by_group(q, &mut counts, |n| f64::from(u8::from(keep[n])));
             for (n, &g) in fe.ids[q].iter().enumerate() {
-                if keep[n] {
-                    counts[g as usize] += 1;
-                }
-            }
-            for (n, &g) in fe.ids[q].iter().enumerate() {
-                if keep[n] && counts[g as usize] == 1 {
+                if keep[n] && counts[g as usize] == 1.0 {
                     keep[n] = false;
                     changed += 1;
                 }
@@ -201,14 +197,11 @@ pub fn flag_singletons(fe: &FixedEffects, keep: &mut [bool]) -> usize {
 /// effect goes to minus infinity in Poisson (separation by fixed effects, Correia, Guimarães
 /// and Zylkin 2020). Returns how many were flagged.
 pub fn flag_zero_groups(fe: &FixedEffects, y: &[f64], keep: &mut [bool]) -> usize {
+    let op = FeOperator::new(fe, None);
     let mut dropped = 0;
     for q in 0..fe.len() {
         let mut total = vec![0.0f64; fe.levels[q]];
-        for (n, &g) in fe.ids[q].iter().enumerate() {
-            if keep[n] {
-                total[g as usize] += y[n];
-            }
-        }
+        op.sum_by_group(q, &mut total, |n| if keep[n] { y[n] } else { 0.0 });
         for (n, &g) in fe.ids[q].iter().enumerate() {
             if keep[n] && total[g as usize] == 0.0 {
                 keep[n] = false;

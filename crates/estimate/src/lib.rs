@@ -26,6 +26,7 @@ pub mod demean;
 pub mod design;
 pub mod effects;
 mod error;
+pub mod fe_operator;
 pub mod fit;
 pub mod fixef;
 pub mod formula;
@@ -42,7 +43,6 @@ pub use fit::{Coefficient, Dropped, Estimator, Fit, FitStats, FixedEffectInfo};
 pub use formula::Formula;
 pub use vcov::{Ssc, VcovSpec};
 
-use demean::DemeanOptions;
 use hallyu_data::Table;
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
@@ -379,11 +379,6 @@ fn inference(term: &str, estimate: f64, se: f64, df: Option<f64>) -> Coefficient
         conf_low: if ok { estimate - crit * se } else { f64::NAN },
         conf_high: if ok { estimate + crit * se } else { f64::NAN },
     }
-}
-
-/// Default demeaning options (re-exported for front ends that expose the tolerance).
-pub fn default_demean_options() -> DemeanOptions {
-    DemeanOptions::default()
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ pub fn fit(d: &Design, opts: DemeanOptions) -> Result<Core> {
     let mut states: Vec<Vec<f64>> = vec![Vec::new(); columns.len()];
     let (demeaned, infos) = dm.demean_many(&columns, &mut states, opts);
     let sweeps = infos.iter().map(|i| i.sweeps).max().unwrap_or(0);
-    let converged = infos.iter().all(|i| i.converged);
+    let converged = infos.iter().all(|i| i.converged());
     let yt = &demeaned[0];
     let xt: Vec<&[f64]> = demeaned[1..].iter().map(Vec::as_slice).collect();
     let raw: Vec<&[f64]> = d.x.iter().map(Vec::as_slice).collect();
@@ -67,10 +67,12 @@ pub fn fit(d: &Design, opts: DemeanOptions) -> Result<Core> {
         r2_within: (!d.fe.is_empty()).then(|| 1.0 - rss / tss_within),
         pseudo_r2: None,
         log_likelihood: None,
-        notes: if infos.iter().any(|i| i.stalled) {
-            vec![crate::poisson::demean_stall_note(opts.tol)]
-        } else {
-            Vec::new()
-        },
+        notes: infos
+            .iter()
+            .any(|i| i.stalled)
+            .then(|| crate::poisson::demean_stall_note(opts.tol))
+            .into_iter()
+            .chain(crate::poisson::broke_down(&infos).then(crate::poisson::demean_breakdown_note))
+            .collect(),
     })
 }

@@ -18,7 +18,7 @@
 //! double arithmetic attains, and it stops there with a note (a tolerance below that
 //! precision would otherwise iterate on rounding noise).
 
-use crate::demean::{DemeanOptions, Demeaner};
+use crate::demean::{DemeanInfo, DemeanOptions, DemeanStatus, Demeaner};
 use crate::design::Design;
 use crate::model::Core;
 use crate::wls;
@@ -95,6 +95,19 @@ pub(crate) fn demean_stall_note(tol: f64) -> String {
     )
 }
 
+/// What a conjugate-gradient breakdown means for the user (the fallback converged, or
+/// the fit would have failed).
+pub(crate) fn demean_breakdown_note() -> String {
+    "the conjugate-gradient demeaning broke down (its step length was undefined); alternating \
+     projections finished it from its best iterate"
+        .to_string()
+}
+
+/// Whether any column's conjugate gradient broke down.
+pub(crate) fn broke_down(infos: &[DemeanInfo]) -> bool {
+    infos.iter().any(|i| i.status == DemeanStatus::Breakdown)
+}
+
 /// Fits the model.
 pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Core> {
     let n = d.nobs();
@@ -124,6 +137,7 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
     let mut beta_prev: Option<Vec<f64>> = None;
     let mut floor_reached = false;
     let mut demean_stalled = false;
+    let mut demean_broke_down = false;
     let mut w = vec![0.0; n];
     let mut z = vec![0.0; n];
     while iterations < opts.max_iter {
@@ -140,7 +154,7 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
             ..opts.demean
         };
         let (demeaned, infos) = dm.demean_many(&cols, &mut states, demean_opts);
-        if infos.iter().any(|i| !i.converged) {
+        if infos.iter().any(|i| !i.converged()) {
             return Err(EstimateError::NotConverged {
                 algorithm: "fixed-effect demeaning".into(),
                 iterations: infos.iter().map(|i| i.sweeps).max().unwrap_or(0),
@@ -148,6 +162,7 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
             });
         }
         demean_stalled |= infos.iter().any(|i| i.stalled);
+        demean_broke_down |= broke_down(&infos);
         let zt = &demeaned[0];
         let xt: Vec<&[f64]> = demeaned[1..].iter().map(Vec::as_slice).collect();
         let kept_cols = kept
@@ -244,6 +259,9 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
     let mut notes = Vec::new();
     if demean_stalled {
         notes.push(demean_stall_note(opts.demean.tol));
+    }
+    if demean_broke_down {
+        notes.push(demean_breakdown_note());
     }
     if floor_reached && converged {
         notes.push(format!(

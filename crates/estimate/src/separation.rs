@@ -62,7 +62,7 @@ pub fn relu(y: &[f64], x: &[Vec<f64>], fe: &FixedEffects, max_iter: usize) -> Re
     let unit = Demeaner::new(fe, &ones);
     let mut unit_states = vec![Vec::new(); x.len()];
     let (xt_unit, infos) = unit.demean_many(&raw, &mut unit_states, opts);
-    if infos.iter().any(|i| !i.converged) {
+    if infos.iter().any(|i| !i.converged()) {
         return fail(n);
     }
     let xt_unit_ref: Vec<&[f64]> = xt_unit.iter().map(Vec::as_slice).collect();
@@ -83,14 +83,14 @@ pub fn relu(y: &[f64], x: &[Vec<f64>], fe: &FixedEffects, max_iter: usize) -> Re
         let dm = Demeaner::new(fe, &w_now);
         if w_xt.as_deref() != Some(w_now.as_slice()) {
             let (d, infos) = dm.demean_many(&kept_raw, &mut states, opts);
-            if infos.iter().any(|i| !i.converged) {
+            if infos.iter().any(|i| !i.converged()) {
                 return fail(n);
             }
             xt = d;
             w_xt = Some(w_now.clone());
         }
         let xk: Vec<&[f64]> = xt.iter().map(Vec::as_slice).collect();
-        if !dm.demean(&u, &mut state, opts, &mut ut).converged {
+        if !dm.demean(&u, &mut state, opts, &mut ut).converged() {
             return fail(n);
         }
         let mut resid = ut.clone();

@@ -23,6 +23,7 @@
 //!   importer-year effects where fixest counts one in all;
 //! * `none`: no correction.
 
+use crate::fe_operator::FeOperator;
 use crate::linalg::Mat;
 use serde::{Deserialize, Serialize};
 
@@ -204,14 +205,16 @@ fn guard(mut m: Mat, df: f64) -> Mat {
 fn cluster_meat(scores: &[Vec<f64>], ids: &[u32]) -> Mat {
     let k = scores.len();
     let g = ids.iter().max().map_or(0, |m| *m as usize + 1);
-    let mut sums = vec![0.0; g * k];
-    for (j, s) in scores.iter().enumerate() {
-        for (&c, &v) in ids.iter().zip(s) {
-            sums[c as usize * k + j] += v;
-        }
-    }
+    // Score sums by cluster: the fixed-effect operator with the clusters as its one
+    // dimension, unweighted.
+    let clusters = FeOperator::from_ids(vec![ids], vec![g], None);
+    let columns: Vec<&[f64]> = scores.iter().map(Vec::as_slice).collect();
+    let mut sums = vec![Vec::new(); k];
+    clusters.apply_many(&columns, &mut sums);
     let mut meat = Mat::zeros(k);
-    for row in sums.chunks(k) {
+    let mut row = vec![0.0; k];
+    for c in 0..g {
+        row.iter_mut().zip(&sums).for_each(|(r, s)| *r = s[c]);
         for i in 0..k {
             for j in 0..k {
                 meat.a[i * k + j] += row[i] * row[j];
