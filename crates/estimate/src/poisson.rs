@@ -39,14 +39,18 @@ const MAX_HALVINGS: usize = 30;
 /// Starting means are `y + START_SHIFT · ȳ`.
 const START_SHIFT: f64 = 1e-4;
 
-/// Knobs of the IRLS loop.
-#[derive(Debug, Clone, Copy)]
+/// Knobs of the IRLS loop. Missing fields of a request take their defaults.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct IrlsOptions {
-    /// Convergence tolerance on the relative change in deviance (fixest's `glm.tol`).
+    /// The IRLS deviance tolerance (fixest's `glm.tol`), unitless, in (0, 1): IRLS stops
+    /// when the relative change in deviance `|Δdev| / (0.1 + |dev|)` falls below it.
+    /// Default 1e-8. Poisson only.
     pub tol: f64,
-    /// Maximum iterations.
+    /// The iteration limit of IRLS (fixest's `glm.iter`). Default 100. Poisson only.
     pub max_iter: usize,
-    /// Demeaning options at full precision.
+    /// Demeaning options at full precision, including the fixed-effect demeaning
+    /// tolerance (`demean.tol`, fixest's `fixef.tol`), separate from `tol`. Used by OLS too.
     pub demean: DemeanOptions,
 }
 

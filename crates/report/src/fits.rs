@@ -233,8 +233,8 @@ pub fn comparison_grid(fits: &[Fit]) -> Grid {
             f.dropped.zero_weight.to_string()
         }));
     }
-    rows.push(stat_row("Standard errors", &|f| f.vcov.clone()));
-    rows.push(stat_row("Small-sample correction", &|f| f.ssc.clone()));
+    rows.push(stat_row("Standard errors", &|f| f.vcov.to_string()));
+    rows.push(stat_row("Small-sample correction", &|f| f.ssc.to_string()));
     if fits.iter().any(|f| f.estimator == Estimator::Poisson) {
         rows.push(stat_row("Pseudo R2", &|f| {
             f.fit.pseudo_r2.map_or(String::new(), |v| num(v, 5))
@@ -324,8 +324,8 @@ pub fn fits_csv(fits: &[Fit]) -> String {
                 f64s(c.conf_low),
                 f64s(c.conf_high),
                 f.nobs.to_string(),
-                f.vcov.clone(),
-                f.ssc.clone(),
+                f.vcov.to_string(),
+                f.ssc.to_string(),
             ]);
         }
     }
