@@ -10,6 +10,12 @@
 //! [`poisson`] (demeaning in [`demean`]) → [`vcov`] → [`Fit`]. This crate never reads files
 //! or prints.
 //!
+//! A [`FitRequest`] is owned data that reads and writes JSON. Variances are named as in
+//! fixest and pyfixest ([`registry`]: `hetero`/`white`/`hc1`, `cluster` by the first fixed
+//! effect by default...); a [`Fit`] keeps what variance needs, so
+//! [`Fit::with_vcov`] gives another variance without a refit. Every [`EstimateError`] has a
+//! category (input, data, numerical, internal) for front ends to map.
+//!
 //! ```
 //! use hallyu_estimate::{estimate, Estimator, FitRequest, Formula, NoProgress};
 //! let table = hallyu_data::embedded::agtpa().unwrap();

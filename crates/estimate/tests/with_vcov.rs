@@ -131,6 +131,52 @@ fn another_variance_equals_a_refit() {
 }
 
 #[test]
+fn dropped_observations_and_weights_keep_the_sample() {
+    // Two years with pair effects: pairs that never trade are separated, and their rows
+    // must stay out of the clusters of another variance as they stay out of a refit.
+    let t = hallyu_data::embedded::agtpa().expect("embedded panel");
+    let keep = hallyu_data::filter::select(&t, "year in (2002, 2006) and exporter != importer")
+        .expect("selection");
+    let t = t.select_rows(&keep);
+    let f = "trade ~ rta | exporter^year + importer^year + pair_id";
+    let base = fit(&t, f, Estimator::Poisson, VcovSpec::Iid, Ssc::Fixest);
+    assert!(base.dropped.separated > 0, "{:?}", base.dropped);
+    for spec in [
+        cluster(&["pair_id"]),
+        cluster(&["exporter", "importer"]),
+        VcovSpec::Hetero,
+    ] {
+        for ssc in SSCS {
+            let what = format!("{f} with {spec}, {ssc}");
+            let refit = fit(&t, f, Estimator::Poisson, spec.clone(), ssc);
+            assert_same(&base.with_vcov(&spec, ssc, &t).unwrap(), &refit, &what);
+        }
+    }
+
+    // Weighted least squares: the weights enter the scores.
+    let f = "log(trade) ~ log(dist) + cntg | exporter";
+    let weighted = |vcov: VcovSpec, ssc: Ssc| {
+        let mut r = FitRequest::new(Formula::parse(f).unwrap(), Estimator::Ols);
+        r.vcov = Some(vcov);
+        r.ssc = ssc;
+        r.weights = Some("dist".into());
+        estimate(&t, &r, &NoProgress).unwrap()
+    };
+    let base = weighted(VcovSpec::Iid, Ssc::Fixest);
+    for spec in [
+        VcovSpec::Hetero,
+        cluster(&["pair_id"]),
+        cluster(&["exporter", "year"]),
+    ] {
+        for ssc in SSCS {
+            let what = format!("weighted {f} with {spec}, {ssc}");
+            let refit = weighted(spec.clone(), ssc);
+            assert_same(&base.with_vcov(&spec, ssc, &t).unwrap(), &refit, &what);
+        }
+    }
+}
+
+#[test]
 fn the_variance_changes_nothing_but_the_inference() {
     let t = panel();
     let f = "trade ~ log(dist) + cntg | exporter + importer";
