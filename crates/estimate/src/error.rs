@@ -46,9 +46,6 @@ pub enum EstimateError {
         /// The convergence criterion at the end.
         last_change: f64,
     },
-    /// An option value no specific variant describes.
-    #[error("{0}")]
-    InvalidOption(String),
     /// A variance type that is not in the registry ([`crate::registry::VCOV_KINDS`]).
     #[error("variance type `{name}` is not supported{}; the types are {}", suggestion_text(.suggestion), crate::registry::known_names())]
     VcovTypeNotSupported {
@@ -161,9 +158,18 @@ pub enum EstimateError {
         /// A power of ten that brings it back to order one.
         scale: f64,
     },
-    /// The numerics broke down (non-finite values where none should be).
-    #[error("numerical failure: {0}")]
-    Numerical(String),
+    /// A linear system of the estimation is singular (its regressors were screened for
+    /// collinearity, so this is a numerical breakdown).
+    #[error("numerical failure: singular {system}")]
+    Singular {
+        /// Which system (`normal equations`, `information matrix`...).
+        system: &'static str,
+    },
+    /// The Poisson deviance became infinite or NaN.
+    #[error(
+        "numerical failure: the deviance is not finite; the outcome may be too large or separated"
+    )]
+    NonFiniteDeviance,
 }
 
 /// What is wrong with the cluster variables of a variance.
@@ -238,7 +244,6 @@ impl EstimateError {
     pub fn category(&self) -> ErrorCategory {
         match self {
             EstimateError::Formula { .. }
-            | EstimateError::InvalidOption(_)
             | EstimateError::VcovTypeNotSupported { .. }
             | EstimateError::ClusterVariables { .. }
             | EstimateError::InvalidTolerance { .. }
@@ -255,9 +260,9 @@ impl EstimateError {
             | EstimateError::Magnitude { .. }
             | EstimateError::NegativeWeight { .. }
             | EstimateError::InvalidOutcomeValue { .. } => ErrorCategory::Data,
-            EstimateError::NotConverged { .. } | EstimateError::Numerical(_) => {
-                ErrorCategory::Numerical
-            }
+            EstimateError::NotConverged { .. }
+            | EstimateError::Singular { .. }
+            | EstimateError::NonFiniteDeviance => ErrorCategory::Numerical,
             EstimateError::LengthMismatch { .. } => ErrorCategory::Internal,
         }
     }
@@ -265,3 +270,160 @@ impl EstimateError {
 
 /// Result alias of this crate.
 pub type Result<T> = std::result::Result<T, EstimateError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One error of every variant with its category.
+    fn every_variant() -> Vec<(EstimateError, ErrorCategory)> {
+        use ErrorCategory::*;
+        vec![
+            (
+                EstimateError::Formula {
+                    formula: "y ~".into(),
+                    position: 3,
+                    message: "a term is missing".into(),
+                },
+                Input,
+            ),
+            (
+                EstimateError::Data(hallyu_data::DataError::Usage("x".into())),
+                Input,
+            ),
+            (
+                EstimateError::NegativeOutcome {
+                    column: "y".into(),
+                    count: 1,
+                    first_row: 2,
+                },
+                Data,
+            ),
+            (EstimateError::AllZeroOutcome("y".into()), Data),
+            (EstimateError::NoObservations("none left".into()), Data),
+            (
+                EstimateError::NotConverged {
+                    algorithm: "IRLS".into(),
+                    iterations: 100,
+                    last_change: 1e-3,
+                },
+                Numerical,
+            ),
+            (
+                EstimateError::VcovTypeNotSupported {
+                    name: "robust".into(),
+                    suggestion: None,
+                },
+                Input,
+            ),
+            (
+                EstimateError::ClusterVariables {
+                    vcov: "cluster".into(),
+                    problem: ClusterProblem::NotEnoughFixedEffects {
+                        needed: 1,
+                        available: 0,
+                    },
+                },
+                Input,
+            ),
+            (
+                EstimateError::InvalidTolerance {
+                    name: "IRLS deviance tolerance (irls.tol)",
+                    value: 2.0,
+                },
+                Input,
+            ),
+            (
+                EstimateError::InvalidSeparationChecks {
+                    value: "all".into(),
+                },
+                Input,
+            ),
+            (
+                EstimateError::UnknownSsc {
+                    name: "fixst".into(),
+                    suggestion: Some("fixest".into()),
+                },
+                Input,
+            ),
+            (
+                EstimateError::UnknownReferenceLevel {
+                    factor: "year".into(),
+                    level: "1900".into(),
+                    levels: "1986, 1990".into(),
+                },
+                Input,
+            ),
+            (
+                EstimateError::NegativeWeight {
+                    column: "w".into(),
+                    row: 3,
+                    value: -1.0,
+                },
+                Data,
+            ),
+            (EstimateError::VarianceInputsUnavailable, Input),
+            (
+                EstimateError::TableMismatch {
+                    expected: 10,
+                    found: 5,
+                },
+                Input,
+            ),
+            (
+                EstimateError::MissingClusterValue {
+                    variable: "region".into(),
+                    row: 4,
+                },
+                Input,
+            ),
+            (
+                EstimateError::LengthMismatch {
+                    what: "recovery".into(),
+                },
+                Internal,
+            ),
+            (
+                EstimateError::InvalidOutcomeValue {
+                    what: "recovery".into(),
+                    row: 1,
+                    value: -1.0,
+                },
+                Data,
+            ),
+            (
+                EstimateError::Magnitude {
+                    role: "regressor",
+                    name: "x".into(),
+                    value: 1e200,
+                    why: "its square overflows",
+                    scale: 1e-200,
+                },
+                Data,
+            ),
+            (
+                EstimateError::Singular {
+                    system: "normal equations",
+                },
+                Numerical,
+            ),
+            (EstimateError::NonFiniteDeviance, Numerical),
+        ]
+    }
+
+    #[test]
+    fn every_error_has_its_category_and_names_no_command_line_flag() {
+        for (e, category) in every_variant() {
+            assert_eq!(e.category(), category, "{e}");
+            let text = e.to_string();
+            assert!(
+                !text.contains("--"),
+                "a library message names a flag: {text}"
+            );
+        }
+        let not_converged = &every_variant()[5].0;
+        assert!(not_converged
+            .to_string()
+            .contains("raise the iteration limit (max_iter)"));
+    }
+}

@@ -162,8 +162,8 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
             Vec::new()
         } else {
             wls::solve(&xk, &w, zt)
-                .ok_or_else(|| {
-                    EstimateError::Numerical("weighted normal equations are singular".into())
+                .ok_or_else(|| EstimateError::Singular {
+                    system: "weighted normal equations",
                 })?
                 .1
         };
@@ -209,9 +209,7 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
             halvings += 1;
         }
         if !dev_new.is_finite() {
-            return Err(EstimateError::Numerical(
-                "the deviance is not finite; the outcome may be too large or separated".into(),
-            ));
+            return Err(EstimateError::NonFiniteDeviance);
         }
         if uphill(dev_new) {
             // No step along the Newton direction lowers the deviance: the current point is
@@ -277,7 +275,9 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
         crate::linalg::Mat::zeros(0)
     } else {
         wls::solve(&xk, &w_last, &vec![0.0; n])
-            .ok_or_else(|| EstimateError::Numerical("information matrix is singular".into()))?
+            .ok_or_else(|| EstimateError::Singular {
+                system: "information matrix",
+            })?
             .0
             .inverse()
     };
