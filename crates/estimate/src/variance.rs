@@ -3,7 +3,7 @@
 //! Every variance is a sandwich of the same bread `(X̃'WX̃)⁻¹` and scores (see
 //! [`crate::vcov`]); only the meat, the small-sample correction and the degrees of freedom
 //! change. An estimation therefore keeps, next to its [`Fit`], what these need
-//! ([`VarianceInputs`]), and [`Fit::with_vcov`] recomputes the inference from them with
+//! (`VarianceInputs`), and [`Fit::with_vcov`] recomputes the inference from them with
 //! the same code the estimation used, so that the result equals a refit with that variance.
 
 use crate::fit::{Coefficient, Distribution, Estimator, Fit, FixedEffectInfo};
