@@ -213,6 +213,11 @@ impl Fit {
     /// refit with `spec` and `ssc` gives. `table` is the table the fit was estimated on
     /// (cluster variables are read from it, at the estimation's rows).
     ///
+    /// The variance is always that of this fit's estimates, on its sample. Only when the
+    /// fit's own cluster variables were missing on some rows (which the estimation then
+    /// dropped) does a refit differ: it would keep those rows, and so change the estimates
+    /// as well.
+    ///
     /// Fails for a fit that no longer carries its estimation data (read back from JSON),
     /// for a table of another size, and for a cluster variable missing on an estimation
     /// row (a refit would drop that row and so change the sample).
