@@ -33,7 +33,7 @@ pub fn fit(d: &Design, opts: DemeanOptions) -> Result<Core> {
     let (bread, beta) = if xk.is_empty() {
         (crate::linalg::Mat::zeros(0), Vec::new())
     } else {
-        let (chol, beta) = wls::solve(&xk, w, yt).ok_or_else(|| EstimateError::Singular {
+        let (chol, beta) = wls::solve(&xk, w, yt).ok_or(EstimateError::Singular {
             system: "normal equations",
         })?;
         (chol.inverse(), beta)

@@ -162,7 +162,7 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
             Vec::new()
         } else {
             wls::solve(&xk, &w, zt)
-                .ok_or_else(|| EstimateError::Singular {
+                .ok_or(EstimateError::Singular {
                     system: "weighted normal equations",
                 })?
                 .1
@@ -275,7 +275,7 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
         crate::linalg::Mat::zeros(0)
     } else {
         wls::solve(&xk, &w_last, &vec![0.0; n])
-            .ok_or_else(|| EstimateError::Singular {
+            .ok_or(EstimateError::Singular {
                 system: "information matrix",
             })?
             .0
