@@ -633,6 +633,10 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", ssc.label()));
             assert_eq!(serde_json::from_str::<Ssc>(&json).unwrap(), ssc);
         }
+        // The spelling of earlier outputs (`ClusterOnly`) reads back too.
+        for (old, ssc) in [("Fixest", Ssc::Fixest), ("ClusterOnly", Ssc::ClusterOnly)] {
+            assert_eq!(old.parse::<Ssc>().unwrap(), ssc);
+        }
         match "fixst".parse::<Ssc>().unwrap_err() {
             EstimateError::UnknownSsc { suggestion, .. } => {
                 assert_eq!(suggestion.as_deref(), Some("fixest"))

@@ -287,8 +287,12 @@ fn every_fit_round_trips_through_json() {
             let back: Fit = serde_json::from_str(&json).unwrap();
             assert_eq!(back, f, "{json}");
             assert_eq!(serde_json::to_string(&back).unwrap(), json);
-            let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+            let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
             assert_eq!(v["schema_version"], 1);
+            // Written before the field existed: version 1.
+            v.as_object_mut().unwrap().remove("schema_version");
+            let unversioned: Fit = serde_json::from_value(v.clone()).unwrap();
+            assert_eq!(unversioned.schema_version, 1);
             assert_eq!(v["ssc"], "cluster-only");
             assert_eq!(v["vcov"], serde_json::json!(f.vcov.label()));
             assert_eq!(
