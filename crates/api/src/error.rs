@@ -67,7 +67,7 @@ impl Error {
     pub fn category(&self) -> ErrorCategory {
         match self {
             Error::Data(e) => e.category(),
-            Error::Estimate(e) => estimate_category(e),
+            Error::Estimate(e) => e.category(),
             Error::Measure(e) => e.category(),
             Error::Simulate(e) => e.category(),
             Error::Replicate(e) => e.category(),
@@ -97,14 +97,3 @@ impl Error {
 
 /// Result alias of this crate.
 pub type Result<T> = std::result::Result<T, Error>;
-
-fn estimate_category(e: &EstimateError) -> ErrorCategory {
-    match e {
-        EstimateError::Formula { .. } | EstimateError::InvalidOption(_) => ErrorCategory::Input,
-        EstimateError::Data(d) => d.category(),
-        EstimateError::NotConverged { .. } | EstimateError::Numerical(_) => {
-            ErrorCategory::Numerical
-        }
-        _ => ErrorCategory::Data,
-    }
-}

@@ -7,9 +7,7 @@ use hallyu_data::filter::Predicate;
 use hallyu_data::read::{read_path, ReadOptions};
 use hallyu_data::reference::Reference;
 use hallyu_data::{embedded, Table};
-use hallyu_estimate::{
-    estimate, Estimator, Fit, FitOptions, Formula, Ssc, VcovChoice, VcovSpec,
-};
+use hallyu_estimate::{estimate, Estimator, Fit, FitOptions, Formula, Ssc, VcovChoice, VcovSpec};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 

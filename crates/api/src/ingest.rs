@@ -92,7 +92,8 @@ pub fn compute(ctx: &Context, req: &IngestRequest) -> Result<IngestOutcome> {
             )?));
         }
         IngestKind::Baci => {
-            let input = one("a BACI release is one folder, one zip, or one BACI csv file")?;
+            let input =
+                one("a BACI ingest takes one release (a folder, a zip, or one BACI csv file)")?;
             ingest::baci::ingest(input, &options, progress).map(|r| vec![r])
         }
         IngestKind::Unctadstat => {

@@ -1,6 +1,7 @@
 //! Every request and every response, in one tagged type each.
 
 use crate::dataset::{DatasetReport, DatasetRequest};
+use crate::fit::{FitRequest, FitResponse};
 use crate::indicators::IndicatorsRequest;
 use crate::ingest::{IngestOutcome, IngestRequest};
 use crate::projection::ProjectionRequest;
@@ -18,6 +19,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "capability", rename_all = "snake_case")]
 pub enum Request {
+    /// PPML or least squares with high-dimensional fixed effects.
+    Fit(Box<FitRequest>),
     /// Trade indicators of a country, bloc or list.
     Indicators(IndicatorsRequest),
     /// Compound growth and claim checks.
@@ -38,6 +41,8 @@ pub enum Request {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "capability", content = "result", rename_all = "snake_case")]
 pub enum Response {
+    /// Fits.
+    Fit(FitResponse),
     /// Indicators.
     Indicators(Box<Indicators>),
     /// A projection.
@@ -58,6 +63,7 @@ impl Request {
     /// The capability's name, as in the JSON tag.
     pub fn capability(&self) -> &'static str {
         match self {
+            Request::Fit(_) => "fit",
             Request::Indicators(_) => "indicators",
             Request::Projection(_) => "projection",
             Request::Reproduce(_) => "reproduce",
@@ -92,6 +98,7 @@ impl Response {
             })
         };
         match self {
+            Response::Fit(f) => invalid(f.invalidity()),
             Response::Projection(p) => invalid(crate::projection::invalidity(p)),
             Response::Reproduce(r) => invalid(crate::reproduce::invalidity(r)),
             Response::Dataset(r) => (!r.is_clean()).then_some(Problem {
@@ -109,6 +116,7 @@ impl Response {
 /// Runs any request.
 pub fn run(ctx: &Context, request: &Request) -> Result<Response> {
     Ok(match request {
+        Request::Fit(r) => Response::Fit(crate::fit::compute(ctx, r)?),
         Request::Indicators(r) => {
             Response::Indicators(Box::new(crate::indicators::compute(ctx, r)?))
         }

@@ -2,6 +2,7 @@
 //! can be reproduced from its request, and a client can read back what it was sent.
 
 use hallyu_api::dataset::{DatasetAction, DatasetRequest};
+use hallyu_api::fit::FitRequest;
 use hallyu_api::indicators::IndicatorsRequest;
 use hallyu_api::ingest::{IngestKind, IngestRequest};
 use hallyu_api::projection::ProjectionRequest;
@@ -10,6 +11,7 @@ use hallyu_api::reproduce::ReproduceRequest;
 use hallyu_api::scenario::ScenarioRequest;
 use hallyu_api::{run, Context, DataSource, Request, Response, Version};
 use hallyu_data::ingest::OnDuplicate;
+use hallyu_estimate::{Estimator, Ssc};
 use hallyu_measure::Perspective;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -37,6 +39,24 @@ fn round_trip<T: Serialize + DeserializeOwned + Debug>(value: &T) -> T {
     back
 }
 
+fn fit_request() -> FitRequest {
+    let mut r = FitRequest::new(
+        Estimator::Poisson,
+        vec![
+            "trade ~ log(dist) + cntg | exporter + importer".into(),
+            "trade ~ log(dist) + cntg + lang | exporter + importer".into(),
+        ],
+    );
+    r.selection = Some("year == 2006 and exporter != importer".into());
+    r.vcov = vec![
+        "hetero".parse().expect("hetero"),
+        "cluster:pair_id".parse().expect("cluster"),
+    ];
+    r.ssc = Ssc::ClusterOnly;
+    r.options.irls.tol = 1e-10;
+    r
+}
+
 fn requests() -> Vec<Request> {
     let mut indicators = IndicatorsRequest::new("KOR");
     indicators.partner = Some("asean".into());
@@ -50,7 +70,15 @@ fn requests() -> Vec<Request> {
     };
     on_file.group = Some("creative.audiovisuals".into());
     on_file.source = Some("baci".into());
+    let mut on_dataset = fit_request();
+    on_dataset.data = DataSource::Dataset {
+        dir: "trade".into(),
+    };
+    on_dataset.scope.group = Some("creative".into());
+    on_dataset.scope.perspective = Some(Perspective::Importer);
     vec![
+        Request::Fit(Box::new(fit_request())),
+        Request::Fit(Box::new(on_dataset)),
         Request::Indicators(indicators),
         Request::Indicators(on_file),
         Request::Projection(ProjectionRequest {
@@ -118,7 +146,7 @@ fn every_request_comes_back_equal() {
 
 #[test]
 fn a_projection_keeps_the_decimals_the_claim_was_written_with() {
-    let Request::Projection(p) = &requests()[2] else {
+    let Request::Projection(p) = &requests()[4] else {
         panic!("the third request is a projection")
     };
     let json = serde_json::to_value(p).expect("serialise");
@@ -150,10 +178,10 @@ fn a_table_in_memory_is_not_written_as_if_it_could_be_replayed() {
 fn responses() -> Vec<Response> {
     let ctx = Context::quiet();
     let mut out = Vec::new();
-    for r in requests()
-        .into_iter()
-        .filter(|r| !matches!(r, Request::Dataset(_) | Request::Ingest(_)))
-    {
+    for r in requests().into_iter().filter(|r| {
+        !matches!(r, Request::Dataset(_) | Request::Ingest(_))
+            && !matches!(r, Request::Fit(f) if f.data.is_dataset())
+    }) {
         // The dataset and the user's bloc file of the requests above do not exist here.
         let r = match r {
             Request::Indicators(mut i) if i.data.is_dataset() => {
@@ -196,7 +224,8 @@ fn responses() -> Vec<Response> {
 #[test]
 fn every_response_comes_back_equal() {
     let all = responses();
-    assert!(all.len() >= 8);
+    assert!(all.len() >= 9);
+    assert!(matches!(&all[0], Response::Fit(f) if f.fits.len() == 4));
     for r in &all {
         let back = round_trip(r);
         // NaN (an undefined standard error) is not equal to itself; the JSON comparison in

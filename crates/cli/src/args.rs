@@ -107,17 +107,6 @@ pub enum OutputFormat {
     Csv,
 }
 
-/// Variance estimators.
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum VcovArg {
-    /// Homoskedastic.
-    Iid,
-    /// Heteroskedasticity-robust.
-    Hetero,
-    /// Clustered (by --cluster; by the first fixed effect when --cluster is absent).
-    Cluster,
-}
-
 /// Small-sample corrections.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum SscArg {
@@ -150,10 +139,12 @@ pub struct FitArgs {
     /// "exporter == 'KOR'". Bare words are columns; quote text values.
     #[arg(long = "where", short = 'w', value_name = "EXPR")]
     pub where_: Option<String>,
-    /// Variance estimator. Default: iid (as fixest >= 0.13 and pyfixest); --cluster implies
-    /// cluster; `--vcov cluster` without --cluster clusters by the first fixed effect.
-    #[arg(long, value_enum)]
-    pub vcov: Option<VcovArg>,
+    /// Variance estimator; give it several times to see the fit under each (computed from
+    /// one estimation): iid (default, as fixest >= 0.13 and pyfixest; also standard),
+    /// hetero (white, hc1), cluster (by --cluster, else by the first fixed effect),
+    /// cluster:pair_id, cluster:exporter,importer, twoway.
+    #[arg(long, value_name = "VCOV")]
+    pub vcov: Vec<String>,
     /// Cluster variable(s): "pair_id", two-way "exporter,importer", interactions "a^b".
     #[arg(long, value_name = "COLS")]
     pub cluster: Option<String>,
@@ -169,6 +160,9 @@ pub struct FitArgs {
     /// demeaning uses it too).
     #[arg(long, default_value_t = 1e-8)]
     pub tol: f64,
+    /// Tolerance of the fixed-effect demeaning alone (fixest's fixef.tol). Default: --tol.
+    #[arg(long, value_name = "TOL")]
+    pub fixef_tol: Option<f64>,
     /// Maximum IRLS iterations (Poisson).
     #[arg(long, default_value_t = 100)]
     pub max_iter: usize,
@@ -209,21 +203,6 @@ pub struct PanelScopeArgs {
     /// concordance table next to the built-in UNSD tables (see `hallyu indicators --help`).
     #[arg(long, value_name = "FILE.csv")]
     pub concordance: Option<PathBuf>,
-}
-
-impl PanelScopeArgs {
-    /// The first option given, for the message that says it needs a dataset folder.
-    pub fn first_given(&self) -> Option<&'static str> {
-        [
-            (self.group.is_some(), "--group"),
-            (self.product.is_some(), "--product"),
-            (self.source.is_some(), "--source"),
-            (self.perspective.is_some(), "--perspective"),
-            (self.concordance.is_some(), "--concordance"),
-        ]
-        .into_iter()
-        .find_map(|(given, name)| given.then_some(name))
-    }
 }
 
 fn parse_perspective(s: &str) -> Result<hallyu_measure::Perspective, String> {

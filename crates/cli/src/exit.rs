@@ -121,12 +121,7 @@ pub fn of_category(c: hallyu_data::ErrorCategory) -> Status {
 }
 
 fn estimate(e: &EstimateError) -> Status {
-    match e {
-        EstimateError::Formula { .. } | EstimateError::InvalidOption(_) => Status::Usage,
-        EstimateError::Data(d) => data(d),
-        EstimateError::NotConverged { .. } | EstimateError::Numerical(_) => Status::InvalidResult,
-        _ => Status::Input,
-    }
+    of_category(e.category())
 }
 
 fn measure(e: &MeasureError) -> Status {
@@ -184,6 +179,28 @@ mod tests {
                 }
                 .into(),
                 Status::InvalidResult,
+            ),
+            (
+                EstimateError::VcovTypeNotSupported {
+                    name: "robust".into(),
+                    suggestion: None,
+                }
+                .into(),
+                Status::Usage,
+            ),
+            // A negative weight is a value of the data, as a negative outcome is.
+            (
+                EstimateError::NegativeWeight {
+                    column: "w".into(),
+                    row: 2,
+                    value: -1.0,
+                }
+                .into(),
+                Status::Input,
+            ),
+            (
+                EstimateError::LengthMismatch { what: "x".into() }.into(),
+                Status::Internal,
             ),
             (
                 MeasureError::InvalidRequest("r".into()).into(),

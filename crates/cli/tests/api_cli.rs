@@ -250,3 +250,85 @@ fn scenarios() {
     };
     same_as_run(&["simulate", "kor.toml", "-q"], None, unknown);
 }
+
+#[test]
+fn fits() {
+    let formula = "trade ~ log(dist) + cntg + lang + clny | exporter + importer";
+    let request = same_as_run(
+        &[
+            "fepois",
+            formula,
+            "--where",
+            "year == 2006 and exporter != importer",
+            "--vcov",
+            "hetero",
+            "-q",
+        ],
+        None,
+        nothing,
+    );
+    assert_eq!(request["capability"], "fit");
+    assert_eq!(request["estimator"], "fepois");
+    assert_eq!(request["vcov"], serde_json::json!(["hetero"]));
+    same_as_run(
+        &[
+            "feols",
+            "log(trade) ~ log(dist) + cntg",
+            "log(trade) ~ log(dist) + cntg + lang | exporter",
+            "--where",
+            "trade > 0 and year == 2006",
+            "--cluster",
+            "exporter",
+            "-f",
+            "json",
+        ],
+        Some("json"),
+        nothing,
+    );
+    // A formula that does not parse: usage (2) both ways.
+    same_as_run(&["fepois", "trade ~ ", "-q"], None, nothing);
+    // An unknown variance is not a request at all: usage (2), with the nearest name.
+    let d = Dir::new();
+    for extra in [None, Some("--print-request")] {
+        let mut c = d.hallyu(["fepois", formula, "--vcov", "hetro"]);
+        c.args(extra);
+        let r = c.run_usage_line();
+        assert!(r.message().contains("did you mean `hetero`?"), "{r}");
+    }
+}
+
+#[test]
+fn several_variances_come_from_one_estimation() {
+    let d = Dir::new();
+    let formula = "trade ~ log(dist) + cntg | exporter + importer";
+    let selection = "year == 2006 and exporter != importer";
+    let both = d
+        .hallyu(["fepois", formula, "--where", selection, "-q", "-f", "json"])
+        .args(["--vcov", "hetero", "--vcov", "cluster:pair_id"])
+        .run_ok()
+        .value();
+    let fits = both.as_array().expect("two fits");
+    assert_eq!(fits.len(), 2);
+    assert_eq!(fits[0]["vcov"], "hetero");
+    assert_eq!(fits[1]["vcov"], "cluster(pair_id)");
+    // Each equals the fit estimated under that variance alone.
+    for (i, vcov) in ["hetero", "cluster:pair_id"].iter().enumerate() {
+        let alone = d
+            .hallyu([
+                "fepois", formula, "--where", selection, "-q", "-f", "json", "--vcov", vcov,
+            ])
+            .run_ok()
+            .value();
+        assert_eq!(fits[i]["coefficients"], alone["coefficients"], "{vcov}");
+        assert_eq!(fits[i]["vcov_matrix"], alone["vcov_matrix"], "{vcov}");
+    }
+    // The same coefficients under both, different standard errors.
+    assert_eq!(
+        fits[0]["coefficients"][0]["estimate"],
+        fits[1]["coefficients"][0]["estimate"]
+    );
+    assert_ne!(
+        fits[0]["coefficients"][0]["std_error"],
+        fits[1]["coefficients"][0]["std_error"]
+    );
+}

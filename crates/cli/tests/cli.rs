@@ -30,6 +30,8 @@ const SAMPLE_2006: &str = "year == 2006 and \
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FitJson {
+    /// Version of the layout (1 since the field was added).
+    schema_version: u32,
     estimator: String,
     formula: String,
     nobs: u64,
@@ -143,6 +145,7 @@ fn numbers(f: &FitJson) -> Vec<(String, u64, Option<u64>)> {
 /// Checks the JSON types and field sets of one fit object, untyped.
 fn check_fit_object(v: &serde_json::Value, estimator: &str, has_fe: bool) {
     let required = set(&[
+        "schema_version",
         "estimator",
         "formula",
         "nobs",
@@ -171,6 +174,7 @@ fn check_fit_object(v: &serde_json::Value, estimator: &str, has_fe: bool) {
         .collect();
     assert!(extra.is_empty(), "unexpected fields: {extra:?}");
 
+    assert_eq!(v["schema_version"], 1);
     assert_eq!(v["estimator"], estimator);
     assert!(v["formula"].is_string());
     assert!(v["nobs"].is_u64());
@@ -264,6 +268,7 @@ fn json_contract_fepois() {
     );
     assert!(f.converged);
     assert!(f.iterations >= 1);
+    assert_eq!(f.schema_version, 1);
     assert_eq!(f.vcov, "iid");
     assert_eq!(f.ssc, "fixest");
     assert_eq!(f.distribution, "normal");
@@ -1111,7 +1116,7 @@ fn error_cluster_arguments() {
             "cluster",
         ])
         .run_usage_line();
-    assert!(r.message().contains("needs --cluster"), "{r}");
+    assert!(r.message().contains("the model has none"), "{r}");
 }
 
 #[test]

@@ -155,7 +155,8 @@ fn dataset_options_need_a_dataset_folder_and_name_what_is_wrong() {
         .hallyu(["fepois", FORMULA, "--group", "creative"])
         .run_code(2);
     assert!(
-        r.stderr.contains("--group applies to a dataset folder"),
+        r.stderr
+            .contains("the group of a panel applies to a dataset folder"),
         "{r}"
     );
     // An unknown group, exit 2.

@@ -111,7 +111,10 @@ fn usage_errors_exit_2_in_every_command() {
         (vec!["reproduce", "--chapter", "9"], "chapter 9"),
         (vec!["synth", "--countries", "1"], "--countries"),
         (vec!["data", "nothing"], "unknown data set"),
-        (vec!["data", "countries", "--year", "2000"], "--year"),
+        (
+            vec!["data", "countries", "--year", "2000"],
+            "a year applies to the blocs table",
+        ),
         (
             vec!["project", "--start", "2031:8", "--end", "2021:9"],
             "after",

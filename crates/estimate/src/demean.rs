@@ -23,8 +23,10 @@ use crate::fe_operator::{FeOperator, NormalScratch};
 use crate::fixef::FixedEffects;
 use rayon::prelude::*;
 
-/// How the fixed-effect normal equations are solved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How the fixed-effect normal equations are solved (`alternating_projections` or
+/// `conjugate_gradient` in requests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DemeanAlgorithm {
     /// Alternating projections (block Gauss-Seidel) with Irons-Tuck acceleration (fixest).
     AlternatingProjections,
@@ -61,17 +63,21 @@ impl DemeanAlgorithm {
     }
 }
 
-/// Knobs of the demeaning loop.
-#[derive(Debug, Clone, Copy)]
+/// Knobs of the demeaning loop (fixest's `fixef.tol` and `fixef.iter`). Missing fields of a
+/// request take their defaults.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct DemeanOptions {
     /// The solver. Conjugate gradient by default: on the synthetic 1M-row panel with three
     /// fixed effects it reads the data about half as often as accelerated alternating
     /// projections for the same tolerance (see the README's performance section).
+    /// Default: `conjugate_gradient`.
     pub algorithm: DemeanAlgorithm,
-    /// Convergence: largest change of a coefficient, relative as `|Δα| / (0.1 + |α|)`
-    /// (fixest's criterion). 1e-8 keeps slope estimates exact to about 1e-7 relative.
+    /// The fixed-effect demeaning tolerance (fixest's `fixef.tol`), unitless, in (0, 1):
+    /// largest change of a coefficient, relative as `|Δα| / (0.1 + |α|)` (fixest's
+    /// criterion). Default 1e-8, which keeps slope estimates exact to about 1e-7 relative.
     pub tol: f64,
-    /// Maximum accelerated iterations (each costs two sweeps).
+    /// Maximum accelerated iterations (each costs two sweeps). Default 50 000.
     pub max_iter: usize,
 }
 

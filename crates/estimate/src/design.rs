@@ -25,6 +25,8 @@ pub struct Design {
     pub dropped_missing: usize,
     /// Complete rows dropped because their weight is zero (they carry no information).
     pub dropped_zero_weight: usize,
+    /// For each observation, its 0-based row in the table the design was built from.
+    pub rows: Vec<usize>,
 }
 
 impl Design {
@@ -39,6 +41,13 @@ impl Design {
         self.x = self.x.iter().map(|c| keep_rows(c, keep)).collect();
         self.weights = self.weights.as_ref().map(|w| keep_rows(w, keep));
         self.fe = self.fe.subset(keep);
+        self.rows = self
+            .rows
+            .iter()
+            .zip(keep)
+            .filter(|(_, &k)| k)
+            .map(|(r, _)| *r)
+            .collect();
         for (_, ids) in &mut self.clusters {
             let kept: Vec<u32> = ids
                 .iter()
@@ -96,7 +105,7 @@ fn keep_rows(v: &[f64], keep: &[bool]) -> Vec<f64> {
         .collect()
 }
 
-fn densify(ids: &[u32]) -> Vec<u32> {
+pub(crate) fn densify(ids: &[u32]) -> Vec<u32> {
     let upper = ids.iter().max().map_or(0, |m| *m as usize + 1);
     crate::fixef::densify(ids, upper).0
 }
@@ -227,10 +236,11 @@ pub fn build(
             };
             if let Some(r) = reference {
                 if !labels.contains(r) {
-                    return Err(EstimateError::InvalidOption(format!(
-                        "reference level `{r}` of i({factor}) does not occur; levels are: {}",
-                        preview(&labels)
-                    )));
+                    return Err(EstimateError::UnknownReferenceLevel {
+                        factor: factor.clone(),
+                        level: r.clone(),
+                        levels: preview(&labels),
+                    });
                 }
             }
             cats.push((factor.clone(), labels, idx, v, reference.clone()));
@@ -240,11 +250,11 @@ pub fn build(
         Some(w) => {
             let v = numeric(table, w, text)?;
             if let Some(i) = v.iter().position(|x| *x < 0.0) {
-                return Err(EstimateError::InvalidOption(format!(
-                    "weights `{w}` must be non-negative; row {} is {}",
-                    i + 1,
-                    v[i]
-                )));
+                return Err(EstimateError::NegativeWeight {
+                    column: w.to_string(),
+                    row: i + 1,
+                    value: v[i],
+                });
             }
             let v = v.to_vec();
             mark_finite(&mut ok, &v);
@@ -373,6 +383,7 @@ pub fn build(
         clusters,
         dropped_missing,
         dropped_zero_weight,
+        rows: (0..n_all).filter(|&r| ok[r]).collect(),
     })
 }
 

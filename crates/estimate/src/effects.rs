@@ -62,16 +62,16 @@ pub fn poisson_effects_from(
 ) -> Result<Vec<Vec<f64>>> {
     let n = y.len();
     if offset.len() != n || fe.ids.iter().any(|ids| ids.len() != n) {
-        return Err(EstimateError::InvalidOption(
-            "fixed-effect recovery: outcome, offset and group ids differ in length".into(),
-        ));
+        return Err(EstimateError::LengthMismatch {
+            what: "fixed-effect recovery: outcome, offset and group ids".into(),
+        });
     }
     if let Some(i) = y.iter().position(|v| !v.is_finite() || *v < 0.0) {
-        return Err(EstimateError::InvalidOption(format!(
-            "fixed-effect recovery: outcome of observation {} is {}",
-            i + 1,
-            y[i]
-        )));
+        return Err(EstimateError::InvalidOutcomeValue {
+            what: "fixed-effect recovery".into(),
+            row: i + 1,
+            value: y[i],
+        });
     }
     let op = FeOperator::new(fe, None);
     let totals: Vec<Vec<f64>> = (0..fe.len())
@@ -122,9 +122,11 @@ pub fn poisson_effects_from(
                 .collect());
         }
     }
-    Err(EstimateError::InvalidOption(format!(
-        "fixed-effect recovery did not converge in {max_iterations} sweeps (largest relative gap {worst:.2e})"
-    )))
+    Err(EstimateError::NotConverged {
+        algorithm: "fixed-effect recovery (alternating scaling)".into(),
+        iterations: max_iterations,
+        last_change: worst,
+    })
 }
 
 #[cfg(test)]
@@ -161,6 +163,17 @@ mod tests {
             levels: vec![3, 2],
         };
         let e = poisson_effects(&y, &off, &fe, 1e-14, 10_000).unwrap();
+        // Too few sweeps: non-convergence, a numerical failure, not an option error.
+        let short = poisson_effects(&y, &off, &fe, 1e-14, 1).unwrap_err();
+        assert!(
+            matches!(short, EstimateError::NotConverged { iterations: 1, .. }),
+            "{short}"
+        );
+        assert_eq!(short.category(), hallyu_data::ErrorCategory::Numerical);
+        assert!(
+            short.to_string().contains("iteration limit (max_iter)"),
+            "{short}"
+        );
         for k in 0..y.len() {
             let m = (off[k] + e[0][gi[k] as usize] + e[1][gj[k] as usize]).exp();
             assert!((m / y[k] - 1.0).abs() < 1e-12);

@@ -1,5 +1,6 @@
 //! The result of an estimation: plain data, serialisable as the JSON contract.
 
+use crate::vcov::{Ssc, VcovSpec};
 use serde::{Deserialize, Serialize};
 
 /// Which estimator produced a fit.
@@ -98,9 +99,53 @@ pub struct FitStats {
     pub log_likelihood: Option<f64>,
 }
 
+/// Reference distribution of the test statistics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Distribution {
+    /// Standard normal (z statistics; Poisson).
+    Normal,
+    /// Student's t with [`Fit::df`] degrees of freedom (OLS).
+    T,
+}
+
+impl Distribution {
+    /// The name outputs show: `normal` or `t`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Distribution::Normal => "normal",
+            Distribution::T => "t",
+        }
+    }
+}
+
+impl std::fmt::Display for Distribution {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl PartialEq<&str> for Distribution {
+    fn eq(&self, other: &&str) -> bool {
+        self.name() == *other
+    }
+}
+
+/// The version of [`Fit`]'s JSON layout: raised when a field changes meaning or is
+/// removed (adding a field keeps it).
+pub const FIT_SCHEMA_VERSION: u32 = 1;
+
+fn schema_version_1() -> u32 {
+    1
+}
+
 /// A complete estimation result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fit {
+    /// Version of this layout ([`FIT_SCHEMA_VERSION`]); results written before the field
+    /// existed read as version 1.
+    #[serde(default = "schema_version_1")]
+    pub schema_version: u32,
     /// `fepois` or `feols`.
     pub estimator: Estimator,
     /// The formula as given.
@@ -113,10 +158,10 @@ pub struct Fit {
     pub converged: bool,
     /// IRLS iterations (Poisson) or the largest number of demeaning sweeps (OLS).
     pub iterations: usize,
-    /// The variance estimator, e.g. `cluster(pair_id)`.
-    pub vcov: String,
-    /// The small-sample correction used (`fixest`, `cluster-only`, `none`).
-    pub ssc: String,
+    /// The variance estimator, written as its label, e.g. `cluster(pair_id)`.
+    pub vcov: VcovSpec,
+    /// The small-sample correction used, written `fixest`, `cluster-only`, `stata` or `none`.
+    pub ssc: Ssc,
     /// Estimated coefficients.
     pub coefficients: Vec<Coefficient>,
     /// Regressors dropped because they are collinear with the fixed effects or each other.
@@ -126,7 +171,7 @@ pub struct Fit {
     /// Goodness of fit.
     pub fit: FitStats,
     /// Reference distribution of the test statistics: `normal` or `t`.
-    pub distribution: String,
+    pub distribution: Distribution,
     /// Degrees of freedom of the t distribution (absent for normal).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub df: Option<f64>,
@@ -138,6 +183,10 @@ pub struct Fit {
     /// Things the user should know (collinearity, undefined SEs...).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub notes: Vec<String>,
+    /// What another variance needs without a refit (see [`crate::variance`]); not part of
+    /// the result's value: not written, and ignored by `==`.
+    #[serde(skip)]
+    pub(crate) inputs: crate::variance::Retained,
 }
 
 impl Fit {

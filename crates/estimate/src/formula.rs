@@ -103,8 +103,9 @@ pub enum Term {
     },
 }
 
-/// A parsed formula.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A parsed formula. Serialises as its text; deserialising parses it (a formula that does
+/// not parse is a serde error carrying the parser's message).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Formula {
     /// The text as given.
     pub text: String,
@@ -119,8 +120,20 @@ pub struct Formula {
     /// Terms and fixed effects written more than once, as `(label, extra copies)`. Only the
     /// first copy is kept: a repeated regressor is perfectly collinear with itself, and
     /// thousands of copies would cost a demeaning each before being found collinear.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub repeated: Vec<(String, usize)>,
+}
+
+impl Serialize for Formula {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for Formula {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Formula::parse(&text).map_err(serde::de::Error::custom)
+    }
 }
 
 impl Formula {
@@ -527,6 +540,18 @@ fn error(text: &str, position: usize, message: &str) -> EstimateError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_formula_is_written_and_read_as_its_text() {
+        let text =
+            "log(trade) ~ log(dist) + cntg + dist + dist + i(year, ref = 2000) | exporter^year";
+        let f = Formula::parse(text).unwrap();
+        let json = serde_json::to_string(&f).unwrap();
+        assert_eq!(json, serde_json::to_string(text).unwrap());
+        assert_eq!(serde_json::from_str::<Formula>(&json).unwrap(), f);
+        let e = serde_json::from_str::<Formula>("\"y ~ x +\"").unwrap_err();
+        assert!(e.to_string().contains("invalid formula"), "{e}");
+    }
 
     #[test]
     fn parses_fixest_syntax() {

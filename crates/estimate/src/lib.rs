@@ -10,6 +10,12 @@
 //! [`poisson`] (demeaning in [`demean`]) → [`vcov`] → [`Fit`]. This crate never reads files
 //! or prints.
 //!
+//! A [`FitRequest`] is owned data that reads and writes JSON. Variances are named as in
+//! fixest and pyfixest ([`registry`]: `hetero`/`white`/`hc1`, `cluster` by the first fixed
+//! effect by default...); a [`Fit`] keeps what variance needs, so
+//! [`Fit::with_vcov`] gives another variance without a refit. Every [`EstimateError`] has a
+//! category (input, data, numerical, internal) for front ends to map.
+//!
 //! ```
 //! use hallyu_estimate::{estimate, Estimator, FitRequest, Formula, NoProgress};
 //! let table = hallyu_data::embedded::agtpa().unwrap();
@@ -34,17 +40,24 @@ pub mod linalg;
 mod model;
 pub mod ols;
 pub mod poisson;
+pub mod registry;
+mod request;
 pub mod separation;
+pub mod variance;
 pub mod vcov;
 mod wls;
 
-pub use error::{EstimateError, Result};
-pub use fit::{Coefficient, Dropped, Estimator, Fit, FitStats, FixedEffectInfo};
+pub use error::{ClusterProblem, EstimateError, Result};
+pub use fit::{
+    Coefficient, Distribution, Dropped, Estimator, Fit, FitStats, FixedEffectInfo,
+    FIT_SCHEMA_VERSION,
+};
 pub use formula::Formula;
+pub use registry::{VcovChoice, VcovKind};
+pub use request::{FitOptions, FitRequest, SeparationChecks};
 pub use vcov::{Ssc, VcovSpec};
 
 use hallyu_data::Table;
-use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 /// Receives progress reports from long computations (the CLI draws a bar; libraries
 /// never print).
@@ -63,90 +76,16 @@ impl Progress for NoProgress {
     fn update(&self, _: &str, _: usize, _: f64) {}
 }
 
-/// Which separation checks run before a Poisson fit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SeparationChecks {
-    /// Drop observations in fixed-effect groups whose outcome is all zero.
-    pub fixed_effects: bool,
-    /// Run the iterative rectifier (regressor- and FE-combination-driven separation).
-    pub relu: bool,
-}
-
-impl Default for SeparationChecks {
-    fn default() -> Self {
-        SeparationChecks {
-            fixed_effects: true,
-            relu: true,
-        }
-    }
-}
-
-/// Algorithm settings, with defaults matching fixest's precision.
-#[derive(Debug, Clone, Copy)]
-pub struct FitOptions {
-    /// IRLS settings (Poisson) and demeaning settings (both).
-    pub irls: poisson::IrlsOptions,
-    /// Drop observations alone in a fixed-effect group (repeated until none is left).
-    pub drop_singletons: bool,
-    /// Separation checks (Poisson).
-    pub separation: SeparationChecks,
-}
-
-impl Default for FitOptions {
-    fn default() -> Self {
-        FitOptions {
-            irls: poisson::IrlsOptions::default(),
-            drop_singletons: true,
-            separation: SeparationChecks::default(),
-        }
-    }
-}
-
-/// Everything that defines one estimation.
-#[derive(Debug, Clone)]
-pub struct FitRequest {
-    /// The model.
-    pub formula: Formula,
-    /// Poisson or OLS.
-    pub estimator: Estimator,
-    /// Variance estimator; `None` means iid (the default of fixest since 0.13 and of
-    /// pyfixest). Gravity work usually wants `Cluster` by country pair.
-    pub vcov: Option<VcovSpec>,
-    /// Small-sample correction.
-    pub ssc: Ssc,
-    /// Column of observation weights.
-    pub weights: Option<String>,
-    /// Algorithm settings.
-    pub options: FitOptions,
-}
-
-impl FitRequest {
-    /// A request with default variance, correction and settings.
-    pub fn new(formula: Formula, estimator: Estimator) -> Self {
-        FitRequest {
-            formula,
-            estimator,
-            vcov: None,
-            ssc: Ssc::default(),
-            weights: None,
-            options: FitOptions::default(),
-        }
-    }
-}
-
 /// Estimates one model on `table`.
 pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Result<Fit> {
     let f = &req.formula;
     let vcov = req.vcov.clone().unwrap_or(VcovSpec::Iid);
+    vcov.validate()?;
+    req.options.validate()?;
     let cluster_vars: Vec<Vec<String>> = match &vcov {
         VcovSpec::Cluster(c) => c.clone(),
         _ => Vec::new(),
     };
-    if cluster_vars.len() > 2 {
-        return Err(EstimateError::InvalidOption(
-            "at most two-way clustering is supported".into(),
-        ));
-    }
     let mut d = design::build(table, f, req.weights.as_deref(), &cluster_vars)?;
     let outcome = f.outcome.label();
     if d.nobs() == 0 {
@@ -263,73 +202,48 @@ pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Res
     }
     let converged = core.converged && !relu_failed;
 
-    // Degrees of freedom absorbed by the fixed effects, all and non-nested in a cluster.
-    let all = vec![true; d.fe.len()];
-    let exact = req.ssc == Ssc::Stata;
-    let fe_dof = fixef::absorbed_dof(&d.fe, &all, exact);
-    let not_nested: Vec<bool> = (0..d.fe.len())
-        .map(|q| {
-            !d.clusters
-                .iter()
-                .any(|(_, c)| fixef::nested_in(&d.fe.ids[q], d.fe.levels[q], c))
-        })
-        .collect();
-    // When every fixed effect is nested in a cluster, one coefficient is still counted for
-    // the intercept they absorb (fixest's VCOV.R and pyfixest's get_ssc do the same).
-    let fe_dof_nested = if !d.fe.is_empty() && not_nested.iter().all(|x| !x) {
-        1
-    } else {
-        fixef::absorbed_dof(&d.fe, &not_nested, exact)
-    };
-    let k = core.kept.len();
-    let cluster_ids: Vec<Vec<u32>> = d.clusters.iter().map(|(_, c)| c.clone()).collect();
-    let input = vcov::VcovInput {
-        bread: &core.bread,
-        scores: &core.scores,
-        sigma2: core.sigma2,
-        nobs: d.nobs(),
-        k_total: k + fe_dof,
-        k_nested: k + fe_dof_nested,
-        clusters: &cluster_ids,
-    };
-    let v = vcov::compute(&vcov, req.ssc, &input);
-    if k > 0 && v.matrix.a.iter().all(|x| x.is_nan()) {
-        notes.push("standard errors are undefined: no residual degrees of freedom are left".into());
-    }
-    let (dist_name, df) = match req.estimator {
-        Estimator::Poisson => ("normal", None),
-        Estimator::Ols => ("t", Some(v.df)),
-    };
-    let coefficients = core
-        .kept
-        .iter()
-        .enumerate()
-        .map(|(i, &j)| inference(&d.names[j], core.beta[i], v.matrix.at(i, i).sqrt(), df))
-        .collect();
-    let vcov_matrix = (0..k)
-        .map(|i| (0..k).map(|j| v.matrix.at(i, j)).collect())
-        .collect();
-    Ok(Fit {
-        estimator: req.estimator,
-        formula: f.text.clone(),
-        nobs: d.nobs(),
-        dropped,
-        converged,
-        iterations: core.iterations,
-        vcov: vcov.label(),
-        ssc: req.ssc.label().to_string(),
-        coefficients,
-        collinear,
-        fixed_effects: d
-            .fe
-            .names
+    let fixed_effects =
+        d.fe.names
             .iter()
             .zip(&d.fe.levels)
             .map(|(name, &levels)| FixedEffectInfo {
                 name: name.clone(),
                 levels,
             })
-            .collect(),
+            .collect();
+    let terms: Vec<(&str, f64)> = core
+        .kept
+        .iter()
+        .zip(&core.beta)
+        .map(|(&j, &b)| (d.names[j].as_str(), b))
+        .collect();
+    // The design is no longer needed: its fixed effects and rows move into what another
+    // variance needs, with the bread and scores (see `variance::VarianceInputs`).
+    let inputs = variance::VarianceInputs {
+        bread: core.bread,
+        scores: core.scores,
+        sigma2: core.sigma2,
+        fe: std::mem::replace(&mut d.fe, fixef::FixedEffects::empty()),
+        rows: std::mem::take(&mut d.rows),
+        table_rows: table.nrows(),
+    };
+    let inference = variance::infer(&inputs, req.estimator, &vcov, req.ssc, &d.clusters, &terms);
+    if inference.undefined {
+        notes.push(variance::UNDEFINED_NOTE.to_string());
+    }
+    Ok(Fit {
+        schema_version: fit::FIT_SCHEMA_VERSION,
+        estimator: req.estimator,
+        formula: f.text.clone(),
+        nobs: d.nobs(),
+        dropped,
+        converged,
+        iterations: core.iterations,
+        vcov,
+        ssc: req.ssc,
+        coefficients: inference.coefficients,
+        collinear,
+        fixed_effects,
         fit: FitStats {
             deviance: core.deviance,
             pseudo_r2: core.pseudo_r2,
@@ -337,63 +251,11 @@ pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Res
             r2_within: core.r2_within,
             log_likelihood: core.log_likelihood,
         },
-        distribution: dist_name.to_string(),
-        df,
-        clusters: d
-            .clusters
-            .iter()
-            .zip(&v.cluster_sizes)
-            .map(|((name, _), &levels)| FixedEffectInfo {
-                name: name.clone(),
-                levels,
-            })
-            .collect(),
-        vcov_matrix,
+        distribution: inference.distribution,
+        df: inference.df,
+        clusters: inference.clusters,
+        vcov_matrix: inference.matrix,
         notes,
+        inputs: variance::Retained(Some(std::sync::Arc::new(inputs))),
     })
-}
-
-/// Statistic, p-value and 95% interval: t with `df` degrees of freedom, normal without.
-fn inference(term: &str, estimate: f64, se: f64, df: Option<f64>) -> Coefficient {
-    let stat = estimate / se;
-    let ok = se.is_finite() && se > 0.0 && stat.is_finite();
-    // statrs panics on a NaN argument: no distribution is evaluated without a statistic.
-    let (p, crit) = match df {
-        _ if !ok => (f64::NAN, f64::NAN),
-        Some(df) if df > 0.0 => match StudentsT::new(0.0, 1.0, df) {
-            Ok(t) => (2.0 * t.cdf(-stat.abs()), t.inverse_cdf(0.975)),
-            Err(_) => (f64::NAN, f64::NAN),
-        },
-        Some(_) => (f64::NAN, f64::NAN),
-        None => match Normal::new(0.0, 1.0) {
-            Ok(z) => (2.0 * z.cdf(-stat.abs()), z.inverse_cdf(0.975)),
-            Err(_) => (f64::NAN, f64::NAN),
-        },
-    };
-    Coefficient {
-        term: term.to_string(),
-        estimate,
-        std_error: if ok { se } else { f64::NAN },
-        statistic: if ok { stat } else { f64::NAN },
-        p_value: if ok { p } else { f64::NAN },
-        conf_low: if ok { estimate - crit * se } else { f64::NAN },
-        conf_high: if ok { estimate + crit * se } else { f64::NAN },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn inference_without_a_statistic_is_undefined_not_a_panic() {
-        for se in [f64::NAN, f64::INFINITY, 0.0] {
-            for df in [Some(5.0), None] {
-                let c = inference("x", 1.0, se, df);
-                assert!(c.std_error.is_nan() && c.p_value.is_nan() && c.conf_low.is_nan());
-            }
-        }
-        let c = inference("x", f64::NAN, 1.0, Some(5.0));
-        assert!(c.p_value.is_nan());
-    }
 }

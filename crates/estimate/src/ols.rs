@@ -33,8 +33,9 @@ pub fn fit(d: &Design, opts: DemeanOptions) -> Result<Core> {
     let (bread, beta) = if xk.is_empty() {
         (crate::linalg::Mat::zeros(0), Vec::new())
     } else {
-        let (chol, beta) = wls::solve(&xk, w, yt)
-            .ok_or_else(|| EstimateError::Numerical("normal equations are singular".into()))?;
+        let (chol, beta) = wls::solve(&xk, w, yt).ok_or(EstimateError::Singular {
+            system: "normal equations",
+        })?;
         (chol.inverse(), beta)
     };
     let mut resid = yt.clone();

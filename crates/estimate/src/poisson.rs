@@ -39,14 +39,18 @@ const MAX_HALVINGS: usize = 30;
 /// Starting means are `y + START_SHIFT · ȳ`.
 const START_SHIFT: f64 = 1e-4;
 
-/// Knobs of the IRLS loop.
-#[derive(Debug, Clone, Copy)]
+/// Knobs of the IRLS loop. Missing fields of a request take their defaults.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct IrlsOptions {
-    /// Convergence tolerance on the relative change in deviance (fixest's `glm.tol`).
+    /// The IRLS deviance tolerance (fixest's `glm.tol`), unitless, in (0, 1): IRLS stops
+    /// when the relative change in deviance `|Δdev| / (0.1 + |dev|)` falls below it.
+    /// Default 1e-8. Poisson only.
     pub tol: f64,
-    /// Maximum iterations.
+    /// The iteration limit of IRLS (fixest's `glm.iter`). Default 100. Poisson only.
     pub max_iter: usize,
-    /// Demeaning options at full precision.
+    /// Demeaning options at full precision, including the fixed-effect demeaning
+    /// tolerance (`demean.tol`, fixest's `fixef.tol`), separate from `tol`. Used by OLS too.
     pub demean: DemeanOptions,
 }
 
@@ -173,8 +177,8 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
             Vec::new()
         } else {
             wls::solve(&xk, &w, zt)
-                .ok_or_else(|| {
-                    EstimateError::Numerical("weighted normal equations are singular".into())
+                .ok_or(EstimateError::Singular {
+                    system: "weighted normal equations",
                 })?
                 .1
         };
@@ -220,9 +224,7 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
             halvings += 1;
         }
         if !dev_new.is_finite() {
-            return Err(EstimateError::Numerical(
-                "the deviance is not finite; the outcome may be too large or separated".into(),
-            ));
+            return Err(EstimateError::NonFiniteDeviance);
         }
         if uphill(dev_new) {
             // No step along the Newton direction lowers the deviance: the current point is
@@ -291,7 +293,9 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
         crate::linalg::Mat::zeros(0)
     } else {
         wls::solve(&xk, &w_last, &vec![0.0; n])
-            .ok_or_else(|| EstimateError::Numerical("information matrix is singular".into()))?
+            .ok_or(EstimateError::Singular {
+                system: "information matrix",
+            })?
             .0
             .inverse()
     };

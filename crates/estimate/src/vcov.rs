@@ -25,10 +25,11 @@
 
 use crate::fe_operator::FeOperator;
 use crate::linalg::Mat;
-use serde::{Deserialize, Serialize};
 
-/// Which variance estimator.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Which variance estimator, resolved (cluster variables named). Serialises as its
+/// [`label`](VcovSpec::label); the written forms and the registry of names are in
+/// [`crate::registry`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VcovSpec {
     /// Homoskedastic.
     Iid,
@@ -52,8 +53,8 @@ impl VcovSpec {
     }
 }
 
-/// Small-sample correction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// Small-sample correction. Serialises as its [`label`](Ssc::label).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Ssc {
     /// fixest's default: `(n-1)/(n-K)` (hetero: `n/(n-K)`) and `G/(G-1)`.
     #[default]

@@ -53,12 +53,27 @@ pub struct Spec {
     pub sample: String,
     /// Cluster variable.
     pub cluster: String,
-    /// Correction.
+    /// Correction, written as first published (`Fixest`, `ClusterOnly`, `Stata`, `None`).
+    #[serde(serialize_with = "ssc_as_first_published")]
     pub ssc: Ssc,
     /// Published number of observations.
     pub nobs: usize,
     /// Published values.
     pub rows: Vec<PublishedRow>,
+}
+
+/// The spelling of [`Spec::ssc`] in this output since its first version (the correction's
+/// own serialisation is its label, `cluster-only`), kept so that the output is unchanged.
+fn ssc_as_first_published<S: serde::Serializer>(
+    ssc: &Ssc,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(match ssc {
+        Ssc::Fixest => "Fixest",
+        Ssc::ClusterOnly => "ClusterOnly",
+        Ssc::Stata => "Stata",
+        Ssc::None => "None",
+    })
 }
 
 /// Our number next to a published one.

@@ -368,7 +368,7 @@ impl SimulateError {
         use SimulateError as E;
         match self {
             E::Data(d) => d.category(),
-            E::Estimate(e) => estimate_category(e),
+            E::Estimate(e) => e.category(),
             E::ScenarioFormat { .. } => ErrorCategory::Data,
             E::NoChange
             | E::ChangeWithoutAction { .. }
@@ -427,18 +427,6 @@ impl SimulateError {
             }
             other => other.to_string(),
         }
-    }
-}
-
-/// The category of an estimation error (the estimation crate's own errors are sorted the
-/// same way by the front ends).
-fn estimate_category(e: &hallyu_estimate::EstimateError) -> ErrorCategory {
-    use hallyu_estimate::EstimateError as E;
-    match e {
-        E::Formula { .. } | E::InvalidOption(_) => ErrorCategory::Input,
-        E::Data(d) => d.category(),
-        E::NotConverged { .. } | E::Numerical(_) => ErrorCategory::Numerical,
-        _ => ErrorCategory::Data,
     }
 }
 

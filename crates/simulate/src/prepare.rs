@@ -99,22 +99,36 @@ impl Problem {
     }
 }
 
-/// The variance of a baseline estimation from the scenario's `vcov` text: `hetero`
-/// (default), `iid`, or cluster columns (`pair_id`, `exporter,importer`, `exporter^year`).
-pub(crate) fn vcov_spec(vcov: Option<&str>) -> hallyu_estimate::VcovSpec {
-    use hallyu_estimate::VcovSpec;
-    match vcov.unwrap_or("hetero") {
-        "hetero" => VcovSpec::Hetero,
-        "iid" => VcovSpec::Iid,
-        cluster => VcovSpec::Cluster(cluster_columns(cluster)),
-    }
+/// The variance of the baseline estimation (used for coefficient draws), through the
+/// estimation crate's registry: `hetero` by default, any name it knows (`iid`, `cluster`,
+/// `cluster:pair_id`, ...), or, as scenario files write it, a bare column name (`pair_id`,
+/// `exporter,importer`) for clusters by that column.
+pub(crate) fn vcov_spec(
+    vcov: Option<&str>,
+    formula: &hallyu_estimate::Formula,
+) -> Result<hallyu_estimate::VcovSpec> {
+    use hallyu_estimate::{EstimateError, VcovChoice, VcovKind};
+    let text = vcov.unwrap_or("hetero").trim();
+    let choice = match text.parse::<VcovChoice>() {
+        Ok(choice) => choice,
+        Err(EstimateError::VcovTypeNotSupported { .. }) if !text.contains([':', '(']) => {
+            VcovChoice::new(VcovKind::Cluster, cluster_columns(text))?
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(choice.resolve(formula)?)
 }
 
-/// The cluster dimensions of a `vcov` text (each a list of columns joined by `^`).
+/// The cluster variables of a `vcov` text: those it names (`cluster:a,b`, or a bare `a,b`),
+/// none for a name without variables (`hetero`, `cluster`).
 pub(crate) fn cluster_columns(vcov: &str) -> Vec<Vec<String>> {
-    vcov.split(',')
-        .map(|c| c.trim().split('^').map(str::to_string).collect())
-        .collect()
+    match vcov.parse::<hallyu_estimate::VcovChoice>() {
+        Ok(choice) => choice.clusters,
+        Err(_) => vcov
+            .split(',')
+            .map(|c| c.trim().split('^').map(|s| s.trim().to_string()).collect())
+            .collect(),
+    }
 }
 
 fn replace_column(table: &Table, name: &str, values: Vec<f64>) -> Result<Table> {
@@ -277,7 +291,7 @@ fn coefficients(
     }
     let sample = table.select_rows(est_rows);
     let mut req = FitRequest::new(formula.clone(), Estimator::Poisson);
-    req.vcov = Some(vcov_spec(b.vcov.as_deref()));
+    req.vcov = Some(vcov_spec(b.vcov.as_deref(), &formula)?);
     let fit = estimate(&sample, &req, progress)?;
     if !fit.converged {
         return Err(SimulateError::NotConverged {

@@ -328,11 +328,7 @@ impl Scenario {
             let text = format!("{} ~ {}", b.value, fill.join(" + "));
             out.extend(Formula::parse(&text)?.columns());
         }
-        if let Some(v) = b
-            .vcov
-            .as_deref()
-            .filter(|v| !matches!(*v, "hetero" | "iid"))
-        {
+        if let Some(v) = b.vcov.as_deref() {
             out.extend(crate::prepare::cluster_columns(v).into_iter().flatten());
         }
         let mut seen = std::collections::HashSet::new();

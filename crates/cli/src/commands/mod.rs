@@ -6,7 +6,6 @@ mod dataset;
 mod fit;
 mod indicators;
 mod ingest;
-mod panel;
 mod project;
 mod reference;
 mod reproduce;
@@ -84,6 +83,7 @@ pub fn execute(
 /// Renders any response in `format`.
 pub fn render(response: &Response, format: OutputFormat) -> Result<String> {
     Ok(match response {
+        Response::Fit(r) => fit::render(r, format)?,
         Response::Indicators(r) => indicators::render(r, format)?,
         Response::Projection(p) => project::render(p, format)?,
         Response::Reproduce(r) => reproduce::render(r, format)?,
