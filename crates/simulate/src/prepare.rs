@@ -291,7 +291,7 @@ fn coefficients(
     }
     let sample = table.select_rows(est_rows);
     let mut req = FitRequest::new(formula.clone(), Estimator::Poisson);
-    req.vcov = Some(vcov_spec(b.vcov.as_deref(), &formula)?);
+    req.vcov = Some(vcov_spec(b.vcov.as_deref(), formula)?);
     let fit = estimate(&sample, &req, progress)?;
     if !fit.converged {
         return Err(SimulateError::NotConverged {
