@@ -88,8 +88,14 @@ pub fn load(dir: &Path, scope: &PanelScope, reference: &Reference) -> Result<Gra
         perspective: scope.perspective.unwrap_or_default(),
         concordance: scope.concordance.clone(),
     };
-    panel_from_dataset(dir, &query, reference).map_err(|e| match e {
-        hallyu_measure::MeasureError::InvalidRequest(_) => Error::from(e),
-        e => Error::from(e).context(format!("reading the dataset {}", dir.display())),
+    // A request the data cannot answer speaks for itself; anything else names the dataset.
+    panel_from_dataset(dir, &query, reference).map_err(|e| {
+        let of_request = !matches!(e, hallyu_measure::MeasureError::Data(_))
+            && e.category() == hallyu_data::ErrorCategory::Input;
+        if of_request {
+            Error::from(e)
+        } else {
+            Error::from(e).context(format!("reading the dataset {}", dir.display()))
+        }
     })
 }

@@ -125,11 +125,7 @@ fn estimate(e: &EstimateError) -> Status {
 }
 
 fn measure(e: &MeasureError) -> Status {
-    match e {
-        MeasureError::InvalidRequest(_) => Status::Usage,
-        MeasureError::Data(d) => data(d),
-        _ => Status::Input,
-    }
+    of_category(e.category())
 }
 
 fn simulate(e: &SimulateError) -> Status {
@@ -202,9 +198,15 @@ mod tests {
                 EstimateError::LengthMismatch { what: "x".into() }.into(),
                 Status::Internal,
             ),
+            (MeasureError::NoProductNamed.into(), Status::Usage),
             (
-                MeasureError::InvalidRequest("r".into()).into(),
-                Status::Usage,
+                MeasureError::NotAYear {
+                    column: "year".into(),
+                    row: 2,
+                    value: 2020.5,
+                }
+                .into(),
+                Status::Input,
             ),
             (MeasureError::Data(io()).into(), Status::Input),
             (SimulateError::NoChange.into(), Status::Usage),

@@ -168,7 +168,7 @@ fn a_smaller_reingest_is_refused_without_replace() {
             "would then have 1 rows in 1 year (2021), where it has 6 rows in 2 years (2020-2021) now",
         )
         .assert_stderr_contains("fewer rows than it has (5 fewer)")
-        .assert_stderr_contains("--replace");
+        .assert_stderr_contains("or replace source `baci` as a whole (replace)");
     assert_eq!(snapshot(&ds), before, "a refused ingest changes nothing");
 
     // The very same release again is refused too: adding it would count 2021 twice.

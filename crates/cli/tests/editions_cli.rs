@@ -192,10 +192,12 @@ fn data_in_no_linked_classification_exit_2_naming_the_editions_that_work() {
         .args(["--group", "creative.visual_arts"])
         .run_code(2);
     assert!(r.stdout.is_empty(), "{r}");
-    r.assert_stderr_contains("--group creative.visual_arts is defined in HS2002 and HS2022")
-        .assert_stderr_contains("the data is classified `HS`")
-        .assert_stderr_contains("BACI's HS02 or HS22 release")
-        .assert_stderr_contains("--concordance FILE.csv");
+    r.assert_stderr_contains(
+        "the product group `creative.visual_arts` is defined in HS2002 and HS2022",
+    )
+    .assert_stderr_contains("the data is classified `HS`")
+    .assert_stderr_contains("BACI's HS02 or HS22 release")
+    .assert_stderr_contains("give a concordance table (concordance: a CSV file");
     // The user's table links `HS` to HS 2002: now it applies.
     dir.write("hs.csv", "HS,HS2002\n970110,970110\n");
     let v: Value = dir

@@ -197,7 +197,9 @@ fn duplicates_are_an_error_naming_both_lines_by_default() {
     assert!(
         r.message()
             .contains("repeat.csv, line 16: this row repeats repeat.csv, line 2")
-            && r.message().contains("--on-duplicate"),
+            && r.message().contains(
+                "choose what to do with repeated rows (on_duplicate): `keep-first` or `sum`"
+            ),
         "{r}"
     );
     assert!(!dir.join("ds/hallyu-dataset.json").exists());

@@ -706,7 +706,7 @@ fn several_sources_are_never_summed() {
     r.assert_stderr_contains("2 sources")
         .assert_stderr_contains("`baci`")
         .assert_stderr_contains(&format!("`series:{SURVEY}`"))
-        .assert_stderr_contains("--source");
+        .assert_stderr_contains("choose one as the source (e.g. the source `baci`)");
     let r = dir
         .hallyu(["indicators", "--data", "ds", "--subject", "KOR"])
         .args(["--source", "bacii"])
@@ -726,7 +726,7 @@ fn a_survey_total_next_to_its_sectors_needs_a_choice() {
     assert!(r.stdout.is_empty(), "{r}");
     r.assert_stderr_contains("`total` and its components")
         .assert_stderr_contains("`games`")
-        .assert_stderr_contains("--product total");
+        .assert_stderr_contains("choose the product `total` (product)");
     let r = dir
         .hallyu(["indicators", "--data", "ds", "--subject", "KOR"])
         .args(["--source", "series", "--product", "gmes"])
@@ -927,8 +927,8 @@ fn all_creative_goods_next_to_its_groups_needs_a_choice() {
         "source `unctadstat` have a product `CG00` and its components (`CG03`, `CG05`)",
     )
     .assert_stderr_contains("count the same trade twice")
-    .assert_stderr_contains("--product CG00,")
-    .assert_stderr_contains("--product CG03,CG05");
+    .assert_stderr_contains("choose the product `CG00` (product), or")
+    .assert_stderr_contains("components such as `CG03,CG05`");
     let r = dir
         .hallyu(["indicators", "--data", "ds", "--subject", "KOR"])
         .args(["--product", "CG03,CG00"])

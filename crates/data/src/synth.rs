@@ -66,12 +66,16 @@ pub const MAX_ROWS: usize = 100_000_000;
 pub fn generate(o: &SynthOptions) -> Result<Table> {
     if o.countries < 2 || o.years < 1 || o.products < 1 {
         return Err(DataError::Usage(
-            "synth needs at least 2 countries (--countries), 1 year (--years) and 1 product (--products)".into(),
+            "a synthetic panel needs at least 2 countries (countries), 1 year (years) and 1 \
+             product (products)"
+                .into(),
         ));
     }
     if !(0.0..1.0).contains(&o.zero_share) || !(0.0..=1.0).contains(&o.rta_share) {
         return Err(DataError::Usage(
-            "--zero-share must be in [0, 1) and the RTA share in [0, 1]".into(),
+            "the share of zero flows (zero_share) must be in [0, 1) and the share of pairs in \
+             a trade agreement (rta_share) in [0, 1]"
+                .into(),
         ));
     }
     // Years are four-digit calendar years; the bound also keeps year arithmetic from
@@ -79,7 +83,7 @@ pub fn generate(o: &SynthOptions) -> Result<Table> {
     let last_year = i64::from(o.first_year) + o.years.min(100_000) as i64 - 1;
     if o.first_year < 0 || last_year > 9999 {
         return Err(DataError::Usage(format!(
-            "--first-year {} with --years {} runs outside the years 0 to 9999",
+            "a panel of {1} years (years) from {0} (first_year) runs outside the years 0 to 9999",
             o.first_year, o.years
         )));
     }
@@ -91,7 +95,8 @@ pub fn generate(o: &SynthOptions) -> Result<Table> {
         .filter(|&x| x <= MAX_ROWS)
         .ok_or_else(|| {
             DataError::Usage(format!(
-                "--countries {} (squared), --years {} and --products {} make a panel of more than {MAX_ROWS} rows, the most synth builds (it is held in memory)",
+                "{} countries (squared), {} years and {} products make a panel of more than \
+                 {MAX_ROWS} rows, the most a synthetic panel has (it is held in memory)",
                 o.countries, o.years, o.products
             ))
         })?;

@@ -64,7 +64,9 @@ fn letters(mut n: usize) -> String {
 pub fn universe(o: &BaciSynthOptions) -> Result<BaciUniverse> {
     if o.countries < 2 || o.countries > 999 || o.products < 1 || o.products > 90_000 {
         return Err(DataError::Usage(
-            "synthetic BACI needs 2 to 999 countries (--countries) and 1 to 90,000 products (--products)".into(),
+            "synthetic BACI needs 2 to 999 countries (countries) and 1 to 90,000 products \
+             (products)"
+                .into(),
         ));
     }
     let mut rng = StdRng::seed_from_u64(o.seed);

@@ -21,7 +21,7 @@ use crate::perspective::Perspective;
 use crate::select::{pad_hs, Products};
 use crate::MeasureError;
 use hallyu_data::reference::{classification_name, is_hs, CodeMap, Concordance, HsEdition};
-use hallyu_data::{DataError, MISSING_CODE};
+use hallyu_data::MISSING_CODE;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -98,57 +98,20 @@ fn classifications(flows: &Flows) -> BTreeSet<Option<String>> {
         .collect()
 }
 
-fn invalid(msg: String) -> MeasureError {
-    MeasureError::InvalidRequest(msg)
-}
-
-fn names(editions: &[HsEdition]) -> String {
-    let n: Vec<&str> = editions.iter().map(|e| e.name()).collect();
-    match n.as_slice() {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
-/// What to do about data in a classification no table reaches from the group's editions.
-fn unreachable_hint(group: &str, defined_in: &[HsEdition], label: &str) -> String {
-    let releases: Vec<String> = defined_in
-        .iter()
-        .map(|e| e.baci_name().to_string())
-        .collect();
-    let first = defined_in.first().map_or("HS2022", |e| e.name());
-    format!(
-        "--group {group} is defined in {}; the data is classified `{label}`, which no concordance \
-         table links to {}: use data in {} (e.g. BACI's {} release), in another HS \
-         edition (HS1992 to HS2022, through the built-in UNSD tables), or give \
-         --concordance FILE.csv with the header `{label},{first}` and one line per pair \
-         of linked codes",
-        names(defined_in),
-        if defined_in.len() > 1 {
-            "any of them"
-        } else {
-            "it"
-        },
-        defined_in
-            .iter()
-            .map(|e| e.name())
-            .collect::<Vec<_>>()
-            .join(" or "),
-        releases.join(" or "),
-    )
+fn names(editions: &[HsEdition]) -> Vec<String> {
+    editions.iter().map(|e| e.name().to_string()).collect()
 }
 
 /// Resolves a group defined in one or more HS editions for the classifications of
 /// `flows`: for each, the definition with the shortest chain of tables (the earlier
 /// edition on a tie) mapped through `concordance`.
 ///
-/// Errors ([`MeasureError::InvalidRequest`] unless said): the data has no classification
+/// Errors (of category input unless said): the data has no classification
 /// column; a classification that is HS but that no table reaches from the group's
-/// editions (the message names the editions that would work and `--concordance`); data
+/// editions (the message names the editions that would work and a concordance table); data
 /// whose classifications are all other than HS (UNCTADstat's groups, a series' sectors:
-/// choose products with `--product`); rows with a product and no classification
-/// ([`MeasureError::Data`]).
+/// choose products by name); rows with a product and no classification
+/// ([`MeasureError::RowsWithoutClassification`], of category data).
 pub fn apply_group(
     name: &str,
     definitions: &[Definition],
@@ -159,24 +122,19 @@ pub fn apply_group(
     defined_in.sort_unstable();
     defined_in.dedup();
     if !flows.has_classification() {
-        return Err(invalid(format!(
-            "--group {name} is a list of {} codes, and the data has no `classification` \
-             column saying which HS edition its product codes are in (a code can mean \
-             another product in another edition): add a column `classification` (e.g. HS17 \
-             on every row of HS 2017 data), or ingest the file with `hallyu ingest`",
-            names(&defined_in)
-        )));
+        return Err(MeasureError::GroupNeedsClassification {
+            group: name.to_string(),
+            editions: names(&defined_in),
+        });
     }
     let mut by_class = BTreeMap::new();
     let mut unreachable = Vec::new();
     for label in classifications(flows) {
         let Some(label) = label else {
-            return Err(DataError::InvalidArgument(format!(
-                "--group {name}: some rows with a product have no classification; the \
-                 group's codes are {} codes and need to know each row's edition",
-                names(&defined_in)
-            ))
-            .into());
+            return Err(MeasureError::RowsWithoutClassification {
+                group: name.to_string(),
+                editions: names(&defined_in),
+            });
         };
         let canonical = classification_name(&label);
         let nearest = definitions
@@ -201,36 +159,27 @@ pub fn apply_group(
         }
     }
     if let Some(label) = unreachable.first() {
-        return Err(invalid(unreachable_hint(name, &defined_in, label)));
+        return Err(MeasureError::GroupUnreachable {
+            group: name.to_string(),
+            editions: names(&defined_in),
+            releases: defined_in
+                .iter()
+                .map(|e| e.baci_name().to_string())
+                .collect(),
+            classification: label.clone(),
+        });
     }
     if by_class.values().all(|c| matches!(c, InClass::NotHs)) {
-        let labels: Vec<&str> = by_class.keys().map(String::as_str).collect();
-        return Err(invalid(format!(
-            "--group {name} is a list of HS codes, and the data is classified {}, not by HS \
-             code: {}",
-            labels.join(", "),
-            not_hs_hint(&labels)
-        )));
+        return Err(MeasureError::GroupOnOtherClassification {
+            group: name.to_string(),
+            classifications: by_class.keys().cloned().collect(),
+        });
     }
     Ok(GroupInData {
         name: name.to_string(),
         defined_in,
         by_class,
     })
-}
-
-/// What to use instead of HS codes on data classified otherwise.
-fn not_hs_hint(labels: &[&str]) -> String {
-    if labels
-        .iter()
-        .any(|l| l.to_ascii_uppercase().starts_with("UNCTAD"))
-    {
-        "UNCTADstat data are already classified (UNCTAD's creative-goods and services groups \
-         are their products, e.g. CG00 for all creative goods): choose them with --product"
-            .into()
-    } else {
-        "choose the data's own products with --product".into()
-    }
 }
 
 /// Maps one definition to a data classification.
@@ -595,14 +544,14 @@ impl GroupEditions {
     }
 }
 
-/// For a group of HS prefixes that mean the same in every edition (`--group 9701`,
+/// For a group of HS prefixes that mean the same in every edition (the group `9701`,
 /// `cosmetics`): a note naming the data's classifications and their years, or an error
 /// when no row is classified by HS code.
 pub fn prefixes_note(name: &str, flows: &Flows) -> Result<Option<String>, MeasureError> {
     if !flows.has_classification() {
         return Ok(Some(format!(
-            "--group {name}: HS prefixes matched as text; the data has no `classification` \
-             column to say which HS edition its codes are in"
+            "the product group `{name}`: HS prefixes matched as text; the data has no \
+             `classification` column to say which HS edition its codes are in"
         )));
     }
     // Years of each classification.
@@ -621,11 +570,10 @@ pub fn prefixes_note(name: &str, flows: &Flows) -> Result<Option<String>, Measur
     }
     let labels: Vec<&str> = years.keys().copied().collect();
     if !labels.is_empty() && labels.iter().all(|l| !is_hs(l)) {
-        return Err(invalid(format!(
-            "--group {name} selects HS codes, and the data is classified {}, not by HS code: {}",
-            labels.join(", "),
-            not_hs_hint(&labels)
-        )));
+        return Err(MeasureError::GroupOnOtherClassification {
+            group: name.to_string(),
+            classifications: labels.iter().map(|l| l.to_string()).collect(),
+        });
     }
     let parts: Vec<String> = years
         .iter()
@@ -640,7 +588,8 @@ pub fn prefixes_note(name: &str, flows: &Flows) -> Result<Option<String>, Measur
         })
         .collect();
     Ok(Some(format!(
-        "--group {name}: HS prefixes matched as text, the same in every edition; the data is {}",
+        "the product group `{name}`: HS prefixes matched as text, the same in every edition; \
+         the data is {}",
         parts.join(", ")
     )))
 }

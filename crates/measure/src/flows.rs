@@ -154,21 +154,21 @@ impl<'t> Flows<'t> {
         let mut span: Option<(i32, i32)> = None;
         for (r, (&y, &v)) in year.iter().zip(value).enumerate() {
             if v < 0.0 || v.is_infinite() {
-                return Err(MeasureError::InvalidData(format!(
-                    "column `{}`, data row {}: {v} is not a valid trade value (values must be finite and non-negative)",
-                    columns.value,
-                    r + 1
-                )));
+                return Err(MeasureError::InvalidValue {
+                    column: columns.value.clone(),
+                    row: r + 1,
+                    value: v,
+                });
             }
             if y.is_nan() {
                 continue;
             }
             if y.fract() != 0.0 || y.abs() > 1e5 {
-                return Err(MeasureError::InvalidData(format!(
-                    "column `{}`, data row {}: {y} is not a year",
-                    columns.year,
-                    r + 1
-                )));
+                return Err(MeasureError::NotAYear {
+                    column: columns.year.clone(),
+                    row: r + 1,
+                    value: y,
+                });
             }
             let y = y as i32;
             span = Some(span.map_or((y, y), |(a, b)| (a.min(y), b.max(y))));
@@ -350,10 +350,11 @@ fn numeric_codes(v: &[f64], name: &str) -> Result<StrColumn, MeasureError> {
         if x.is_nan() {
             b.push(None);
         } else if x.fract() != 0.0 || *x < 0.0 || *x > 1e15 {
-            return Err(MeasureError::InvalidData(format!(
-                "column `{name}`, data row {}: {x} is not a product code",
-                r + 1
-            )));
+            return Err(MeasureError::NotAProductCode {
+                column: name.to_string(),
+                row: r + 1,
+                value: *x,
+            });
         } else {
             b.push(Some(&format!("{}", *x as u64)));
         }
@@ -372,13 +373,12 @@ fn reported_levels<'t>(
         .map(|l| {
             Flow::parse(l).map(Reported::from).ok_or_else(|| {
                 let names = Flow::ALL.map(Flow::as_str);
-                MeasureError::InvalidData(format!(
-                    "column `{name}`: `{l}` is not a flow ({}){}",
-                    names.join(", "),
-                    nearest(l, names.iter().copied())
-                        .map(|n| format!("; did you mean `{n}`?"))
-                        .unwrap_or_default()
-                ))
+                MeasureError::NotAFlow {
+                    column: name.to_string(),
+                    value: l.clone(),
+                    valid: names.iter().map(|n| n.to_string()).collect(),
+                    suggestion: nearest(l, names.iter().copied()),
+                }
             })
         })
         .collect::<Result<Vec<_>, _>>()?;

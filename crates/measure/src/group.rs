@@ -9,6 +9,7 @@ use crate::flows::Flows;
 use crate::select::Products;
 use crate::MeasureError;
 use hallyu_data::reference::{Concordance, HsEdition, ProductGroup, Reference};
+use hallyu_data::DataError;
 
 /// What `--group` resolved to.
 pub enum ResolvedGroup<'r> {
@@ -36,7 +37,7 @@ impl ResolvedGroup<'_> {
     }
 }
 
-/// The built-in HS concordance tables, with the user's table (`--concordance FILE`) when
+/// The built-in HS concordance tables, with the user's table (`concordance`, a CSV file) when
 /// one is given.
 pub fn concordance(user: Option<&std::path::Path>) -> Result<Concordance, MeasureError> {
     let builtin = Concordance::builtin();
@@ -46,7 +47,7 @@ pub fn concordance(user: Option<&std::path::Path>) -> Result<Concordance, Measur
     })
 }
 
-/// Resolves `--group NAME` against `flows`: a group defined in HS editions is applied in
+/// Resolves the product group `name` against `flows`: a group defined in HS editions is applied in
 /// the data's editions through `concordance` (called only then: loading the tables has a
 /// cost). Returns the group and a note on how it was applied.
 ///
@@ -58,14 +59,13 @@ pub fn resolve_group<'r>(
     flows: &Flows,
     concordance: impl FnOnce() -> Result<Concordance, MeasureError>,
 ) -> Result<(ResolvedGroup<'r>, Option<String>), MeasureError> {
-    let invalid = MeasureError::InvalidRequest;
     let Some(name) = name else {
         return Ok((ResolvedGroup::All, None));
     };
     if flows.columns().product.is_none() {
-        return Err(invalid(format!(
-            "--group {name}: the data has no product column (aggregate flows); leave --group out"
-        )));
+        return Err(MeasureError::NoProductColumn {
+            option: format!("the product group `{name}`"),
+        });
     }
     let prefixes: Vec<&str> = name.split(',').map(str::trim).collect();
     if prefixes
@@ -76,9 +76,12 @@ pub fn resolve_group<'r>(
         let prefixes = prefixes.iter().map(|p| p.to_string()).collect();
         return Ok((ResolvedGroup::Prefixes(prefixes), note));
     }
-    let definitions = reference
-        .group_definitions(name)
-        .map_err(|e| invalid(format!("--group: {e}")))?;
+    let definitions = reference.group_definitions(name).map_err(|e| match e {
+        DataError::UnknownReference {
+            name, suggestion, ..
+        } => MeasureError::UnknownGroup { name, suggestion },
+        other => MeasureError::Data(other),
+    })?;
     let in_editions: Vec<Definition> = definitions
         .iter()
         .filter_map(|g| {
@@ -90,7 +93,10 @@ pub fn resolve_group<'r>(
         })
         .collect();
     let Some(first) = definitions.first().copied() else {
-        return Err(invalid(format!("--group {name}: no such group")));
+        return Err(MeasureError::UnknownGroup {
+            name: name.to_string(),
+            suggestion: None,
+        });
     };
     if in_editions.is_empty() {
         let note = prefixes_note(&first.name, flows)?;

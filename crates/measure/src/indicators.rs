@@ -21,6 +21,7 @@
 //! A value whose denominator is zero (or whose previous year is missing) is `None`, with
 //! the reason in the year's `undefined` map, never a `NaN` shown as a number.
 
+use crate::error::span_text;
 use crate::flows::Flows;
 use crate::formulas::{balassa_rca, cagr_pct, growth_pct, hhi, share_pct};
 use crate::perspective::Perspective;
@@ -298,10 +299,6 @@ impl WorldBasis {
             }
         }
     }
-}
-
-fn invalid(msg: String) -> MeasureError {
-    MeasureError::InvalidRequest(msg)
 }
 
 fn membership(set: &Countries, countries: &[String], first: i32, nyears: usize) -> Vec<bool> {
@@ -887,39 +884,27 @@ fn growth_rates(s: &Totals, req: &Request, window: (i32, i32)) -> Vec<GrowthRate
         .collect()
 }
 
-fn span_text((a, b): (i32, i32)) -> String {
-    if a == b {
-        a.to_string()
-    } else {
-        format!("{a}–{b}")
-    }
-}
-
 /// Computes every indicator for the years asked.
 ///
 /// Errors: no usable year in the data, a year range or CAGR window outside the data, or a
 /// subject with no flows in any reported year.
 pub fn compute(flows: &Flows, req: &Request) -> Result<Indicators, MeasureError> {
-    let span = flows.years().ok_or_else(|| {
-        invalid(format!(
-            "the data has no row with a year (column `{}`)",
-            flows.columns().year
-        ))
+    let span = flows.years().ok_or_else(|| MeasureError::NoYears {
+        column: flows.columns().year.clone(),
     })?;
     let asked = req.years.unwrap_or(span);
     if asked.0 > asked.1 {
-        return Err(invalid(format!(
-            "the year range {}:{} is reversed; write FIRST:LAST",
-            asked.0, asked.1
-        )));
+        return Err(MeasureError::ReversedYears {
+            first: asked.0,
+            last: asked.1,
+        });
     }
     let reported = (asked.0.max(span.0), asked.1.min(span.1));
     if reported.0 > reported.1 {
-        return Err(invalid(format!(
-            "no data in {}: the data covers {}",
-            span_text(asked),
-            span_text(span)
-        )));
+        return Err(MeasureError::YearsOutOfRange {
+            asked,
+            covered: span,
+        });
     }
     let s = accumulate(flows, req, span, reported);
     let countries = flows.countries();
@@ -949,16 +934,11 @@ pub fn compute(flows: &Flows, req: &Request) -> Result<Indicators, MeasureError>
         last = Some((year, t, d));
     }
     let Some((last_year, lt, ld)) = last else {
-        return Err(invalid(format!(
-            "`{}` has no flows in the data in {}{}",
-            req.subject.name(),
-            span_text(reported),
-            if req.subject.is_bloc() {
-                " (no member of the bloc appears as exporter or importer)"
-            } else {
-                ""
-            }
-        )));
+        return Err(MeasureError::SubjectWithoutFlows {
+            subject: req.subject.name().to_string(),
+            years: reported,
+            bloc: req.subject.is_bloc(),
+        });
     };
     if !absent.is_empty() {
         notes.push(format!(
@@ -974,19 +954,18 @@ pub fn compute(flows: &Flows, req: &Request) -> Result<Indicators, MeasureError>
     let window = match req.cagr_window {
         Some(w) => {
             if w.0 >= w.1 {
-                return Err(invalid(format!(
-                    "the CAGR window {}:{} must run from an earlier to a later year",
-                    w.0, w.1
-                )));
+                return Err(MeasureError::CagrWindowOrder {
+                    first: w.0,
+                    last: w.1,
+                });
             }
             for y in [w.0, w.1] {
                 if !s.has_rows(y) {
-                    return Err(invalid(format!(
-                        "the CAGR window {}:{} needs data for {y}; the data covers {}",
-                        w.0,
-                        w.1,
-                        span_text(span)
-                    )));
+                    return Err(MeasureError::CagrWindowYear {
+                        window: w,
+                        year: y,
+                        covered: span,
+                    });
                 }
             }
             Some(w)

@@ -67,10 +67,6 @@ pub struct GravityPanel {
     pub notes: Vec<String>,
 }
 
-fn invalid(msg: String) -> MeasureError {
-    MeasureError::InvalidRequest(msg)
-}
-
 /// Builds the panel (see the module documentation). Errors when no row is selected.
 pub fn gravity_panel(flows: &Flows, request: &PanelRequest) -> Result<GravityPanel, MeasureError> {
     let perspective = request.perspective;
@@ -119,18 +115,11 @@ pub fn gravity_panel(flows: &Flows, request: &PanelRequest) -> Result<GravityPan
         *sums.entry((flows.year[r] as i32, e, i)).or_insert(0.0) += v;
     }
     if sums.is_empty() {
-        return Err(invalid(format!(
-            "no flow between two countries is left for {} under the `{perspective}` \
-             perspective{}",
-            request.products.name(),
-            if other_side > 0 {
-                format!(
-                    " ({other_side} row(s) are the other side's reports; try --perspective mirror)"
-                )
-            } else {
-                String::new()
-            }
-        )));
+        return Err(MeasureError::NoPairFlows {
+            products: request.products.name().to_string(),
+            perspective: perspective.to_string(),
+            other_side,
+        });
     }
 
     // The countries and years of the selected rows, in order.
@@ -285,9 +274,10 @@ fn pair_reader(p: Perspective) -> String {
 fn text<'t>(table: &'t Table, name: &str, cov: &str) -> Result<&'t StrColumn, MeasureError> {
     match table.column(name)? {
         Column::Str(s) => Ok(s),
-        Column::Num(_) => Err(invalid(format!(
-            "covariates `{cov}`: column `{name}` must hold ISO3 codes"
-        ))),
+        Column::Num(_) => Err(MeasureError::CovariateCodes {
+            covariates: cov.to_string(),
+            column: name.to_string(),
+        }),
     }
 }
 
@@ -329,11 +319,10 @@ fn join(
         }
         let Column::Num(v) = column else { continue };
         if table.has(name) {
-            return Err(invalid(format!(
-                "covariates `{}`: column `{name}` is already a column of the panel; rename it in \
-                 the covariates file",
-                cov.name
-            )));
+            return Err(MeasureError::CovariateClash {
+                covariates: cov.name.to_string(),
+                column: name.to_string(),
+            });
         }
         let joined = rows.iter().map(|r| r.map_or(f64::NAN, |r| v[r])).collect();
         table.push(name, Column::Num(joined))?;
@@ -667,6 +656,6 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(e.contains("--perspective mirror"), "{e}");
+        assert!(e.contains("try the perspective `mirror`"), "{e}");
     }
 }

@@ -88,12 +88,12 @@ impl FromStr for Stated {
             && frac.is_none_or(digits)
             && (!int.is_empty() || frac.is_some_and(|f| !f.is_empty()));
         if !ok {
-            return Err(MeasureError::InvalidRequest(format!(
-                "`{s}` is not a number in plain decimal notation (e.g. 8.1 or 20)"
-            )));
+            return Err(MeasureError::NotADecimal {
+                text: s.to_string(),
+            });
         }
-        let value: f64 = t.parse().map_err(|_| {
-            MeasureError::InvalidRequest(format!("`{s}` is not a number (e.g. 8.1 or 20)"))
+        let value: f64 = t.parse().map_err(|_| MeasureError::NotADecimal {
+            text: s.to_string(),
         })?;
         Ok(Stated {
             value,
@@ -115,10 +115,8 @@ impl FromStr for YearValue {
     type Err = MeasureError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || {
-            MeasureError::InvalidRequest(format!(
-                "expected YEAR or YEAR:VALUE (e.g. 2021:8.1), got `{s}`"
-            ))
+        let bad = || MeasureError::NotAYearValue {
+            text: s.to_string(),
         };
         let (y, v) = match s.trim().split_once(':') {
             Some((y, v)) => (y, Some(v)),
@@ -130,9 +128,13 @@ impl FromStr for YearValue {
         let year: i32 = y.parse().map_err(|_| bad())?;
         let value = match v {
             None => None,
-            Some(v) => Some(v.parse::<Stated>().map_err(|e| {
-                MeasureError::InvalidRequest(format!("in `{s}` (YEAR:VALUE): {e}"))
-            })?),
+            Some(v) => Some(
+                v.parse::<Stated>()
+                    .map_err(|_| MeasureError::YearValueNumber {
+                        text: s.to_string(),
+                        value: v.to_string(),
+                    })?,
+            ),
         };
         Ok(YearValue { year, value })
     }
@@ -221,10 +223,6 @@ pub struct Projection {
 /// millennium is far beyond any growth claim.
 pub const MAX_YEARS: i32 = 1_000;
 
-fn invalid(msg: impl Into<String>) -> MeasureError {
-    MeasureError::InvalidRequest(msg.into())
-}
-
 /// `start · (1 + r/100)^n`.
 pub fn compound(start: f64, cagr_pct: f64, years: i32) -> f64 {
     start * (1.0 + cagr_pct / 100.0).powi(years)
@@ -245,56 +243,49 @@ pub fn project(input: &ProjectionInput) -> Result<Projection, MeasureError> {
         .end_year
         .checked_sub(input.start_year)
         .filter(|n| *n > 0)
-        .ok_or_else(|| {
-            invalid(format!(
-                "the end year ({}) must be after the start year ({})",
-                input.end_year, input.start_year
-            ))
+        .ok_or(MeasureError::EndNotAfterStart {
+            start: input.start_year,
+            end: input.end_year,
         })?;
     if years > MAX_YEARS {
-        return Err(invalid(format!(
-            "--end {} is {years} years after --start {}; a projection spans at most {MAX_YEARS} years",
-            input.end_year, input.start_year
-        )));
+        return Err(MeasureError::ProjectionSpan {
+            start: input.start_year,
+            end: input.end_year,
+            years,
+            max: MAX_YEARS,
+        });
     }
     for (name, v) in [("start", input.start_value), ("end", input.end_value)] {
         if let Some(v) = v {
             if v.value <= 0.0 {
-                return Err(invalid(format!(
-                    "the {name} value must be positive (got {}); growth rates are undefined for zero or negative values",
-                    v.value
-                )));
+                return Err(MeasureError::NotPositive {
+                    which: name,
+                    value: v.value,
+                });
             }
         }
     }
     if let Some(r) = input.cagr_pct {
         if r.value <= -100.0 {
-            return Err(invalid(format!(
-                "a growth rate of {}% is impossible: it must be above -100%",
-                r.value
-            )));
+            return Err(MeasureError::RateTooLow { value: r.value });
         }
     }
-    let (start, end, rate, derived) =
-        match (input.start_value, input.end_value, input.cagr_pct) {
-            (Some(s), Some(e), Some(r)) => (s.value, e.value, r.value, None),
-            (Some(s), Some(e), None) => {
-                let r = cagr_pct(s.value, e.value, years);
-                (s.value, e.value, r, Some("cagr_pct"))
-            }
-            (Some(s), None, Some(r)) => {
-                let e = compound(s.value, r.value, years);
-                (s.value, e, r.value, Some("end_value"))
-            }
-            (None, Some(e), Some(r)) => {
-                let s = e.value / (1.0 + r.value / 100.0).powi(years);
-                (s, e.value, r.value, Some("start_value"))
-            }
-            _ => return Err(invalid(
-                "give two of the start value, the end value and the growth rate (CAGR); all three \
-             to check a claim",
-            )),
-        };
+    let (start, end, rate, derived) = match (input.start_value, input.end_value, input.cagr_pct) {
+        (Some(s), Some(e), Some(r)) => (s.value, e.value, r.value, None),
+        (Some(s), Some(e), None) => {
+            let r = cagr_pct(s.value, e.value, years);
+            (s.value, e.value, r, Some("cagr_pct"))
+        }
+        (Some(s), None, Some(r)) => {
+            let e = compound(s.value, r.value, years);
+            (s.value, e, r.value, Some("end_value"))
+        }
+        (None, Some(e), Some(r)) => {
+            let s = e.value / (1.0 + r.value / 100.0).powi(years);
+            (s, e.value, r.value, Some("start_value"))
+        }
+        _ => return Err(MeasureError::TooFewValues),
+    };
     let (implied_end, implied_cagr) = match derived {
         // Derived values agree by construction; repeating the arithmetic would only add
         // rounding noise to the output.
@@ -303,9 +294,7 @@ pub fn project(input: &ProjectionInput) -> Result<Projection, MeasureError> {
     };
     let all = [start, end, rate, implied_end, implied_cagr];
     if all.iter().any(|x| !x.is_finite()) || start <= 0.0 || end <= 0.0 {
-        return Err(invalid(format!(
-            "the result cannot be represented over {years} years (a value overflows or underflows)"
-        )));
+        return Err(MeasureError::Unrepresentable { years });
     }
     let consistent = match (input.end_value, input.cagr_pct, derived) {
         (Some(e), Some(r), None) => e.agrees_with(implied_end) || r.agrees_with(implied_cagr),
@@ -471,7 +460,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            e.contains("--end 999999999") && e.contains("at most 1000 years"),
+            e.contains("the end year 999999999 is") && e.contains("at most 1000 years"),
             "{e}"
         );
         let e = project(&input("0:1", "2000000000", "50"))

@@ -45,8 +45,8 @@ pub struct Selection {
 /// What was chosen (`None`: nothing to choose) and the rows kept (`None`: every row).
 type Chosen<T> = Result<(Option<T>, Option<Vec<bool>>), MeasureError>;
 
-fn invalid(msg: String) -> MeasureError {
-    MeasureError::InvalidRequest(msg)
+fn owned(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| s.to_string()).collect()
 }
 
 fn text_column<'t>(table: &'t Table, name: &str) -> Result<&'t StrColumn, MeasureError> {
@@ -83,15 +83,6 @@ fn names<'a>(levels: &'a [String], used: &[bool]) -> Vec<&'a str> {
     v
 }
 
-/// At most `n` names, then how many more.
-fn list(names: &[&str], n: usize) -> String {
-    let shown: Vec<String> = names.iter().take(n).map(|s| format!("`{s}`")).collect();
-    match names.len().saturating_sub(n) {
-        0 => shown.join(", "),
-        more => format!("{} and {more} more", shown.join(", ")),
-    }
-}
-
 /// Whether source `name` is what `asked` names: the same (ignoring ASCII case), or
 /// `asked:…`.
 fn source_matches(name: &str, asked: &str) -> bool {
@@ -110,13 +101,9 @@ fn choose_source(column: &StrColumn, asked: Option<&str>) -> Chosen<String> {
         return match present.as_slice() {
             [] => Ok((None, None)),
             [one] => Ok((Some(one.to_string()), None)),
-            many => Err(invalid(format!(
-                "the data hold {} sources ({}), which measure trade differently and must not be \
-                 added up; choose one with --source NAME (e.g. --source {})",
-                many.len(),
-                list(many, 12),
-                many[0]
-            ))),
+            many => Err(MeasureError::SourceNotChosen {
+                present: owned(many),
+            }),
         };
     };
     let asked = asked.trim();
@@ -127,14 +114,14 @@ fn choose_source(column: &StrColumn, asked: Option<&str>) -> Chosen<String> {
         .collect();
     match matched.as_slice() {
         [] => {
-            let prefixes = present.iter().filter_map(|s| s.split_once(':').map(|p| p.0));
-            let hint = nearest(asked, present.iter().copied().chain(prefixes))
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
-            Err(invalid(format!(
-                "--source {asked}: no such source in the data{hint}; sources present: {}",
-                list(&present, 12)
-            )))
+            let prefixes = present
+                .iter()
+                .filter_map(|s| s.split_once(':').map(|p| p.0));
+            Err(MeasureError::UnknownSource {
+                asked: asked.to_string(),
+                suggestion: nearest(asked, present.iter().copied().chain(prefixes)),
+                present: owned(&present),
+            })
         }
         [one] => {
             let level = column.levels.iter().position(|l| l == one);
@@ -145,11 +132,10 @@ fn choose_source(column: &StrColumn, asked: Option<&str>) -> Chosen<String> {
                 .collect();
             Ok((Some(one.to_string()), Some(keep)))
         }
-        many => Err(invalid(format!(
-            "--source {asked} matches {} sources ({}), which must not be added up; name one of them",
-            many.len(),
-            list(many, 12)
-        ))),
+        many => Err(MeasureError::AmbiguousSource {
+            asked: asked.to_string(),
+            matches: owned(many),
+        }),
     }
 }
 
@@ -164,10 +150,9 @@ fn choose_products(
 ) -> Chosen<Vec<String>> {
     let Some(pc) = product_column else {
         return match asked {
-            Some(_) => Err(invalid(
-                "--product: the data has no product column (aggregate flows); leave --product out"
-                    .into(),
-            )),
+            Some(_) => Err(MeasureError::NoProductColumn {
+                option: "products by name (product)".into(),
+            }),
             None => Ok((None, keep)),
         };
     };
@@ -176,31 +161,25 @@ fn choose_products(
         // Numeric codes are HS codes: no total or sector names among them.
         (Column::Num(_), None) => return Ok((None, keep)),
         (Column::Num(_), Some(_)) => {
-            return Err(invalid(format!(
-                "--product matches product names, but column `{pc}` holds numeric codes; \
-                 select HS codes with --group (e.g. --group 3304)"
-            )))
+            return Err(MeasureError::ProductNamesOnCodes {
+                column: pc.to_string(),
+            })
         }
     };
     let used = used_levels(column, keep.as_deref());
     let present = names(&column.levels, &used);
-    let of_source = source
-        .map(|s| format!(" of source `{s}`"))
-        .unwrap_or_default();
     let Some(asked) = asked else {
         if let Some((whole, parts)) = aggregates::first_aggregate(&present) {
-            return Err(invalid(format!(
-                "the rows{of_source} have a product `{whole}` and its components ({}): adding \
-                 them up would count the same trade twice; choose --product {whole}, or a list \
-                 of components such as --product {}",
-                list(&parts, 8),
-                aggregates::finest(&parts)
+            return Err(MeasureError::AggregateWithComponents {
+                source_name: source.map(str::to_string),
+                whole: whole.to_string(),
+                finest: aggregates::finest(&parts)
                     .iter()
                     .take(3)
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(",")
-            )));
+                    .map(|s| s.to_string())
+                    .collect(),
+                parts: owned(&parts),
+            });
         }
         return Ok((None, keep));
     };
@@ -213,14 +192,12 @@ fn choose_products(
             .enumerate()
             .position(|(i, l)| used[i] && l == name);
         let Some(level) = level else {
-            let hint = nearest(name, present.iter().copied())
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
-            return Err(invalid(format!(
-                "--product {name}: no such product in the rows{of_source}{hint}; products \
-                 present: {}",
-                list(&present, 20)
-            )));
+            return Err(MeasureError::UnknownProduct {
+                name: name.to_string(),
+                source_name: source.map(str::to_string),
+                suggestion: nearest(name, present.iter().copied()),
+                present: owned(&present),
+            });
         };
         if !wanted[level] {
             wanted[level] = true;
@@ -228,16 +205,15 @@ fn choose_products(
         }
     }
     if spelled.is_empty() {
-        return Err(invalid("--product: no product name given".into()));
+        return Err(MeasureError::NoProductNamed);
     }
     let named: Vec<&str> = spelled.iter().map(String::as_str).collect();
     if let Some((whole, parts)) = aggregates::first_aggregate(&named) {
-        return Err(invalid(format!(
-            "--product {}: `{whole}` already counts the trade of {}; adding them up would \
-             count the same trade twice; name `{whole}` alone or leave it out",
-            named.join(","),
-            list(&parts, 8)
-        )));
+        return Err(MeasureError::AggregateNamedWithComponents {
+            named: spelled.clone(),
+            whole: whole.to_string(),
+            parts: owned(&parts),
+        });
     }
     let mask = column
         .codes
@@ -253,11 +229,14 @@ fn choose_products(
 /// Chooses the rows of `table` to measure: the rows of one source (when the table has a
 /// [`SOURCE_COLUMN`]), then the products asked for.
 ///
-/// Errors (all [`MeasureError::InvalidRequest`], naming what is present): several sources
-/// and none chosen; a source or product not in the data (with the nearest name); a source
-/// prefix that matches several sources; an aggregate product (a `total`, or an UNCTADstat
-/// creative-goods code such as `CG00`) next to its components and no products chosen, or
-/// chosen together with them; `--product` on data without a text product column.
+/// Errors (all of category input, naming what is present): several sources and none
+/// chosen ([`MeasureError::SourceNotChosen`]); a source or product not in the data, with
+/// the nearest name ([`MeasureError::UnknownSource`], [`MeasureError::UnknownProduct`]); a
+/// source prefix that matches several sources ([`MeasureError::AmbiguousSource`]); an
+/// aggregate product (a `total`, or an UNCTADstat creative-goods code such as `CG00`) next
+/// to its components and no products chosen ([`MeasureError::AggregateWithComponents`]), or
+/// chosen together with them ([`MeasureError::AggregateNamedWithComponents`]); products by
+/// name on data without a text product column.
 ///
 /// ```
 /// use hallyu_data::{Column, StrColumnBuilder, Table};
@@ -287,10 +266,10 @@ pub fn select_rows(
             (_, asked) => choose_source(text_column(table, SOURCE_COLUMN)?, asked)?,
         }
     } else if let Some(asked) = &scope.source {
-        return Err(invalid(format!(
-            "--source {asked}: the data has no `{SOURCE_COLUMN}` column (datasets written by \
-             `hallyu ingest` have one); leave --source out"
-        )));
+        return Err(MeasureError::NoSourceColumn {
+            asked: asked.clone(),
+            column: SOURCE_COLUMN.to_string(),
+        });
     } else {
         (None, None)
     };
@@ -356,7 +335,7 @@ mod tests {
 
     fn message(r: Result<Selection, MeasureError>) -> String {
         match r {
-            Err(MeasureError::InvalidRequest(m)) => m,
+            Err(e) if e.category() == hallyu_data::ErrorCategory::Input => e.to_string(),
             other => panic!("expected an invalid request, got {other:?}"),
         }
     }
@@ -366,7 +345,10 @@ mod tests {
         let t = mixed();
         let m = message(select_rows(&t, Some("product"), &Scope::default()));
         assert!(m.contains("2 sources (`baci`, `series:kr_content`)"), "{m}");
-        assert!(m.contains("--source"), "{m}");
+        assert!(
+            m.contains("choose one as the source (e.g. the source `baci`)"),
+            "{m}"
+        );
     }
 
     #[test]
@@ -424,7 +406,7 @@ mod tests {
             "{m}"
         );
         assert!(m.contains("source `series:kr_content`"), "{m}");
-        assert!(m.contains("--product total"), "{m}");
+        assert!(m.contains("choose the product `total` (product)"), "{m}");
         // BACI's rows have no total: nothing to choose.
         let b = select_rows(&t, Some("product"), &scope(Some("baci"), None)).unwrap();
         assert_eq!(b.products, None);
@@ -482,9 +464,9 @@ mod tests {
             ),
             "{m}"
         );
-        assert!(m.contains("--product CG00,"), "{m}");
+        assert!(m.contains("choose the product `CG00` (product), or"), "{m}");
         // The list offered adds up without double counting: subgroups, not their group.
-        assert!(m.contains("--product CG031,CG032,CG05"), "{m}");
+        assert!(m.contains("such as `CG031,CG032,CG05`"), "{m}");
         let all = select_rows(&t, Some("product"), &scope(None, Some(&["CG00"]))).unwrap();
         assert_eq!(all.keep, Some(vec![true, false, false, false, false, true]));
         // Without CG00, a group next to its subgroups is an aggregate too.
@@ -529,7 +511,7 @@ mod tests {
             Some("product"),
             &scope(Some("series"), Some(&["Games"])),
         ));
-        assert!(m.contains("--product Games"), "{m}");
+        assert!(m.contains("the product `Games`: no such product"), "{m}");
         assert!(m.contains("did you mean `games`"), "{m}");
         // Products of another source are not offered.
         let m = message(select_rows(
@@ -550,6 +532,9 @@ mod tests {
         let mut n = Table::new();
         n.push("product", Column::Num(vec![330499.0])).unwrap();
         let m = message(select_rows(&n, Some("product"), &scope(None, Some(&["x"]))));
-        assert!(m.contains("--group"), "{m}");
+        assert!(
+            m.contains("with a product group instead (group, e.g. `3304`)"),
+            "{m}"
+        );
     }
 }

@@ -116,7 +116,9 @@ pub fn chapter2_sections(runs: &[ApplicationRun], checks: &[GeCheck]) -> [Sectio
             scientific(r.exact.market_clearing_residual, 1, false)
         ));
     }
-    notes.push("Every number: hallyu reproduce --chapter 2 --format csv".into());
+    // Said in words: the same report is rendered for every front end, which each have
+    // their own way to ask for a format.
+    notes.push("Every number: chapter 2 reproduced in the CSV format".into());
     let title = vec![
         "Yotov, Piermartini, Monteiro and Larch (2016), An Advanced Guide to Trade Policy Analysis, Chapter 2".into(),
         "General equilibrium on the embedded panel: the Guide's GEPPML loop and the exact equilibrium (sigma = 7, DEU numeraire)".into(),

@@ -120,7 +120,7 @@ pub fn scenario_sections(r: &ScenarioResult) -> Vec<Section> {
         ]);
         pairs.rows = rows;
         sections.push(Section::of_table(
-            vec!["Pairs whose trade costs changed (every pair: --format json or csv)".into()],
+            vec!["Pairs whose trade costs changed (every pair: in the JSON or CSV format)".into()],
             pairs,
             Vec::new(),
         ));

@@ -69,7 +69,7 @@ pub fn write_covariates(dir: &Path, table: &Table, mut entry: CovariatesEntry) -
         if let Some(f) = foreign {
             return Err(DataError::InvalidArgument(format!(
                 "{} is neither empty nor a hallyu dataset (no {MANIFEST_FILE}, but it holds {}); \
-                 choose a new or empty folder for --out",
+                 choose a new or empty folder for the dataset (out)",
                 dir.display(),
                 f.file_name().to_string_lossy()
             )));
@@ -129,7 +129,7 @@ pub fn read_covariates(dir: &Path) -> Result<Vec<(CovariatesEntry, Table)>> {
         if !path.is_file() {
             return Err(DataError::InvalidArgument(format!(
                 "{}: the manifest lists covariates table `{}` in {}, which is missing; ingest \
-                 the covariates again (`hallyu ingest gravity FILE --out {}`)",
+                 the gravity covariates into the dataset {} again",
                 dir.join(MANIFEST_FILE).display(),
                 entry.name,
                 path.display(),

@@ -277,7 +277,7 @@ fn read_listed(
         }
         let part = load_partition(dir, entry, columns).map_err(|fault| {
             DataError::InvalidArgument(format!(
-                "{}; ingest source `{}` again with --replace, or {verify_hint}",
+                "{}; ingest source `{}` again, replacing it (replace), or {verify_hint}",
                 fault.describe(dir, source, entry),
                 source.source
             ))

@@ -207,7 +207,7 @@ impl DatasetWriter {
                 let name = entry.file_name();
                 return Err(DataError::InvalidArgument(format!(
                     "{} is neither empty nor a hallyu dataset (no {MANIFEST_FILE}, but it holds {}); \
-                     choose a new or empty folder for --out",
+                     choose a new or empty folder for the dataset (out)",
                     dir.display(),
                     name.to_string_lossy()
                 )));
@@ -662,7 +662,8 @@ impl DatasetWriter {
             .collect();
         if now.rows < previous.rows || !gone.is_empty() {
             notes.push(format!(
-                "--replace: source `{}` now has {} rows in {} ({}), where it had {} rows in {} ({}){}",
+                "replaced: source `{}` now has {} rows in {} ({}), where it had {} rows in {} \
+                 ({}){}",
                 now.source,
                 now.rows,
                 plural_years(now.years.len()),
@@ -690,7 +691,7 @@ fn plural_years(n: usize) -> String {
 
 /// The error for adding to `source` in `dir` the rows `brought` (per year), some of whose
 /// years it has already: names the source, those years with their rows before and in this
-/// ingest, and the source's rows before and after a `--replace`.
+/// ingest, and the source's rows before and after replacing it.
 fn conflict(dir: &Path, source: &SourceEntry, brought: &BTreeMap<i32, u64>) -> DataError {
     let name = &source.source;
     let clashes: Vec<String> = source
@@ -728,14 +729,15 @@ fn conflict(dir: &Path, source: &SourceEntry, brought: &BTreeMap<i32, u64>) -> D
         .collect();
     if !dropped.is_empty() {
         fewer.push_str(&format!(
-            "; {} would no longer be in the dataset (ingest every file of the source with --replace to revise one year)",
+            "; {} would no longer be in the dataset (to revise one year, replace the source \
+             (replace) with every file of it)",
             year_list(&dropped)
         ));
     }
     DataError::Usage(format!(
         "{}: source `{name}` already has {}; adding {} again would count {} twice, so \
          the dataset is unchanged. Ingest only years the source does not have (all files of \
-         a year in one ingest), or use --replace to replace source `{name}` as a whole: it \
+         a year in one ingest), or replace source `{name}` as a whole (replace): it \
          would then have {after} rows in {} ({after_years}), where it has {} rows in {} \
          ({before_years}) now{fewer}",
         dir.display(),
@@ -887,7 +889,7 @@ mod tests {
         assert!(
             e.contains(
                 "source `baci` already has 2021 (1 rows, from baci-2020.csv; this ingest brings 1 rows)"
-            ) && e.contains("--replace")
+            ) && e.contains("or replace source `baci` as a whole (replace)")
                 && e.contains("would then have 1 rows in 1 year (2021), where it has 2 rows in 2 years (2020-2021) now; \
                      that would leave source `baci` with fewer rows than it has (1 fewer)"),
             "{e}"

@@ -480,8 +480,8 @@ pub fn ingest(
                     line,
                     message: format!(
                         "this row repeats line {first_line} ({described}); nothing was written. \
-                         A BACI release holds one row per flow: choose --on-duplicate keep-first \
-                         or --on-duplicate sum if the repeat is expected"
+                         A BACI release holds one row per flow: if the repeat is expected, choose \
+                         what to do with repeated rows (on_duplicate): `keep-first` or `sum`"
                     ),
                 });
             }

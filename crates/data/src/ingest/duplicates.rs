@@ -198,7 +198,8 @@ impl Dedup {
                     line,
                     message: format!(
                         "this row repeats {}, line {} ({}); nothing was written. \
-                         Choose --on-duplicate keep-first or --on-duplicate sum if the repeat is expected",
+                         If the repeat is expected, choose what to do with repeated rows \
+                         (on_duplicate): `keep-first` or `sum`",
                         first.file,
                         first.line,
                         describe(&row, writer.dictionaries())
@@ -227,7 +228,7 @@ impl Dedup {
         }
         let slot = u32::try_from(self.pending.len()).map_err(|_| {
             DataError::InvalidArgument(
-                "more than 4 billion rows held for --on-duplicate sum".into(),
+                "more than 4 billion rows held to sum repeated rows (on_duplicate `sum`)".into(),
             )
         })?;
         self.seen.insert(key, Seen { file, slot, line });

@@ -146,7 +146,10 @@ impl Rejects {
             return Err(DataError::Csv {
                 path: PathBuf::from(&row.file),
                 line: row.line,
-                message: format!("{} (--strict: nothing was written)", row.reason),
+                message: format!(
+                    "{} (a strict ingest (strict) refuses malformed rows: nothing was written)",
+                    row.reason
+                ),
             });
         }
         writer.reject(&row)?;

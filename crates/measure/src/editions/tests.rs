@@ -213,7 +213,7 @@ fn no_table_names_the_editions_that_would_work() {
         &Concordance::builtin(),
     );
     assert!(
-        e.starts_with("--group creative.visual_arts is defined in HS2002 and HS2022; the data is classified `HS`"),
+        e.starts_with("the product group `creative.visual_arts` is defined in HS2002 and HS2022; the data is classified `HS`"),
         "{e}"
     );
     assert!(
@@ -221,7 +221,7 @@ fn no_table_names_the_editions_that_would_work() {
         "{e}"
     );
     assert!(
-        e.contains("--concordance FILE.csv with the header `HS,HS2002`"),
+        e.contains("give a concordance table (concordance: a CSV file with the header `HS,HS2002`"),
         "{e}"
     );
     // Without tables, HS 2017 data is as unreachable.
@@ -266,7 +266,10 @@ fn data_without_hs_codes_or_classification() {
         e.contains("the data is classified UNCTAD-CG, not by HS code"),
         "{e}"
     );
-    assert!(e.contains("--product"), "{e}");
+    assert!(
+        e.contains("choose them as products by name (product)"),
+        "{e}"
+    );
     let e = error(
         &one_row("HS17", "970110"),
         &FlowColumns {
@@ -313,7 +316,7 @@ fn prefix_groups_name_the_data_editions() {
     let flows = Flows::new(&t, &columns()).unwrap();
     assert_eq!(
         prefixes_note("9701", &flows).unwrap().unwrap(),
-        "--group 9701: HS prefixes matched as text, the same in every edition; the data is HS2017 in 2020–2021, HS2022 in 2022"
+        "the product group `9701`: HS prefixes matched as text, the same in every edition; the data is HS2017 in 2020–2021, HS2022 in 2022"
     );
     let e = prefixes_note(
         "9701",
