@@ -30,4 +30,7 @@ pub mod write;
 
 pub use error::{DataError, ErrorCategory, Result};
 pub use suggest::nearest;
-pub use table::{Column, StrColumn, StrColumnBuilder, Table, MISSING_CODE};
+pub use table::{
+    Column, ColumnKind, StrColumn, StrColumnBuilder, Table, TextColumn, TextColumnBuilder,
+    MISSING_CODE,
+};
