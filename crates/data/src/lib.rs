@@ -31,6 +31,6 @@ pub mod write;
 pub use error::{DataError, ErrorCategory, Result};
 pub use suggest::nearest;
 pub use table::{
-    Column, ColumnKind, StrColumn, StrColumnBuilder, Table, TextColumn, TextColumnBuilder,
-    MISSING_CODE,
+    Column, ColumnKind, ColumnView, StrColumn, StrColumnBuilder, Table, TextColumn,
+    TextColumnBuilder, MISSING_CODE,
 };

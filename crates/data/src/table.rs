@@ -139,9 +139,19 @@ pub enum ColumnKind {
     Text,
 }
 
+/// A borrowed view of a column's values, by what it holds: match on it where both kinds
+/// are handled, so that a new kind of storage is a compile error, not a silent default.
+#[derive(Debug, Clone, Copy)]
+pub enum ColumnView<'a> {
+    /// Numbers; `NaN` marks a missing value.
+    Numbers(&'a [f64]),
+    /// Text.
+    Text(TextColumn<'a>),
+}
+
 /// One column of a [`Table`].
 ///
-/// Code outside this crate reads a column through [`Column::as_num`],
+/// Code outside this crate reads a column through [`Column::view`], [`Column::as_num`],
 /// [`Column::as_text`] and [`Column::kind`], and builds one with [`Column::numbers`],
 /// [`Column::text_from`] or a [`TextColumnBuilder`], so that the storage can change in
 /// one place.
@@ -173,6 +183,14 @@ impl Column {
         match self {
             Column::Num(_) => ColumnKind::Numbers,
             Column::Str(_) => ColumnKind::Text,
+        }
+    }
+
+    /// The values, borrowed, by what the column holds.
+    pub fn view(&self) -> ColumnView<'_> {
+        match self {
+            Column::Num(v) => ColumnView::Numbers(v),
+            Column::Str(s) => ColumnView::Text(TextColumn { inner: s }),
         }
     }
 
@@ -453,6 +471,9 @@ mod tests {
         assert_eq!(c.kind(), ColumnKind::Numbers);
         assert!(c.as_text().is_none());
         assert_eq!(c.as_num().map(<[f64]>::len), Some(2));
+        assert!(matches!(c.view(), ColumnView::Numbers(v) if v.len() == 2));
+        let t = Column::text_from([Some("a")]);
+        assert!(matches!(t.view(), ColumnView::Text(s) if s.get(0) == Some("a")));
     }
 
     #[test]
