@@ -64,11 +64,13 @@ pub struct TextColumnBuilder {
 
 impl TextColumnBuilder {
     /// Appends a value (`None` for missing).
+    #[inline]
     pub fn push(&mut self, value: Option<&str>) {
         self.inner.push(value);
     }
 
     /// The finished column.
+    #[inline]
     pub fn finish(self) -> Column {
         Column::Str(self.inner.finish())
     }
@@ -83,27 +85,32 @@ pub struct TextColumn<'a> {
 
 impl<'a> TextColumn<'a> {
     /// Number of rows.
+    #[inline]
     pub fn len(&self) -> usize {
         self.inner.codes.len()
     }
 
     /// Whether the column has no rows.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// The value of row `i`, `None` when missing. Panics when `i` is not a row, as a
     /// slice index does.
+    #[inline]
     pub fn get(&self, i: usize) -> Option<&'a str> {
         self.inner.get(i)
     }
 
     /// Whether row `i` is missing. Panics when `i` is not a row.
+    #[inline]
     pub fn is_missing(&self, i: usize) -> bool {
         self.inner.codes[i] == MISSING_CODE
     }
 
     /// The values of the rows in order, `None` for a missing one.
+    #[inline]
     pub fn iter(&self) -> impl Iterator<Item = Option<&'a str>> + 'a {
         let levels = &self.inner.levels;
         self.inner
@@ -115,16 +122,19 @@ impl<'a> TextColumn<'a> {
     /// The level id of each row: an index into [`TextColumn::levels`], or [`MISSING_CODE`]
     /// for a missing value. Rows with equal values have equal ids, so these are group
     /// ids as they stand (borrowed, not copied).
+    #[inline]
     pub fn level_ids(&self) -> &'a [u32] {
         &self.inner.codes
     }
 
     /// The distinct values, indexed by level id.
+    #[inline]
     pub fn levels(&self) -> &'a [String] {
         &self.inner.levels
     }
 
     /// The value of level `id`, `None` for [`MISSING_CODE`] or an id past the levels.
+    #[inline]
     pub fn level(&self, id: u32) -> Option<&'a str> {
         self.inner.levels.get(id as usize).map(String::as_str)
     }
@@ -165,11 +175,13 @@ pub enum Column {
 
 impl Column {
     /// A column of numbers (`NaN` for a missing value).
+    #[inline]
     pub fn numbers(values: Vec<f64>) -> Column {
         Column::Num(values)
     }
 
     /// A text column of these values, in order (`None` for a missing one).
+    #[inline]
     pub fn text_from<S: AsRef<str>>(values: impl IntoIterator<Item = Option<S>>) -> Column {
         let mut b = StrColumnBuilder::default();
         for v in values {
@@ -179,6 +191,7 @@ impl Column {
     }
 
     /// What the column holds.
+    #[inline]
     pub fn kind(&self) -> ColumnKind {
         match self {
             Column::Num(_) => ColumnKind::Numbers,
@@ -187,6 +200,7 @@ impl Column {
     }
 
     /// The values, borrowed, by what the column holds.
+    #[inline]
     pub fn view(&self) -> ColumnView<'_> {
         match self {
             Column::Num(v) => ColumnView::Numbers(v),
@@ -195,6 +209,7 @@ impl Column {
     }
 
     /// The numbers, `None` for a text column.
+    #[inline]
     pub fn as_num(&self) -> Option<&[f64]> {
         match self {
             Column::Num(v) => Some(v),
@@ -203,6 +218,7 @@ impl Column {
     }
 
     /// A view of the text, `None` for a numeric column.
+    #[inline]
     pub fn as_text(&self) -> Option<TextColumn<'_>> {
         match self {
             Column::Str(s) => Some(TextColumn { inner: s }),
