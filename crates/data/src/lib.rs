@@ -6,7 +6,10 @@
 //! used for benchmarks and Monte Carlo work.
 //!
 //! It knows nothing about models or output formats: the estimation layer receives a `Table`
-//! and asks it for columns by name.
+//! and asks it for columns by name. Other crates read a column only through its accessors
+//! ([`Table::num`], [`Table::text`], [`Column::view`], [`TextColumn::level_ids`]) and build
+//! one with [`Column::numbers`], [`Column::text_from`] or a [`TextColumnBuilder`], so that
+//! the storage behind them (today vectors and dictionary-coded text) can change here alone.
 //!
 //! ```
 //! let panel = hallyu_data::embedded::agtpa().unwrap();

@@ -7,6 +7,9 @@ use std::collections::HashMap;
 pub const MISSING_CODE: u32 = u32::MAX;
 
 /// A text column stored as dictionary codes: compact, and group ids come for free.
+///
+/// This is the storage; other crates read it through [`TextColumn`] and build it with
+/// [`Column::text_from`] or [`TextColumnBuilder`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StrColumn {
     /// One code per row, an index into `levels`, or [`MISSING_CODE`].
