@@ -74,7 +74,9 @@ pub(crate) enum ProductCodes<'t> {
 }
 
 impl ProductCodes<'_> {
-    /// The codes as text, `None` for one product.
+    /// The codes as text, `None` for one product. (`numeric_codes` builds a text column,
+    /// so a `Numeric` one always has a text view; the indicator tests on numeric HS codes
+    /// would fail otherwise.)
     fn text(&self) -> Option<TextColumn<'_>> {
         match self {
             ProductCodes::Single => None,
