@@ -5,7 +5,7 @@
 mod util;
 
 use hallyu_data::dataset::{read_dataset, Manifest, LOCK_FILE};
-use hallyu_data::{Column, Table};
+use hallyu_data::Table;
 use std::path::{Path, PathBuf};
 use util::{fixture, Dir};
 
@@ -14,12 +14,11 @@ fn ingest_fixture(name: &str) -> PathBuf {
 }
 
 fn text(t: &Table, name: &str) -> Vec<String> {
-    match t.column(name).expect("column") {
-        Column::Str(s) => (0..s.codes.len())
-            .map(|i| s.get(i).unwrap_or("<missing>").to_string())
-            .collect(),
-        Column::Num(_) => panic!("{name} should be text"),
-    }
+    t.text(name)
+        .unwrap_or_else(|e| panic!("{name} should be text: {e}"))
+        .iter()
+        .map(|v| v.unwrap_or("<missing>").to_string())
+        .collect()
 }
 
 /// Sum of `value` over the rows of `year` (exact: the fixtures' values are whole dollars).

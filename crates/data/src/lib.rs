@@ -6,7 +6,10 @@
 //! used for benchmarks and Monte Carlo work.
 //!
 //! It knows nothing about models or output formats: the estimation layer receives a `Table`
-//! and asks it for columns by name.
+//! and asks it for columns by name. Other crates read a column only through its accessors
+//! ([`Table::num`], [`Table::text`], [`Column::view`], [`TextColumn::level_ids`]) and build
+//! one with [`Column::numbers`], [`Column::text_from`] or a [`TextColumnBuilder`], so that
+//! the storage behind them (today vectors and dictionary-coded text) can change here alone.
 //!
 //! ```
 //! let panel = hallyu_data::embedded::agtpa().unwrap();
@@ -30,4 +33,7 @@ pub mod write;
 
 pub use error::{DataError, ErrorCategory, Result};
 pub use suggest::nearest;
-pub use table::{Column, StrColumn, StrColumnBuilder, Table, MISSING_CODE};
+pub use table::{
+    Column, ColumnKind, ColumnView, StrColumn, StrColumnBuilder, Table, TextColumn,
+    TextColumnBuilder, MISSING_CODE,
+};

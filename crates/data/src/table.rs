@@ -7,6 +7,9 @@ use std::collections::HashMap;
 pub const MISSING_CODE: u32 = u32::MAX;
 
 /// A text column stored as dictionary codes: compact, and group ids come for free.
+///
+/// This is the storage; other crates read it through [`TextColumn`] and build it with
+/// [`Column::text_from`] or [`TextColumnBuilder`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StrColumn {
     /// One code per row, an index into `levels`, or [`MISSING_CODE`].
@@ -56,7 +59,115 @@ impl StrColumnBuilder {
     }
 }
 
+/// Builds a text column row by row.
+#[derive(Debug, Default)]
+pub struct TextColumnBuilder {
+    inner: StrColumnBuilder,
+}
+
+impl TextColumnBuilder {
+    /// Appends a value (`None` for missing).
+    #[inline]
+    pub fn push(&mut self, value: Option<&str>) {
+        self.inner.push(value);
+    }
+
+    /// The finished column.
+    #[inline]
+    pub fn finish(self) -> Column {
+        Column::Str(self.inner.finish())
+    }
+}
+
+/// A read-only view of a text column: the value of each row, and the dense level id of
+/// each row that groups equal values without comparing text.
+#[derive(Debug, Clone, Copy)]
+pub struct TextColumn<'a> {
+    inner: &'a StrColumn,
+}
+
+impl<'a> TextColumn<'a> {
+    /// Number of rows.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.inner.codes.len()
+    }
+
+    /// Whether the column has no rows.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The value of row `i`, `None` when missing. Panics when `i` is not a row, as a
+    /// slice index does.
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<&'a str> {
+        self.inner.get(i)
+    }
+
+    /// Whether row `i` is missing. Panics when `i` is not a row.
+    #[inline]
+    pub fn is_missing(&self, i: usize) -> bool {
+        self.inner.codes[i] == MISSING_CODE
+    }
+
+    /// The values of the rows in order, `None` for a missing one.
+    #[inline]
+    pub fn iter(&self) -> impl Iterator<Item = Option<&'a str>> + 'a {
+        let levels = &self.inner.levels;
+        self.inner
+            .codes
+            .iter()
+            .map(move |&c| levels.get(c as usize).map(String::as_str))
+    }
+
+    /// The level id of each row: an index into [`TextColumn::levels`], or [`MISSING_CODE`]
+    /// for a missing value. Rows with equal values have equal ids, so these are group
+    /// ids as they stand (borrowed, not copied).
+    #[inline]
+    pub fn level_ids(&self) -> &'a [u32] {
+        &self.inner.codes
+    }
+
+    /// The distinct values, indexed by level id.
+    #[inline]
+    pub fn levels(&self) -> &'a [String] {
+        &self.inner.levels
+    }
+
+    /// The value of level `id`, `None` for [`MISSING_CODE`] or an id past the levels.
+    #[inline]
+    pub fn level(&self, id: u32) -> Option<&'a str> {
+        self.inner.levels.get(id as usize).map(String::as_str)
+    }
+}
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// Numbers (integers, floats and booleans alike); `NaN` marks a missing value.
+    Numbers,
+    /// Text.
+    Text,
+}
+
+/// A borrowed view of a column's values, by what it holds: match on it where both kinds
+/// are handled, so that a new kind of storage is a compile error, not a silent default.
+#[derive(Debug, Clone, Copy)]
+pub enum ColumnView<'a> {
+    /// Numbers; `NaN` marks a missing value.
+    Numbers(&'a [f64]),
+    /// Text.
+    Text(TextColumn<'a>),
+}
+
 /// One column of a [`Table`].
+///
+/// Code outside this crate reads a column through [`Column::view`], [`Column::as_num`],
+/// [`Column::as_text`] and [`Column::kind`], and builds one with [`Column::numbers`],
+/// [`Column::text_from`] or a [`TextColumnBuilder`], so that the storage can change in
+/// one place.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Column {
     /// Numbers (integers, floats and booleans alike); `NaN` marks a missing value.
@@ -66,6 +177,58 @@ pub enum Column {
 }
 
 impl Column {
+    /// A column of numbers (`NaN` for a missing value).
+    #[inline]
+    pub fn numbers(values: Vec<f64>) -> Column {
+        Column::Num(values)
+    }
+
+    /// A text column of these values, in order (`None` for a missing one).
+    #[inline]
+    pub fn text_from<S: AsRef<str>>(values: impl IntoIterator<Item = Option<S>>) -> Column {
+        let mut b = StrColumnBuilder::default();
+        for v in values {
+            b.push(v.as_ref().map(AsRef::as_ref));
+        }
+        Column::Str(b.finish())
+    }
+
+    /// What the column holds.
+    #[inline]
+    pub fn kind(&self) -> ColumnKind {
+        match self {
+            Column::Num(_) => ColumnKind::Numbers,
+            Column::Str(_) => ColumnKind::Text,
+        }
+    }
+
+    /// The values, borrowed, by what the column holds.
+    #[inline]
+    pub fn view(&self) -> ColumnView<'_> {
+        match self {
+            Column::Num(v) => ColumnView::Numbers(v),
+            Column::Str(s) => ColumnView::Text(TextColumn { inner: s }),
+        }
+    }
+
+    /// The numbers, `None` for a text column.
+    #[inline]
+    pub fn as_num(&self) -> Option<&[f64]> {
+        match self {
+            Column::Num(v) => Some(v),
+            Column::Str(_) => None,
+        }
+    }
+
+    /// A view of the text, `None` for a numeric column.
+    #[inline]
+    pub fn as_text(&self) -> Option<TextColumn<'_>> {
+        match self {
+            Column::Str(s) => Some(TextColumn { inner: s }),
+            Column::Num(_) => None,
+        }
+    }
+
     /// Number of rows.
     pub fn len(&self) -> usize {
         match self {
@@ -199,6 +362,18 @@ impl Table {
         }
     }
 
+    /// The text column of that name.
+    pub fn text(&self, name: &str) -> Result<TextColumn<'_>> {
+        match self.column(name)?.as_text() {
+            Some(t) => Ok(t),
+            None => Err(DataError::ColumnType {
+                name: name.to_string(),
+                found: self.type_description(name),
+                expected: "a text column".into(),
+            }),
+        }
+    }
+
     /// Records why column `name` is text (e.g. "flows.csv, line 20002 (data row 20001): `n/a` is not a number"),
     /// for [`Table::type_description`].
     pub fn set_text_reason(&mut self, name: &str, reason: impl Into<String>) {
@@ -267,6 +442,76 @@ mod tests {
         t.push("trade", Column::Num(vec![1.0])).unwrap();
         let e = t.column("trad").unwrap_err().to_string();
         assert!(e.contains("did you mean `trade`"), "{e}");
+    }
+
+    #[test]
+    fn text_view_gives_values_and_group_ids() {
+        let c = Column::text_from([Some("KOR"), None, Some("JPN"), Some("KOR")]);
+        assert_eq!(c.kind(), ColumnKind::Text);
+        assert!(c.as_num().is_none());
+        let t = c.as_text().expect("text");
+        assert_eq!((t.len(), t.is_empty()), (4, false));
+        assert_eq!(t.get(0), Some("KOR"));
+        assert_eq!(t.get(1), None);
+        assert!(t.is_missing(1) && !t.is_missing(2));
+        assert_eq!(t.levels(), ["KOR", "JPN"]);
+        assert_eq!(t.level_ids(), [0, MISSING_CODE, 1, 0]);
+        assert_eq!(t.level(1), Some("JPN"));
+        assert_eq!(t.level(MISSING_CODE), None);
+        let values: Vec<_> = t.iter().collect();
+        assert_eq!(values, [Some("KOR"), None, Some("JPN"), Some("KOR")]);
+    }
+
+    #[test]
+    fn level_ids_are_borrowed_from_the_column() {
+        let c = Column::text_from(["a", "b", "a"].map(Some));
+        let Column::Str(s) = &c else { panic!("text") };
+        let ids = c.as_text().expect("text").level_ids();
+        assert!(std::ptr::eq(ids, s.codes.as_slice()));
+    }
+
+    #[test]
+    fn builder_matches_text_from() {
+        let mut b = TextColumnBuilder::default();
+        for v in [Some("x"), None, Some("y")] {
+            b.push(v);
+        }
+        let built = b.finish();
+        assert_eq!(built, Column::text_from([Some("x"), None, Some("y")]));
+        assert_eq!(
+            built,
+            Column::text_from([Some("x".to_string()), None, Some("y".to_string())])
+        );
+    }
+
+    #[test]
+    fn numbers_and_kinds() {
+        let c = Column::numbers(vec![1.0, f64::NAN]);
+        assert_eq!(c.kind(), ColumnKind::Numbers);
+        assert!(c.as_text().is_none());
+        assert_eq!(c.as_num().map(<[f64]>::len), Some(2));
+        assert!(matches!(c.view(), ColumnView::Numbers(v) if v.len() == 2));
+        let t = Column::text_from([Some("a")]);
+        assert!(matches!(t.view(), ColumnView::Text(s) if s.get(0) == Some("a")));
+    }
+
+    #[test]
+    fn table_text_checks_the_type() {
+        let mut t = Table::new();
+        t.push("year", Column::numbers(vec![2020.0])).unwrap();
+        t.push("exporter", Column::text_from([Some("KOR")]))
+            .unwrap();
+        assert_eq!(t.text("exporter").unwrap().get(0), Some("KOR"));
+        let e = t.text("year").unwrap_err();
+        assert!(
+            matches!(&e, DataError::ColumnType { name, expected, .. } if name == "year" && expected == "a text column"),
+            "{e}"
+        );
+        assert!(matches!(
+            t.text("exportr"),
+            Err(DataError::UnknownColumn { .. })
+        ));
+        assert!(t.num("exporter").is_err());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use crate::fixef::{interaction_codes, FixedEffects};
 use crate::formula::{Expr, Formula, Term};
 use crate::{EstimateError, Result};
-use hallyu_data::{Column, DataError, Table, MISSING_CODE};
+use hallyu_data::{Column, ColumnView, DataError, Table, MISSING_CODE};
 
 /// The numeric problem, restricted to complete observations.
 #[derive(Debug, Clone)]
@@ -111,9 +111,9 @@ pub(crate) fn densify(ids: &[u32]) -> Vec<u32> {
 }
 
 fn numeric<'a>(table: &'a Table, name: &str, formula: &str) -> Result<&'a [f64]> {
-    match table.column(name)? {
-        Column::Num(v) => Ok(v),
-        Column::Str(_) => Err(EstimateError::Data(DataError::ColumnType {
+    match table.column(name)?.as_num() {
+        Some(v) => Ok(v),
+        None => Err(EstimateError::Data(DataError::ColumnType {
             name: name.to_string(),
             found: table.type_description(name),
             expected: format!("a number in `{formula}` (use i({name}) for a categorical regressor, or a fixed effect)"),
@@ -131,23 +131,24 @@ fn eval(table: &Table, e: &Expr, formula: &str) -> Result<Vec<f64>> {
 
 /// Level labels of a categorical column, and per-row level index (None = missing).
 fn levels(column: &Column) -> (Vec<String>, Vec<Option<usize>>) {
-    match column {
-        Column::Str(s) => {
-            let mut order: Vec<usize> = (0..s.levels.len()).collect();
-            order.sort_by(|&a, &b| s.levels[a].cmp(&s.levels[b]));
-            let mut rank = vec![0; s.levels.len()];
+    match column.view() {
+        ColumnView::Text(s) => {
+            let levels = s.levels();
+            let mut order: Vec<usize> = (0..levels.len()).collect();
+            order.sort_by(|&a, &b| levels[a].cmp(&levels[b]));
+            let mut rank = vec![0; levels.len()];
             for (r, &o) in order.iter().enumerate() {
                 rank[o] = r;
             }
-            let labels = order.iter().map(|&o| s.levels[o].clone()).collect();
+            let labels = order.iter().map(|&o| levels[o].clone()).collect();
             let idx = s
-                .codes
+                .level_ids()
                 .iter()
                 .map(|&c| (c != MISSING_CODE).then(|| rank[c as usize]))
                 .collect();
             (labels, idx)
         }
-        Column::Num(v) => {
+        ColumnView::Numbers(v) => {
             let mut vals: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
             vals.sort_by(|a, b| a.total_cmp(b));
             vals.dedup();

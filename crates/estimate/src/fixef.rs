@@ -6,7 +6,7 @@
 //! `_k` per coefficient.
 
 use crate::fe_operator::FeOperator;
-use hallyu_data::{Column, Table, MISSING_CODE};
+use hallyu_data::{Column, ColumnView, Table, MISSING_CODE};
 use std::collections::HashMap;
 
 /// Encoded fixed-effect dimensions over the estimation sample.
@@ -90,9 +90,9 @@ pub(crate) fn densify(ids: &[u32], upper: usize) -> (Vec<u32>, usize) {
 
 /// Group codes of one column over all rows (`MISSING_CODE` for missing), and their count.
 pub fn codes_of(column: &Column) -> (Vec<u32>, usize) {
-    match column {
-        Column::Str(s) => (s.codes.clone(), s.levels.len()),
-        Column::Num(v) => {
+    match column.view() {
+        ColumnView::Text(s) => (s.level_ids().to_vec(), s.levels().len()),
+        ColumnView::Numbers(v) => {
             let mut map: HashMap<u64, u32> = HashMap::new();
             let codes = v
                 .iter()

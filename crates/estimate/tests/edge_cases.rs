@@ -7,7 +7,7 @@ use hallyu_estimate::{estimate, EstimateError, Estimator, FitRequest, Formula, N
 fn table(columns: &[(&str, Vec<f64>)]) -> Table {
     let mut t = Table::new();
     for (name, v) in columns {
-        t.push(*name, Column::Num(v.clone())).expect("column");
+        t.push(*name, Column::numbers(v.clone())).expect("column");
     }
     t
 }

@@ -7,7 +7,7 @@
 //! `PROPTEST_CASES=N` runs N cases; `HALLYU_FUZZ_SECONDS=S` runs for S seconds instead
 //! (e.g. `HALLYU_FUZZ_SECONDS=600 cargo test -p hallyu-estimate --test fuzz -- --nocapture`).
 
-use hallyu_data::{Column, StrColumnBuilder, Table};
+use hallyu_data::{Column, Table, TextColumnBuilder};
 use hallyu_estimate::{estimate, Estimator, FitRequest, Formula, NoProgress};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -24,13 +24,13 @@ const ROWS: usize = 48;
 /// in `m`, text groups `g`, `h` and a numeric group `n`.
 fn panel() -> Table {
     let mut t = Table::new();
-    let num = |f: &dyn Fn(usize) -> f64| Column::Num((0..ROWS).map(f).collect());
+    let num = |f: &dyn Fn(usize) -> f64| Column::numbers((0..ROWS).map(f).collect());
     let text = |f: &dyn Fn(usize) -> String| {
-        let mut b = StrColumnBuilder::default();
+        let mut b = TextColumnBuilder::default();
         for i in 0..ROWS {
             b.push(Some(&f(i)));
         }
-        Column::Str(b.finish())
+        b.finish()
     };
     let columns = [
         ("y", num(&|i| ((i * 7) % 5) as f64)),

@@ -35,7 +35,7 @@
 //! `max(|a|, |b|, se)`: a coefficient that happens to be near zero is judged on the scale
 //! of its standard error, the natural unit of a coefficient.
 
-use hallyu_data::{Column, StrColumnBuilder, Table};
+use hallyu_data::{Column, Table, TextColumnBuilder};
 use hallyu_estimate::{estimate, Estimator, Fit, FitRequest, Formula, NoProgress, Ssc, VcovSpec};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -189,19 +189,19 @@ enum Labels {
 }
 
 fn num_col(v: &[f64]) -> Column {
-    Column::Num(v.to_vec())
+    Column::numbers(v.to_vec())
 }
 
 fn group_col(codes: &[u32], labels: &Labels) -> Column {
     match labels {
-        Labels::Codes => Column::Num(codes.iter().map(|&c| f64::from(c)).collect()),
-        Labels::Num(values) => Column::Num(codes.iter().map(|&c| values[c as usize]).collect()),
+        Labels::Codes => Column::numbers(codes.iter().map(|&c| f64::from(c)).collect()),
+        Labels::Num(values) => Column::numbers(codes.iter().map(|&c| values[c as usize]).collect()),
         Labels::Str(names) => {
-            let mut b = StrColumnBuilder::default();
+            let mut b = TextColumnBuilder::default();
             for &c in codes {
                 b.push(Some(&names[c as usize]));
             }
-            Column::Str(b.finish())
+            b.finish()
         }
     }
 }
@@ -905,8 +905,8 @@ fn poisson_separation_missed_by_rectifier() {
     let y = vec![0.0, 2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0];
     let mut x1 = vec![1.0; y.len()];
     x1[0] = 0.0;
-    t.push("y", Column::Num(y)).expect("column");
-    t.push("x1", Column::Num(x1)).expect("column");
+    t.push("y", Column::numbers(y)).expect("column");
+    t.push("x1", Column::numbers(x1)).expect("column");
     let fit = fit_with(&t, "y ~ x1", Kind::Poisson, |_| {}).expect("fit");
     assert_eq!(fit.dropped.separated, 1, "separated rows: {fit:?}");
     assert_eq!(fit.nobs, 10);

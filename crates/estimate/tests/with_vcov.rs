@@ -4,7 +4,7 @@
 //! effects, for every variance kind and small-sample correction; and every fit must
 //! round-trip through JSON.
 
-use hallyu_data::{Column, StrColumnBuilder, Table};
+use hallyu_data::{Table, TextColumnBuilder};
 use hallyu_estimate::{
     estimate, EstimateError, Estimator, Fit, FitRequest, Formula, NoProgress, Ssc, VcovSpec,
 };
@@ -242,7 +242,7 @@ fn what_another_variance_cannot_use_is_an_error() {
 
     // A cluster variable missing on an estimation row: a refit would drop the row.
     let mut with_gap = t.clone();
-    let mut b = StrColumnBuilder::default();
+    let mut b = TextColumnBuilder::default();
     for i in 0..t.nrows() {
         b.push(if i == 3 {
             None
@@ -250,7 +250,7 @@ fn what_another_variance_cannot_use_is_an_error() {
             Some(["a", "b", "c"][i % 3])
         });
     }
-    with_gap.push("region", Column::Str(b.finish())).unwrap();
+    with_gap.push("region", b.finish()).unwrap();
     let base = fit(&with_gap, f, Estimator::Poisson, VcovSpec::Iid, Ssc::Fixest);
     match base
         .with_vcov(&cluster(&["region"]), Ssc::Fixest, &with_gap)

@@ -278,7 +278,7 @@ impl GroupInData {
         let mut world_partner: std::collections::HashSet<(i32, u32)> = Default::default();
         if world.is_some() {
             for r in 0..flows.len() {
-                let (e, i) = (flows.exporter.codes[r], flows.importer.codes[r]);
+                let (e, i) = (flows.exporter.level_ids()[r], flows.importer.level_ids()[r]);
                 if e == MISSING_CODE || i == MISSING_CODE || flows.year[r].is_nan() {
                     continue;
                 }
@@ -296,7 +296,7 @@ impl GroupInData {
         let mut sums: BTreeMap<(i32, usize), [f64; 3]> = BTreeMap::new();
         for r in 0..flows.len() {
             let (y, v) = (flows.year[r], flows.value[r]);
-            let (e, i) = (flows.exporter.codes[r], flows.importer.codes[r]);
+            let (e, i) = (flows.exporter.level_ids()[r], flows.importer.level_ids()[r]);
             let Some(k) = flows.product_code(r) else {
                 continue;
             };

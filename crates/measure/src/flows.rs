@@ -5,7 +5,9 @@
 use crate::perspective::Reported;
 use crate::MeasureError;
 use hallyu_data::dataset::Flow;
-use hallyu_data::{nearest, Column, DataError, StrColumn, StrColumnBuilder, Table, MISSING_CODE};
+use hallyu_data::{
+    nearest, Column, ColumnView, DataError, Table, TextColumn, TextColumnBuilder, MISSING_CODE,
+};
 use std::collections::HashMap;
 
 /// Names of the flow columns in a table.
@@ -66,9 +68,22 @@ pub(crate) enum ProductCodes<'t> {
     /// One product, `all`.
     Single,
     /// Text codes, as in the table.
-    Text(&'t StrColumn),
-    /// Numeric codes written as integers (HS codes read from CSV).
-    Numeric(StrColumn),
+    Text(TextColumn<'t>),
+    /// Numeric codes written as integers (HS codes read from CSV), as a text column.
+    Numeric(Column),
+}
+
+impl ProductCodes<'_> {
+    /// The codes as text, `None` for one product. (`numeric_codes` builds a text column,
+    /// so a `Numeric` one always has a text view; the indicator tests on numeric HS codes
+    /// would fail otherwise.)
+    fn text(&self) -> Option<TextColumn<'_>> {
+        match self {
+            ProductCodes::Single => None,
+            ProductCodes::Text(s) => Some(*s),
+            ProductCodes::Numeric(c) => c.as_text(),
+        }
+    }
 }
 
 /// The classification of the product codes.
@@ -95,8 +110,8 @@ pub(crate) enum ProductClasses {
 pub struct Flows<'t> {
     pub(crate) columns: FlowColumns,
     pub(crate) year: &'t [f64],
-    pub(crate) exporter: &'t StrColumn,
-    pub(crate) importer: &'t StrColumn,
+    pub(crate) exporter: TextColumn<'t>,
+    pub(crate) importer: TextColumn<'t>,
     pub(crate) value: &'t [f64],
     pub(crate) product: ProductCodes<'t>,
     /// Who reported each row: the codes of the flow column and what each level means;
@@ -113,10 +128,11 @@ pub struct Flows<'t> {
     pub(crate) year_span: Option<(i32, i32)>,
 }
 
-fn text<'t>(table: &'t Table, name: &str, what: &str) -> Result<&'t StrColumn, MeasureError> {
-    match table.column(name)? {
-        Column::Str(s) => Ok(s),
-        other => Err(DataError::ColumnType {
+fn text<'t>(table: &'t Table, name: &str, what: &str) -> Result<TextColumn<'t>, MeasureError> {
+    let other = table.column(name)?;
+    match other.as_text() {
+        Some(s) => Ok(s),
+        None => Err(DataError::ColumnType {
             name: name.to_string(),
             found: other.type_name().into(),
             expected: format!("text ({what})"),
@@ -135,9 +151,9 @@ impl<'t> Flows<'t> {
         let value = table.num(&columns.value)?;
         let product = match &columns.product {
             None => ProductCodes::Single,
-            Some(p) => match table.column(p)? {
-                Column::Str(s) => ProductCodes::Text(s),
-                Column::Num(v) => ProductCodes::Numeric(numeric_codes(v, p)?),
+            Some(p) => match table.column(p)?.view() {
+                ColumnView::Text(s) => ProductCodes::Text(s),
+                ColumnView::Numbers(v) => ProductCodes::Numeric(numeric_codes(v, p)?),
             },
         };
         let reported = match &columns.flow {
@@ -187,8 +203,8 @@ impl<'t> Flows<'t> {
                 })
                 .collect()
         };
-        let exporter_country = map(&exporter.levels);
-        let importer_country = map(&importer.levels);
+        let exporter_country = map(exporter.levels());
+        let importer_country = map(importer.levels());
         Ok(Flows {
             columns: columns.clone(),
             year,
@@ -235,10 +251,9 @@ impl<'t> Flows<'t> {
         if let ProductClasses::Many { codes, .. } = &self.classes {
             return (codes[r] != MISSING_CODE).then_some(codes[r]);
         }
-        let code = match &self.product {
-            ProductCodes::Single => return Some(0),
-            ProductCodes::Text(s) => s.codes[r],
-            ProductCodes::Numeric(s) => s.codes[r],
+        let code = match self.product.text() {
+            None => return Some(0),
+            Some(s) => s.level_ids()[r],
         };
         (code != MISSING_CODE).then_some(code)
     }
@@ -261,10 +276,9 @@ impl<'t> Flows<'t> {
         if let ProductClasses::Many { levels, .. } = &self.classes {
             return levels;
         }
-        match &self.product {
-            ProductCodes::Single => ALL.get_or_init(|| vec!["all".to_string()]),
-            ProductCodes::Text(s) => &s.levels,
-            ProductCodes::Numeric(s) => &s.levels,
+        match self.product.text() {
+            None => ALL.get_or_init(|| vec!["all".to_string()]),
+            Some(s) => s.levels(),
         }
     }
 }
@@ -288,10 +302,10 @@ impl Flows<'_> {
 
 /// Reads the classification column: one classification for all rows, or product levels
 /// that pair a code with its classification.
-fn classify(product: &ProductCodes, class: &StrColumn) -> ProductClasses {
-    let mut seen = vec![false; class.levels.len()];
+fn classify(product: &ProductCodes, class: TextColumn) -> ProductClasses {
+    let mut seen = vec![false; class.levels().len()];
     let mut missing = false;
-    for &c in &class.codes {
+    for &c in class.level_ids() {
         match seen.get_mut(c as usize) {
             Some(s) => *s = true,
             None => missing = true,
@@ -301,22 +315,22 @@ fn classify(product: &ProductCodes, class: &StrColumn) -> ProductClasses {
         .filter(|&c| seen[c as usize])
         .chain(missing.then_some(MISSING_CODE))
         .collect();
-    let name = |c: u32| (c != MISSING_CODE).then(|| class.levels[c as usize].clone());
+    let name = |c: u32| class.level(c).map(str::to_string);
     if let [one] = used.as_slice() {
         return ProductClasses::One(name(*one));
     }
     if used.is_empty() {
         return ProductClasses::One(None);
     }
-    let (product_codes, product_levels): (Option<&[u32]>, &[String]) = match product {
-        ProductCodes::Single => (None, &[]),
-        ProductCodes::Text(s) => (Some(&s.codes), &s.levels),
-        ProductCodes::Numeric(s) => (Some(&s.codes), &s.levels),
+    let product_text = product.text();
+    let (product_codes, product_levels): (Option<&[u32]>, &[String]) = match &product_text {
+        None => (None, &[]),
+        Some(s) => (Some(s.level_ids()), s.levels()),
     };
     let mut index: HashMap<(u32, u32), u32> = HashMap::new();
     let (mut levels, mut classes) = (Vec::new(), Vec::new());
     let codes = class
-        .codes
+        .level_ids()
         .iter()
         .enumerate()
         .map(|(r, &c)| {
@@ -344,8 +358,8 @@ fn classify(product: &ProductCodes, class: &StrColumn) -> ProductClasses {
 }
 
 /// Numeric product codes as text: whole numbers only (HS codes), written without decimals.
-fn numeric_codes(v: &[f64], name: &str) -> Result<StrColumn, MeasureError> {
-    let mut b = StrColumnBuilder::default();
+fn numeric_codes(v: &[f64], name: &str) -> Result<Column, MeasureError> {
+    let mut b = TextColumnBuilder::default();
     for (r, x) in v.iter().enumerate() {
         if x.is_nan() {
             b.push(None);
@@ -364,11 +378,11 @@ fn numeric_codes(v: &[f64], name: &str) -> Result<StrColumn, MeasureError> {
 
 /// The flow column's codes and what each of its levels means.
 fn reported_levels<'t>(
-    column: &'t StrColumn,
+    column: TextColumn<'t>,
     name: &str,
 ) -> Result<(&'t [u32], Vec<Reported>), MeasureError> {
     let levels = column
-        .levels
+        .levels()
         .iter()
         .map(|l| {
             Flow::parse(l).map(Reported::from).ok_or_else(|| {
@@ -382,7 +396,7 @@ fn reported_levels<'t>(
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok((&column.codes, levels))
+    Ok((column.level_ids(), levels))
 }
 
 #[cfg(test)]
@@ -391,19 +405,19 @@ mod tests {
 
     fn table(flows: &[&str]) -> Table {
         let text = |v: &[&str]| {
-            let mut b = StrColumnBuilder::default();
+            let mut b = TextColumnBuilder::default();
             for s in v {
                 b.push(Some(s));
             }
-            Column::Str(b.finish())
+            b.finish()
         };
         let n = flows.len();
         let mut t = Table::new();
-        t.push("year", Column::Num(vec![2020.0; n])).unwrap();
+        t.push("year", Column::numbers(vec![2020.0; n])).unwrap();
         t.push("exporter", text(&vec!["KOR"; n])).unwrap();
         t.push("importer", text(&vec!["JPN"; n])).unwrap();
         t.push("product", text(&vec!["p"; n])).unwrap();
-        t.push("value", Column::Num(vec![1.0; n])).unwrap();
+        t.push("value", Column::numbers(vec![1.0; n])).unwrap();
         t.push("flow", text(flows)).unwrap();
         t
     }

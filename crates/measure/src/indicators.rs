@@ -333,7 +333,7 @@ fn located<'f>(
 ) -> impl Iterator<Item = Located> + 'f {
     (0..flows.len()).filter_map(move |r| {
         let (y, v) = (flows.year[r], flows.value[r]);
-        let (ec, ic) = (flows.exporter.codes[r], flows.importer.codes[r]);
+        let (ec, ic) = (flows.exporter.level_ids()[r], flows.importer.level_ids()[r]);
         let product = flows.product_code(r);
         if y.is_nan() || v.is_nan() || ec == MISSING_CODE || ic == MISSING_CODE {
             *skipped += 1;

@@ -22,7 +22,7 @@ use crate::select::Products;
 use crate::MeasureError;
 use hallyu_data::dataset::{read_covariates, read_dataset, WORLD};
 use hallyu_data::reference::{capital_distance_km, Reference};
-use hallyu_data::{Column, StrColumn, StrColumnBuilder, Table, MISSING_CODE};
+use hallyu_data::{Column, Table, TextColumn, TextColumnBuilder, MISSING_CODE};
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
@@ -96,7 +96,7 @@ pub fn gravity_panel(flows: &Flows, request: &PanelRequest) -> Result<GravityPan
             other_side += 1;
             continue;
         }
-        let (ec, ic) = (flows.exporter.codes[r], flows.importer.codes[r]);
+        let (ec, ic) = (flows.exporter.level_ids()[r], flows.importer.level_ids()[r]);
         if ec == MISSING_CODE || ic == MISSING_CODE {
             no_code += 1;
             continue;
@@ -136,9 +136,9 @@ pub fn gravity_panel(flows: &Flows, request: &PanelRequest) -> Result<GravityPan
         .into_iter()
         .collect();
 
-    let mut ex = StrColumnBuilder::default();
-    let mut im = StrColumnBuilder::default();
-    let mut pair = StrColumnBuilder::default();
+    let mut ex = TextColumnBuilder::default();
+    let mut im = TextColumnBuilder::default();
+    let mut pair = TextColumnBuilder::default();
     let (mut year, mut trade) = (Vec::new(), Vec::new());
     let (mut zeros, mut domestic) = (0usize, 0usize);
     for &y in &years {
@@ -204,22 +204,21 @@ pub fn gravity_panel(flows: &Flows, request: &PanelRequest) -> Result<GravityPan
     }
 
     let mut table = Table::new();
-    let ex = ex.finish();
-    let im = im.finish();
-    table.push("exporter", Column::Str(ex.clone()))?;
-    table.push("importer", Column::Str(im.clone()))?;
-    table.push("year", Column::Num(year.clone()))?;
-    table.push("trade", Column::Num(trade.clone()))?;
-    table.push("value", Column::Num(trade))?;
-    table.push("pair_id", Column::Str(pair.finish()))?;
+    table.push("exporter", ex.finish())?;
+    table.push("importer", im.finish())?;
+    table.push("year", Column::numbers(year))?;
+    table.push("trade", Column::numbers(trade.clone()))?;
+    table.push("value", Column::numbers(trade))?;
+    table.push("pair_id", pair.finish())?;
     let mut has_distcap = false;
     for cov in request.covariates {
         has_distcap |= cov.table.has(DISTCAP);
-        join(&mut table, &ex, &im, &year, cov, &mut notes)?;
+        join(&mut table, cov, &mut notes)?;
     }
     if !has_distcap {
         let mut missing: BTreeSet<&str> = BTreeSet::new();
-        let dist: Vec<f64> = (0..ex.codes.len())
+        let (ex, im) = (table.text("exporter")?, table.text("importer")?);
+        let dist: Vec<f64> = (0..ex.len())
             .map(|r| {
                 let (e, i) = (ex.get(r).unwrap_or(""), im.get(r).unwrap_or(""));
                 if e == i {
@@ -235,7 +234,6 @@ pub fn gravity_panel(flows: &Flows, request: &PanelRequest) -> Result<GravityPan
                 })
             })
             .collect();
-        table.push(DISTCAP, Column::Num(dist))?;
         let mut note =
             "distcap: great-circle distance between capitals (km), embedded table".to_string();
         if domestic > 0 {
@@ -249,6 +247,7 @@ pub fn gravity_panel(flows: &Flows, request: &PanelRequest) -> Result<GravityPan
             ));
         }
         notes.push(note);
+        table.push(DISTCAP, Column::numbers(dist))?;
     }
     Ok(GravityPanel {
         table,
@@ -271,33 +270,23 @@ fn pair_reader(p: Perspective) -> String {
     )
 }
 
-fn text<'t>(table: &'t Table, name: &str, cov: &str) -> Result<&'t StrColumn, MeasureError> {
-    match table.column(name)? {
-        Column::Str(s) => Ok(s),
-        Column::Num(_) => Err(MeasureError::CovariateCodes {
+fn text<'t>(table: &'t Table, name: &str, cov: &str) -> Result<TextColumn<'t>, MeasureError> {
+    table
+        .column(name)?
+        .as_text()
+        .ok_or_else(|| MeasureError::CovariateCodes {
             covariates: cov.to_string(),
             column: name.to_string(),
-        }),
-    }
+        })
 }
 
 /// Joins one covariates table onto the panel by pair (and year when it has years); panel
 /// rows without a match get missing values, counted in a note.
-fn join(
-    table: &mut Table,
-    ex: &StrColumn,
-    im: &StrColumn,
-    year: &[f64],
-    cov: &Covariates,
-    notes: &mut Vec<String>,
-) -> Result<(), MeasureError> {
+fn join(table: &mut Table, cov: &Covariates, notes: &mut Vec<String>) -> Result<(), MeasureError> {
     let t = cov.table;
     let ce = text(t, "exporter", cov.name)?;
     let ci = text(t, "importer", cov.name)?;
-    let cy = match t.column("year") {
-        Ok(Column::Num(v)) => Some(v.as_slice()),
-        _ => None,
-    };
+    let cy = t.column("year").ok().and_then(Column::as_num);
     let mut index: HashMap<(&str, &str, i64), usize> = HashMap::new();
     for r in 0..t.nrows() {
         if let (Some(e), Some(i)) = (ce.get(r), ci.get(r)) {
@@ -305,19 +294,32 @@ fn join(
             index.insert((e, i, y), r);
         }
     }
-    let rows: Vec<Option<usize>> = (0..ex.codes.len())
+    let (ex, im, year) = (
+        table.text("exporter")?,
+        table.text("importer")?,
+        table.num("year")?,
+    );
+    let rows: Vec<Option<usize>> = (0..ex.len())
         .map(|r| {
             let (e, i) = (ex.get(r).unwrap_or(""), im.get(r).unwrap_or(""));
             let y = cy.map_or(0, |_| year[r] as i64);
             index.get(&(e, i, y)).copied()
         })
         .collect();
-    let unmatched: Vec<usize> = (0..rows.len()).filter(|&r| rows[r].is_none()).collect();
+    let unmatched = rows.iter().filter(|r| r.is_none()).count();
+    let first_unmatched = rows.iter().position(Option::is_none).map(|r| {
+        format!(
+            "{}-{} {}",
+            ex.get(r).unwrap_or(""),
+            im.get(r).unwrap_or(""),
+            year[r]
+        )
+    });
     for (name, column) in t.iter() {
         if ["exporter", "importer", "year"].contains(&name) {
             continue;
         }
-        let Column::Num(v) = column else { continue };
+        let Some(v) = column.as_num() else { continue };
         if table.has(name) {
             return Err(MeasureError::CovariateClash {
                 covariates: cov.name.to_string(),
@@ -325,21 +327,18 @@ fn join(
             });
         }
         let joined = rows.iter().map(|r| r.map_or(f64::NAN, |r| v[r])).collect();
-        table.push(name, Column::Num(joined))?;
+        table.push(name, Column::numbers(joined))?;
     }
     let mut note = format!(
         "covariates `{}` joined by pair{}: {} of {} panel rows matched",
         cov.name,
         if cy.is_some() { " and year" } else { "" },
-        rows.len() - unmatched.len(),
+        rows.len() - unmatched,
         rows.len()
     );
-    if let Some(&first) = unmatched.first() {
+    if let Some(first) = first_unmatched {
         note.push_str(&format!(
-            "; the others have missing covariates (first: {}-{} {})",
-            ex.get(first).unwrap_or(""),
-            im.get(first).unwrap_or(""),
-            year[first]
+            "; the others have missing covariates (first: {first})"
         ));
     }
     notes.push(note);
@@ -432,17 +431,17 @@ mod tests {
     use super::*;
 
     fn text(v: &[&str]) -> Column {
-        let mut b = StrColumnBuilder::default();
+        let mut b = TextColumnBuilder::default();
         for s in v {
             b.push(Some(s));
         }
-        Column::Str(b.finish())
+        b.finish()
     }
 
     /// Flows `(year, exporter, importer, product, flow, value)`.
     fn flows_table(rows: &[(f64, &str, &str, &str, &str, f64)]) -> Table {
         let mut t = Table::new();
-        t.push("year", Column::Num(rows.iter().map(|r| r.0).collect()))
+        t.push("year", Column::numbers(rows.iter().map(|r| r.0).collect()))
             .unwrap();
         t.push(
             "exporter",
@@ -461,7 +460,7 @@ mod tests {
         .unwrap();
         t.push("flow", text(&rows.iter().map(|r| r.4).collect::<Vec<_>>()))
             .unwrap();
-        t.push("value", Column::Num(rows.iter().map(|r| r.5).collect()))
+        t.push("value", Column::numbers(rows.iter().map(|r| r.5).collect()))
             .unwrap();
         t
     }
@@ -482,11 +481,7 @@ mod tests {
     /// `exporter-importer year` -> trade.
     fn cells(p: &GravityPanel) -> Vec<(String, f64)> {
         let t = &p.table;
-        let (Column::Str(e), Column::Str(i)) =
-            (t.column("exporter").unwrap(), t.column("importer").unwrap())
-        else {
-            panic!("codes are text")
-        };
+        let (e, i) = (t.text("exporter").unwrap(), t.text("importer").unwrap());
         let y = t.num("year").unwrap();
         let v = t.num("trade").unwrap();
         (0..t.nrows())
@@ -585,10 +580,11 @@ mod tests {
         let mut cov = Table::new();
         cov.push("exporter", text(&["KOR", "KOR", "JPN"])).unwrap();
         cov.push("importer", text(&["JPN", "JPN", "KOR"])).unwrap();
-        cov.push("year", Column::Num(vec![2020.0, 2021.0, 2020.0]))
+        cov.push("year", Column::numbers(vec![2020.0, 2021.0, 2020.0]))
             .unwrap();
-        cov.push("rta", Column::Num(vec![0.0, 1.0, 0.0])).unwrap();
-        cov.push("distcap", Column::Num(vec![1.0, 1.0, 1.0]))
+        cov.push("rta", Column::numbers(vec![0.0, 1.0, 0.0]))
+            .unwrap();
+        cov.push("distcap", Column::numbers(vec![1.0, 1.0, 1.0]))
             .unwrap();
         let books = Products::hs_prefixes(&["4901"]);
         let covs = [Covariates {
@@ -604,6 +600,8 @@ mod tests {
         assert!(at("KOR-USA 2021").is_nan());
         let notes = p.notes.join("\n");
         assert!(notes.contains("3 of 12 panel rows matched"), "{notes}");
+        let first = keys.iter().zip(rta).find(|(_, r)| r.is_nan()).unwrap().0;
+        assert!(notes.contains(&format!("(first: {first})")), "{notes}");
         // The covariates' own distcap replaces the embedded one.
         assert!(!notes.contains("embedded table"), "{notes}");
         assert_eq!(
@@ -613,7 +611,7 @@ mod tests {
 
         // A covariate named like a panel column is an error, not a silent overwrite.
         let mut clash = cov.clone();
-        clash.push("trade", Column::Num(vec![0.0; 3])).unwrap();
+        clash.push("trade", Column::numbers(vec![0.0; 3])).unwrap();
         let flows = Flows::new(&t, &FlowColumns::canonical()).unwrap();
         let e = gravity_panel(
             &flows,

@@ -12,7 +12,7 @@
 mod aggregates;
 
 use crate::MeasureError;
-use hallyu_data::{nearest, Column, DataError, StrColumn, Table, MISSING_CODE};
+use hallyu_data::{nearest, ColumnView, DataError, Table, TextColumn, MISSING_CODE};
 
 /// The column of an ingested dataset that names where a row came from (`baci`,
 /// `unctadstat`, `series:<file stem>`).
@@ -49,10 +49,11 @@ fn owned(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| s.to_string()).collect()
 }
 
-fn text_column<'t>(table: &'t Table, name: &str) -> Result<&'t StrColumn, MeasureError> {
-    match table.column(name)? {
-        Column::Str(s) => Ok(s),
-        other => Err(DataError::ColumnType {
+fn text_column<'t>(table: &'t Table, name: &str) -> Result<TextColumn<'t>, MeasureError> {
+    let other = table.column(name)?;
+    match other.as_text() {
+        Some(s) => Ok(s),
+        None => Err(DataError::ColumnType {
             name: name.to_string(),
             found: other.type_name().into(),
             expected: "text".into(),
@@ -62,9 +63,9 @@ fn text_column<'t>(table: &'t Table, name: &str) -> Result<&'t StrColumn, Measur
 }
 
 /// Levels of `column` used by at least one kept row, in level order.
-fn used_levels(column: &StrColumn, keep: Option<&[bool]>) -> Vec<bool> {
-    let mut used = vec![false; column.levels.len()];
-    for (r, &c) in column.codes.iter().enumerate() {
+fn used_levels(column: TextColumn, keep: Option<&[bool]>) -> Vec<bool> {
+    let mut used = vec![false; column.levels().len()];
+    for (r, &c) in column.level_ids().iter().enumerate() {
         if c != MISSING_CODE && keep.is_none_or(|k| k[r]) {
             used[c as usize] = true;
         }
@@ -94,9 +95,9 @@ fn source_matches(name: &str, asked: &str) -> bool {
 }
 
 /// The rows of one source: its name and the mask.
-fn choose_source(column: &StrColumn, asked: Option<&str>) -> Chosen<String> {
+fn choose_source(column: TextColumn, asked: Option<&str>) -> Chosen<String> {
     let used = used_levels(column, None);
-    let present = names(&column.levels, &used);
+    let present = names(column.levels(), &used);
     let Some(asked) = asked else {
         return match present.as_slice() {
             [] => Ok((None, None)),
@@ -124,9 +125,9 @@ fn choose_source(column: &StrColumn, asked: Option<&str>) -> Chosen<String> {
             })
         }
         [one] => {
-            let level = column.levels.iter().position(|l| l == one);
+            let level = column.levels().iter().position(|l| l == one);
             let keep = column
-                .codes
+                .level_ids()
                 .iter()
                 .map(|&c| c != MISSING_CODE && Some(c as usize) == level)
                 .collect();
@@ -156,18 +157,18 @@ fn choose_products(
             None => Ok((None, keep)),
         };
     };
-    let column = match (table.column(pc)?, asked) {
-        (Column::Str(s), _) => s,
+    let column = match (table.column(pc)?.view(), asked) {
+        (ColumnView::Text(s), _) => s,
         // Numeric codes are HS codes: no total or sector names among them.
-        (Column::Num(_), None) => return Ok((None, keep)),
-        (Column::Num(_), Some(_)) => {
+        (ColumnView::Numbers(_), None) => return Ok((None, keep)),
+        (ColumnView::Numbers(_), Some(_)) => {
             return Err(MeasureError::ProductNamesOnCodes {
                 column: pc.to_string(),
             })
         }
     };
     let used = used_levels(column, keep.as_deref());
-    let present = names(&column.levels, &used);
+    let present = names(column.levels(), &used);
     let Some(asked) = asked else {
         if let Some((whole, parts)) = aggregates::first_aggregate(&present) {
             return Err(MeasureError::AggregateWithComponents {
@@ -183,11 +184,11 @@ fn choose_products(
         }
         return Ok((None, keep));
     };
-    let mut wanted = vec![false; column.levels.len()];
+    let mut wanted = vec![false; column.levels().len()];
     let mut spelled = Vec::new();
     for name in asked.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
         let level = column
-            .levels
+            .levels()
             .iter()
             .enumerate()
             .position(|(i, l)| used[i] && l == name);
@@ -216,7 +217,7 @@ fn choose_products(
         });
     }
     let mask = column
-        .codes
+        .level_ids()
         .iter()
         .enumerate()
         .map(|(r, &c)| {
@@ -239,13 +240,9 @@ fn choose_products(
 /// name on data without a text product column.
 ///
 /// ```
-/// use hallyu_data::{Column, StrColumnBuilder, Table};
+/// use hallyu_data::{Column, Table};
 /// use hallyu_measure::scope::{select_rows, Scope};
-/// let text = |v: &[&str]| {
-///     let mut b = StrColumnBuilder::default();
-///     v.iter().for_each(|s| b.push(Some(s)));
-///     Column::Str(b.finish())
-/// };
+/// let text = |v: &[&str]| Column::text_from(v.iter().map(|s| Some(*s)));
 /// let mut t = Table::new();
 /// t.push("product", text(&["total", "games", "music"])).unwrap();
 /// t.push("source", text(&["series:kr", "series:kr", "series:kr"])).unwrap();
@@ -261,8 +258,8 @@ pub fn select_rows(
     scope: &Scope,
 ) -> Result<Selection, MeasureError> {
     let (source, keep) = if table.has(SOURCE_COLUMN) {
-        match (table.column(SOURCE_COLUMN)?, scope.source.as_deref()) {
-            (Column::Num(_), None) => (None, None),
+        match (table.column(SOURCE_COLUMN)?.view(), scope.source.as_deref()) {
+            (ColumnView::Numbers(_), None) => (None, None),
             (_, asked) => choose_source(text_column(table, SOURCE_COLUMN)?, asked)?,
         }
     } else if let Some(asked) = &scope.source {
@@ -290,12 +287,10 @@ pub fn select_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hallyu_data::StrColumnBuilder;
+    use hallyu_data::Column;
 
     fn text(v: &[Option<&str>]) -> Column {
-        let mut b = StrColumnBuilder::default();
-        v.iter().for_each(|s| b.push(*s));
-        Column::Str(b.finish())
+        Column::text_from(v.iter().copied())
     }
 
     /// A survey total with two sectors, and BACI rows of HS codes.
@@ -530,7 +525,7 @@ mod tests {
         ));
         assert!(m.contains("no product column"), "{m}");
         let mut n = Table::new();
-        n.push("product", Column::Num(vec![330499.0])).unwrap();
+        n.push("product", Column::numbers(vec![330499.0])).unwrap();
         let m = message(select_rows(&n, Some("product"), &scope(None, Some(&["x"]))));
         assert!(
             m.contains("with a product group instead (group, e.g. `3304`)"),

@@ -93,7 +93,7 @@ fn coefficients(fit: &Fit) -> Vec<(String, f64)> {
 }
 
 fn with_column(mut t: Table, name: &str, values: Vec<f64>) -> Result<Table> {
-    t.push(name, Column::Num(values))?;
+    t.push(name, Column::numbers(values))?;
     Ok(t)
 }
 

@@ -3,27 +3,20 @@
 //! restriction (output, expenditure and remoteness include intra-national flows).
 
 use crate::Result;
-use hallyu_data::StrColumnBuilder;
-use hallyu_data::{embedded, filter, Column, Table};
+use hallyu_data::{embedded, filter, Column, ColumnView, Table};
 use std::collections::HashMap;
 
 /// The book's years.
 pub const YEARS: [i32; 6] = [1986, 1990, 1994, 1998, 2002, 2006];
 
 pub(crate) fn text_column(values: impl Iterator<Item = String>) -> Column {
-    let mut b = StrColumnBuilder::default();
-    for v in values {
-        b.push(Some(&v));
-    }
-    Column::Str(b.finish())
+    Column::text_from(values.map(Some))
 }
 
 pub(crate) fn strings(t: &Table, name: &str) -> Result<Vec<String>> {
-    match t.column(name)? {
-        Column::Str(s) => Ok((0..s.codes.len())
-            .map(|i| s.get(i).unwrap_or("").to_string())
-            .collect()),
-        Column::Num(v) => Ok(v.iter().map(|x| x.to_string()).collect()),
+    match t.column(name)?.view() {
+        ColumnView::Text(s) => Ok(s.iter().map(|v| v.unwrap_or("").to_string()).collect()),
+        ColumnView::Numbers(v) => Ok(v.iter().map(|x| x.to_string()).collect()),
     }
 }
 
@@ -84,7 +77,7 @@ pub fn chapter1_panel() -> Result<Table> {
     let rem_exp = group_sum(&exp_year, &rem_exp_terms);
     let rem_imp = group_sum(&imp_year, &rem_imp_terms);
 
-    let num = |v: Vec<f64>| Column::Num(v);
+    let num = |v: Vec<f64>| Column::numbers(v);
     t.push(
         "log_trade",
         num(trade

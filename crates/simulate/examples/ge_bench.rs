@@ -77,11 +77,9 @@ fn parse_args() -> AnyResult<Args> {
 }
 
 fn text(t: &Table, name: &str) -> AnyResult<Vec<String>> {
-    match t.column(name)? {
-        Column::Str(s) => Ok((0..s.codes.len())
-            .map(|i| s.get(i).unwrap_or("").to_string())
-            .collect()),
-        Column::Num(_) => Err(format!("column `{name}` should hold country codes").into()),
+    match t.column(name)?.as_text() {
+        Some(s) => Ok(s.iter().map(|v| v.unwrap_or("").to_string()).collect()),
+        None => Err(format!("column `{name}` should hold country codes").into()),
     }
 }
 
@@ -96,7 +94,7 @@ fn trade_without_borders() -> AnyResult<Problem> {
         .zip(&im)
         .map(|(a, b)| f64::from(u8::from(a != b)))
         .collect();
-    t.push("intl_brdr", Column::Num(border))?;
+    t.push("intl_brdr", Column::numbers(border))?;
     let formula = Formula::parse("trade ~ log(dist) + cntg + intl_brdr | exporter + importer")?;
     // The tight IRLS settings of the replication: GE effects are compared to 1e-6 pp there.
     let mut req = FitRequest::new(formula.clone(), Estimator::Poisson);

@@ -191,7 +191,7 @@ impl Fill {
             .map(|r| gamma[self.cell_of_row[r]].map_or(f64::NAN, f64::exp))
             .collect();
         let mut table = self.table.clone();
-        table.push("hallyu_exp_pair_effect", Column::Num(y.clone()))?;
+        table.push("hallyu_exp_pair_effect", Column::numbers(y.clone()))?;
         // International pairs only, as the Guide: domestic trade is not explained by the
         // gravity covariates that predict international pair costs.
         let (ex_all, im_all) = (
@@ -245,7 +245,7 @@ impl Fill {
         }
         // The covariates of every world row (the outcome column is irrelevant here).
         let mut all = self.table.clone();
-        all.push("hallyu_exp_pair_effect", Column::Num(vec![1.0; rows]))?;
+        all.push("hallyu_exp_pair_effect", Column::numbers(vec![1.0; rows]))?;
         let regs = regressors(&all, &self.formula)?;
         let names: Vec<String> = regs.iter().map(|r| r.0.clone()).collect();
         let x: Vec<Vec<f64>> = regs.into_iter().map(|r| r.1).collect();

@@ -136,13 +136,13 @@ fn replace_column(table: &Table, name: &str, values: Vec<f64>) -> Result<Table> 
     let mut values = Some(values);
     for (n, c) in table.iter() {
         if n == name {
-            out.push(n, Column::Num(values.take().unwrap_or_default()))?;
+            out.push(n, Column::numbers(values.take().unwrap_or_default()))?;
         } else {
             out.push(n, c.clone())?;
         }
     }
     if let Some(v) = values {
-        out.push(name, Column::Num(v))?;
+        out.push(name, Column::numbers(v))?;
     }
     Ok(out)
 }
@@ -169,7 +169,7 @@ pub fn prepare(
             .zip(&importers)
             .map(|(e, i)| f64::from(u8::from(e != i)))
             .collect();
-        table.push("intl_border", Column::Num(border))?;
+        table.push("intl_border", Column::numbers(border))?;
     }
     let years = table.num(&b.year_column)?.to_vec();
     let estimation_years = b.estimation_years.clone().unwrap_or_else(|| vec![b.year]);

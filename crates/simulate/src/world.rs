@@ -2,7 +2,7 @@
 //! exporter-importer pair of one period, domestic flows included, once.
 
 use crate::error::{Result, SimulateError};
-use hallyu_data::{Column, Table};
+use hallyu_data::{Table, TextColumn};
 
 /// Column names of a flow table.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -49,21 +49,19 @@ impl SquareWorld {
     }
 }
 
-fn text_column<'a>(table: &'a Table, name: &str) -> Result<&'a hallyu_data::StrColumn> {
-    match table.column(name)? {
-        Column::Str(s) => Ok(s),
-        Column::Num(_) => Err(SimulateError::CodesNotText {
+fn text_column<'a>(table: &'a Table, name: &str) -> Result<TextColumn<'a>> {
+    table
+        .column(name)?
+        .as_text()
+        .ok_or_else(|| SimulateError::CodesNotText {
             column: name.to_string(),
-        }),
-    }
+        })
 }
 
 /// The values of a column of country codes, as text (missing codes as empty strings).
 pub(crate) fn codes(table: &Table, name: &str) -> Result<Vec<String>> {
     let col = text_column(table, name)?;
-    Ok((0..col.codes.len())
-        .map(|i| col.get(i).unwrap_or("").to_string())
-        .collect())
+    Ok(col.iter().map(|v| v.unwrap_or("").to_string()).collect())
 }
 
 /// Arranges the rows of `table` (one period) as a square world. Missing pairs, repeated
@@ -143,19 +141,19 @@ pub fn square_world(table: &Table, cols: &FlowColumns) -> Result<SquareWorld> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hallyu_data::StrColumnBuilder;
+    use hallyu_data::{Column, TextColumnBuilder};
 
     fn table(rows: &[(&str, &str, f64)]) -> Table {
-        let mut e = StrColumnBuilder::default();
-        let mut i = StrColumnBuilder::default();
+        let mut e = TextColumnBuilder::default();
+        let mut i = TextColumnBuilder::default();
         for (a, b, _) in rows {
             e.push(Some(a));
             i.push(Some(b));
         }
         let mut t = Table::new();
-        t.push("exporter", Column::Str(e.finish())).unwrap();
-        t.push("importer", Column::Str(i.finish())).unwrap();
-        t.push("trade", Column::Num(rows.iter().map(|r| r.2).collect()))
+        t.push("exporter", e.finish()).unwrap();
+        t.push("importer", i.finish()).unwrap();
+        t.push("trade", Column::numbers(rows.iter().map(|r| r.2).collect()))
             .unwrap();
         t
     }

@@ -4,23 +4,23 @@
 use super::*;
 use crate::flows::FlowColumns;
 use hallyu_data::reference::parse_table;
-use hallyu_data::{Column, StrColumnBuilder, Table};
+use hallyu_data::{Column, Table, TextColumnBuilder};
 use std::path::Path;
 
 /// year, exporter, importer, product, classification, value.
 type Row<'a> = (f64, &'a str, &'a str, &'a str, Option<&'a str>, f64);
 
 fn text_column<'a>(values: impl Iterator<Item = Option<&'a str>>) -> Column {
-    let mut b = StrColumnBuilder::default();
+    let mut b = TextColumnBuilder::default();
     for v in values {
         b.push(v);
     }
-    Column::Str(b.finish())
+    b.finish()
 }
 
 fn table(rows: &[Row]) -> Table {
     let mut t = Table::new();
-    t.push("year", Column::Num(rows.iter().map(|r| r.0).collect()))
+    t.push("year", Column::numbers(rows.iter().map(|r| r.0).collect()))
         .unwrap();
     t.push("exporter", text_column(rows.iter().map(|r| Some(r.1))))
         .unwrap();
@@ -30,7 +30,7 @@ fn table(rows: &[Row]) -> Table {
         .unwrap();
     t.push("classification", text_column(rows.iter().map(|r| r.4)))
         .unwrap();
-    t.push("value", Column::Num(rows.iter().map(|r| r.5).collect()))
+    t.push("value", Column::numbers(rows.iter().map(|r| r.5).collect()))
         .unwrap();
     t
 }

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::flows::FlowColumns;
-use hallyu_data::{Column, StrColumnBuilder, Table};
+use hallyu_data::{Column, Table, TextColumnBuilder};
 
 /// year, exporter, importer, product, value. Product `p1` is the group; `p2` is not.
 const ROWS: &[(f64, &str, &str, &str, f64)] = &[
@@ -33,18 +33,18 @@ fn unreported() -> FlowColumns {
 fn table(rows: &[(f64, &str, &str, &str, f64)]) -> Table {
     let mut t = Table::new();
     let text = |pick: usize| {
-        let mut b = StrColumnBuilder::default();
+        let mut b = TextColumnBuilder::default();
         for r in rows {
             b.push(Some([r.1, r.2, r.3][pick]));
         }
-        Column::Str(b.finish())
+        b.finish()
     };
-    t.push("year", Column::Num(rows.iter().map(|r| r.0).collect()))
+    t.push("year", Column::numbers(rows.iter().map(|r| r.0).collect()))
         .unwrap();
     t.push("exporter", text(0)).unwrap();
     t.push("importer", text(1)).unwrap();
     t.push("product", text(2)).unwrap();
-    t.push("value", Column::Num(rows.iter().map(|r| r.4).collect()))
+    t.push("value", Column::numbers(rows.iter().map(|r| r.4).collect()))
         .unwrap();
     t
 }
@@ -309,7 +309,7 @@ fn numeric_product_codes() {
         .iter()
         .map(|r| if r.3 == "p1" { 10121.0 } else { 330499.0 })
         .collect();
-    t.push("product", Column::Num(codes)).unwrap();
+    t.push("product", Column::numbers(codes)).unwrap();
     let flows = Flows::new(&t, &unreported()).unwrap();
     let a = Countries::country("A");
     // HS 0101 (horses) is `p1` here; the code lost its leading zero as a number.
@@ -420,11 +420,11 @@ fn reported_table(rows: &[Reported6]) -> Table {
             .map(|r| (r.0, r.1, r.2, r.3, r.4))
             .collect::<Vec<_>>(),
     );
-    let mut b = StrColumnBuilder::default();
+    let mut b = TextColumnBuilder::default();
     for r in rows {
         b.push(Some(r.5));
     }
-    t.push("flow", Column::Str(b.finish())).unwrap();
+    t.push("flow", b.finish()).unwrap();
     t
 }
 
