@@ -413,9 +413,10 @@ pub enum DatasetAction {
 #[derive(Debug, Args)]
 pub struct DataArgs {
     /// Data set: `agtpa` (Advanced Guide panel, 99,981 rows, CC BY 4.0), `distances`
-    /// (great-circle distance between the capitals of every pair of countries), or a
-    /// reference table: `countries`, `blocs` (membership by year), `groups` (HS product
-    /// groups, creative goods).
+    /// (great-circle distance between the capitals of every pair of countries), `series`
+    /// (lists the small real series embedded: Korea's content-industry exports, ASEAN+3
+    /// trade, ...; each by its name), or a reference table: `countries`, `blocs` (membership
+    /// by year), `groups` (HS product groups, creative goods).
     pub name: String,
     /// Output file (.parquet or .csv). Without it, the data set's description is printed.
     #[arg(long, short = 'o')]

@@ -219,3 +219,35 @@ fn listing_written_to_a_file() {
     assert!(text.lines().any(|l| l == "rcep,2022,KOR"));
     d.assert_no_temp_files();
 }
+
+/// The small real series are embedded and listed; each can be written out as it is.
+#[test]
+fn embedded_series_are_listed_and_written() {
+    let d = Dir::new();
+    let r = d.hallyu(["data", "series"]).run_ok();
+    for name in [
+        "kr_content_industry_exports",
+        "kr_hallyu_exports_kofice_2019",
+        "asean_plus3_trade",
+        "soft_power_korea",
+    ] {
+        r.assert_stdout_contains(name);
+    }
+    d.hallyu(["data", "asean_plus3_trade", "--out", "a3.csv"])
+        .run_ok();
+    let text = d.read("a3.csv");
+    let row_2019 = text
+        .lines()
+        .find(|l| l.starts_with("2019,"))
+        .expect("the 2019 row");
+    assert!(row_2019.starts_with("2019,890.2,31.6,1.5,"), "{row_2019}");
+    // The description names the publisher; the CSV keeps each row's source.
+    let r = d.hallyu(["data", "kr_content_industry_exports"]).run_ok();
+    r.assert_stdout_contains("KOCCA");
+    r.assert_stdout_contains("2021,total,12.45,reported,");
+    let r = d.hallyu(["data", "asean_plus3_trad"]).run_usage_line();
+    assert!(
+        r.message().contains("did you mean `asean_plus3_trade`?"),
+        "{r}"
+    );
+}

@@ -39,11 +39,26 @@ pub fn run(a: DataArgs) -> Result<u8> {
     if a.name == "distances" {
         return distances(&a);
     }
+    if a.name == "series" || embedded::SERIES.iter().any(|s| s.name == a.name) {
+        return series(&a);
+    }
     if a.name != "agtpa" {
+        let names = ["agtpa", "distances", "series"]
+            .into_iter()
+            .chain(super::reference::TABLES)
+            .chain(embedded::SERIES.iter().map(|s| s.name));
+        let hint = hallyu_data::nearest(&a.name, names)
+            .map(|n| format!(" (did you mean `{n}`?)"))
+            .unwrap_or_default();
         usage_bail!(
-            "unknown data set `{}`; available: agtpa, {}, distances",
+            "unknown data set `{}`{hint}; available: agtpa, {}, distances, series ({})",
             a.name,
-            super::reference::TABLES.join(", ")
+            super::reference::TABLES.join(", "),
+            embedded::SERIES
+                .iter()
+                .map(|s| s.name)
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     if a.year.is_some() || a.reference.is_some() || a.classification.is_some() {
@@ -53,6 +68,44 @@ pub fn run(a: DataArgs) -> Result<u8> {
         None => print!("{}", embedded::AGTPA_README),
         Some(path) => {
             let table = embedded::agtpa()?;
+            write_table(&table, path)?;
+            eprintln!("wrote {} rows to {}", table.nrows(), path.display());
+        }
+    }
+    Ok(0)
+}
+
+/// `hallyu data series` lists the embedded series; `hallyu data NAME` describes one, and
+/// with `--out` writes it.
+fn series(a: &DataArgs) -> Result<u8> {
+    if a.year.is_some() || a.reference.is_some() || a.classification.is_some() {
+        usage_bail!("--year, --reference and --classification apply to the reference tables (countries, blocs, groups)");
+    }
+    if a.name == "series" {
+        if a.out.is_some() {
+            usage_bail!("--out writes one series: hallyu data NAME --out FILE (names below)");
+        }
+        let mut text = String::from(
+            "Embedded series (CC0 compilation; every row cites its source in `source_url`):\n",
+        );
+        for s in &embedded::SERIES {
+            text.push_str(&format!(
+                "  {:<30} {}\n  {:<30} published by {}\n",
+                s.name, s.description, "", s.publisher
+            ));
+        }
+        text.push_str("\nExample: hallyu data kr_content_industry_exports --out kocca.csv\n");
+        print!("{text}");
+        return Ok(0);
+    }
+    let s = embedded::series(&a.name)?;
+    match &a.out {
+        None => print!(
+            "{}: {}\nPublished by {}; CC0 compilation, every row with its source_url.\n\n{}",
+            s.name, s.description, s.publisher, s.csv
+        ),
+        Some(path) => {
+            let table = s.table()?;
             write_table(&table, path)?;
             eprintln!("wrote {} rows to {}", table.nrows(), path.display());
         }
