@@ -28,6 +28,7 @@ pub mod ingest;
 pub mod panel;
 pub mod projection;
 pub mod reference;
+pub mod report;
 pub mod reproduce;
 mod request;
 pub mod scenario;

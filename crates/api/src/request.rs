@@ -6,6 +6,7 @@ use crate::indicators::IndicatorsRequest;
 use crate::ingest::{IngestOutcome, IngestRequest};
 use crate::projection::ProjectionRequest;
 use crate::reference::{ReferenceRequest, ReferenceRows};
+use crate::report::{Report, ReportRequest};
 use crate::reproduce::{ReproduceRequest, Reproduction};
 use crate::scenario::ScenarioRequest;
 use crate::{Context, ErrorCategory, Result};
@@ -35,6 +36,8 @@ pub enum Request {
     Ingest(IngestRequest),
     /// A general-equilibrium policy scenario.
     Scenario(Box<ScenarioRequest>),
+    /// A country's creative-economy report (a composition of the requests above).
+    Report(Box<ReportRequest>),
 }
 
 /// The answer to a [`Request`], tagged the same way.
@@ -57,6 +60,8 @@ pub enum Response {
     Ingest(IngestOutcome),
     /// A scenario's effects.
     Scenario(Box<ScenarioResult>),
+    /// A report: every call it made, with its request and response.
+    Report(Box<Report>),
 }
 
 impl Request {
@@ -71,6 +76,7 @@ impl Request {
             Request::Dataset(_) => "dataset",
             Request::Ingest(_) => "ingest",
             Request::Scenario(_) => "scenario",
+            Request::Report(_) => "report",
         }
     }
 }
@@ -105,6 +111,10 @@ impl Response {
                 category: ErrorCategory::Data,
                 message: None,
             }),
+            Response::Report(r) => (!r.computed_anything()).then(|| Problem {
+                category: ErrorCategory::Data,
+                message: Some("nothing in the report could be computed".into()),
+            }),
             Response::Indicators(_)
             | Response::Reference(_)
             | Response::Ingest(_)
@@ -126,5 +136,6 @@ pub fn run(ctx: &Context, request: &Request) -> Result<Response> {
         Request::Dataset(r) => Response::Dataset(crate::dataset::compute(ctx, r)?),
         Request::Ingest(r) => Response::Ingest(crate::ingest::compute(ctx, r)?),
         Request::Scenario(r) => Response::Scenario(Box::new(crate::scenario::compute(ctx, r)?)),
+        Request::Report(r) => Response::Report(Box::new(crate::report::compute(ctx, r)?)),
     })
 }

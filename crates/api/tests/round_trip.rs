@@ -7,6 +7,7 @@ use hallyu_api::indicators::IndicatorsRequest;
 use hallyu_api::ingest::{IngestKind, IngestRequest};
 use hallyu_api::projection::ProjectionRequest;
 use hallyu_api::reference::{ReferenceRequest, ReferenceTable};
+use hallyu_api::report::ReportRequest;
 use hallyu_api::reproduce::ReproduceRequest;
 use hallyu_api::scenario::ScenarioRequest;
 use hallyu_api::{run, Context, DataSource, Request, Response, Version};
@@ -135,6 +136,29 @@ fn scenarios_and_their_effects_come_back_equal() {
     if !format!("{response:?}").contains("NaN") {
         assert_eq!(back, response);
     }
+}
+
+#[test]
+fn a_report_and_its_calls_come_back_equal() {
+    let mut r = ReportRequest {
+        peers: Some(vec!["JPN".into(), "CHN".into()]),
+        draws: 0,
+        ..ReportRequest::default()
+    };
+    let request = Request::Report(Box::new(r.clone()));
+    assert_eq!(round_trip(&request), request);
+    let response = run(&Context::quiet(), &request).expect("report");
+    let json = serde_json::to_string(&round_trip(&response)).expect("json");
+    assert_eq!(json, serde_json::to_string(&response).expect("json"));
+    // A country the data does not have: the report says so, and is still a report.
+    r.country = "KRO".into();
+    let Response::Report(report) =
+        run(&Context::quiet(), &Request::Report(Box::new(r))).expect("report")
+    else {
+        panic!("a report")
+    };
+    assert!(report.warnings.iter().any(|w| w.contains("KRO")));
+    assert!(report.computed_anything());
 }
 
 #[test]

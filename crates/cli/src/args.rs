@@ -62,6 +62,46 @@ pub enum Command {
     /// that any result can be reproduced from its request.
     #[command(long_about = RUN_HELP)]
     Run(RunArgs),
+    /// A country's creative-economy report: exports and growth, markets and peers, regional
+    /// integration, structural gravity, a policy scenario and claim checks, every number
+    /// with the request that produced it.
+    ///
+    /// Example: hallyu report --country KOR --format markdown --out kor.md
+    Report(ReportArgs),
+}
+
+/// `hallyu report` arguments.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The country (ISO3).
+    #[arg(long, default_value = "KOR")]
+    pub country: String,
+    /// Peers to compare with (ISO3, comma-separated). Default: CHN, DEU, JPN, USA.
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    pub peers: Option<Vec<String>>,
+    /// The bloc of the integration section and of the default scenario. Default: ASEAN+3
+    /// for its members, else the country's first bloc.
+    #[arg(long)]
+    pub bloc: Option<String>,
+    /// Product group (creative goods where the data has products). Default: every product.
+    #[arg(long, short = 'g')]
+    pub group: Option<String>,
+    /// Years reported, FIRST:LAST. Default: every year of the data.
+    #[arg(long, value_name = "FIRST:LAST", value_parser = parse_year_range)]
+    pub years: Option<(i32, i32)>,
+    /// Trade data: a dataset folder written by `hallyu ingest` or a file. Default: the
+    /// embedded Advanced Guide panel.
+    #[arg(long, short = 'd')]
+    pub data: Option<PathBuf>,
+    /// A scenario file (TOML, as for `hallyu simulate`) instead of the default agreements
+    /// with the bloc's members.
+    #[arg(long, value_name = "FILE.toml")]
+    pub scenario: Option<PathBuf>,
+    /// Coefficient draws for the scenario's 95% intervals.
+    #[arg(long, default_value_t = 100)]
+    pub draws: usize,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 const RUN_HELP: &str = "Run a request written as JSON.

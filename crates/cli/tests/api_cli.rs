@@ -332,3 +332,29 @@ fn several_variances_come_from_one_estimation() {
         fits[1]["coefficients"][0]["std_error"]
     );
 }
+
+#[test]
+fn reports() {
+    let request = same_as_run(
+        &[
+            "report", "--draws", "0", "-q", "-f", "json", "--peers", "JPN",
+        ],
+        Some("json"),
+        nothing,
+    );
+    assert_eq!(request["capability"], "report");
+    same_as_run(
+        &[
+            "report",
+            "--draws",
+            "0",
+            "-q",
+            "-f",
+            "markdown",
+            "--country",
+            "KRO",
+        ],
+        Some("markdown"),
+        nothing,
+    );
+}

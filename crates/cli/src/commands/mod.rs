@@ -8,6 +8,7 @@ mod indicators;
 mod ingest;
 mod project;
 mod reference;
+mod report;
 mod reproduce;
 mod run;
 mod simulate;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Indicators(a) => indicators::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Run(a) => run::run(a),
+        Command::Report(a) => report::run(a),
     }
 }
 
@@ -91,6 +93,7 @@ pub fn render(response: &Response, format: OutputFormat) -> Result<String> {
         Response::Dataset(r) => dataset::render(r, format)?,
         Response::Ingest(r) => ingest::render(r, format)?,
         Response::Scenario(r) => simulate::render(r, format)?,
+        Response::Report(r) => report::render(r, format)?,
     })
 }
 

@@ -1,0 +1,219 @@
+//! `hallyu report`: the composed report, its sections, its requests, its failures, and its
+//! figures against an independent computation with pandas (`tests/data/report/check.py`).
+
+mod util;
+
+use std::path::PathBuf;
+use std::process::Command;
+use util::{fixture, Dir};
+
+fn report_json(d: &Dir, args: &[&str]) -> serde_json::Value {
+    let mut c = d.hallyu(["report", "--format", "json", "--quiet", "--draws", "0"]);
+    c.args(args);
+    c.run_ok().value()
+}
+
+fn call<'a>(report: &'a serde_json::Value, section: &str, k: usize) -> &'a serde_json::Value {
+    let s = report["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .find(|s| s["id"] == section)
+        .unwrap_or_else(|| panic!("no section {section}"));
+    &s["calls"][k]
+}
+
+#[test]
+fn the_default_report_has_every_section_computed() {
+    let d = Dir::new();
+    let r = report_json(&d, &[]);
+    assert_eq!(r["country"], "KOR");
+    assert_eq!(r["bloc"], "asean+3");
+    assert_eq!(r["warnings"], serde_json::json!([]));
+    let ids: Vec<&str> = r["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .map(|s| s["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "headline",
+            "markets",
+            "integration",
+            "gravity",
+            "scenario",
+            "claims"
+        ]
+    );
+    for s in r["sections"].as_array().expect("sections") {
+        for c in s["calls"].as_array().expect("calls") {
+            assert!(c["response"].is_object(), "{}: {c}", s["id"]);
+        }
+    }
+    // The K-pop claim (8.1 -> 20 at 7.3%) does not add up: 16.4, or 9.46% a year.
+    let claim = &call(&r, "claims", 0)["response"]["result"];
+    assert_eq!(claim["consistent"], false);
+    assert!((claim["implied_cagr_pct"].as_f64().expect("rate") - 9.4598).abs() < 1e-3);
+}
+
+/// Each call's response is what `hallyu run` gives for its request: the report's numbers
+/// are those of the single commands.
+#[test]
+fn every_number_is_that_of_its_request_run_alone() {
+    let d = Dir::new();
+    let r = report_json(&d, &[]);
+    for (section, k) in [
+        ("headline", 0),
+        ("markets", 1),
+        ("integration", 0),
+        ("gravity", 0),
+        ("claims", 0),
+    ] {
+        let c = call(&r, section, k);
+        d.write(
+            "request.json",
+            serde_json::to_string(&c["request"]).expect("json"),
+        );
+        let alone = d
+            .hallyu(["run", "request.json", "--format", "json", "-q"])
+            .output();
+        let alone: serde_json::Value = serde_json::from_str(&alone.stdout).expect("json");
+        let inside = &c["response"]["result"];
+        match section {
+            // The fit's JSON is the fit itself (one formula, one variance).
+            "gravity" => assert_eq!(&inside["fits"][0], &alone, "{section}"),
+            // The projection's JSON output is its eight-field contract.
+            "claims" => {
+                for f in [
+                    "start_value",
+                    "end_value",
+                    "implied_end_value",
+                    "implied_cagr_pct",
+                    "consistent",
+                ] {
+                    assert_eq!(inside[f], alone[f], "{section}: {f}");
+                }
+            }
+            _ => assert_eq!(inside, &alone, "{section}"),
+        }
+    }
+}
+
+#[test]
+fn what_cannot_be_computed_says_why_and_the_rest_is_still_there() {
+    let d = Dir::new();
+    let r = report_json(&d, &["--country", "KRO"]);
+    let warnings = r["warnings"].as_array().expect("warnings");
+    assert!(
+        warnings.iter().any(|w| w
+            .as_str()
+            .is_some_and(|w| w.contains("did you mean `KOR`?"))),
+        "{warnings:?}"
+    );
+    let head = call(&r, "headline", 0);
+    assert_eq!(head["failure"]["category"], "input");
+    // The peers and the gravity fit do not depend on the country.
+    assert!(call(&r, "markets", 0)["response"].is_object());
+    assert!(call(&r, "gravity", 0)["response"].is_object());
+    // Markdown says it at the top.
+    let md = d
+        .hallyu([
+            "report",
+            "--country",
+            "KRO",
+            "--format",
+            "markdown",
+            "-q",
+            "--draws",
+            "0",
+        ])
+        .run_ok();
+    md.assert_stdout_contains("**Not computed:**");
+    md.assert_stdout_contains("## Methods and data");
+}
+
+#[test]
+fn nothing_computable_is_an_error() {
+    let d = Dir::new();
+    d.write("empty.csv", "year,exporter,importer,trade\n");
+    let r = d
+        .hallyu([
+            "report",
+            "--data",
+            "empty.csv",
+            "--format",
+            "json",
+            "-q",
+            "--draws",
+            "0",
+        ])
+        .output();
+    r.assert_no_panic();
+    assert_eq!(r.code, Some(1), "{r}");
+    assert!(
+        r.stderr.contains("nothing in the report could be computed"),
+        "{r}"
+    );
+}
+
+fn python() -> Option<PathBuf> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    if let Some(p) = std::env::var_os("HALLYU_PYTHON") {
+        candidates.push(PathBuf::from(p));
+    }
+    candidates.push(root.join(".venv/bin/python"));
+    candidates.push(PathBuf::from("python3"));
+    candidates.into_iter().find(|p: &PathBuf| {
+        Command::new(p)
+            .args(["-c", "import pandas"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+#[test]
+fn market_and_integration_figures_match_pandas() {
+    let d = Dir::new();
+    d.export_agtpa("agtpa.csv");
+    let r = d
+        .hallyu([
+            "report",
+            "--format",
+            "json",
+            "-q",
+            "--draws",
+            "0",
+            "--out",
+            "report.json",
+        ])
+        .run_ok();
+    assert!(r.stdout.is_empty());
+    let Some(python) = python() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pandas is needed for the independent check; .ci/run installs it"
+        );
+        eprintln!("SKIPPED the independent comparison: no Python with pandas");
+        return;
+    };
+    let out = Command::new(python)
+        .arg(fixture("report").join("check.py"))
+        .arg(d.join("agtpa.csv"))
+        .arg(d.join("report.json"))
+        .output()
+        .expect("python runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("ok ")).count(),
+        7,
+        "{text}"
+    );
+}
