@@ -123,6 +123,17 @@ impl Response {
     }
 }
 
+impl Response {
+    /// What the user should see next to the result: for a report, the calls that could not
+    /// be answered.
+    pub fn warnings(&self) -> Vec<String> {
+        match self {
+            Response::Report(r) => r.warnings.clone(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// Runs any request.
 pub fn run(ctx: &Context, request: &Request) -> Result<Response> {
     Ok(match request {

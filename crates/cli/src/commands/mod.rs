@@ -71,6 +71,9 @@ pub fn execute(
         }
     }
     let response = outcome.map_err(crate::exit::from_api)?;
+    for w in response.warnings() {
+        eprintln!("warning: {w}");
+    }
     let text = render(&response, format)?;
     emit(&text, out)?;
     if let Some(problem) = response.problem() {
