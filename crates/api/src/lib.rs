@@ -19,6 +19,7 @@
 //! read live here; the numerical work lives in `estimate`, `measure` and `simulate`.
 #![deny(missing_docs)]
 
+pub mod claims;
 mod context;
 pub mod dataset;
 mod error;

@@ -3,6 +3,7 @@
 //! each kept with its request and its response — or the reason it could not be answered —
 //! in section order, so that every number can be re-run with `hallyu run`.
 
+use crate::claims::{Check, ClaimRequest};
 use crate::fit::FitRequest;
 use crate::indicators::IndicatorsRequest;
 use crate::projection::ProjectionRequest;
@@ -10,6 +11,7 @@ use crate::scenario::ScenarioRequest;
 use crate::{run, Context, DataSource, Error, ErrorCategory, Request, Response, Result, Version};
 use hallyu_data::reference::Reference;
 use hallyu_estimate::{Estimator, VcovChoice};
+use hallyu_measure::projection::Stated;
 use serde::{Deserialize, Serialize};
 
 /// A report request.
@@ -131,13 +133,14 @@ pub struct Report {
 }
 
 impl Report {
-    /// Whether at least one call on the trade data was answered (a claim's arithmetic
-    /// needs no data, so it alone does not make a report).
+    /// Whether at least one call on the trade data was answered (claims are checked
+    /// against their own arithmetic or the embedded series, so they alone do not make a
+    /// report).
     pub fn computed_anything(&self) -> bool {
         self.sections
             .iter()
             .flat_map(|s| &s.calls)
-            .filter(|c| !matches!(c.request, Request::Projection(_)))
+            .filter(|c| !matches!(c.request, Request::Projection(_) | Request::Claim(_)))
             .any(|c| c.response.is_some())
     }
 }
@@ -327,18 +330,25 @@ pub fn compute(ctx: &Context, req: &ReportRequest) -> Result<Report> {
     }
     report.sections.push(policy);
 
-    let claims = default_claims()
-        .into_iter()
-        .map(|(purpose, r)| call(purpose, Request::Projection(r)))
-        .collect();
+    let claims: Vec<Call> = if country == "KOR" {
+        default_claims()
+            .into_iter()
+            .map(|(purpose, r)| call(purpose, r))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let claims_note = if claims.is_empty() {
+        format!("No claims about {country} are built in.")
+    } else {
+        "Figures quoted in the press on the K-pop blueprint, each checked at the precision it \
+         was written with, against its source or its own arithmetic."
+            .to_string()
+    };
     report.sections.push(ReportSection {
         id: "claims".into(),
         title: "Claims check".into(),
-        notes: vec![
-            "Growth claims quoted in the press on the K-pop blueprint, checked at the precision \
-             they were written with."
-                .into(),
-        ],
+        notes: vec![claims_note],
         calls: claims,
     });
 
@@ -410,18 +420,49 @@ fn default_scenario(country: &str, bloc: &str, data: &DataSource) -> Result<Scen
     })
 }
 
-/// The growth claims the blueprint press pieces quote.
-fn default_claims() -> Vec<(&'static str, ProjectionRequest)> {
-    let stated = |s: &str| s.parse().ok();
-    vec![(
-        "K-pop market: USD 8.1 bn (2021) to 20 bn (2031) at 7.3% a year",
-        ProjectionRequest {
-            version: Version,
-            start_year: 2021,
-            start_value: stated("8.1"),
-            end_year: 2031,
-            end_value: stated("20"),
-            cagr_pct: stated("7.3"),
-        },
-    )]
+/// The figures the blueprint press pieces quote about Korea.
+fn default_claims() -> Vec<(&'static str, Request)> {
+    // As written: the decimals are the precision each figure is checked at.
+    let number = |value: f64, decimals: u32| Stated { value, decimals };
+    vec![
+        (
+            "USD 12.4 bn of content exports in 2021 (the content-industry survey)",
+            Request::Claim(ClaimRequest {
+                version: Version,
+                statement: "Korea's cultural content exports were USD 12.4 bn in 2021".into(),
+                check: Check::Value {
+                    stated: number(12.4, 1),
+                    year: 2021,
+                    series: "kr_content_industry_exports".into(),
+                    column: "exports_usd_bn".into(),
+                    filter: [("sector".to_string(), "total".to_string())].into(),
+                },
+            }),
+        ),
+        (
+            "K-pop market: USD 8.1 bn (2021) to 20 bn (2031) at 7.3% a year",
+            Request::Projection(ProjectionRequest {
+                version: Version,
+                start_year: 2021,
+                start_value: Some(number(8.1, 1)),
+                end_year: 2031,
+                end_value: Some(number(20.0, 0)),
+                cagr_pct: Some(number(7.3, 1)),
+            }),
+        ),
+        (
+            "ASEAN-Plus Three trade: USD 890.2 bn, 31.6% of ASEAN's trade (2019)",
+            Request::Claim(ClaimRequest {
+                version: Version,
+                statement: "ASEAN-Plus Three trade was USD 890.2 bn in 2019, 31.6% of ASEAN's \
+                            total trade (USD 2,817 bn)"
+                    .into(),
+                check: Check::Share {
+                    part: number(890.2, 1),
+                    whole: number(2817.0, 0),
+                    pct: number(31.6, 1),
+                },
+            }),
+        ),
+    ]
 }

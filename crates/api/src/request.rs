@@ -1,5 +1,6 @@
 //! Every request and every response, in one tagged type each.
 
+use crate::claims::{ClaimCheck, ClaimRequest};
 use crate::dataset::{DatasetReport, DatasetRequest};
 use crate::fit::{FitRequest, FitResponse};
 use crate::indicators::IndicatorsRequest;
@@ -36,6 +37,8 @@ pub enum Request {
     Ingest(IngestRequest),
     /// A general-equilibrium policy scenario.
     Scenario(Box<ScenarioRequest>),
+    /// A claim: a value against its source, or a share.
+    Claim(ClaimRequest),
     /// A country's creative-economy report (a composition of the requests above).
     Report(Box<ReportRequest>),
 }
@@ -60,6 +63,8 @@ pub enum Response {
     Ingest(IngestOutcome),
     /// A scenario's effects.
     Scenario(Box<ScenarioResult>),
+    /// A claim's check.
+    Claim(ClaimCheck),
     /// A report: every call it made, with its request and response.
     Report(Box<Report>),
 }
@@ -76,6 +81,7 @@ impl Request {
             Request::Dataset(_) => "dataset",
             Request::Ingest(_) => "ingest",
             Request::Scenario(_) => "scenario",
+            Request::Claim(_) => "claim",
             Request::Report(_) => "report",
         }
     }
@@ -111,6 +117,13 @@ impl Response {
                 category: ErrorCategory::Data,
                 message: None,
             }),
+            Response::Claim(c) => match c.verdict() {
+                hallyu_measure::claims::Verdict::Inconsistent { arithmetic } => Some(Problem {
+                    category: ErrorCategory::Numerical,
+                    message: Some(format!("the claim is not consistent: {arithmetic}")),
+                }),
+                _ => None,
+            },
             Response::Report(r) => (!r.computed_anything()).then(|| Problem {
                 category: ErrorCategory::Data,
                 message: Some("nothing in the report could be computed".into()),
@@ -147,6 +160,7 @@ pub fn run(ctx: &Context, request: &Request) -> Result<Response> {
         Request::Dataset(r) => Response::Dataset(crate::dataset::compute(ctx, r)?),
         Request::Ingest(r) => Response::Ingest(crate::ingest::compute(ctx, r)?),
         Request::Scenario(r) => Response::Scenario(Box::new(crate::scenario::compute(ctx, r)?)),
+        Request::Claim(r) => Response::Claim(crate::claims::compute(ctx, r)?),
         Request::Report(r) => Response::Report(Box::new(crate::report::compute(ctx, r)?)),
     })
 }

@@ -158,6 +158,11 @@ fn a_report_and_its_calls_come_back_equal() {
         panic!("a report")
     };
     assert!(report.warnings.iter().any(|w| w.contains("KRO")));
+    // No claims about another country are built in.
+    assert!(report
+        .sections
+        .iter()
+        .any(|s| s.id == "claims" && s.calls.is_empty()));
     assert!(report.computed_anything());
 }
 

@@ -262,6 +262,12 @@ pub enum MeasureError {
         /// The value given.
         value: f64,
     },
+    /// The whole of a share claim ("X is p% of Y") that is not a positive number.
+    #[error("the whole of a share must be a positive number (got {value})")]
+    ShareWhole {
+        /// The whole given.
+        value: f64,
+    },
     /// A growth rate at or below −100%.
     #[error("a growth rate of {value}% is impossible: it must be above -100%")]
     RateTooLow {

@@ -25,6 +25,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod claims;
 mod error;
 pub mod projection;
 

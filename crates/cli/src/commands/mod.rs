@@ -97,6 +97,7 @@ pub fn render(response: &Response, format: OutputFormat) -> Result<String> {
         Response::Ingest(r) => ingest::render(r, format)?,
         Response::Scenario(r) => simulate::render(r, format)?,
         Response::Report(r) => report::render(r, format)?,
+        Response::Claim(c) => report::render_claim(c, format)?,
     })
 }
 

@@ -4,9 +4,11 @@
 use crate::args::{OutputFormat, ReportArgs};
 use crate::exit::usage_bail;
 use anyhow::Result;
+use hallyu_api::claims::{ClaimCheck, ClaimResult};
 use hallyu_api::report::{Report, ReportRequest};
 use hallyu_api::scenario::ScenarioRequest;
 use hallyu_api::{DataSource, Request, Version};
+use hallyu_measure::claims::Verdict;
 
 /// Runs the command.
 pub fn run(a: ReportArgs) -> Result<u8> {
@@ -100,4 +102,32 @@ fn markdown(r: &Report) -> Result<String> {
         }
     }
     Ok(out)
+}
+
+/// Renders a claim check: JSON, or one paragraph with the numbers and the verdict.
+pub fn render_claim(c: &ClaimCheck, format: OutputFormat) -> Result<String> {
+    if format == OutputFormat::Json {
+        let mut s = serde_json::to_string_pretty(c)?;
+        s.push('\n');
+        return Ok(s);
+    }
+    let numbers = match &c.result {
+        ClaimResult::Share(s) => format!(
+            "{} / {} = {:.4}% (stated {}%)",
+            s.part.value, s.whole.value, s.implied_pct, s.pct.value
+        ),
+        ClaimResult::Value(v) => match v.found {
+            Some(x) => format!("stated {}, the source gives {x}", v.stated.value),
+            None => format!("stated {}", v.stated.value),
+        },
+    };
+    let verdict = match c.verdict() {
+        Verdict::Consistent => "consistent at the precision it was written with".to_string(),
+        Verdict::Inconsistent { arithmetic } => format!("NOT CONSISTENT: {arithmetic}"),
+        Verdict::NotCheckable { reason } => format!("not checkable: {reason}"),
+    };
+    Ok(match format {
+        OutputFormat::Markdown => format!("\"{}\": {numbers}; **{verdict}**\n", c.statement),
+        _ => format!("\"{}\": {numbers}; {verdict}\n", c.statement),
+    })
 }
