@@ -51,6 +51,8 @@ pub enum Format {
     Latex,
     /// Comma-separated values, one row per coefficient.
     Csv,
+    /// A self-contained HTML page of the table.
+    Html,
 }
 
 /// Renders fits: one model in full (coefficient table), several side by side.
@@ -68,5 +70,14 @@ pub fn render_fits(fits: &[hallyu_estimate::Fit], format: Format) -> Result<Stri
         Format::Table => section().terminal(),
         Format::Markdown => section().markdown(),
         Format::Latex => section().latex(),
+        Format::Html => html_document(
+            "Estimation",
+            &[section()],
+            &DocumentMeta {
+                generator: "hallyu".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+                ..DocumentMeta::default()
+            },
+        ),
     })
 }
