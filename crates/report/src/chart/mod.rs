@@ -8,11 +8,14 @@
 //! alternative (`<title>`, `<desc>`, `role="img"`, `aria-label`), labelled axes with the
 //! unit, and colours from one palette readable by colour-blind readers and in grey print.
 //!
-//! The SVG is written here rather than with a plotting crate: plotters' SVG backend
-//! (0.3, `svg_backend` only, no fonts) builds in about 2 s, but writes fixed pixel sizes,
-//! no `<title>`/`<desc>`/ARIA, no gaps in a line and no stacked or error bars over
-//! categories, and its 3-series line chart is 18 kB against about 4 kB here; those would
-//! all have been patched into its output text.
+//! The SVG is written here rather than with a plotting crate. plotters 0.3 with its SVG
+//! backend alone (`default-features = false`, `svg_backend`; text needs no font files)
+//! builds in about 2 s and would serve for the lines, but it writes no
+//! `<title>`/`<desc>`/ARIA and no per-mark tooltip, breaks no line at a missing value,
+//! has no stacked or error bars over categories, and lays text out by byte count; all of
+//! that would be patched into its output text. Its line chart of 3 series over 21 years
+//! with a dot per value is 31 kB; the same chart here is 11 kB, a tooltip per value and
+//! the text alternative included.
 
 mod layout;
 mod scale;
