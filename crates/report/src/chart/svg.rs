@@ -32,6 +32,8 @@ const PLOT_HEIGHT: f64 = 240.0;
 const LEGEND_TOP: f64 = 34.0;
 /// Height of a line of the legend.
 const LEGEND_LINE: f64 = 18.0;
+/// Characters of the title that fit across the drawing at its size (15, bold).
+const TITLE_CHARS: usize = 64;
 
 pub(super) fn draw(chart: &Chart) -> Drawn {
     let unplotted: Vec<String> = chart
@@ -50,7 +52,12 @@ pub(super) fn draw(chart: &Chart) -> Drawn {
         .filter(|(_, s)| !s.is_blank())
         .collect();
     if drawn.is_empty() || chart.x.is_empty() {
-        let mut reason = format!("{}: nothing to draw, no series has a value", chart.title);
+        let why = if chart.x.is_empty() {
+            "there are no positions"
+        } else {
+            "no series has a value"
+        };
+        let mut reason = format!("{}: nothing to draw, {why}", chart.title);
         if !unplotted.is_empty() {
             reason.push_str(&format!(" ({})", unplotted.join("; ")));
         }
@@ -69,11 +76,13 @@ pub(super) fn draw(chart: &Chart) -> Drawn {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" role=\"img\" \
          aria-label=\"{title}\" font-family=\"sans-serif\" font-size=\"{FONT}\">\
          <title>{title}</title><desc>{desc}</desc>\
-         <text x=\"{w2}\" y=\"20\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">{title}</text>\
+         <text x=\"{w2}\" y=\"20\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">{shown}</text>\
          {body}</svg>",
         w = c(WIDTH),
         h = c(height),
         w2 = c(WIDTH / 2.0),
+        // The title as drawn fits the width; the whole of it is in `<title>` and the label.
+        shown = escape(&shorten(&chart.title, TITLE_CHARS)),
         desc = escape(&description(chart, &drawn, &unplotted)),
     );
     Drawn::Svg { svg, unplotted }
@@ -231,7 +240,7 @@ fn vertical(chart: &Chart, drawn: &[(usize, &ChartSeries)], top: f64, out: &mut 
     let room = (right - left) / n.max(1) as f64;
     let every = (widest_label / room).ceil().max(1.0) as usize;
     for (i, x) in xs.iter().enumerate() {
-        if i % every == 0 || i + 1 == n && every == 1 {
+        if i % every == 0 {
             out.push_str(&format!(
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 c(*x),

@@ -273,6 +273,25 @@ fn a_chart_round_trips_through_json() {
 }
 
 #[test]
+fn a_long_title_is_shortened_where_drawn_and_whole_in_the_text_alternative() {
+    let mut chart = line();
+    chart.title = "x".repeat(100);
+    let (svg, _) = svg_of(&chart);
+    assert!(
+        svg.contains(&format!(">{}…</text>", "x".repeat(63))),
+        "{svg}"
+    );
+    assert!(svg.contains(&format!("<title>{}</title>", "x".repeat(100))));
+    chart.x = Positions::Labels(Vec::new());
+    match chart.svg() {
+        Drawn::Nothing { reason } => {
+            assert!(reason.ends_with("there are no positions"), "{reason}")
+        }
+        Drawn::Svg { svg, .. } => panic!("drawn without positions: {svg}"),
+    }
+}
+
+#[test]
 fn values_beyond_f64_draw_no_nan() {
     let mut chart = line();
     chart.series = vec![series(
