@@ -44,7 +44,7 @@ td.null{color:#666}\
 .reasons{font-size:.8rem;color:#444;margin:.25rem 0 1rem;padding-left:1.5rem}\
 .notes{font-size:.9rem;color:#333}.notes p{margin:.2rem 0}\
 figure.chart{margin:1.5rem 0}\
-figure.chart svg{display:block;width:100%;max-width:48rem;height:auto}\
+figure.chart svg{display:block;width:100%;max-width:36rem;height:auto}\
 .no-chart{padding:1rem;border:1px dashed #999;color:#444}\
 .unplotted{font-size:.9rem;color:#444}\
 summary{cursor:pointer;color:#0057a0}\
@@ -52,7 +52,7 @@ footer{margin-top:2rem;border-top:1px solid #ccc;font-size:.85rem;color:#444}\
 @media (max-width:40rem){body{font-size:15px}main{padding:.5rem}}\
 @media print{@page{size:A4;margin:15mm}body{font-size:10pt}main{max-width:none;padding:0}\
 .table-wrap{overflow:visible}figure,table{break-inside:avoid}h2{break-after:avoid}\
-figure.chart svg{max-width:100%}summary{color:#000}}";
+figure.chart svg{max-width:100%;min-width:0}summary{color:#000}}";
 
 /// The whole document: `title` as its heading, then each section, then the sources.
 pub fn html_document(title: &str, sections: &[Section], meta: &DocumentMeta) -> String {

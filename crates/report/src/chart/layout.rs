@@ -26,7 +26,7 @@ pub(crate) fn dash(i: usize) -> String {
 }
 
 /// Width of the drawing, in user units (it scales with its box: `viewBox`).
-pub(crate) const WIDTH: f64 = 640.0;
+pub(crate) const WIDTH: f64 = 480.0;
 /// Font size of labels.
 pub(crate) const FONT: f64 = 12.0;
 

@@ -27,13 +27,15 @@ pub enum Drawn {
 }
 
 /// Height of the plotting area of line charts and stacked bars.
-const PLOT_HEIGHT: f64 = 240.0;
-/// Top of the legend.
+const PLOT_HEIGHT: f64 = 220.0;
+/// Top of the legend under a title of one line.
 const LEGEND_TOP: f64 = 34.0;
 /// Height of a line of the legend.
 const LEGEND_LINE: f64 = 18.0;
 /// Characters of the title that fit across the drawing at its size (15, bold).
-const TITLE_CHARS: usize = 64;
+const TITLE_CHARS: usize = 48;
+/// Height of a line of the title.
+const TITLE_LINE: f64 = 18.0;
 
 pub(super) fn draw(chart: &Chart) -> Drawn {
     let unplotted: Vec<String> = chart
@@ -64,7 +66,19 @@ pub(super) fn draw(chart: &Chart) -> Drawn {
         return Drawn::Nothing { reason };
     }
     let mut body = String::new();
-    let legend_bottom = legend(&drawn, &mut body);
+    // The title as drawn wraps over two lines at most; the whole of it is in `<title>`
+    // and the label.
+    let title_lines = wrap(&chart.title, TITLE_CHARS, 2);
+    for (i, line) in title_lines.iter().enumerate() {
+        body.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">{}</text>",
+            c(WIDTH / 2.0),
+            c(20.0 + TITLE_LINE * i as f64),
+            escape(line)
+        ));
+    }
+    let legend_top = LEGEND_TOP + TITLE_LINE * title_lines.len().saturating_sub(1) as f64;
+    let legend_bottom = legend(&drawn, legend_top, &mut body);
     let height = match chart.kind {
         ChartKind::Line | ChartKind::StackedBars => {
             vertical(chart, &drawn, legend_bottom, &mut body)
@@ -75,17 +89,40 @@ pub(super) fn draw(chart: &Chart) -> Drawn {
     let svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" role=\"img\" \
          aria-label=\"{title}\" font-family=\"sans-serif\" font-size=\"{FONT}\">\
-         <title>{title}</title><desc>{desc}</desc>\
-         <text x=\"{w2}\" y=\"20\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">{shown}</text>\
-         {body}</svg>",
+         <title>{title}</title><desc>{desc}</desc>{body}</svg>",
         w = c(WIDTH),
         h = c(height),
-        w2 = c(WIDTH / 2.0),
-        // The title as drawn fits the width; the whole of it is in `<title>` and the label.
-        shown = escape(&shorten(&chart.title, TITLE_CHARS)),
         desc = escape(&description(chart, &drawn, &unplotted)),
     );
     Drawn::Svg { svg, unplotted }
+}
+
+/// `text` in at most `lines` lines of at most `width` characters, broken between words;
+/// what does not fit ends in an ellipsis.
+fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for (k, word) in words.iter().enumerate() {
+        let fits = out
+            .last()
+            .is_some_and(|l| l.chars().count() + 1 + word.chars().count() <= width);
+        if fits {
+            if let Some(l) = out.last_mut() {
+                l.push(' ');
+                l.push_str(word);
+            }
+        } else if out.len() < lines {
+            out.push(shorten(word, width));
+        } else {
+            // No room left: the last line ends in an ellipsis.
+            if let Some(l) = out.last_mut() {
+                let rest = format!("{l} {}", words[k..].join(" "));
+                *l = shorten(&rest, width);
+            }
+            break;
+        }
+    }
+    out
 }
 
 /// The reason of the series' first null, if it has one.
@@ -146,8 +183,8 @@ fn description(chart: &Chart, drawn: &[(usize, &ChartSeries)], unplotted: &[Stri
 
 /// The legend: a swatch and a name per drawn series, wrapped over lines; returns its
 /// bottom.
-fn legend(drawn: &[(usize, &ChartSeries)], out: &mut String) -> f64 {
-    let (mut x, mut y) = (16.0, LEGEND_TOP);
+fn legend(drawn: &[(usize, &ChartSeries)], top: f64, out: &mut String) -> f64 {
+    let (mut x, mut y) = (16.0, top);
     for (i, s) in drawn {
         let name = shorten(&s.name, 40);
         let w = 22.0 + text_width(&name, FONT) + 16.0;

@@ -86,7 +86,7 @@ fn marks(svg: &str, colour: &str) -> usize {
 fn assert_accessible(svg: &str, title: &str) {
     let escaped = crate::markup::escape(title);
     assert!(
-        svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 640 "),
+        svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 480 "),
         "{svg}"
     );
     assert!(svg.contains("role=\"img\""));
@@ -278,10 +278,24 @@ fn a_long_title_is_shortened_where_drawn_and_whole_in_the_text_alternative() {
     chart.title = "x".repeat(100);
     let (svg, _) = svg_of(&chart);
     assert!(
-        svg.contains(&format!(">{}…</text>", "x".repeat(63))),
+        svg.contains(&format!(">{}…</text>", "x".repeat(47))),
         "{svg}"
     );
     assert!(svg.contains(&format!("<title>{}</title>", "x".repeat(100))));
+    // Words wrap over two lines, the rest cut.
+    let words = "Korea's exports of creative goods to the members of ASEAN plus three, \
+                 by year, in current US dollars, as reported by the importers";
+    chart.title = words.into();
+    let (svg, _) = svg_of(&chart);
+    assert!(
+        svg.contains(">Korea&#39;s exports of creative goods to the members<"),
+        "{svg}"
+    );
+    assert!(
+        svg.contains(">of ASEAN plus three, by year, in current US dol…<"),
+        "{svg}"
+    );
+    assert!(svg.contains(&format!("aria-label=\"{}\"", crate::markup::escape(words))));
     chart.x = Positions::Labels(Vec::new());
     match chart.svg() {
         Drawn::Nothing { reason } => {
