@@ -78,7 +78,7 @@ pub(super) fn draw(chart: &Chart) -> Drawn {
         ));
     }
     let legend_top = LEGEND_TOP + TITLE_LINE * title_lines.len().saturating_sub(1) as f64;
-    let legend_bottom = legend(&drawn, legend_top, &mut body);
+    let legend_bottom = legend(chart.kind, &drawn, legend_top, &mut body);
     let height = match chart.kind {
         ChartKind::Line | ChartKind::StackedBars => {
             vertical(chart, &drawn, legend_bottom, &mut body)
@@ -181,9 +181,10 @@ fn description(chart: &Chart, drawn: &[(usize, &ChartSeries)], unplotted: &[Stri
     d
 }
 
-/// The legend: a swatch and a name per drawn series, wrapped over lines; returns its
-/// bottom.
-fn legend(drawn: &[(usize, &ChartSeries)], top: f64, out: &mut String) -> f64 {
+/// The legend: a key and a name per drawn series, wrapped over lines; returns its
+/// bottom. The key is what the marks look like (a line with its dashes, a dot of its
+/// shape, a block of colour), so that it reads without colour too.
+fn legend(kind: ChartKind, drawn: &[(usize, &ChartSeries)], top: f64, out: &mut String) -> f64 {
     let (mut x, mut y) = (16.0, top);
     for (i, s) in drawn {
         let name = shorten(&s.name, 40);
@@ -192,12 +193,25 @@ fn legend(drawn: &[(usize, &ChartSeries)], top: f64, out: &mut String) -> f64 {
             x = 16.0;
             y += LEGEND_LINE;
         }
+        let key = match kind {
+            ChartKind::Line => format!(
+                "<line x1=\"{}\" y1=\"{m}\" x2=\"{}\" y2=\"{m}\" stroke=\"{}\" stroke-width=\"2\"{}/>",
+                c(x),
+                c(x + 16.0),
+                colour(*i),
+                dash(*i),
+                m = c(y + 5.0)
+            ),
+            ChartKind::Dots => key_dot(*i, x + 8.0, y + 5.0),
+            ChartKind::StackedBars | ChartKind::Bars => format!(
+                "<rect x=\"{}\" y=\"{}\" width=\"16\" height=\"10\" fill=\"{}\"/>",
+                c(x),
+                c(y),
+                colour(*i)
+            ),
+        };
         out.push_str(&format!(
-            "<g class=\"legend\"><rect x=\"{}\" y=\"{}\" width=\"16\" height=\"10\" fill=\"{}\"/>\
-             <text x=\"{}\" y=\"{}\">{}</text></g>",
-            c(x),
-            c(y),
-            colour(*i),
+            "<g class=\"legend\">{key}<text x=\"{}\" y=\"{}\">{}</text></g>",
             c(x + 22.0),
             c(y + 9.5),
             escape(&name)
@@ -568,20 +582,36 @@ fn horizontal(chart: &Chart, drawn: &[(usize, &ChartSeries)], top: f64, out: &mu
 /// A dot of series `k`: a circle, square or diamond in turn, so that series differ in
 /// grey print.
 fn dot(k: usize, x: f64, y: f64, title: &str) -> String {
+    shape(
+        k,
+        x,
+        y,
+        " class=\"mark\"",
+        &format!("<title>{title}</title>"),
+    )
+}
+
+/// The legend's key of series `k` in a dot plot: its dot, without a tooltip.
+fn key_dot(k: usize, x: f64, y: f64) -> String {
+    shape(k, x, y, "", "")
+}
+
+/// The shape of series `k` at (`x`, `y`), with `attributes` and `inner` content.
+fn shape(k: usize, x: f64, y: f64, attributes: &str, inner: &str) -> String {
     let fill = colour(k);
     match k % 3 {
         0 => format!(
-            "<circle class=\"mark\" cx=\"{}\" cy=\"{}\" r=\"5\" fill=\"{fill}\"><title>{title}</title></circle>",
+            "<circle{attributes} cx=\"{}\" cy=\"{}\" r=\"5\" fill=\"{fill}\">{inner}</circle>",
             c(x),
             c(y)
         ),
         1 => format!(
-            "<rect class=\"mark\" x=\"{}\" y=\"{}\" width=\"9\" height=\"9\" fill=\"{fill}\"><title>{title}</title></rect>",
+            "<rect{attributes} x=\"{}\" y=\"{}\" width=\"9\" height=\"9\" fill=\"{fill}\">{inner}</rect>",
             c(x - 4.5),
             c(y - 4.5)
         ),
         _ => format!(
-            "<path class=\"mark\" d=\"M{} {} L{} {} L{} {} L{} {} Z\" fill=\"{fill}\"><title>{title}</title></path>",
+            "<path{attributes} d=\"M{} {} L{} {} L{} {} L{} {} Z\" fill=\"{fill}\">{inner}</path>",
             c(x),
             c(y - 6.0),
             c(x + 6.0),

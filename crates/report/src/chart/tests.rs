@@ -108,7 +108,15 @@ fn a_line_chart_has_a_mark_per_value_and_gaps_where_values_are_missing() {
     assert_eq!(marks(&svg, layout::colour(2)), 4);
     // exports: one line; imports: 2010–2011 only (2013 and 2015 stand alone); balance:
     // 2010–2011 only.
-    let lines = |colour: &str| svg.matches(&format!("stroke=\"{colour}\"")).count();
+    let lines = |colour: &str| {
+        svg.matches(&format!("fill=\"none\" stroke=\"{colour}\""))
+            .count()
+    };
+    // The legend's keys are lines with the series' dashes, readable without colour.
+    assert!(svg.contains(&format!(
+        "stroke=\"{}\" stroke-width=\"2\" stroke-dasharray=\"6 3\"/><text",
+        layout::colour(1)
+    )));
     assert_eq!(lines(layout::colour(0)), 1);
     assert_eq!(lines(layout::colour(1)), 1);
     assert_eq!(lines(layout::colour(2)), 1);
