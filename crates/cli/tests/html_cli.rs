@@ -93,3 +93,27 @@ fn html_for_a_projection_and_a_usage_error_for_a_list() {
         .run_usage();
     assert!(r.message().contains("table, json or csv"), "{r}");
 }
+
+#[test]
+fn html_for_a_fit_shows_the_estimates_the_json_gives() {
+    let dir = Dir::new();
+    let model = "trade ~ log(dist) + cntg | exporter + importer";
+    let args = [
+        "fepois",
+        model,
+        "--where",
+        "year == 2006 and exporter != importer",
+    ];
+    let mut json = args.to_vec();
+    json.extend_from_slice(&["--format", "json"]);
+    let v = dir.hallyu(json).run_ok().value();
+    let estimate = v["coefficients"][0]["estimate"]
+        .as_f64()
+        .expect("an estimate");
+    let mut html = args.to_vec();
+    html.extend_from_slice(&["--format", "html"]);
+    let r = dir.hallyu(html).run_ok();
+    r.assert_stdout_contains("<title>Estimation</title>");
+    r.assert_stdout_contains(&format!("<td class=\"r\">{estimate:.6}"));
+    r.assert_stdout_contains("log(dist)");
+}
