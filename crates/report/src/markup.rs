@@ -46,7 +46,7 @@ pub(crate) mod tests {
             if let Some(t) = tail.strip_prefix('&') {
                 let end = t.find(';').ok_or("an '&' without ';'")?;
                 let entity = &t[..end];
-                if !["amp", "lt", "gt", "quot", "#39"].contains(&entity) {
+                if !ENTITIES.contains(&entity) {
                     return Err(format!("an unknown entity &{entity};"));
                 }
                 rest = &t[end + 1..];
@@ -94,6 +94,9 @@ pub(crate) mod tests {
         }
     }
 
+    /// The entities [`escape`] writes.
+    const ENTITIES: [&str; 5] = ["amp", "lt", "gt", "quot", "#39"];
+
     /// HTML elements that have no closing tag.
     const VOID: [&str; 3] = ["meta", "br", "col"];
 
@@ -114,8 +117,15 @@ pub(crate) mod tests {
                 .strip_prefix('"')
                 .ok_or(format!("an unquoted value of {name}"))?;
             let end = v.find('"').ok_or(format!("an unclosed value of {name}"))?;
-            if v[..end].contains('<') {
+            let value = &v[..end];
+            if value.contains('<') {
                 return Err(format!("a '<' in the value of {name}"));
+            }
+            for piece in value.split('&').skip(1) {
+                let entity = piece.split(';').next().unwrap_or_default();
+                if !piece.contains(';') || !ENTITIES.contains(&entity) {
+                    return Err(format!("a bare '&' in the value of {name}"));
+                }
             }
             s = &v[end + 1..];
         }
@@ -131,6 +141,7 @@ pub(crate) mod tests {
             "<a>&nbsp;</a>",
             "<a>x > y</a>",
             "<a>AT&T</a>",
+            "<a title=\"AT&T\"></a>",
         ] {
             assert!(well_formed(bad).is_err(), "{bad}");
         }
