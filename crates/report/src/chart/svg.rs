@@ -343,7 +343,10 @@ fn value_extent(chart: &Chart, drawn: &[(usize, &ChartSeries)], stacked: bool) -
         for (_, s) in drawn {
             for p in s.plotted().take(chart.x.len()).flatten() {
                 v.push(p.value);
-                if let Some((l, h)) = p.interval {
+                // Only bars and dots draw intervals; a line's would widen the axis for
+                // nothing drawn.
+                if let (Some((l, h)), ChartKind::Bars | ChartKind::Dots) = (p.interval, chart.kind)
+                {
                     v.extend([l, h]);
                 }
             }

@@ -323,3 +323,29 @@ fn values_beyond_f64_draw_no_nan() {
     let (svg, _) = svg_of(&chart);
     assert_accessible(&svg, &chart.title);
 }
+
+#[test]
+fn a_line_ignores_intervals_on_its_axis_and_dots_draw_them() {
+    let mut chart = line();
+    chart.series = vec![ChartSeries {
+        name: "effect".into(),
+        values: vec![
+            Cell::Interval {
+                value: 1.0,
+                low: -100.0,
+                high: 100.0,
+                decimals: 1,
+            };
+            6
+        ],
+    }];
+    let (svg, _) = svg_of(&chart);
+    assert!(
+        !svg.contains(">100<") && !svg.contains("class=\"interval\""),
+        "{svg}"
+    );
+    chart.kind = ChartKind::Dots;
+    let (svg, _) = svg_of(&chart);
+    assert!(svg.contains(">100<"), "{svg}");
+    assert_eq!(svg.matches("class=\"interval\"").count(), 6);
+}
