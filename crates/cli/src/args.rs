@@ -145,6 +145,9 @@ pub enum OutputFormat {
     Latex,
     /// CSV, one row per coefficient.
     Csv,
+    /// A self-contained HTML page (inline style and charts, no script); indicators
+    /// come with charts.
+    Html,
 }
 
 /// Small-sample corrections.

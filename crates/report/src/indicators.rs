@@ -1,6 +1,7 @@
 //! Layout of trade indicators: one line per year, then growth rates, top partners and
 //! the reasons for every undefined value.
 
+use crate::chart::{Chart, ChartKind, ChartSeries, Positions};
 use crate::editions::group_edition_rows;
 use crate::error::{json, CsvOut, RenderError};
 use crate::format::{num, pct};
@@ -243,6 +244,52 @@ fn year_series(r: &Indicators) -> impl Iterator<Item = Series> + '_ {
     })
 }
 
+/// Charts of the indicators, for formats that draw: exports, imports and the balance
+/// over the years (a line each), and the world share. A year without a value is a gap
+/// whose reason the chart's table keeps.
+pub fn indicators_charts(r: &Indicators) -> Vec<Chart> {
+    let years = Positions::Numbers(r.years.iter().map(|y| f64::from(y.year)).collect());
+    let unit = (!r.unit.is_empty()).then(|| r.unit.clone());
+    let series = |name: &str, field: &str, value: YearValue, decimals: usize| ChartSeries {
+        name: name.into(),
+        values: r
+            .years
+            .iter()
+            .map(|y| value_or_reason(y, field, value(y), |v| Cell::number(v, decimals)))
+            .collect(),
+    };
+    let flows = Chart {
+        kind: ChartKind::Line,
+        title: format!("{}, {}: exports, imports and balance", r.subject, r.group),
+        x_label: "year".into(),
+        value_label: "value".into(),
+        unit,
+        x: years.clone(),
+        series: vec![
+            series("exports", "exports", |y| Some(y.exports), 2),
+            series("imports", "imports", |y| y.imports, 2),
+            series("balance", "balance", |y| y.balance, 2),
+        ],
+        reference: None,
+    };
+    let share = Chart {
+        kind: ChartKind::Line,
+        title: format!("{}, {}: share of world exports", r.subject, r.group),
+        x_label: "year".into(),
+        value_label: "world share".into(),
+        unit: Some("%".into()),
+        x: years,
+        series: vec![series(
+            "world share",
+            "world_share_pct",
+            |y| y.world_share_pct,
+            3,
+        )],
+        reference: None,
+    };
+    vec![flows, share]
+}
+
 /// JSON: the [`Indicators`] structure as it is.
 pub fn indicators_json(r: &Indicators) -> Result<String, RenderError> {
     json("indicators", r)
@@ -444,5 +491,33 @@ mod tests {
         );
         let text = s.terminal();
         assert!(text.contains("2021   100.00      n/a      n/a"), "{text}");
+    }
+
+    #[test]
+    fn charts_plot_the_table_values_and_keep_the_reasons_of_gaps() {
+        let r = result(vec![year(2020, None), year(2021, Some(jpn()))]);
+        let charts = indicators_charts(&r);
+        assert_eq!(charts.len(), 2);
+        let flows = &charts[0];
+        assert_eq!(flows.unit.as_deref(), Some("USD"));
+        assert_eq!(flows.x, Positions::Numbers(vec![2020.0, 2021.0]));
+        assert_eq!(
+            flows.series[0].values,
+            [Cell::number(100.0, 2), Cell::number(100.0, 2)]
+        );
+        assert_eq!(
+            flows.series[1].values[0],
+            Cell::null("the data holds no import reports")
+        );
+        assert_eq!(
+            flows.series[2].values[1],
+            Cell::null("balance is undefined in 2021")
+        );
+        // Imports and balance have no value: said in words, exports still drawn.
+        let crate::chart::Drawn::Svg { unplotted, .. } = flows.svg() else {
+            panic!("exports have values")
+        };
+        assert_eq!(unplotted.len(), 2, "{unplotted:?}");
+        assert_eq!(charts[1].series[0].values[0], Cell::number(25.0, 3));
     }
 }

@@ -2,30 +2,37 @@
 //!
 //! Every result is first laid out as typed [`Section`]s — tables of numbers with their
 //! units, series, notes — and then rendered as a terminal table, Markdown or LaTeX
-//! ([`Section::terminal`], [`Section::markdown`], [`Section::latex`]); numbers stay numbers
+//! ([`Section::terminal`], [`Section::markdown`], [`Section::latex`]) or a self-contained
+//! HTML document with SVG charts ([`html_document`], [`chart`]); numbers stay numbers
 //! until [`format`] makes text of them, in one place. CSV and JSON are written from the
 //! result types directly, and report their write errors ([`RenderError`]). Renderers
 //! return strings: they open no files and compute no statistics (p-values and intervals
 //! come with the [`hallyu_estimate::Fit`]).
 #![deny(missing_docs)]
 
+pub mod chart;
 mod editions;
 mod error;
 mod fits;
 pub mod format;
 mod general_equilibrium;
+mod html;
 mod indicators;
+mod markup;
 mod model;
 mod projection;
 mod replication;
 mod scenario;
 mod text;
 
+pub use chart::{Chart, ChartKind, ChartSeries, Drawn, Positions, Reference};
 pub use error::RenderError;
 pub use fits::{coefficient_section, comparison_section, fits_csv, fits_json};
 pub use format::{num, stars};
 pub use general_equilibrium::{chapter2_csv, chapter2_json, chapter2_sections};
-pub use indicators::{indicators_csv, indicators_json, indicators_section};
+pub use html::{html_document, DocumentMeta};
+pub use indicators::{indicators_charts, indicators_csv, indicators_json, indicators_section};
+pub use markup::escape;
 pub use model::{Align, Block, Cell, ColumnSpec, Row, Section, Series, Table};
 pub use projection::{projection_csv, projection_json, projection_section};
 pub use replication::{replication_csv, replication_json, replication_section};
@@ -44,6 +51,8 @@ pub enum Format {
     Latex,
     /// Comma-separated values, one row per coefficient.
     Csv,
+    /// A self-contained HTML page of the table.
+    Html,
 }
 
 /// Renders fits: one model in full (coefficient table), several side by side.
@@ -61,5 +70,14 @@ pub fn render_fits(fits: &[hallyu_estimate::Fit], format: Format) -> Result<Stri
         Format::Table => section().terminal(),
         Format::Markdown => section().markdown(),
         Format::Latex => section().latex(),
+        Format::Html => html_document(
+            "Estimation",
+            &[section()],
+            &DocumentMeta {
+                generator: "hallyu".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+                ..DocumentMeta::default()
+            },
+        ),
     })
 }

@@ -27,6 +27,8 @@ pub enum Block {
         /// The lines.
         lines: Vec<String>,
     },
+    /// A chart; text formats show the numbers it plots as a table.
+    Chart(crate::chart::Chart),
 }
 
 /// How a column's cells are aligned.

@@ -50,5 +50,14 @@ pub fn render(r: &Indicators, format: OutputFormat) -> Result<String> {
         OutputFormat::Table => hallyu_report::indicators_section(r).terminal(),
         OutputFormat::Markdown => hallyu_report::indicators_section(r).markdown(),
         OutputFormat::Latex => hallyu_report::indicators_section(r).latex(),
+        OutputFormat::Html => {
+            let mut section = hallyu_report::indicators_section(r);
+            section.blocks.extend(
+                hallyu_report::indicators_charts(r)
+                    .into_iter()
+                    .map(hallyu_report::Block::Chart),
+            );
+            super::html_page(&format!("Trade indicators: {}", r.subject), &[section])
+        }
     })
 }

@@ -101,6 +101,17 @@ pub fn render(response: &Response, format: OutputFormat) -> Result<String> {
     })
 }
 
+/// One self-contained HTML page of `sections` under `title`, saying which version of
+/// the program made it.
+fn html_page(title: &str, sections: &[hallyu_report::Section]) -> String {
+    let meta = hallyu_report::DocumentMeta {
+        generator: "hallyu".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        ..Default::default()
+    };
+    hallyu_report::html_document(title, sections, &meta)
+}
+
 fn format(f: OutputFormat) -> hallyu_report::Format {
     match f {
         OutputFormat::Table => hallyu_report::Format::Table,
@@ -108,5 +119,6 @@ fn format(f: OutputFormat) -> hallyu_report::Format {
         OutputFormat::Markdown => hallyu_report::Format::Markdown,
         OutputFormat::Latex => hallyu_report::Format::Latex,
         OutputFormat::Csv => hallyu_report::Format::Csv,
+        OutputFormat::Html => hallyu_report::Format::Html,
     }
 }

@@ -35,5 +35,8 @@ pub fn render(p: &Projection, format: OutputFormat) -> Result<String> {
         OutputFormat::Table => hallyu_report::projection_section(p).terminal(),
         OutputFormat::Markdown => hallyu_report::projection_section(p).markdown(),
         OutputFormat::Latex => hallyu_report::projection_section(p).latex(),
+        OutputFormat::Html => {
+            super::html_page("Projection", &[hallyu_report::projection_section(p)])
+        }
     })
 }

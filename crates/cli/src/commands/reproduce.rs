@@ -30,10 +30,18 @@ pub fn render(r: &Reproduction, format: OutputFormat) -> Result<String> {
             OutputFormat::Table => hallyu_report::replication_section(outcomes).terminal(),
             OutputFormat::Markdown => hallyu_report::replication_section(outcomes).markdown(),
             OutputFormat::Latex => hallyu_report::replication_section(outcomes).latex(),
+            OutputFormat::Html => super::html_page(
+                "Reproduction of the Advanced Guide, chapter 1",
+                &[hallyu_report::replication_section(outcomes)],
+            ),
         },
         Reproduction::Chapter2 { runs, checks } => match format {
             OutputFormat::Json => hallyu_report::chapter2_json(runs)?,
             OutputFormat::Csv => hallyu_report::chapter2_csv(runs)?,
+            OutputFormat::Html => super::html_page(
+                "Reproduction of the Advanced Guide, chapter 2",
+                &hallyu_report::chapter2_sections(runs, checks),
+            ),
             f => {
                 let sections = hallyu_report::chapter2_sections(runs, checks);
                 let render = |g: &hallyu_report::Section| match f {

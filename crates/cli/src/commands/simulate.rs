@@ -60,6 +60,7 @@ pub fn render(r: &ScenarioResult, format: OutputFormat) -> Result<String> {
     Ok(match format {
         OutputFormat::Json => hallyu_report::scenario_json(r)?,
         OutputFormat::Csv => hallyu_report::scenario_csv(r)?,
+        OutputFormat::Html => super::html_page("Scenario", &hallyu_report::scenario_sections(r)),
         f => hallyu_report::scenario_sections(r)
             .iter()
             .map(|g| match f {

@@ -26,6 +26,10 @@ pub(super) fn render(s: &Section) -> String {
     for b in &s.blocks {
         match b {
             Block::Table(t) => table(t, &mut out),
+            Block::Chart(c) => {
+                out.push_str(&format!("\\par {}\n", esc(&c.title)));
+                table(&c.table(), &mut out);
+            }
             Block::Notes { lines } if !lines.is_empty() => {
                 out.push_str(&format!("\\par\\footnotesize {}\n", esc(&lines.join(" "))));
             }

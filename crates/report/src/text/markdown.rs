@@ -17,6 +17,10 @@ pub(super) fn render(s: &Section) -> String {
     for b in &s.blocks {
         match b {
             Block::Table(t) => table(t, &mut out),
+            Block::Chart(c) => {
+                out.push_str(&format!("\n*{}*\n\n", esc(&c.title)));
+                table(&c.table(), &mut out);
+            }
             Block::Notes { lines } if !lines.is_empty() => {
                 out.push('\n');
                 for n in lines {

@@ -105,4 +105,25 @@ mod tests {
         assert!(s.markdown().contains("| :-- | :-- | --: |"));
         assert!(s.latex().contains("\\begin{tabular}{llr}"));
     }
+
+    #[test]
+    fn a_chart_shows_as_the_table_of_its_numbers() {
+        let mut s = section();
+        let before = s.terminal();
+        s.blocks
+            .push(crate::model::Block::Chart(crate::chart::tests::line()));
+        let text = s.terminal();
+        assert!(text.starts_with(&before), "{text}");
+        assert!(
+            text.contains("Trade of <KOR> & peers\nyear  exports USD bn"),
+            "{text}"
+        );
+        assert!(text.contains("2012            3.50"), "{text}");
+        let md = s.markdown();
+        assert!(md.contains("*Trade of <KOR> & peers*"), "{md}");
+        assert!(md.contains("| 2012 | 3.50 | n/a | n/a |"), "{md}");
+        assert!(s
+            .latex()
+            .contains("\\par Trade of \\textless{}KOR\\textgreater{} \\& peers"));
+    }
 }

@@ -13,6 +13,11 @@ pub(super) fn render(s: &Section) -> String {
     for b in &s.blocks {
         match b {
             Block::Table(t) => table(t, &mut out),
+            Block::Chart(c) => {
+                out.push_str(&c.title);
+                out.push('\n');
+                table(&c.table(), &mut out);
+            }
             Block::Notes { lines } => {
                 for n in lines {
                     out.push_str(n);
