@@ -226,3 +226,41 @@ fn market_and_integration_figures_match_pandas() {
         "{text}"
     );
 }
+
+/// `hallyu report` alone writes the HTML report of Korea next to where it runs: one file,
+/// no script, every section, charts with drawn marks.
+#[test]
+fn the_default_report_is_one_html_file() {
+    let d = Dir::new();
+    let r = d.hallyu(["report", "--draws", "0"]).run_ok();
+    assert!(r.stdout.is_empty(), "{r}");
+    r.assert_stderr_contains("wrote hallyu-report-KOR.html");
+    let html = d.read("hallyu-report-KOR.html");
+    assert!(html.starts_with("<!DOCTYPE html>") || html.starts_with("<!doctype html>"));
+    assert!(!html.contains("<script"), "no script");
+    // Nothing is fetched: no source, stylesheet link, import or url() (the SVG namespace
+    // is a name, not a fetch).
+    for fetch in [" src=", "<link", "@import", "url("] {
+        assert!(!html.contains(fetch), "{fetch}");
+    }
+    for title in [
+        "Headline: exports and their growth",
+        "Markets and specialisation against peers",
+        "Regional integration",
+        "Trade costs: structural gravity",
+        "Policy scenario (general equilibrium)",
+        "Claims check",
+        "Methods and data",
+    ] {
+        assert!(html.contains(title), "{title}");
+    }
+    // Headline, four peers and the bloc: two charts each, each with a line drawn.
+    assert_eq!(html.matches("<svg").count(), 12);
+    assert!(html.matches("<polyline").count() + html.matches("<path").count() >= 12);
+    assert!(!html.contains("NaN"));
+    // JSON and Markdown go to stdout unless --out says otherwise.
+    let md = d
+        .hallyu(["report", "--draws", "0", "-q", "--format", "markdown"])
+        .run_ok();
+    md.assert_stdout_contains("## Claims check");
+}

@@ -7,8 +7,9 @@ use anyhow::Result;
 use hallyu_api::claims::{ClaimCheck, ClaimResult};
 use hallyu_api::report::{Report, ReportRequest};
 use hallyu_api::scenario::ScenarioRequest;
-use hallyu_api::{DataSource, Request, Version};
+use hallyu_api::{DataSource, Request, Response, Version};
 use hallyu_measure::claims::Verdict;
+use hallyu_report::{Block, Section};
 
 /// Runs the command.
 pub fn run(a: ReportArgs) -> Result<u8> {
@@ -33,13 +34,27 @@ pub fn run(a: ReportArgs) -> Result<u8> {
         draws: a.draws,
     }));
     let o = &a.output;
-    super::execute(
-        &request,
-        o.format,
-        o.out.as_deref(),
-        o.quiet,
-        o.print_request,
-    )
+    // The report is a document: HTML unless another format is asked for, written to
+    // `hallyu-report-<country>.html` unless --out names another place.
+    let format = match o.format {
+        OutputFormat::Table => OutputFormat::Html,
+        f => f,
+    };
+    let out = match (&o.out, format, o.print_request) {
+        (Some(p), _, _) => Some(p.clone()),
+        (None, OutputFormat::Html, false) => Some(std::path::PathBuf::from(format!(
+            "hallyu-report-{}.html",
+            a.country.trim().to_ascii_uppercase()
+        ))),
+        _ => None,
+    };
+    let code = super::execute(&request, format, out.as_deref(), o.quiet, o.print_request)?;
+    if let (Some(p), None, false, false) = (&out, &o.out, o.quiet, o.print_request) {
+        if code != crate::exit::Status::Input.code() {
+            eprintln!("wrote {}", p.display());
+        }
+    }
+    Ok(code)
 }
 
 /// Renders a report: JSON (every call's request and response, in section order) or
@@ -52,8 +67,109 @@ pub fn render(r: &Report, format: OutputFormat) -> Result<String> {
             Ok(s)
         }
         OutputFormat::Markdown => markdown(r),
-        f => usage_bail!("a report is written as json or markdown, not {f:?}"),
+        OutputFormat::Html => html(r),
+        f => usage_bail!("a report is written as html, json or markdown, not {f:?}"),
     }
+}
+
+/// The report as one self-contained HTML page: each section's notes, then each call's own
+/// tables and charts (or why it could not be answered), then the requests.
+fn html(r: &Report) -> Result<String> {
+    let mut sections: Vec<Section> = Vec::new();
+    let mut head = vec![format!(
+        "Peers: {}. Bloc: {}.",
+        r.peers.join(", "),
+        r.bloc.as_deref().unwrap_or("none")
+    )];
+    if !r.warnings.is_empty() {
+        head.push("Not computed:".into());
+        head.extend(r.warnings.iter().map(|w| format!("- {w}")));
+    }
+    sections.push(Section {
+        title: vec!["Overview".into()],
+        blocks: vec![Block::Notes { lines: head }],
+    });
+    for s in &r.sections {
+        sections.push(Section {
+            title: vec![s.title.clone()],
+            blocks: vec![Block::Notes {
+                lines: s.notes.clone(),
+            }],
+        });
+        for c in &s.calls {
+            match (&c.response, &c.failure) {
+                (Some(resp), _) => sections.extend(response_sections(&c.purpose, resp)?),
+                (None, Some(f)) => sections.push(Section {
+                    title: vec![c.purpose.clone()],
+                    blocks: vec![Block::Notes {
+                        lines: vec![format!("Not computed: {}", f.message)],
+                    }],
+                }),
+                (None, None) => {}
+            }
+        }
+    }
+    let mut methods = vec![
+        "Every number above comes from one of these requests; save one as a file and run it \
+         with `hallyu run FILE` to get the same answer."
+            .to_string(),
+    ];
+    for s in &r.sections {
+        for c in &s.calls {
+            methods.push(format!(
+                "{}: {}",
+                c.purpose,
+                serde_json::to_string(&c.request)?
+            ));
+        }
+    }
+    sections.push(Section {
+        title: vec!["Methods and data".into()],
+        blocks: vec![Block::Notes { lines: methods }],
+    });
+    let meta = hallyu_report::DocumentMeta {
+        generator: "hallyu".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        ..Default::default()
+    };
+    Ok(hallyu_report::html_document(&r.title, &sections, &meta))
+}
+
+/// One call's answer as sections, with the charts its kind has.
+fn response_sections(purpose: &str, response: &Response) -> Result<Vec<Section>> {
+    let titled = |mut s: Section| {
+        s.title.insert(0, purpose.to_string());
+        s
+    };
+    Ok(match response {
+        Response::Indicators(i) => {
+            let mut s = titled(hallyu_report::indicators_section(i));
+            s.blocks.extend(
+                hallyu_report::indicators_charts(i)
+                    .into_iter()
+                    .map(Block::Chart),
+            );
+            vec![s]
+        }
+        Response::Fit(f) => vec![titled(hallyu_report::comparison_section(&f.fits))],
+        Response::Scenario(x) => hallyu_report::scenario_sections(x)
+            .into_iter()
+            .map(titled)
+            .collect(),
+        Response::Projection(p) => vec![titled(hallyu_report::projection_section(p))],
+        Response::Claim(c) => vec![Section {
+            title: vec![purpose.to_string()],
+            blocks: vec![Block::Notes {
+                lines: vec![render_claim(c, OutputFormat::Table)?.trim_end().to_string()],
+            }],
+        }],
+        other => vec![Section {
+            title: vec![purpose.to_string()],
+            blocks: vec![Block::Notes {
+                lines: vec![super::render(other, OutputFormat::Table)?],
+            }],
+        }],
+    })
 }
 
 fn markdown(r: &Report) -> Result<String> {
