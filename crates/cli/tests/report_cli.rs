@@ -254,9 +254,12 @@ fn the_default_report_is_one_html_file() {
     ] {
         assert!(html.contains(title), "{title}");
     }
-    // Headline, four peers and the bloc: two charts each, each with a line drawn.
-    assert_eq!(html.matches("<svg").count(), 12);
-    assert!(html.matches("<polyline").count() + html.matches("<path").count() >= 12);
+    // Headline and four peers: flows and world share each; the country against its peers:
+    // concentration and world share; the share of trade with the bloc. Each with a line.
+    assert_eq!(html.matches("<svg").count(), 13);
+    assert!(html.matches("<polyline").count() + html.matches("<path").count() >= 13);
+    assert!(html.contains("KOR and its peers: concentration of exports over partners"));
+    assert!(html.contains("KOR: trade with asean+3 as a share of its trade"));
     assert!(!html.contains("NaN"));
     // JSON and Markdown go to stdout unless --out says otherwise.
     let md = d

@@ -9,7 +9,8 @@ use hallyu_api::report::{Report, ReportRequest};
 use hallyu_api::scenario::ScenarioRequest;
 use hallyu_api::{DataSource, Request, Response, Version};
 use hallyu_measure::claims::Verdict;
-use hallyu_report::{Block, Section};
+use hallyu_measure::indicators::{Indicators, YearIndicators};
+use hallyu_report::{Block, Cell, Chart, ChartKind, ChartSeries, Positions, Section};
 
 /// Runs the command.
 pub fn run(a: ReportArgs) -> Result<u8> {
@@ -90,11 +91,13 @@ fn html(r: &Report) -> Result<String> {
         blocks: vec![Block::Notes { lines: head }],
     });
     for s in &r.sections {
+        let mut blocks = vec![Block::Notes {
+            lines: s.notes.clone(),
+        }];
+        blocks.extend(section_charts(r, &s.id).into_iter().map(Block::Chart));
         sections.push(Section {
             title: vec![s.title.clone()],
-            blocks: vec![Block::Notes {
-                lines: s.notes.clone(),
-            }],
+            blocks,
         });
         for c in &s.calls {
             match (&c.response, &c.failure) {
@@ -135,6 +138,118 @@ fn html(r: &Report) -> Result<String> {
     Ok(hallyu_report::html_document(&r.title, &sections, &meta))
 }
 
+/// The indicators a section's calls answered.
+fn indicators_of<'r>(r: &'r Report, id: &str) -> Vec<&'r Indicators> {
+    r.sections
+        .iter()
+        .filter(|s| s.id == id)
+        .flat_map(|s| &s.calls)
+        .filter_map(|c| match &c.response {
+            Some(Response::Indicators(i)) => Some(i.as_ref()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Charts that compare across a section's calls: the country against its peers (HHI over
+/// partners, world share) and the share of its trade with the bloc.
+fn section_charts(r: &Report, id: &str) -> Vec<Chart> {
+    let line = |title: String,
+                label: &str,
+                unit: &str,
+                all: &[&Indicators],
+                value: &dyn Fn(&YearIndicators) -> (Option<f64>, &'static str)| {
+        let mut years: Vec<i32> = all
+            .iter()
+            .flat_map(|i| i.years.iter().map(|y| y.year))
+            .collect();
+        years.sort_unstable();
+        years.dedup();
+        let series = all
+            .iter()
+            .map(|i| ChartSeries {
+                name: i.subject.clone(),
+                values: years
+                    .iter()
+                    .map(|year| match i.years.iter().find(|y| y.year == *year) {
+                        None => Cell::null(format!("{} has no data for {year}", i.subject)),
+                        Some(y) => match value(y) {
+                            (Some(v), _) => Cell::number(v, 3),
+                            (None, field) => Cell::null(
+                                y.undefined
+                                    .get(field)
+                                    .cloned()
+                                    .unwrap_or_else(|| "undefined".to_string()),
+                            ),
+                        },
+                    })
+                    .collect(),
+            })
+            .collect();
+        Chart {
+            kind: ChartKind::Line,
+            title,
+            x_label: "year".into(),
+            value_label: label.into(),
+            unit: (!unit.is_empty()).then(|| unit.to_string()),
+            x: Positions::Numbers(years.iter().map(|y| f64::from(*y)).collect()),
+            series,
+            reference: None,
+        }
+    };
+    match id {
+        "markets" => {
+            let mut all = indicators_of(r, "headline");
+            all.extend(indicators_of(r, "markets"));
+            if all.len() < 2 {
+                return Vec::new();
+            }
+            vec![
+                line(
+                    format!(
+                        "{} and its peers: concentration of exports over partners",
+                        r.country
+                    ),
+                    "HHI over partners",
+                    "0-10,000",
+                    &all,
+                    &|y| (y.hhi_partners_points, "hhi_partners"),
+                ),
+                line(
+                    format!("{} and its peers: share of world exports", r.country),
+                    "world share",
+                    "%",
+                    &all,
+                    &|y| (y.world_share_pct, "world_share_pct"),
+                ),
+            ]
+        }
+        "integration" => {
+            let all = indicators_of(r, "integration");
+            match all.first() {
+                Some(i) if i.partner.is_some() => vec![line(
+                    format!(
+                        "{}: trade with {} as a share of its trade",
+                        r.country,
+                        i.partner.as_deref().unwrap_or_default()
+                    ),
+                    "share of trade",
+                    "%",
+                    &all,
+                    &|y| {
+                        (
+                            y.partner.as_ref().and_then(|p| p.share_of_trade_pct),
+                            "share_of_trade_pct",
+                        )
+                    },
+                )],
+                _ => Vec::new(),
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// One call's answer as sections, with the charts its kind has.
 fn response_sections(purpose: &str, response: &Response) -> Result<Vec<Section>> {
     let titled = |mut s: Section| {
@@ -144,11 +259,15 @@ fn response_sections(purpose: &str, response: &Response) -> Result<Vec<Section>>
     Ok(match response {
         Response::Indicators(i) => {
             let mut s = titled(hallyu_report::indicators_section(i));
-            s.blocks.extend(
-                hallyu_report::indicators_charts(i)
-                    .into_iter()
-                    .map(Block::Chart),
-            );
+            // Trade with a partner is drawn by the section (its share over the years); its
+            // flows are the headline's.
+            if i.partner.is_none() {
+                s.blocks.extend(
+                    hallyu_report::indicators_charts(i)
+                        .into_iter()
+                        .map(Block::Chart),
+                );
+            }
             vec![s]
         }
         Response::Fit(f) => vec![titled(hallyu_report::comparison_section(&f.fits))],
