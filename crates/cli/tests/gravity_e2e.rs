@@ -11,33 +11,10 @@
 
 mod util;
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 use util::{fixture, Dir};
 
 const FORMULA: &str = "trade ~ rta | exporter^year + importer^year + pair_id";
-
-fn has_pandas(python: &Path) -> bool {
-    Command::new(python)
-        .args(["-c", "import pandas, numpy"])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// A Python that has pandas and numpy, and the candidates tried.
-fn python() -> Result<PathBuf, Vec<String>> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut candidates: Vec<PathBuf> = Vec::new();
-    if let Some(p) = std::env::var_os("HALLYU_PYTHON") {
-        candidates.push(PathBuf::from(p));
-    }
-    candidates.push(root.join(".venv/bin/python"));
-    candidates.push(PathBuf::from("python3"));
-    match candidates.iter().find(|p| has_pandas(p)) {
-        Some(p) => Ok(p.clone()),
-        None => Err(candidates.iter().map(|p| p.display().to_string()).collect()),
-    }
-}
 
 #[test]
 fn release_to_indicators_gravity_and_scenario_match_an_independent_computation() {
@@ -110,7 +87,7 @@ fn release_to_indicators_gravity_and_scenario_match_an_independent_computation()
         .run_ok();
     dir.write("simulate.csv", &r.stdout);
 
-    let python = match python() {
+    let python = match util::python_with_pandas() {
         Ok(p) => p,
         Err(tried) => {
             let msg = format!(

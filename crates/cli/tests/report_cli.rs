@@ -3,7 +3,6 @@
 
 mod util;
 
-use std::path::PathBuf;
 use std::process::Command;
 use util::{fixture, Dir};
 
@@ -167,22 +166,6 @@ fn nothing_computable_is_an_error() {
     );
 }
 
-fn python() -> Option<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut candidates: Vec<PathBuf> = Vec::new();
-    if let Some(p) = std::env::var_os("HALLYU_PYTHON") {
-        candidates.push(PathBuf::from(p));
-    }
-    candidates.push(root.join(".venv/bin/python"));
-    candidates.push(PathBuf::from("python3"));
-    candidates.into_iter().find(|p: &PathBuf| {
-        Command::new(p)
-            .args(["-c", "import pandas"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
-}
-
 #[test]
 fn market_and_integration_figures_match_pandas() {
     let d = Dir::new();
@@ -200,7 +183,7 @@ fn market_and_integration_figures_match_pandas() {
         ])
         .run_ok();
     assert!(r.stdout.is_empty());
-    let Some(python) = python() else {
+    let Ok(python) = util::python_with_pandas() else {
         assert!(
             std::env::var_os("CI").is_none(),
             "pandas is needed for the independent check; .ci/run installs it"

@@ -329,3 +329,26 @@ pub fn assert_caret(run: &Run, source: &str, pos: usize) {
         &source[pos..]
     );
 }
+
+/// A Python that has pandas and numpy, for the independent checks, and else the candidates
+/// tried: `HALLYU_PYTHON`, then `.venv/bin/python` at the repository root, then `python3`
+/// (`.ci/run` installs them in `.venv-ci` and sets `HALLYU_PYTHON`).
+pub fn python_with_pandas() -> Result<PathBuf, Vec<String>> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut candidates: Vec<PathBuf> = Vec::new();
+    if let Some(p) = std::env::var_os("HALLYU_PYTHON") {
+        candidates.push(PathBuf::from(p));
+    }
+    candidates.push(root.join(".venv/bin/python"));
+    candidates.push(PathBuf::from("python3"));
+    let has_pandas = |python: &Path| {
+        Command::new(python)
+            .args(["-c", "import pandas, numpy"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    match candidates.iter().find(|p| has_pandas(p)) {
+        Some(p) => Ok(p.clone()),
+        None => Err(candidates.iter().map(|p| p.display().to_string()).collect()),
+    }
+}
