@@ -244,17 +244,7 @@ pub fn ingest(
             duplicate_rows: repeats,
         });
     }
-    let duplicates = dedup.finish(&mut writer)?;
-    let entry = writer.commit()?;
-    Ok(IngestReport {
-        dataset: options.out.display().to_string(),
-        source: entry,
-        skipped_reason: skips.describe(),
-        files,
-        duplicates,
-        warnings: Vec::new(),
-        first_malformed: rejects.first,
-    })
+    super::finish(options, writer, dedup, &skips, rejects, files)
 }
 
 fn reader(r: &mut dyn std::io::Read) -> csv::Reader<&mut dyn std::io::Read> {

@@ -166,6 +166,29 @@ pub(crate) struct Skips {
     counts: BTreeMap<&'static str, u64>,
 }
 
+/// The end of an ingest of several files into one source: the duplicates settled, the
+/// source committed, and the report of what each file brought.
+pub(crate) fn finish(
+    options: &IngestOptions,
+    mut writer: DatasetWriter,
+    dedup: duplicates::Dedup,
+    skips: &Skips,
+    rejects: Rejects,
+    files: Vec<FileReport>,
+) -> Result<IngestReport> {
+    let duplicates = dedup.finish(&mut writer)?;
+    let entry = writer.commit()?;
+    Ok(IngestReport {
+        dataset: options.out.display().to_string(),
+        source: entry,
+        skipped_reason: skips.describe(),
+        files,
+        duplicates,
+        warnings: Vec::new(),
+        first_malformed: rejects.first,
+    })
+}
+
 impl Skips {
     pub(crate) fn add(&mut self, reason: &'static str) {
         *self.counts.entry(reason).or_default() += 1;
