@@ -105,13 +105,55 @@ impl FitResponse {
 }
 
 /// One formula, parsed, with its variances resolved.
-struct Plan {
-    formula: Formula,
-    vcovs: Vec<VcovSpec>,
+pub(crate) struct Plan {
+    pub(crate) formula: Formula,
+    pub(crate) vcovs: Vec<VcovSpec>,
 }
 
 /// Estimates every formula.
 pub fn compute(ctx: &Context, req: &FitRequest) -> Result<FitResponse> {
+    let (table, plans, notes) = sample(ctx, req, &[])?;
+    let mut fits = Vec::new();
+    for plan in &plans {
+        ctx.stage(&format!("{}: {}", req.estimator.name(), plan.formula.text));
+        let fit = estimate(&table, &plan.estimate_request(req), ctx.progress)
+            .map_err(|e| Error::from(e).context(format!("estimating `{}`", plan.formula.text)))?;
+        let mut others = Vec::new();
+        for spec in plan.vcovs.iter().skip(1) {
+            others.push(fit.with_vcov(spec, req.ssc, &table).map_err(|e| {
+                Error::from(e).context(format!(
+                    "the variance {} of `{}`",
+                    spec.label(),
+                    plan.formula.text
+                ))
+            })?);
+        }
+        fits.push(fit);
+        fits.extend(others);
+    }
+    Ok(FitResponse { fits, notes })
+}
+
+impl Plan {
+    /// The estimation crate's request for this formula under its first variance.
+    pub(crate) fn estimate_request(&self, req: &FitRequest) -> hallyu_estimate::FitRequest {
+        let mut r = hallyu_estimate::FitRequest::new(self.formula.clone(), req.estimator);
+        r.vcov = self.vcovs.first().cloned();
+        r.ssc = req.ssc;
+        r.weights = req.weights.clone();
+        r.options = req.options;
+        r
+    }
+}
+
+/// The request's formulas parsed and the table they are estimated on (rows selected), with
+/// notes on how a dataset panel was built. `extra` names columns read besides the
+/// formulas' (identifiers a caller needs next to the fit).
+pub(crate) fn sample<'r>(
+    ctx: &Context,
+    req: &'r FitRequest,
+    extra: &[&str],
+) -> Result<(Cow<'r, Table>, Vec<Plan>, Vec<String>)> {
     if req.formulas.is_empty() {
         return Err(Error::field("formulas", "give at least one formula"));
     }
@@ -135,7 +177,7 @@ pub fn compute(ctx: &Context, req: &FitRequest) -> Result<FitResponse> {
         None => None,
     };
     ctx.stage("reading data");
-    let (table, notes) = load(ctx, req, &plans, selection.as_ref().map(|(p, _)| p))?;
+    let (table, notes) = load(ctx, req, &plans, extra, selection.as_ref().map(|(p, _)| p))?;
     let table: Cow<Table> = match &selection {
         Some((p, text)) => {
             p.check_columns(text, table.names())?;
@@ -151,35 +193,12 @@ pub fn compute(ctx: &Context, req: &FitRequest) -> Result<FitResponse> {
         }
         None => table,
     };
-    let mut fits = Vec::new();
-    for plan in &plans {
-        ctx.stage(&format!("{}: {}", req.estimator.name(), plan.formula.text));
-        let mut fit_request = hallyu_estimate::FitRequest::new(plan.formula.clone(), req.estimator);
-        fit_request.vcov = plan.vcovs.first().cloned();
-        fit_request.ssc = req.ssc;
-        fit_request.weights = req.weights.clone();
-        fit_request.options = req.options;
-        let fit = estimate(&table, &fit_request, ctx.progress)
-            .map_err(|e| Error::from(e).context(format!("estimating `{}`", plan.formula.text)))?;
-        let mut others = Vec::new();
-        for spec in plan.vcovs.iter().skip(1) {
-            others.push(fit.with_vcov(spec, req.ssc, &table).map_err(|e| {
-                Error::from(e).context(format!(
-                    "the variance {} of `{}`",
-                    spec.label(),
-                    plan.formula.text
-                ))
-            })?);
-        }
-        fits.push(fit);
-        fits.extend(others);
-    }
-    Ok(FitResponse { fits, notes })
+    Ok((table, plans, notes))
 }
 
 /// The columns every plan reads: formula columns, cluster variables, weights.
-fn columns(plans: &[Plan], weights: Option<&String>) -> Vec<String> {
-    let mut columns: Vec<String> = Vec::new();
+fn columns(plans: &[Plan], weights: Option<&String>, extra: &[&str]) -> Vec<String> {
+    let mut columns: Vec<String> = extra.iter().map(|c| c.to_string()).collect();
     for p in plans {
         columns.extend(p.formula.columns());
         for v in &p.vcovs {
@@ -199,10 +218,11 @@ fn load<'r>(
     ctx: &Context,
     req: &'r FitRequest,
     plans: &[Plan],
+    extra: &[&str],
     selection: Option<&Predicate>,
 ) -> Result<(Cow<'r, Table>, Vec<String>)> {
     let options = ReadOptions {
-        columns: Some(columns(plans, req.weights.as_ref())),
+        columns: Some(columns(plans, req.weights.as_ref(), extra)),
         // The selection's names are read when present; an absent one is reported by the
         // selection itself, which knows it may be an unquoted value.
         optional_columns: selection.map(|p| p.columns()).unwrap_or_default(),

@@ -27,12 +27,14 @@ pub mod fit;
 pub mod indicators;
 pub mod ingest;
 pub mod panel;
+pub mod potential;
 pub mod projection;
 pub mod reference;
 pub mod report;
 pub mod reproduce;
 mod request;
 pub mod scenario;
+pub mod series;
 mod source;
 mod version;
 

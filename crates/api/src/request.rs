@@ -5,11 +5,13 @@ use crate::dataset::{DatasetReport, DatasetRequest};
 use crate::fit::{FitRequest, FitResponse};
 use crate::indicators::IndicatorsRequest;
 use crate::ingest::{IngestOutcome, IngestRequest};
+use crate::potential::{Potential, PotentialRequest};
 use crate::projection::ProjectionRequest;
 use crate::reference::{ReferenceRequest, ReferenceRows};
 use crate::report::{Report, ReportRequest};
 use crate::reproduce::{ReproduceRequest, Reproduction};
 use crate::scenario::ScenarioRequest;
+use crate::series::{SeriesFigures, SeriesRequest};
 use crate::{Context, ErrorCategory, Result};
 use hallyu_measure::indicators::Indicators;
 use hallyu_measure::projection::Projection;
@@ -27,6 +29,9 @@ pub enum Request {
     Indicators(IndicatorsRequest),
     /// Compound growth and claim checks.
     Projection(ProjectionRequest),
+    /// A country's export potential by partner (a gravity model's predictions against
+    /// observed trade).
+    Potential(Box<PotentialRequest>),
     /// A reference exercise of the Advanced Guide.
     Reproduce(ReproduceRequest),
     /// A reference table.
@@ -39,6 +44,8 @@ pub enum Request {
     Scenario(Box<ScenarioRequest>),
     /// A claim: a value against its source, or a share.
     Claim(ClaimRequest),
+    /// Figures of an embedded series (a survey, published totals), with their sources.
+    Series(SeriesRequest),
     /// A country's creative-economy report (a composition of the requests above).
     Report(Box<ReportRequest>),
 }
@@ -53,6 +60,8 @@ pub enum Response {
     Indicators(Box<Indicators>),
     /// A projection.
     Projection(Projection),
+    /// Export potential by partner.
+    Potential(Box<Potential>),
     /// A reproduction.
     Reproduce(Reproduction),
     /// A reference table.
@@ -65,6 +74,8 @@ pub enum Response {
     Scenario(Box<ScenarioResult>),
     /// A claim's check.
     Claim(ClaimCheck),
+    /// Figures of an embedded series.
+    Series(SeriesFigures),
     /// A report: every call it made, with its request and response.
     Report(Box<Report>),
 }
@@ -76,12 +87,14 @@ impl Request {
             Request::Fit(_) => "fit",
             Request::Indicators(_) => "indicators",
             Request::Projection(_) => "projection",
+            Request::Potential(_) => "potential",
             Request::Reproduce(_) => "reproduce",
             Request::Reference(_) => "reference",
             Request::Dataset(_) => "dataset",
             Request::Ingest(_) => "ingest",
             Request::Scenario(_) => "scenario",
             Request::Claim(_) => "claim",
+            Request::Series(_) => "series",
             Request::Report(_) => "report",
         }
     }
@@ -112,6 +125,7 @@ impl Response {
         match self {
             Response::Fit(f) => invalid(f.invalidity()),
             Response::Projection(p) => invalid(crate::projection::invalidity(p)),
+            Response::Potential(p) => invalid(p.invalidity()),
             Response::Reproduce(r) => invalid(crate::reproduce::invalidity(r)),
             Response::Dataset(r) => (!r.is_clean()).then_some(Problem {
                 category: ErrorCategory::Data,
@@ -131,7 +145,8 @@ impl Response {
             Response::Indicators(_)
             | Response::Reference(_)
             | Response::Ingest(_)
-            | Response::Scenario(_) => None,
+            | Response::Scenario(_)
+            | Response::Series(_) => None,
         }
     }
 }
@@ -155,12 +170,14 @@ pub fn run(ctx: &Context, request: &Request) -> Result<Response> {
             Response::Indicators(Box::new(crate::indicators::compute(ctx, r)?))
         }
         Request::Projection(r) => Response::Projection(crate::projection::compute(ctx, r)?),
+        Request::Potential(r) => Response::Potential(Box::new(crate::potential::compute(ctx, r)?)),
         Request::Reproduce(r) => Response::Reproduce(crate::reproduce::compute(ctx, r)?),
         Request::Reference(r) => Response::Reference(crate::reference::compute(ctx, r)?),
         Request::Dataset(r) => Response::Dataset(crate::dataset::compute(ctx, r)?),
         Request::Ingest(r) => Response::Ingest(crate::ingest::compute(ctx, r)?),
         Request::Scenario(r) => Response::Scenario(Box::new(crate::scenario::compute(ctx, r)?)),
         Request::Claim(r) => Response::Claim(crate::claims::compute(ctx, r)?),
+        Request::Series(r) => Response::Series(crate::series::compute(ctx, r)?),
         Request::Report(r) => Response::Report(Box::new(crate::report::compute(ctx, r)?)),
     })
 }

@@ -64,7 +64,17 @@ impl DataSource {
         }
     }
 
-    /// Whether this is a dataset folder.
+    /// The unit of its trade values: million USD in the embedded panel, USD in a dataset
+    /// folder; unknown for a file.
+    pub fn unit(&self) -> Option<String> {
+        match self {
+            DataSource::Embedded => Some("million USD".into()),
+            DataSource::Dataset { .. } => Some("USD".into()),
+            DataSource::File { .. } | DataSource::Table(_) => None,
+        }
+    }
+
+    /// Whether the source is a dataset folder.
     pub fn is_dataset(&self) -> bool {
         matches!(self, DataSource::Dataset { .. })
     }

@@ -5,11 +5,13 @@ use hallyu_api::dataset::{DatasetAction, DatasetRequest};
 use hallyu_api::fit::FitRequest;
 use hallyu_api::indicators::IndicatorsRequest;
 use hallyu_api::ingest::{IngestKind, IngestRequest};
+use hallyu_api::potential::PotentialRequest;
 use hallyu_api::projection::ProjectionRequest;
 use hallyu_api::reference::{ReferenceRequest, ReferenceTable};
 use hallyu_api::report::ReportRequest;
 use hallyu_api::reproduce::ReproduceRequest;
 use hallyu_api::scenario::ScenarioRequest;
+use hallyu_api::series::SeriesRequest;
 use hallyu_api::{run, Context, DataSource, Request, Response, Version};
 use hallyu_data::ingest::OnDuplicate;
 use hallyu_estimate::{Estimator, Ssc};
@@ -114,6 +116,27 @@ fn requests() -> Vec<Request> {
             strict: true,
             replace: false,
             on_duplicate: OnDuplicate::Sum,
+        }),
+        Request::Potential(Box::new(PotentialRequest {
+            version: Version,
+            country: "KOR".into(),
+            model: {
+                let mut m = FitRequest::new(
+                    Estimator::Poisson,
+                    vec!["trade ~ log(dist) + cntg | exporter + importer".into()],
+                );
+                m.selection = Some("year == 2006 and exporter != importer".into());
+                m
+            },
+            year: Some(2006),
+        })),
+        Request::Series(SeriesRequest {
+            version: Version,
+            name: "kr_content_industry_exports".into(),
+            column: "exports_usd_bn".into(),
+            filter: [("sector".to_string(), "total".to_string())].into(),
+            year: None,
+            by: None,
         }),
     ]
 }

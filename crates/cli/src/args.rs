@@ -68,6 +68,27 @@ pub enum Command {
     ///
     /// Example: hallyu report --country KOR --format markdown --out kor.md
     Report(ReportArgs),
+    /// Export potential: a country's exports by partner against what a PPML gravity model
+    /// predicts; the largest shortfalls are its untapped markets.
+    ///
+    /// Example: hallyu potential KOR "trade ~ log(dist) + cntg + lang + clny + rta |
+    /// exporter^year + importer^year" --where "exporter != importer and year in (2002,
+    /// 2006)" --cluster pair_id
+    Potential(PotentialArgs),
+}
+
+/// `hallyu potential` arguments: the exporter, then the gravity model as for `fepois`.
+#[derive(Debug, Args)]
+pub struct PotentialArgs {
+    /// The exporter (ISO3).
+    #[arg(value_name = "COUNTRY")]
+    pub country: String,
+    /// The year compared. Default: the last year of the model's sample in which the country
+    /// exports.
+    #[arg(long)]
+    pub year: Option<i32>,
+    #[command(flatten)]
+    pub model: FitArgs,
 }
 
 /// `hallyu report` arguments.
@@ -83,12 +104,17 @@ pub struct ReportArgs {
     /// for its members, else the country's first bloc.
     #[arg(long)]
     pub bloc: Option<String>,
-    /// Product group (creative goods where the data has products). Default: every product.
+    /// Product group, broken down by its subgroups. Default: `creative` (creative goods)
+    /// with a dataset folder; every product of the embedded panel, which has none.
     #[arg(long, short = 'g')]
     pub group: Option<String>,
     /// Years reported, FIRST:LAST. Default: every year of the data.
     #[arg(long, value_name = "FIRST:LAST", value_parser = parse_year_range)]
     pub years: Option<(i32, i32)>,
+    /// Claims to check (TOML: `[[claim]]` tables of kind "value", "share" or "growth"; see
+    /// the README). Default: for Korea, the figures the blueprint press pieces quote.
+    #[arg(long, value_name = "FILE.toml")]
+    pub claims: Option<PathBuf>,
     /// Trade data: a dataset folder written by `hallyu ingest` or a file. Default: the
     /// embedded Advanced Guide panel.
     #[arg(long, short = 'd')]

@@ -78,6 +78,36 @@ impl Progress for NoProgress {
 
 /// Estimates one model on `table`.
 pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Result<Fit> {
+    estimate_keeping(table, req, progress, false).map(|(fit, _)| fit)
+}
+
+/// The fitted values of a model's estimation sample (observations dropped as missing,
+/// singletons or separated have none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fitted {
+    /// Rows of the table the model was estimated on, in sample order.
+    pub rows: Vec<usize>,
+    /// The fitted value of each of those rows: the Poisson mean `exp(xβ + fixed effects)`,
+    /// or `xβ` plus the fixed effects for least squares.
+    pub values: Vec<f64>,
+}
+
+/// As [`estimate`], and the fitted value of every observation of the sample (what
+/// `predict()` gives in fixest): export potential compares them with observed trade.
+pub fn estimate_fitted(
+    table: &Table,
+    req: &FitRequest,
+    progress: &dyn Progress,
+) -> Result<(Fit, Fitted)> {
+    estimate_keeping(table, req, progress, true)
+}
+
+fn estimate_keeping(
+    table: &Table,
+    req: &FitRequest,
+    progress: &dyn Progress,
+    keep_fitted: bool,
+) -> Result<(Fit, Fitted)> {
     let f = &req.formula;
     let vcov = req.vcov.clone().unwrap_or(VcovSpec::Iid);
     vcov.validate()?;
@@ -179,9 +209,22 @@ pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Res
         return Err(EstimateError::AllZeroOutcome(outcome));
     }
 
-    let core = match req.estimator {
+    let mut core = match req.estimator {
         Estimator::Ols => ols::fit(&d, req.options.irls.demean)?,
         Estimator::Poisson => poisson::fit(&d, req.options.irls, progress)?,
+    };
+    // Fitted values are as large as the sample: kept only when asked for.
+    let fitted_values = std::mem::take(&mut core.fitted);
+    let fitted = if keep_fitted {
+        Fitted {
+            rows: d.rows.clone(),
+            values: fitted_values,
+        }
+    } else {
+        Fitted {
+            rows: Vec::new(),
+            values: Vec::new(),
+        }
     };
     notes.extend(core.notes.iter().cloned());
     let collinear: Vec<String> = (0..d.x.len())
@@ -231,7 +274,7 @@ pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Res
     if inference.undefined {
         notes.push(variance::UNDEFINED_NOTE.to_string());
     }
-    Ok(Fit {
+    let fit = Fit {
         schema_version: fit::FIT_SCHEMA_VERSION,
         estimator: req.estimator,
         formula: f.text.clone(),
@@ -257,5 +300,6 @@ pub fn estimate(table: &Table, req: &FitRequest, progress: &dyn Progress) -> Res
         vcov_matrix: inference.matrix,
         notes,
         inputs: variance::Retained(Some(std::sync::Arc::new(inputs))),
-    })
+    };
+    Ok((fit, fitted))
 }

@@ -30,4 +30,7 @@ pub struct Core {
     pub log_likelihood: Option<f64>,
     /// What the user should know about how the fit ended.
     pub notes: Vec<String>,
+    /// Fitted values of the sample: the mean `exp(η)` (Poisson) or `Xβ` plus the fixed
+    /// effects (OLS).
+    pub fitted: Vec<f64>,
 }

@@ -55,11 +55,15 @@ pub fn fit(d: &Design, opts: DemeanOptions) -> Result<Core> {
         .iter()
         .map(|c| c.iter().zip(&score_n).map(|(x, s)| x * s).collect())
         .collect();
+    // The within residual is the full model's residual once the fixed effects are
+    // absorbed, so the fitted value is the outcome less it.
+    let fitted = d.y.iter().zip(&resid).map(|(y, e)| y - e).collect();
     Ok(Core {
         kept,
         beta,
         bread,
         scores,
+        fitted,
         sigma2: rss / (n as f64 - 1.0),
         iterations: sweeps,
         converged,

@@ -323,5 +323,6 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
         pseudo_r2: Some(1.0 - ll / ll0),
         log_likelihood: Some(ll),
         notes,
+        fitted: mu,
     })
 }

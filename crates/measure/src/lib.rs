@@ -37,6 +37,7 @@ pub mod group;
 pub mod indicators;
 pub mod panel;
 pub mod perspective;
+pub mod potential;
 pub mod scope;
 pub mod select;
 

@@ -20,6 +20,7 @@ mod html;
 mod indicators;
 mod markup;
 mod model;
+mod potential;
 mod projection;
 mod replication;
 mod scenario;
@@ -34,9 +35,10 @@ pub use html::{html_document, DocumentMeta};
 pub use indicators::{indicators_charts, indicators_csv, indicators_json, indicators_section};
 pub use markup::escape;
 pub use model::{Align, Block, Cell, ColumnSpec, Row, Section, Series, Table};
+pub use potential::{potential_chart, potential_csv, potential_section, potential_sections};
 pub use projection::{projection_csv, projection_json, projection_section};
 pub use replication::{replication_csv, replication_json, replication_section};
-pub use scenario::{scenario_csv, scenario_json, scenario_sections};
+pub use scenario::{scenario_chart, scenario_csv, scenario_json, scenario_sections};
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

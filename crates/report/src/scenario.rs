@@ -1,6 +1,7 @@
 //! Layout of a scenario run: per-country effects (with intervals when draws were made),
 //! the cost function, convergence, and pair-level changes on request.
 
+use crate::chart::{Chart, ChartKind, ChartSeries, Positions};
 use crate::error::{json, CsvOut, RenderError};
 use crate::format::{num, scientific};
 use crate::model::{Cell, ColumnSpec, Row, Section, Table};
@@ -126,6 +127,80 @@ pub fn scenario_sections(r: &ScenarioResult) -> Vec<Section> {
         ));
     }
     sections
+}
+
+/// Countries drawn in the effects chart: the largest real-GDP changes.
+const CHARTED: usize = 12;
+
+/// The effects a reader looks at first, drawn: for the countries with the largest
+/// real-GDP change (either sign), the change in exports, real GDP and the producer price,
+/// each with its 95% interval over the draws when there are draws. `None` when no country
+/// has an effect.
+pub fn scenario_chart(r: &ScenarioResult) -> Option<Chart> {
+    let mut order: Vec<usize> = (0..r.effects.len()).collect();
+    order.sort_by(|a, b| {
+        r.effects[*b]
+            .real_gdp_full
+            .abs()
+            .total_cmp(&r.effects[*a].real_gdp_full.abs())
+    });
+    order.truncate(CHARTED);
+    if order.is_empty() {
+        return None;
+    }
+    // (label, index in MEASURES and in `CountryEffects::values`).
+    let shown = [("exports (GE)", 1), ("real GDP", 3), ("price", 4)];
+    let series = shown
+        .iter()
+        .map(|(name, m)| ChartSeries {
+            name: (*name).into(),
+            values: order
+                .iter()
+                .map(|&i| {
+                    let e = &r.effects[i];
+                    let value = e.values()[*m];
+                    match r
+                        .intervals
+                        .iter()
+                        .find(|c| c.country == e.country)
+                        .and_then(|c| c.measures.get(*m))
+                    {
+                        Some((_, iv)) => Cell::Interval {
+                            value,
+                            low: iv.low,
+                            high: iv.high,
+                            decimals: DECIMALS,
+                        },
+                        None => Cell::percent(value, DECIMALS),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let intervals = if r.draws > 0 {
+        format!(", 95% intervals over {} draws", r.draws)
+    } else {
+        String::new()
+    };
+    Some(Chart {
+        kind: ChartKind::Bars,
+        title: format!(
+            "{}effects on the {} most affected countries{intervals}",
+            r.title.as_ref().map_or(String::new(), |t| format!("{t}: ")),
+            order.len()
+        ),
+        x_label: "country".into(),
+        value_label: "change".into(),
+        unit: Some("%".into()),
+        x: Positions::Labels(
+            order
+                .iter()
+                .map(|&i| r.effects[i].country.clone())
+                .collect(),
+        ),
+        series,
+        reference: None,
+    })
 }
 
 /// JSON of the whole result.

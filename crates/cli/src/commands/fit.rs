@@ -23,7 +23,7 @@ pub fn run(a: FitArgs, estimator: Estimator) -> Result<u8> {
 
 /// The request the flags make. `--cluster` names the variables of the `cluster` variances
 /// that do not name their own (`--cluster pair_id` alone means `--vcov cluster:pair_id`).
-fn request(a: &FitArgs, estimator: Estimator) -> Result<FitRequest> {
+pub(super) fn request(a: &FitArgs, estimator: Estimator) -> Result<FitRequest> {
     let mut vcov: Vec<VcovChoice> = a
         .vcov
         .iter()

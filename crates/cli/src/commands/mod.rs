@@ -6,6 +6,7 @@ mod dataset;
 mod fit;
 mod indicators;
 mod ingest;
+mod potential;
 mod project;
 mod reference;
 mod report;
@@ -36,6 +37,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Simulate(a) => simulate::run(a),
         Command::Run(a) => run::run(a),
         Command::Report(a) => report::run(a),
+        Command::Potential(a) => potential::run(a),
     }
 }
 
@@ -91,6 +93,7 @@ pub fn render(response: &Response, format: OutputFormat) -> Result<String> {
         Response::Fit(r) => fit::render(r, format)?,
         Response::Indicators(r) => indicators::render(r, format)?,
         Response::Projection(p) => project::render(p, format)?,
+        Response::Potential(p) => potential::render(p, format)?,
         Response::Reproduce(r) => reproduce::render(r, format)?,
         Response::Reference(r) => reference::render(r, format)?,
         Response::Dataset(r) => dataset::render(r, format)?,
@@ -98,6 +101,7 @@ pub fn render(response: &Response, format: OutputFormat) -> Result<String> {
         Response::Scenario(r) => simulate::render(r, format)?,
         Response::Report(r) => report::render(r, format)?,
         Response::Claim(c) => report::render_claim(c, format)?,
+        Response::Series(s) => report::render_series(s, format)?,
     })
 }
 

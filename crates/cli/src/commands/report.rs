@@ -5,12 +5,15 @@ use crate::args::{OutputFormat, ReportArgs};
 use crate::exit::usage_bail;
 use anyhow::Result;
 use hallyu_api::claims::{ClaimCheck, ClaimResult};
-use hallyu_api::report::{Report, ReportRequest};
+use hallyu_api::report::{claims_from_file, Report, ReportRequest};
 use hallyu_api::scenario::ScenarioRequest;
+use hallyu_api::series::SeriesFigures;
 use hallyu_api::{DataSource, Request, Response, Version};
 use hallyu_measure::claims::Verdict;
 use hallyu_measure::indicators::{Indicators, YearIndicators};
-use hallyu_report::{Block, Cell, Chart, ChartKind, ChartSeries, Positions, Section};
+use hallyu_report::{
+    Block, Cell, Chart, ChartKind, ChartSeries, ColumnSpec, Positions, Row, Section, Table,
+};
 
 /// Runs the command.
 pub fn run(a: ReportArgs) -> Result<u8> {
@@ -33,6 +36,10 @@ pub fn run(a: ReportArgs) -> Result<u8> {
             .map_or(DataSource::Embedded, DataSource::from_path),
         scenario,
         draws: a.draws,
+        claims: match &a.claims {
+            Some(path) => Some(claims_from_file(path).map_err(crate::exit::from_api)?),
+            None => None,
+        },
     }));
     let o = &a.output;
     // The report is a document: HTML unless another format is asked for, written to
@@ -94,6 +101,7 @@ fn html(r: &Report) -> Result<String> {
         let mut blocks = vec![Block::Notes {
             lines: s.notes.clone(),
         }];
+        blocks.extend(section_tables(r, &s.id).into_iter().map(Block::Table));
         blocks.extend(section_charts(r, &s.id).into_iter().map(Block::Chart));
         sections.push(Section {
             title: vec![s.title.clone()],
@@ -101,6 +109,9 @@ fn html(r: &Report) -> Result<String> {
         });
         for c in &s.calls {
             match (&c.response, &c.failure) {
+                // Each subgroup's indicators are drawn together above; their own tables
+                // are in the JSON.
+                (Some(_), _) if SUMMARISED.contains(&s.id.as_str()) => {}
                 (Some(resp), _) => sections.extend(response_sections(&c.purpose, resp)?),
                 (None, Some(f)) => sections.push(Section {
                     title: vec![c.purpose.clone()],
@@ -112,11 +123,21 @@ fn html(r: &Report) -> Result<String> {
             }
         }
     }
-    let mut methods = vec![
-        "Every number above comes from one of these requests; save one as a file and run it \
-         with `hallyu run FILE` to get the same answer."
-            .to_string(),
-    ];
+    sections.push(Section {
+        title: vec!["Sources".into()],
+        blocks: vec![Block::Table(sources_table(r))],
+    });
+    sections.push(Section {
+        title: vec!["Definitions".into()],
+        blocks: vec![Block::Notes {
+            lines: r.definitions.clone(),
+        }],
+    });
+    let mut methods = vec![format!(
+        "Made by {}. Every number above comes from one of these requests; save one as a \
+             file and run it with `hallyu run FILE` to get the same answer.",
+        r.generator
+    )];
     for s in &r.sections {
         for c in &s.calls {
             methods.push(format!(
@@ -137,6 +158,10 @@ fn html(r: &Report) -> Result<String> {
     };
     Ok(hallyu_report::html_document(&r.title, &sections, &meta))
 }
+
+/// Sections drawn as a whole (charts across their calls) rather than call by call: every
+/// call's numbers are in the JSON format.
+const SUMMARISED: [&str; 2] = ["composition", "markets"];
 
 /// The indicators a section's calls answered.
 fn indicators_of<'r>(r: &'r Report, id: &str) -> Vec<&'r Indicators> {
@@ -159,6 +184,9 @@ fn section_charts(r: &Report, id: &str) -> Vec<Chart> {
                 unit: &str,
                 all: &[&Indicators],
                 value: &dyn Fn(&YearIndicators) -> (Option<f64>, &'static str)| {
+        // A series per subject, or per partner when the subjects are all one country.
+        let by_partner = all.iter().all(|i| i.partner.is_some())
+            && all.windows(2).all(|w| w[0].subject == w[1].subject);
         let mut years: Vec<i32> = all
             .iter()
             .flat_map(|i| i.years.iter().map(|y| y.year))
@@ -168,7 +196,11 @@ fn section_charts(r: &Report, id: &str) -> Vec<Chart> {
         let series = all
             .iter()
             .map(|i| ChartSeries {
-                name: i.subject.clone(),
+                name: if by_partner {
+                    i.partner.clone().unwrap_or_default()
+                } else {
+                    i.subject.clone()
+                },
                 values: years
                     .iter()
                     .map(|year| match i.years.iter().find(|y| y.year == *year) {
@@ -199,12 +231,34 @@ fn section_charts(r: &Report, id: &str) -> Vec<Chart> {
     };
     match id {
         "markets" => {
-            let mut all = indicators_of(r, "headline");
-            all.extend(indicators_of(r, "markets"));
-            if all.len() < 2 {
-                return Vec::new();
+            let (partners, peers): (Vec<&Indicators>, Vec<&Indicators>) =
+                indicators_of(r, "markets")
+                    .into_iter()
+                    .partition(|i| i.partner.is_some());
+            let mut charts = Vec::new();
+            if !partners.is_empty() {
+                charts.push(line(
+                    format!(
+                        "{}: its largest export markets, share of its trade",
+                        r.country
+                    ),
+                    "share of trade",
+                    "%",
+                    &partners,
+                    &|y| {
+                        (
+                            y.partner.as_ref().and_then(|p| p.share_of_trade_pct),
+                            "share_of_trade_pct",
+                        )
+                    },
+                ));
             }
-            vec![
+            let mut all = indicators_of(r, "headline");
+            all.extend(peers);
+            if all.len() < 2 {
+                return charts;
+            }
+            charts.extend([
                 line(
                     format!(
                         "{} and its peers: concentration of exports over partners",
@@ -222,8 +276,10 @@ fn section_charts(r: &Report, id: &str) -> Vec<Chart> {
                     &all,
                     &|y| (y.world_share_pct, "world_share_pct"),
                 ),
-            ]
+            ]);
+            charts
         }
+        "composition" => composition_charts(r),
         "integration" => {
             let all = indicators_of(r, "integration");
             match all.first() {
@@ -271,10 +327,25 @@ fn response_sections(purpose: &str, response: &Response) -> Result<Vec<Section>>
             vec![s]
         }
         Response::Fit(f) => vec![titled(hallyu_report::comparison_section(&f.fits))],
-        Response::Scenario(x) => hallyu_report::scenario_sections(x)
+        Response::Scenario(x) => super::simulate::scenario_html_sections(x)
             .into_iter()
             .map(titled)
             .collect(),
+        Response::Potential(p) => {
+            let mut s = titled(hallyu_report::potential_section(&p.potential, &p.notes));
+            if let Some(chart) = hallyu_report::potential_chart(&p.potential) {
+                s.blocks.insert(1, Block::Chart(chart));
+            }
+            vec![s]
+        }
+        Response::Series(s) => {
+            let mut section = series_section(s);
+            section.title = vec![purpose.to_string()];
+            if let Some(chart) = series_chart(purpose, s) {
+                section.blocks.insert(1, Block::Chart(chart));
+            }
+            vec![section]
+        }
         Response::Projection(p) => vec![titled(hallyu_report::projection_section(p))],
         Response::Claim(c) => vec![Section {
             title: vec![purpose.to_string()],
@@ -311,6 +382,27 @@ fn markdown(r: &Report) -> Result<String> {
         for n in &s.notes {
             out.push_str(&format!("{n}\n\n"));
         }
+        if SUMMARISED.contains(&s.id.as_str()) {
+            let mut blocks: Vec<Block> = section_tables(r, &s.id)
+                .into_iter()
+                .map(Block::Table)
+                .collect();
+            blocks.extend(section_charts(r, &s.id).into_iter().map(Block::Chart));
+            if !blocks.is_empty() {
+                let drawn = Section {
+                    title: Vec::new(),
+                    blocks,
+                };
+                out.push_str(&drawn.markdown());
+                out.push('\n');
+            }
+            for c in s.calls.iter().filter(|c| c.failure.is_some()) {
+                if let Some(f) = &c.failure {
+                    out.push_str(&format!("*{}: not computed:* {}\n\n", c.purpose, f.message));
+                }
+            }
+            continue;
+        }
         for c in &s.calls {
             out.push_str(&format!("### {}\n\n", c.purpose));
             match (&c.response, &c.failure) {
@@ -323,10 +415,18 @@ fn markdown(r: &Report) -> Result<String> {
             }
         }
     }
-    out.push_str(
-        "## Methods and data\n\nEvery number above comes from one of these requests; \
-                  save one as a file and run it with `hallyu run FILE` to get the same answer.\n\n",
-    );
+    out.push_str("## Sources\n\n");
+    out.push_str(&Section::of_table(Vec::new(), sources_table(r), Vec::new()).markdown());
+    out.push_str("\n## Definitions\n\n");
+    for d in &r.definitions {
+        out.push_str(&format!("    {d}\n"));
+    }
+    out.push_str(&format!(
+        "\n## Methods and data\n\nMade by {}. Every number above comes from one of these \
+         requests; save one as a file and run it with `hallyu run FILE` to get the same \
+         answer.\n\n",
+        r.generator
+    ));
     for s in &r.sections {
         for c in &s.calls {
             out.push_str(&format!(
@@ -365,4 +465,352 @@ pub fn render_claim(c: &ClaimCheck, format: OutputFormat) -> Result<String> {
         OutputFormat::Markdown => format!("\"{}\": {numbers}; **{verdict}**\n", c.statement),
         _ => format!("\"{}\": {numbers}; {verdict}\n", c.statement),
     })
+}
+
+/// The unit of an embedded series' value column, from its name.
+fn series_unit(column: &str) -> Option<&'static str> {
+    if column.ends_with("_usd_bn") {
+        Some("USD bn")
+    } else if column.ends_with("_pct") {
+        Some("%")
+    } else {
+        None
+    }
+}
+
+/// What an embedded series' value column holds, in words (`exports_usd_bn` → `exports`).
+fn series_value_name(column: &str) -> String {
+    column
+        .trim_end_matches("_usd_bn")
+        .trim_end_matches("_pct")
+        .replace('_', " ")
+}
+
+/// The figures of an embedded series as a table, with who published them.
+fn series_section(s: &SeriesFigures) -> Section {
+    let value = match series_unit(&s.column) {
+        Some(u) => ColumnSpec::in_unit(series_value_name(&s.column), u),
+        None => ColumnSpec::value(series_value_name(&s.column)),
+    };
+    let labelled = s.points.iter().any(|p| p.label.is_some());
+    let mut columns = vec![ColumnSpec::label("year")];
+    if labelled {
+        columns.push(ColumnSpec::value("item"));
+    }
+    columns.push(value);
+    columns.push(ColumnSpec::value("source"));
+    let mut table = Table::new(columns);
+    table.rows = s
+        .points
+        .iter()
+        .map(|p| {
+            let mut cells = vec![Cell::integer(p.year)];
+            if labelled {
+                cells.push(Cell::text(p.label.clone().unwrap_or_default()));
+            }
+            cells.push(Cell::or_null(p.value, Cell::exact, || {
+                "the source leaves it empty".to_string()
+            }));
+            cells.push(Cell::text(p.source_url.clone().unwrap_or_default()));
+            Row::Cells(cells)
+        })
+        .collect();
+    Section::of_table(
+        vec![format!("{}: {}", s.name, s.description)],
+        table,
+        vec![format!(
+            "{}. Published by {}; compiled from the pages cited (CC0 compilation).",
+            s.description, s.publisher
+        )],
+    )
+}
+
+/// Renders an embedded series' figures.
+pub fn render_series(s: &SeriesFigures, format: OutputFormat) -> Result<String> {
+    Ok(match format {
+        OutputFormat::Json => {
+            let mut t = serde_json::to_string_pretty(s)?;
+            t.push('\n');
+            t
+        }
+        OutputFormat::Csv => {
+            let mut t = String::from("year,label,value,source_url\n");
+            for p in &s.points {
+                let field = |v: &str| {
+                    if v.contains([',', '"', '\n']) {
+                        format!("\"{}\"", v.replace('"', "\"\""))
+                    } else {
+                        v.to_string()
+                    }
+                };
+                t.push_str(&format!(
+                    "{},{},{},{}\n",
+                    p.year,
+                    field(p.label.as_deref().unwrap_or_default()),
+                    p.value.map_or(String::new(), |v| v.to_string()),
+                    field(p.source_url.as_deref().unwrap_or_default())
+                ));
+            }
+            t
+        }
+        OutputFormat::Html => super::html_page(&s.name, &[series_section(s)]),
+        OutputFormat::Markdown => series_section(s).markdown(),
+        OutputFormat::Latex => series_section(s).latex(),
+        OutputFormat::Table => series_section(s).terminal(),
+    })
+}
+
+/// An embedded series' figures drawn: over the years (a line), or, when each figure is
+/// named (the sectors of one year), as bars without the total (the line's).
+fn series_chart(title: &str, f: &SeriesFigures) -> Option<Chart> {
+    let unit = series_unit(&f.column).map(str::to_string);
+    let value = |p: &hallyu_api::series::SeriesPoint| {
+        Cell::or_null(p.value, Cell::exact, || {
+            "the source leaves it empty".to_string()
+        })
+    };
+    if f.points.iter().any(|p| p.label.is_some()) {
+        let parts: Vec<_> = f
+            .points
+            .iter()
+            .filter(|p| p.label.as_deref() != Some("total"))
+            .collect();
+        let year = parts.first()?.year;
+        return Some(Chart {
+            kind: ChartKind::Bars,
+            title: title.to_string(),
+            x_label: "item".into(),
+            value_label: series_value_name(&f.column),
+            unit,
+            x: Positions::Labels(
+                parts
+                    .iter()
+                    .map(|p| p.label.clone().unwrap_or_default())
+                    .collect(),
+            ),
+            series: vec![ChartSeries {
+                name: year.to_string(),
+                values: parts.iter().map(|p| value(p)).collect(),
+            }],
+            reference: None,
+        });
+    }
+    Some(Chart {
+        kind: ChartKind::Line,
+        title: title.to_string(),
+        x_label: "year".into(),
+        value_label: series_value_name(&f.column),
+        unit,
+        x: Positions::Numbers(f.points.iter().map(|p| f64::from(p.year)).collect()),
+        series: vec![ChartSeries {
+            name: f.name.clone(),
+            values: f.points.iter().map(value).collect(),
+        }],
+        reference: None,
+    })
+}
+
+/// Composition and specialisation: the country's exports by subgroup over the years
+/// (stacked bars) and the RCA by subgroup of the country and its peers in the last year
+/// with data (dots, a line at 1).
+fn composition_charts(r: &Report) -> Vec<Chart> {
+    let all = indicators_of(r, "composition");
+    if all.is_empty() {
+        return Vec::new();
+    }
+    let mut groups: Vec<String> = Vec::new();
+    for i in &all {
+        if !groups.contains(&i.group) {
+            groups.push(i.group.clone());
+        }
+    }
+    let find = |subject: &str, group: &str| {
+        all.iter()
+            .find(|i| i.subject == subject && i.group == group)
+            .copied()
+    };
+    let short = |g: &str| g.rsplit('.').next().unwrap_or(g).to_string();
+    let mut charts = Vec::new();
+    let own: Vec<&Indicators> = all
+        .iter()
+        .filter(|i| i.subject == r.country)
+        .copied()
+        .collect();
+    let mut years: Vec<i32> = own
+        .iter()
+        .flat_map(|i| i.years.iter().map(|y| y.year))
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    if !years.is_empty() {
+        let unit = own
+            .first()
+            .map(|i| i.unit.clone())
+            .filter(|u| !u.is_empty());
+        charts.push(Chart {
+            kind: ChartKind::StackedBars,
+            title: format!("{}: exports by product group", r.country),
+            x_label: "year".into(),
+            value_label: "exports".into(),
+            unit,
+            x: Positions::Labels(years.iter().map(|y| y.to_string()).collect()),
+            series: groups
+                .iter()
+                .map(|g| ChartSeries {
+                    name: short(g),
+                    values: years
+                        .iter()
+                        .map(|year| {
+                            match find(&r.country, g)
+                                .and_then(|i| i.years.iter().find(|y| y.year == *year))
+                            {
+                                Some(y) => Cell::number(y.exports, 0),
+                                None => Cell::null(format!("no data on {g} in {year}")),
+                            }
+                        })
+                        .collect(),
+                })
+                .collect(),
+            reference: None,
+        });
+    }
+    let mut subjects = vec![r.country.clone()];
+    subjects.extend(r.peers.iter().cloned());
+    let last = years.last().copied();
+    if let Some(last) = last {
+        charts.push(Chart {
+            kind: ChartKind::Dots,
+            title: format!(
+                "Specialisation by product group, {last}: {} and its peers (RCA)",
+                r.country
+            ),
+            x_label: "product group".into(),
+            value_label: "RCA".into(),
+            unit: None,
+            x: Positions::Labels(groups.iter().map(|g| short(g)).collect()),
+            series: subjects
+                .iter()
+                .map(|s| ChartSeries {
+                    name: s.clone(),
+                    values: groups
+                        .iter()
+                        .map(|g| {
+                            match find(s, g).and_then(|i| i.years.iter().find(|y| y.year == last)) {
+                                Some(y) => match y.rca {
+                                    Some(v) => Cell::number(v, 2),
+                                    None => Cell::null(
+                                        y.undefined
+                                            .get("rca")
+                                            .cloned()
+                                            .unwrap_or_else(|| "undefined".into()),
+                                    ),
+                                },
+                                None => Cell::null(format!("no data for {s} on {g} in {last}")),
+                            }
+                        })
+                        .collect(),
+                })
+                .collect(),
+            reference: Some(hallyu_report::Reference {
+                value: 1.0,
+                label: "RCA = 1: as specialised as the world".into(),
+            }),
+        });
+    }
+    charts
+}
+
+/// The report's sources: what each gives, who published it, licence and vintage.
+fn sources_table(r: &Report) -> Table {
+    let mut t = Table::new(vec![
+        ColumnSpec::label("source"),
+        ColumnSpec::value("used for"),
+        ColumnSpec::value("publisher"),
+        ColumnSpec::value("licence"),
+        ColumnSpec::value("vintage"),
+    ]);
+    t.rows = r
+        .sources
+        .iter()
+        .map(|s| {
+            Row::Cells(vec![
+                Cell::text(&s.name),
+                Cell::text(&s.used_for),
+                Cell::text(&s.publisher),
+                Cell::text(&s.licence),
+                Cell::text(&s.vintage),
+            ])
+        })
+        .collect();
+    t
+}
+
+/// Tables across a section's calls: for the markets, the country and its peers side by
+/// side in the last year.
+fn section_tables(r: &Report, id: &str) -> Vec<Table> {
+    if id != "markets" {
+        return Vec::new();
+    }
+    let mut all = indicators_of(r, "headline");
+    all.extend(
+        indicators_of(r, "markets")
+            .into_iter()
+            .filter(|i| i.partner.is_none()),
+    );
+    let Some(unit) = all.first().map(|i| i.unit.clone()) else {
+        return Vec::new();
+    };
+    let mut t = Table::new(vec![
+        ColumnSpec::label("country"),
+        ColumnSpec::value("year"),
+        ColumnSpec::in_unit("exports", unit),
+        ColumnSpec::in_unit("exports CAGR", "%"),
+        ColumnSpec::in_unit("world share", "%"),
+        ColumnSpec::in_unit("HHI over partners", "0-10,000"),
+        ColumnSpec::value("largest market"),
+        ColumnSpec::in_unit("its share", "%"),
+    ]);
+    for i in all {
+        let Some(y) = i.years.last() else { continue };
+        let undefined = |field: &str| {
+            y.undefined
+                .get(field)
+                .cloned()
+                .unwrap_or_else(|| "undefined".to_string())
+        };
+        let cagr = i.cagr.iter().find(|g| g.series == "exports");
+        let top = i.top_partners.partners.first();
+        t.rows.push(Row::Cells(vec![
+            Cell::text(&i.subject),
+            Cell::integer(y.year),
+            Cell::number(y.exports, 0),
+            match cagr {
+                Some(g) => Cell::or_null(
+                    g.cagr_pct,
+                    |v| Cell::percent(v, 2),
+                    || g.undefined.clone().unwrap_or_else(|| "undefined".into()),
+                ),
+                None => Cell::null("no growth rate over the years"),
+            },
+            Cell::or_null(
+                y.world_share_pct,
+                |v| Cell::percent(v, 2),
+                || undefined("world_share_pct"),
+            ),
+            Cell::or_null(
+                y.hhi_partners_points,
+                |v| Cell::number(v, 0),
+                || undefined("hhi_partners"),
+            ),
+            match top {
+                Some(p) => Cell::text(&p.partner),
+                None => Cell::null("no exports to a partner"),
+            },
+            match top {
+                Some(p) => Cell::percent(p.share_pct, 1),
+                None => Cell::null("no exports to a partner"),
+            },
+        ]));
+    }
+    vec![t]
 }
