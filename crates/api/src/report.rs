@@ -332,10 +332,18 @@ pub fn compute(ctx: &Context, req: &ReportRequest) -> Result<Report> {
         id: "markets".into(),
         title: "Markets and concentration against peers".into(),
         notes: vec![format!(
-            "The country's {} largest export markets in the last year, followed over the \
-             years (their share of its trade); the concentration of its exports over partners \
-             (HHI) and its share of world exports against its peers ({}).",
-            top.len(),
+            "{}The concentration of its exports over partners (HHI) and its share of world \
+             exports against its peers ({}).",
+            if top.is_empty() {
+                "No export market to follow: the country has no exports in the last year. "
+                    .to_string()
+            } else {
+                format!(
+                    "The country's {} largest export markets in the last year, followed over \
+                     the years (their share of its trade). ",
+                    top.len()
+                )
+            },
             peers.join(", ")
         )],
         calls: Vec::new(),
@@ -366,10 +374,14 @@ pub fn compute(ctx: &Context, req: &ReportRequest) -> Result<Report> {
                 "Trade with {b} as a share of the country's total trade; membership applied year \
                  by year."
             ));
-            integration.calls.push(call(
+            let c = call(
                 &format!("{country}'s trade with {b}"),
                 indicators(&country, Some(b), group.as_ref()),
-            ));
+            );
+            if let Some(Response::Indicators(i)) = &c.response {
+                integration.notes.extend(membership_changes(b, i));
+            }
+            integration.calls.push(c);
         }
         None => integration.notes.push(format!(
             "{country} belongs to no bloc of the reference tables in these years."
@@ -377,14 +389,15 @@ pub fn compute(ctx: &Context, req: &ReportRequest) -> Result<Report> {
     }
     report.sections.push(integration);
 
+    let models = Models::of(req);
     report
         .sections
-        .push(gravity(&country, req, group.as_ref(), &call)?);
+        .push(gravity(&country, req, &models, group.as_ref(), &call)?);
 
     let scenario = match (&req.scenario, &bloc) {
-        (Some(s), _) => Some((**s).clone()),
-        (None, Some(b)) => Some(default_scenario(&country, b, &req.data)?),
-        (None, None) => None,
+        (Some(s), _) => Ok((**s).clone()),
+        (None, Some(b)) => default_scenario(&country, b, &models, &req.data, group.as_ref())?,
+        (None, None) => Err("no bloc to sign agreements with, and none given".to_string()),
     };
     let mut policy = ReportSection {
         id: "scenario".into(),
@@ -393,7 +406,7 @@ pub fn compute(ctx: &Context, req: &ReportRequest) -> Result<Report> {
         calls: Vec::new(),
     };
     match scenario {
-        Some(mut s) => {
+        Ok(mut s) => {
             s.options.draws = req.draws;
             policy.notes.push(format!(
                 "{}; changes in percent of the baseline, 95% intervals from {} coefficient draws.",
@@ -408,9 +421,7 @@ pub fn compute(ctx: &Context, req: &ReportRequest) -> Result<Report> {
                 Request::Scenario(Box::new(s)),
             ));
         }
-        None => policy
-            .notes
-            .push("No scenario: no bloc to sign agreements with, and none given.".into()),
+        Err(why) => policy.notes.push(format!("No scenario: {why}.")),
     }
     report.sections.push(policy);
 
@@ -430,13 +441,17 @@ pub fn compute(ctx: &Context, req: &ReportRequest) -> Result<Report> {
         (Some(_), false) => "The claims given, each checked at the precision it was written \
                              with, against its source or its own arithmetic."
             .to_string(),
-        (None, false) => "Figures quoted in the press on the K-pop blueprint, each checked at \
-                          the precision it was written with, against its source or its own \
-                          arithmetic. The ASEAN-Plus Three figures are for 2019: the trade \
-                          panel ends in 2006, so they are checked against the ASEAN \
-                          Secretariat's published totals and their own arithmetic, not against \
-                          customs data."
-            .to_string(),
+        (None, false) => format!(
+            "Figures quoted in the press on the K-pop blueprint, each checked at the precision \
+             it was written with, against its source or its own arithmetic. The ASEAN-Plus \
+             Three figures are for 2019 and checked against the ASEAN Secretariat's published \
+             totals and their own arithmetic, not against the trade data{}.",
+            if matches!(req.data, DataSource::Embedded) {
+                " (the embedded panel ends in 2006)"
+            } else {
+                ""
+            }
+        ),
     };
     report.sections.push(ReportSection {
         id: "claims".into(),
@@ -455,6 +470,46 @@ pub fn compute(ctx: &Context, req: &ReportRequest) -> Result<Report> {
         }
     }
     Ok(report)
+}
+
+/// When the bloc's membership changes within the years, the year and who joined or left:
+/// a jump in the share of trade with the bloc that a reader must not take for trade.
+fn membership_changes(bloc: &str, i: &hallyu_measure::indicators::Indicators) -> Vec<String> {
+    let members = |y: &hallyu_measure::indicators::YearIndicators| {
+        y.partner
+            .as_ref()
+            .map(|p| p.members.clone())
+            .unwrap_or_default()
+    };
+    i.years
+        .windows(2)
+        .filter_map(|w| {
+            let (before, after) = (members(&w[0]), members(&w[1]));
+            let joined: Vec<&String> = after.iter().filter(|m| !before.contains(m)).collect();
+            let left: Vec<&String> = before.iter().filter(|m| !after.contains(m)).collect();
+            let list = |v: &[&String]| v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
+            match (joined.is_empty(), left.is_empty()) {
+                (true, true) => None,
+                (false, true) => Some(format!(
+                    "{}: {} joined {bloc} (in the data); the share of trade with the bloc \
+                     counts them from this year on.",
+                    w[1].year,
+                    list(&joined)
+                )),
+                (true, false) => Some(format!(
+                    "{}: {} left {bloc} (in the data).",
+                    w[1].year,
+                    list(&left)
+                )),
+                (false, false) => Some(format!(
+                    "{}: {} joined and {} left {bloc} (in the data).",
+                    w[1].year,
+                    list(&joined),
+                    list(&left)
+                )),
+            }
+        })
+        .collect()
 }
 
 /// A request for figures of Korea's content-industry survey.
@@ -535,49 +590,49 @@ fn composition(
 fn gravity(
     country: &str,
     req: &ReportRequest,
+    models: &Models,
     group: Option<&String>,
     call: &dyn Fn(&str, Request) -> Call,
 ) -> Result<ReportSection> {
-    let sample = match (&req.data, req.years) {
-        (DataSource::Embedded, None) => GRAVITY_SAMPLE.to_string(),
-        (_, Some((a, b))) => format!("exporter != importer and year >= {a} and year <= {b}"),
-        (_, None) => "exporter != importer".to_string(),
-    };
     let model = |formulas: Vec<String>| -> Result<FitRequest> {
         let mut fit = FitRequest::new(Estimator::Poisson, formulas);
         fit.data = req.data.clone();
         fit.scope.group = group.cloned().filter(|_| req.data.is_dataset());
-        fit.selection = Some(sample.clone());
+        fit.selection = Some(models.sample.clone());
         fit.vcov = vec![VcovChoice::new(
             hallyu_estimate::VcovKind::Cluster,
             vec![vec!["pair_id".to_string()]],
         )?];
         Ok(fit)
     };
-    let fit = model(vec![GRAVITY_FORMULA.to_string(), PAIR_FORMULA.to_string()])?;
+    let mut formulas = vec![models.gravity.clone()];
+    formulas.extend(models.pair.clone());
+    let fit = model(formulas)?;
     let potential = PotentialRequest {
         version: Version,
         country: country.to_string(),
-        model: model(vec![GRAVITY_FORMULA.to_string()])?,
+        model: model(vec![models.gravity.clone()])?,
         year: None,
     };
+    let mut notes = vec![format!(
+        "PPML with exporter-year and importer-year fixed effects on international flows ({}), \
+         standard errors clustered by pair, with observable trade costs: `{}`. The model's \
+         predictions, by partner, against the country's exports give its untapped markets.",
+        models.described, models.gravity
+    )];
+    notes.push(match &models.pair {
+        Some(p) => format!(
+            "Then with pair fixed effects (`{p}`), which absorb every time-invariant cost and \
+             identify the RTA effect from agreements signed within the period."
+        ),
+        None => "No model with pair fixed effects: it needs an RTA variable and more than one \
+                 year (`hallyu ingest gravity` adds the covariates to a dataset)."
+            .to_string(),
+    });
     Ok(ReportSection {
         id: "gravity".into(),
         title: "Trade costs and export potential: structural gravity".into(),
-        notes: vec![format!(
-            "PPML with exporter-year and importer-year fixed effects on international flows \
-             ({}), standard errors clustered by pair: first with observable trade costs \
-             (distance, contiguity, language, colony, RTAs), then with pair fixed effects, \
-             which absorb every time-invariant cost and identify the RTA effect from \
-             agreements signed within the period. The first model's predictions, by partner, \
-             against the country's exports give its untapped markets.",
-            match (&req.data, req.years) {
-                (DataSource::Embedded, None) =>
-                    "the Advanced Guide's 4-yearly sample, 1986-2006".to_string(),
-                (_, Some((a, b))) => format!("{a}-{b}"),
-                (_, None) => "every year of the data".to_string(),
-            }
-        )],
+        notes,
         calls: vec![
             call(
                 "gravity: trade costs and the RTA effect",
@@ -589,6 +644,88 @@ fn gravity(
             ),
         ],
     })
+}
+
+/// Agreements between the country and every member of the bloc, on the data's RTA
+/// specification; `None` (with the reason) when the data has no RTA variable or no year.
+fn default_scenario(
+    country: &str,
+    bloc: &str,
+    models: &Models,
+    data: &DataSource,
+    group: Option<&String>,
+) -> Result<std::result::Result<ScenarioRequest, String>> {
+    let Some(year) = models.last_year else {
+        return Ok(Err("the data has no year to simulate".into()));
+    };
+    if !models.has_rta {
+        return Ok(Err(
+            "the data has no RTA variable to change (`hallyu ingest gravity` adds the gravity \
+             covariates to a dataset; or give a scenario)"
+                .into(),
+        ));
+    }
+    let list = |items: &[String], quoted: bool| {
+        items
+            .iter()
+            .map(|i| {
+                if quoted {
+                    format!("\"{i}\"")
+                } else {
+                    i.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let years: Vec<String> = models
+        .years
+        .iter()
+        .flatten()
+        .map(|y| y.to_string())
+        .collect();
+    let (formula, fill) = match &models.pair {
+        Some(p) => (p.clone(), list(&models.fill, true)),
+        None => (
+            format!(
+                "trade ~ {} + rta | exporter + importer",
+                models.fill.join(" + ")
+            ),
+            String::new(),
+        ),
+    };
+    let text = format!(
+        "title = \"{country} signs RTAs with every member of {bloc}\"\n\
+         [baseline]\n\
+         year = {year}\n\
+         estimation_years = [{}]\n\
+         formula = \"{formula}\"\n\
+         fill = [{fill}]\n\
+         vcov = \"pair_id\"\n\
+         [[change]]\n\
+         variable = \"rta\"\n\
+         value = 1\n\
+         between = [\"{country}\"]\n\
+         and = [\"{bloc}\"]\n",
+        if models.pair.is_some() {
+            years.join(", ")
+        } else {
+            year.to_string()
+        }
+    );
+    let (scenario, _) = hallyu_simulate::parse_scenario_toml(&text)?;
+    let scope = crate::panel::PanelScope {
+        group: group.cloned().filter(|_| data.is_dataset()),
+        ..Default::default()
+    };
+    Ok(Ok(ScenarioRequest {
+        version: Version,
+        scenario,
+        data: data.clone(),
+        scope,
+        options: Default::default(),
+        reference: None,
+    }))
 }
 
 /// Where the report's numbers come from.
@@ -653,6 +790,115 @@ fn sources(data: &DataSource, country: &str) -> Vec<Source> {
     list
 }
 
+/// The gravity models the report fits, from what the data has: the Advanced Guide's on
+/// the embedded panel; on a dataset folder, the covariates it holds (distance between
+/// capitals when it has no other) over its years.
+#[derive(Debug, Clone, PartialEq)]
+struct Models {
+    /// Observable trade costs, exporter-year and importer-year effects.
+    gravity: String,
+    /// Pair effects and the RTA dummy, when the data has RTAs and more than one year.
+    pair: Option<String>,
+    /// Row selection.
+    sample: String,
+    /// Years of the estimation sample (every year when `None`).
+    years: Option<Vec<i32>>,
+    /// The simulated year.
+    last_year: Option<i32>,
+    /// Covariates that fill the cost of pairs without a pair effect.
+    fill: Vec<String>,
+    /// Whether the data has an RTA dummy.
+    has_rta: bool,
+    /// In words, for the section's note.
+    described: String,
+}
+
+impl Models {
+    fn of(req: &ReportRequest) -> Models {
+        let years = |all: Vec<i32>| -> Vec<i32> {
+            all.into_iter()
+                .filter(|y| req.years.is_none_or(|(a, b)| *y >= a && *y <= b))
+                .collect()
+        };
+        let dir = match &req.data {
+            DataSource::Dataset { dir } => Some(dir),
+            _ => None,
+        };
+        let Some(dir) = dir else {
+            let guide = years(vec![1986, 1990, 1994, 1998, 2002, 2006]);
+            let in_years = if req.years.is_none() {
+                GRAVITY_SAMPLE.to_string()
+            } else {
+                format!(
+                    "exporter != importer and year in ({})",
+                    guide
+                        .iter()
+                        .map(|y| y.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            return Models {
+                gravity: GRAVITY_FORMULA.into(),
+                pair: Some(PAIR_FORMULA.into()),
+                sample: in_years,
+                last_year: guide.last().copied(),
+                years: Some(guide),
+                fill: ["log(dist)", "cntg", "lang", "clny"]
+                    .map(String::from)
+                    .to_vec(),
+                has_rta: true,
+                described: "the Advanced Guide's 4-yearly sample, 1986-2006".into(),
+            };
+        };
+        // A folder whose manifest cannot be read is reported by the calls themselves.
+        let manifest = hallyu_data::dataset::Manifest::load(dir).ok();
+        let covariates: Vec<String> = manifest
+            .iter()
+            .flat_map(|m| &m.covariates)
+            .flat_map(|c| c.columns.iter().cloned())
+            .collect();
+        let has = |c: &str| covariates.iter().any(|x| x == c);
+        let mut terms = vec![if has("dist") {
+            "log(dist)".to_string()
+        } else {
+            "log(distcap)".to_string()
+        }];
+        terms.extend(
+            ["cntg", "lang", "clny"]
+                .iter()
+                .filter(|c| has(c))
+                .map(|c| c.to_string()),
+        );
+        let fill = terms.clone();
+        let has_rta = has("rta");
+        if has_rta {
+            terms.push("rta".into());
+        }
+        let data_years = years(manifest.map(|m| m.years()).unwrap_or_default());
+        let sample = match req.years {
+            Some((a, b)) => format!("exporter != importer and year >= {a} and year <= {b}"),
+            None => "exporter != importer".to_string(),
+        };
+        Models {
+            gravity: format!(
+                "trade ~ {} | exporter^year + importer^year",
+                terms.join(" + ")
+            ),
+            pair: (has_rta && data_years.len() > 1).then(|| PAIR_FORMULA.to_string()),
+            sample,
+            last_year: data_years.last().copied(),
+            described: match (data_years.first(), data_years.last()) {
+                (Some(a), Some(b)) => format!("{a}-{b}"),
+                _ => "every year of the data".into(),
+            },
+            years: Some(data_years),
+            fill,
+            has_rta,
+        }
+    }
+}
+
 /// The gravity specification of the report (the Advanced Guide's, chapter 1).
 const GRAVITY_FORMULA: &str =
     "trade ~ log(dist) + cntg + lang + clny + rta | exporter^year + importer^year";
@@ -682,34 +928,6 @@ fn default_bloc(country: &str, years: Option<(i32, i32)>) -> Option<String> {
         .iter()
         .find(|b| b.is_member(country, year))
         .map(|b| b.name.clone())
-}
-
-/// Agreements between the country and every member of the bloc, on the Guide's RTA
-/// specification.
-fn default_scenario(country: &str, bloc: &str, data: &DataSource) -> Result<ScenarioRequest> {
-    let text = format!(
-        "title = \"{country} signs RTAs with every member of {bloc}\"\n\
-         [baseline]\n\
-         year = 2006\n\
-         estimation_years = [1986, 1990, 1994, 1998, 2002, 2006]\n\
-         formula = \"trade ~ rta | exporter^year + importer^year + pair_id\"\n\
-         fill = [\"log(dist)\", \"cntg\", \"lang\", \"clny\"]\n\
-         vcov = \"pair_id\"\n\
-         [[change]]\n\
-         variable = \"rta\"\n\
-         value = 1\n\
-         between = [\"{country}\"]\n\
-         and = [\"{bloc}\"]\n"
-    );
-    let (scenario, _) = hallyu_simulate::parse_scenario_toml(&text)?;
-    Ok(ScenarioRequest {
-        version: Version,
-        scenario,
-        data: data.clone(),
-        scope: Default::default(),
-        options: Default::default(),
-        reference: None,
-    })
 }
 
 /// The figures the blueprint press pieces quote about Korea.

@@ -161,7 +161,7 @@ fn html(r: &Report) -> Result<String> {
 
 /// Sections drawn as a whole (charts across their calls) rather than call by call: every
 /// call's numbers are in the JSON format.
-const SUMMARISED: [&str; 2] = ["composition", "markets"];
+const SUMMARISED: [&str; 3] = ["composition", "markets", "integration"];
 
 /// The indicators a section's calls answered.
 fn indicators_of<'r>(r: &'r Report, id: &str) -> Vec<&'r Indicators> {
@@ -745,9 +745,60 @@ fn sources_table(r: &Report) -> Table {
     t
 }
 
+/// Trade with a partner year by year: exports to it, imports from it, their sum and its
+/// share of the subject's trade.
+fn partner_table(i: &Indicators) -> Table {
+    let unit = i.unit.clone();
+    let column = |name: &str| {
+        if unit.is_empty() {
+            ColumnSpec::value(name)
+        } else {
+            ColumnSpec::in_unit(name, unit.clone())
+        }
+    };
+    let mut t = Table::new(vec![
+        ColumnSpec::label("year"),
+        column("exports to"),
+        column("imports from"),
+        column("trade with"),
+        ColumnSpec::in_unit("share of trade", "%"),
+        ColumnSpec::value("members"),
+    ]);
+    for y in &i.years {
+        let why = |field: &str| {
+            y.undefined
+                .get(field)
+                .cloned()
+                .unwrap_or_else(|| "undefined".to_string())
+        };
+        let p = y.partner.as_ref();
+        let value =
+            |v: Option<f64>, field: &str| Cell::or_null(v, |v| Cell::number(v, 0), || why(field));
+        t.rows.push(Row::Cells(vec![
+            Cell::integer(y.year),
+            value(p.and_then(|p| p.exports_to), "exports_to"),
+            value(p.and_then(|p| p.imports_from), "imports_from"),
+            value(p.and_then(|p| p.trade_with), "trade_with"),
+            Cell::or_null(
+                p.and_then(|p| p.share_of_trade_pct),
+                |v| Cell::percent(v, 1),
+                || why("share_of_trade_pct"),
+            ),
+            Cell::integer(p.map_or(0, |p| p.members.len())),
+        ]));
+    }
+    t
+}
+
 /// Tables across a section's calls: for the markets, the country and its peers side by
-/// side in the last year.
+/// side in the last year; for integration, trade with the bloc year by year.
 fn section_tables(r: &Report, id: &str) -> Vec<Table> {
+    if id == "integration" {
+        return indicators_of(r, "integration")
+            .into_iter()
+            .map(partner_table)
+            .collect();
+    }
     if id != "markets" {
         return Vec::new();
     }
@@ -766,9 +817,9 @@ fn section_tables(r: &Report, id: &str) -> Vec<Table> {
         ColumnSpec::in_unit("exports", unit),
         ColumnSpec::in_unit("exports CAGR", "%"),
         ColumnSpec::in_unit("world share", "%"),
-        ColumnSpec::in_unit("HHI over partners", "0-10,000"),
-        ColumnSpec::value("largest market"),
-        ColumnSpec::in_unit("its share", "%"),
+        ColumnSpec::in_unit("HHI", "0-10,000"),
+        ColumnSpec::value("top market"),
+        ColumnSpec::in_unit("share", "%"),
     ]);
     for i in all {
         let Some(y) = i.years.last() else { continue };
