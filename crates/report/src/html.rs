@@ -52,7 +52,7 @@ footer{margin-top:2rem;border-top:1px solid #ccc;font-size:.85rem;color:#444}\
 @media (max-width:40rem){body{font-size:15px}main{padding:.5rem}}\
 @media print{@page{size:A4;margin:15mm}body{font-size:10pt}main{max-width:none;padding:0}\
 .table-wrap{overflow:visible}figure{break-inside:avoid}h2{break-after:avoid}\
-table{font-size:7.5pt}th,td{padding:.1rem .3rem}thead th{white-space:normal}\
+table{font-size:7.5pt}th,td{padding:.1rem .15rem;white-space:normal}\
 figure.chart svg{max-width:14cm}summary{color:#000}}";
 
 /// The whole document: `title` as its heading, then each section, then the sources.
