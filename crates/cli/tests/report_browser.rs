@@ -256,6 +256,21 @@ fn every_html_page_reads_well_in_a_browser() {
     for name in ["report-KOR.html", "report-USA.html", "indicators-KOR.html"] {
         assert!(d.read(name).contains("role=\"img\""), "{name} has charts");
     }
+    // On a desktop screen the report's first table, the country's indicators year by
+    // year, shows all its columns without scrolling sideways (its headings wrap).
+    let desktop = &checked.json["pages"][0]["views"][0];
+    assert_eq!(desktop["view"], "desktop");
+    let scrolled: Vec<&str> = desktop["scrolled"]
+        .as_array()
+        .expect("scrolled boxes")
+        .iter()
+        .filter_map(|s| s["text"].as_str())
+        .collect();
+    assert!(
+        !scrolled.contains(&"KOR's trade indicators"),
+        "{scrolled:?}\n{}",
+        checked.summary
+    );
     eprintln!("{}", checked.summary);
 }
 
@@ -279,12 +294,12 @@ fn page(body: &str) -> String {
 
 /// The checker fails on each defect it is there to catch: a resource that does not
 /// load (a console error), a chart with no mark, a mark that draws nothing visible,
-/// text cut by its box, SVG text outside its drawing, a chart wider than the printed
-/// page, and a blank page; and passes a page with none of them.
+/// text cut by its box, SVG text outside its drawing, overlapping SVG labels, a chart
+/// wider than the printed page, and a blank page; and passes a page with none of them.
 #[test]
 fn the_checker_fails_on_each_defect() {
     let d = Dir::new();
-    let cases: [(&str, String, &[&str]); 8] = [
+    let cases: [(&str, String, &[&str]); 9] = [
         ("fine.html", page(FINE), &[]),
         (
             "console.html",
@@ -325,6 +340,15 @@ fn the_checker_fails_on_each_defect() {
                  <text x=\"150\" y=\"50\">a label far too long for the drawing</text></svg>",
             ),
             &["desktop: svg-text-outside"],
+        ),
+        (
+            "overlapping-labels.html",
+            page(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 200 100\" width=\"200\" role=\"img\" aria-label=\"two labels\">\
+                 <rect class=\"mark\" x=\"20\" y=\"30\" width=\"120\" height=\"40\" fill=\"#0072B2\"/>\
+                 <text x=\"20\" y=\"90\">2001</text><text x=\"30\" y=\"92\">2002</text></svg>",
+            ),
+            &["desktop: svg-text-overlap"],
         ),
         (
             "wide-chart.html",

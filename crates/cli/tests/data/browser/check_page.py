@@ -16,6 +16,9 @@ print media at the printable width of an A4 page. In each view it fails on:
 - a blank page: the full-page screenshot has almost no pixel that differs from its
   background.
 
+The boxes that scroll sideways on purpose, and have something to scroll, are listed under
+each view's ``scrolled`` (not a problem: what a reader has to scroll to see).
+
 Full-page screenshots of every view go to ``--screenshots`` (``<name>-desktop.png``,
 ``<name>-phone.png``, ``<name>-print.png``). The result is JSON on stdout (every page, its
 charts and each problem with the element's selector, section and text) and a summary on
@@ -185,7 +188,17 @@ for (const svg of document.querySelectorAll('svg[role=img]')) {
             `spans ${box.left.toFixed(0)}..${box.right.toFixed(0)} px in a width of ${window.innerWidth} px`);
   }
 }
-return {charts, problems};
+// Boxes that scroll sideways on purpose, and do: not a problem, but what a reader must
+// scroll to see.
+const scrolled = [];
+for (const el of document.body.querySelectorAll('*')) {
+  const o = getComputedStyle(el).overflowX;
+  if ((o === 'auto' || o === 'scroll') && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + tol) {
+    scrolled.push({selector: selector(el), section: section(el), text: text(el),
+                   scroll_width: el.scrollWidth, client_width: el.clientWidth});
+  }
+}
+return {charts, problems, scrolled};
 """
 
 # The page's own @page margins (left, right), in px, if its style sheets set them.
@@ -388,7 +401,7 @@ def check_page(driver, path, args, shots):
                                          f"{c['mark_pixels']} pixels of the screenshot"})
         result["views"].append({
             "view": view, "width": width, "height": height, "media": media,
-            "charts": charts, "ink": round(fraction, 5),
+            "charts": charts, "scrolled": found["scrolled"], "ink": round(fraction, 5),
             "screenshot": str(shot_path) if shot_path else None,
             "page_size": [image.width, image.height]})
     return result
@@ -399,7 +412,8 @@ def summary(results):
     for r in results:
         views = ", ".join(
             f"{v['view']} {v['width']}x{v['height']}: {len(v['charts'])} charts, "
-            f"{sum(c['marks'] for c in v['charts'])} marks, page {v['page_size'][0]}x{v['page_size'][1]}"
+            f"{sum(c['marks'] for c in v['charts'])} marks, {len(v['scrolled'])} boxes scroll "
+            f"sideways, page {v['page_size'][0]}x{v['page_size'][1]}"
             for v in r["views"])
         lines.append(f"{r['file']}: {views}")
         for p in r["problems"]:
