@@ -290,6 +290,8 @@ def start_browser(args):
 
 
 def set_view(driver, width, height, media):
+    # Not a mobile emulation: a mobile viewport zooms out to fit a page wider than the
+    # phone, which would hide the very overflow the checks look for.
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
         "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": media})
@@ -452,6 +454,9 @@ def main(argv=None):
         print(json.dumps({"unavailable": str(e)}))
         print(f"unavailable: {e}", file=sys.stderr)
         return EXIT_UNAVAILABLE
+    # A page that never finishes loading is a failure, not a hang.
+    driver.set_page_load_timeout(60)
+    driver.set_script_timeout(60)
     try:
         results = [check_page(driver, p, args, shots) for p in args.pages]
     finally:
