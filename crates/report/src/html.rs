@@ -37,7 +37,7 @@ table{border-collapse:collapse;font-size:.9rem;font-variant-numeric:tabular-nums
 caption{text-align:left;font-weight:600;padding:.25rem 0;caption-side:top}\
 th,td{padding:.2rem .6rem;white-space:nowrap;border-bottom:1px solid #eee}\
 .r{text-align:right}.l{text-align:left}\
-thead th{border-bottom:2px solid #333;vertical-align:bottom}\
+thead th{border-bottom:2px solid #333;vertical-align:bottom;white-space:normal}\
 tbody+tbody{border-top:2px solid #999}\
 tr.heading th{text-align:left;font-style:italic;background:#f5f5f5}\
 td.null{color:#666}\
@@ -49,10 +49,10 @@ figure.chart svg{display:block;width:100%;max-width:36rem;height:auto}\
 .unplotted{font-size:.9rem;color:#444}\
 summary{cursor:pointer;color:#0057a0}\
 footer{margin-top:2rem;border-top:1px solid #ccc;font-size:.85rem;color:#444}\
-@media (max-width:40rem){body{font-size:15px}main{padding:.5rem}}\
+@media (max-width:40rem){body{font-size:15px}main{padding:.5rem}tbody th{white-space:normal}}\
 @media print{@page{size:A4;margin:15mm}body{font-size:10pt}main{max-width:none;padding:0}\
 .table-wrap{overflow:visible}figure{break-inside:avoid}h2{break-after:avoid}\
-table{font-size:7.5pt}th,td{padding:.1rem .3rem}thead th{white-space:normal}\
+table{font-size:7.5pt}th,td{padding:.1rem .15rem;white-space:normal}\
 figure.chart svg{max-width:14cm}summary{color:#000}}";
 
 /// The whole document: `title` as its heading, then each section, then the sources.
