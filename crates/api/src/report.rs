@@ -594,24 +594,26 @@ fn gravity(
     group: Option<&String>,
     call: &dyn Fn(&str, Request) -> Call,
 ) -> Result<ReportSection> {
-    let model = |formulas: Vec<String>| -> Result<FitRequest> {
+    let model = |formulas: Vec<String>, sample: &String| -> Result<FitRequest> {
         let mut fit = FitRequest::new(Estimator::Poisson, formulas);
         fit.data = req.data.clone();
         fit.scope.group = group.cloned().filter(|_| req.data.is_dataset());
-        fit.selection = Some(models.sample.clone());
+        fit.selection = Some(sample.clone());
         fit.vcov = vec![VcovChoice::new(
             hallyu_estimate::VcovKind::Cluster,
             vec![vec!["pair_id".to_string()]],
         )?];
         Ok(fit)
     };
-    let mut formulas = vec![models.gravity.clone()];
-    formulas.extend(models.pair.clone());
-    let fit = model(formulas)?;
+    let costs = model(vec![models.gravity.clone()], &models.sample)?;
+    let pair = match &models.pair {
+        Some(p) => Some(model(vec![p.clone()], &models.pair_sample)?),
+        None => None,
+    };
     let potential = PotentialRequest {
         version: Version,
         country: country.to_string(),
-        model: model(vec![models.gravity.clone()])?,
+        model: costs.clone(),
         year: None,
     };
     let mut notes = vec![format!(
@@ -622,8 +624,14 @@ fn gravity(
     )];
     notes.push(match &models.pair {
         Some(p) => format!(
-            "Then with pair fixed effects (`{p}`), which absorb every time-invariant cost and \
-             identify the RTA effect from agreements signed within the period."
+            "Then with pair fixed effects (`{p}`, on `{}`), which absorb every time-invariant \
+             cost and identify the RTA effect from agreements signed within the period{}.",
+            models.pair_sample,
+            if matches!(req.data, DataSource::Embedded) {
+                ", intra-national flows included as in the Advanced Guide (0.557 there)"
+            } else {
+                ""
+            }
         ),
         None => "No model with pair fixed effects: it needs an RTA variable and more than one \
                  year (`hallyu ingest gravity` adds the covariates to a dataset)."
@@ -633,16 +641,21 @@ fn gravity(
         id: "gravity".into(),
         title: "Trade costs and export potential: structural gravity".into(),
         notes,
-        calls: vec![
+        calls: std::iter::once(call(
+            "gravity: observable trade costs",
+            Request::Fit(Box::new(costs)),
+        ))
+        .chain(pair.map(|p| {
             call(
-                "gravity: trade costs and the RTA effect",
-                Request::Fit(Box::new(fit)),
-            ),
-            call(
-                &format!("{country}'s export potential by partner"),
-                Request::Potential(Box::new(potential)),
-            ),
-        ],
+                "gravity: the effect of trade agreements (pair fixed effects)",
+                Request::Fit(Box::new(p)),
+            )
+        }))
+        .chain(std::iter::once(call(
+            &format!("{country}'s export potential by partner"),
+            Request::Potential(Box::new(potential)),
+        )))
+        .collect(),
     })
 }
 
@@ -801,6 +814,9 @@ struct Models {
     pair: Option<String>,
     /// Row selection.
     sample: String,
+    /// Row selection of the model with pair effects (the Guide's keeps intra-national
+    /// flows, which identify the effect of agreements against domestic trade).
+    pair_sample: String,
     /// Years of the estimation sample (every year when `None`).
     years: Option<Vec<i32>>,
     /// The simulated year.
@@ -841,6 +857,14 @@ impl Models {
             return Models {
                 gravity: GRAVITY_FORMULA.into(),
                 pair: Some(PAIR_FORMULA.into()),
+                pair_sample: format!(
+                    "year in ({})",
+                    guide
+                        .iter()
+                        .map(|y| y.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
                 sample: in_years,
                 last_year: guide.last().copied(),
                 years: Some(guide),
@@ -886,6 +910,7 @@ impl Models {
                 terms.join(" + ")
             ),
             pair: (has_rta && data_years.len() > 1).then(|| PAIR_FORMULA.to_string()),
+            pair_sample: sample.clone(),
             sample,
             last_year: data_years.last().copied(),
             described: match (data_years.first(), data_years.last()) {
