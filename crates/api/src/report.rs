@@ -380,6 +380,21 @@ pub fn compute(ctx: &Context, req: &ReportRequest) -> Result<Report> {
             );
             if let Some(Response::Indicators(i)) = &c.response {
                 integration.notes.extend(membership_changes(b, i));
+                let empty = i.years.iter().all(|y| {
+                    y.partner
+                        .as_ref()
+                        .is_none_or(|p| p.members.iter().all(|m| *m == country))
+                });
+                if empty {
+                    let why = format!(
+                        "{b} has no member other than {country} in the data in these years: \
+                         trade with it is undefined"
+                    );
+                    integration.notes.push(format!("{why}."));
+                    report
+                        .warnings
+                        .push(format!("{}: {why}", integration.title));
+                }
             }
             integration.calls.push(c);
         }

@@ -417,3 +417,67 @@ fn a_dataset_with_products_gives_the_report_of_another_country() {
     assert!(html.contains("Specialisation by product group, 2021: VNM and its peers (RCA)"));
     assert!(!html.contains("NaN"));
 }
+
+/// A bloc with no member in the data's years, a scenario that cannot run and a claims file
+/// with a claim the data cannot check: each part says why, the rest is written, exit 0.
+#[test]
+fn each_part_that_fails_says_why_and_the_rest_is_written() {
+    let d = Dir::new();
+    d.write(
+        "bad.toml",
+        "title = \"a variable the data lacks\"\n[baseline]\nyear = 2006\n\
+         formula = \"trade ~ fta | exporter + importer\"\n\
+         [[change]]\nvariable = \"fta\"\nvalue = 1\nbetween = [\"KOR\"]\nand = [\"JPN\"]\n",
+    );
+    d.write(
+        "claims.toml",
+        "[[claim]]\nkind = \"value\"\nstatement = \"content exports were USD 9 bn in 2012\"\n\
+         stated = \"9\"\nyear = 2012\nseries = \"kr_content_industry_exports\"\n\
+         column = \"exports_usd_bn\"\nfilter = { sector = \"total\" }\n",
+    );
+    let r = report_json(
+        &d,
+        &[
+            "--bloc",
+            "rcep",
+            "--scenario",
+            "bad.toml",
+            "--claims",
+            "claims.toml",
+        ],
+    );
+    let warnings: Vec<&str> = r["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .filter_map(|w| w.as_str())
+        .collect();
+    // RCEP has no member before 2022: the share of trade with it has no meaning.
+    assert!(
+        warnings.iter().any(|w| w.contains("Regional integration")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("Policy scenario") && w.contains("fta")),
+        "{warnings:?}"
+    );
+    // The claim is checked, and found not checkable: the survey has no 2012 figure.
+    let claim = &call(&r, "claims", 0)["response"]["result"];
+    assert_eq!(
+        claim["result"]["verdict"]["verdict"], "not_checkable",
+        "{claim}"
+    );
+    // Everything else is there.
+    assert!(call(&r, "headline", 0)["response"].is_object());
+    assert!(call(&r, "gravity", 0)["response"].is_object());
+    // A claims file that is not one is an input error naming the file.
+    d.write("broken.toml", "[[claim]]\nkind = \"guess\"\n");
+    let e = d
+        .hallyu(["report", "--claims", "broken.toml", "-q", "--draws", "0"])
+        .output();
+    e.assert_no_panic();
+    assert_eq!(e.code, Some(2), "{e}");
+    assert!(e.stderr.contains("broken.toml"), "{e}");
+}
