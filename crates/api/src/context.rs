@@ -1,8 +1,10 @@
 //! What every computation receives besides its request: where progress and warnings go.
 
 use hallyu_data::ingest::{IngestProgress, NoProgress as NoIngestProgress};
+use hallyu_data::Table;
 use hallyu_estimate::{NoProgress, Progress};
-use std::sync::Mutex;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// The caller's side of a computation.
 pub struct Context<'a> {
@@ -17,6 +19,9 @@ pub struct Context<'a> {
     /// How the data was built (a dataset read as a panel: rows left out, zeros filled...),
     /// for the front end to show next to the result.
     notes: Mutex<Vec<String>>,
+    /// Tables read from dataset folders, by what was read: a composition of requests on
+    /// one dataset (a report) reads it once. Lives as long as the context.
+    tables: Mutex<HashMap<String, Arc<Table>>>,
 }
 
 impl Context<'static> {
@@ -34,6 +39,7 @@ impl<'a> Context<'a> {
             ingest_progress: &NoIngestProgress,
             warnings: Mutex::new(Vec::new()),
             notes: Mutex::new(Vec::new()),
+            tables: Mutex::new(HashMap::new()),
         }
     }
 
@@ -67,6 +73,30 @@ impl<'a> Context<'a> {
     pub fn take_notes(&self) -> Vec<String> {
         take(&self.notes)
     }
+
+    /// The table `key` names, read by `read` the first time and kept for the context's
+    /// lifetime. The key must say everything the read depends on (folder, years, columns).
+    pub(crate) fn table(
+        &self,
+        key: String,
+        read: impl FnOnce() -> crate::Result<Table>,
+    ) -> crate::Result<Arc<Table>> {
+        let cached = self
+            .tables
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+            .cloned();
+        if let Some(t) = cached {
+            return Ok(t);
+        }
+        let t = Arc::new(read()?);
+        self.tables
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key, Arc::clone(&t));
+        Ok(t)
+    }
 }
 
 fn push(list: &Mutex<Vec<String>>, message: String) {
@@ -81,4 +111,31 @@ fn take(list: &Mutex<Vec<String>>) -> Vec<String> {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    #[test]
+    fn a_table_is_read_once_per_key() {
+        let ctx = Context::quiet();
+        let reads = Cell::new(0);
+        let read = || {
+            reads.set(reads.get() + 1);
+            Ok(Table::new())
+        };
+        let a = ctx.table("a".into(), read).expect("read");
+        let again = ctx
+            .table("a".into(), || panic!("read twice"))
+            .expect("cached");
+        assert!(Arc::ptr_eq(&a, &again));
+        let _ = ctx.table("b".into(), read).expect("another key");
+        assert_eq!(reads.get(), 2);
+        // A failed read is not kept.
+        let failed = ctx.table("c".into(), || Err(crate::Error::field("x", "no")));
+        assert!(failed.is_err());
+        assert!(ctx.table("c".into(), read).is_ok());
+    }
 }

@@ -11,6 +11,7 @@ use hallyu_measure::scope::{select_rows, Scope, SOURCE_COLUMN};
 use hallyu_measure::{Countries, FlowColumns, Flows, Perspective, Products};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The column of a dataset (or a canonical file) that says which classification, e.g.
 /// which HS edition, each row's product code is in.
@@ -123,15 +124,15 @@ pub fn compute(ctx: &Context, req: &IndicatorsRequest) -> Result<Indicators> {
         None => Reference::builtin(),
     };
     ctx.stage("reading trade flows");
-    let (table, cols, unit) = load(req)?;
+    let (read, cols, unit) = load(ctx, req)?;
     let scope = Scope {
         source: req.source.clone(),
         products: req.product.clone(),
     };
-    let chosen = select_rows(&table, cols.product.as_deref(), &scope)?;
-    let table = match &chosen.keep {
-        Some(keep) => table.select_rows(keep),
-        None => table,
+    let chosen = select_rows(&read, cols.product.as_deref(), &scope)?;
+    let table: std::borrow::Cow<Table> = match &chosen.keep {
+        Some(keep) => std::borrow::Cow::Owned(read.select_rows(keep)),
+        None => std::borrow::Cow::Borrowed(&read),
     };
     let flows = Flows::new(&table, &cols)?;
     ctx.stage("computing indicators");
@@ -191,8 +192,9 @@ pub fn compute(ctx: &Context, req: &IndicatorsRequest) -> Result<Indicators> {
     Ok(result)
 }
 
-/// Loads the flows: the table and which of its columns are which, and the unit.
-fn load(req: &IndicatorsRequest) -> Result<(Table, FlowColumns, String)> {
+/// Loads the flows: the table and which of its columns are which, and the unit. A dataset
+/// folder is read once per context for the same years and columns.
+fn load(ctx: &Context, req: &IndicatorsRequest) -> Result<(Arc<Table>, FlowColumns, String)> {
     let path = match &req.data {
         DataSource::Embedded => {
             let mut cols = FlowColumns::agtpa();
@@ -208,7 +210,11 @@ fn load(req: &IndicatorsRequest) -> Result<(Table, FlowColumns, String)> {
                 ]),
                 ..ReadOptions::default()
             };
-            return Ok((embedded::agtpa_with(&options)?, cols, "million USD".into()));
+            return Ok((
+                Arc::new(embedded::agtpa_with(&options)?),
+                cols,
+                "million USD".into(),
+            ));
         }
         DataSource::Table(_) => {
             return Err(Error::field(
@@ -230,7 +236,11 @@ fn load(req: &IndicatorsRequest) -> Result<(Table, FlowColumns, String)> {
                 "value",
                 SOURCE_COLUMN,
             ];
-            let table = dataset::read_dataset_columns(dir, req.years_needed(), &wanted)?;
+            let years = req.years_needed();
+            let key = format!("dataset {} {years:?} {wanted:?}", dir.display());
+            let table = ctx.table(key, || {
+                Ok(dataset::read_dataset_columns(dir, years, &wanted)?)
+            })?;
             if !table.has("product") {
                 cols.product = None;
             }
@@ -268,7 +278,7 @@ fn load(req: &IndicatorsRequest) -> Result<(Table, FlowColumns, String)> {
         columns: Some(wanted),
         ..ReadOptions::default()
     };
-    Ok((read_file(path, &options)?, cols, String::new()))
+    Ok((Arc::new(read_file(path, &options)?), cols, String::new()))
 }
 
 fn canonical(req: &IndicatorsRequest) -> FlowColumns {

@@ -424,12 +424,15 @@ pub fn compute(ctx: &Context, req: &ReportRequest) -> Result<Report> {
         Ok(mut s) => {
             s.options.draws = req.draws;
             policy.notes.push(format!(
-                "{}; changes in percent of the baseline, 95% intervals from {} coefficient draws.",
+                "{}; changes in percent of the baseline, {}.",
                 s.scenario
                     .title
                     .clone()
                     .unwrap_or_else(|| "the scenario".into()),
-                req.draws
+                match req.draws {
+                    0 => "at the point estimates (no coefficient draws: no intervals)".to_string(),
+                    n => format!("95% intervals from {n} coefficient draws"),
+                }
             ));
             policy.calls.push(call(
                 "the scenario's effects",

@@ -283,7 +283,8 @@ fn vertical(chart: &Chart, drawn: &[(usize, &ChartSeries)], top: f64, out: &mut 
             (0..n).map(|i| left + band * (i as f64 + 0.5)).collect()
         }
     };
-    // Position labels: every k-th, so that they do not overlap.
+    // Position labels: every k-th, so that they do not overlap, counted from the last
+    // (the latest year is the one a reader looks for).
     let widest_label = (0..n)
         .map(|i| text_width(&chart.x.label(i), FONT))
         .fold(0.0, f64::max)
@@ -291,7 +292,7 @@ fn vertical(chart: &Chart, drawn: &[(usize, &ChartSeries)], top: f64, out: &mut 
     let room = (right - left) / n.max(1) as f64;
     let every = (widest_label / room).ceil().max(1.0) as usize;
     for (i, x) in xs.iter().enumerate() {
-        if i % every == 0 {
+        if (n - 1 - i).is_multiple_of(every) {
             out.push_str(&format!(
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 c(*x),
