@@ -164,7 +164,22 @@ fn every_html_page_reads_well_in_a_browser() {
         "-q",
     ])
     .run_ok();
-    let stdout_pages: [(&str, Vec<String>, i32); 4] = [
+    // A product-level dataset: composition by group (stacked bars) and RCA (dots).
+    util::product_level_dataset(&d);
+    d.hallyu([
+        "report",
+        "--data",
+        "trade",
+        "--country",
+        "VNM",
+        "--draws",
+        "0",
+        "--out",
+        "report-VNM.html",
+        "-q",
+    ])
+    .run_ok();
+    let stdout_pages: [(&str, Vec<String>, i32); 5] = [
         (
             "fepois.html",
             [
@@ -200,6 +215,22 @@ fn every_html_page_reads_well_in_a_browser() {
                 .to_vec(),
             0,
         ),
+        (
+            "potential.html",
+            [
+                "potential",
+                "KOR",
+                "trade ~ log(dist) + cntg + lang + clny + rta | exporter + importer",
+                "--where",
+                "year == 2006 and exporter != importer",
+                "--format",
+                "html",
+                "-q",
+            ]
+            .map(String::from)
+            .to_vec(),
+            0,
+        ),
         // An inconsistent claim: exit 3, and the page says why.
         (
             "project.html",
@@ -220,8 +251,10 @@ fn every_html_page_reads_well_in_a_browser() {
     let names = [
         "report-KOR.html",
         "report-USA.html",
+        "report-VNM.html",
         "indicators-KOR.html",
         "fepois.html",
+        "potential.html",
         "simulate.html",
         "reproduce.html",
         "project.html",

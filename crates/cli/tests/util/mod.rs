@@ -352,3 +352,61 @@ pub fn python_with_pandas() -> Result<PathBuf, Vec<String>> {
         None => Err(candidates.iter().map(|p| p.display().to_string()).collect()),
     }
 }
+
+/// Countries of the product-level release below: BACI's numeric code and ISO3.
+const RELEASE_COUNTRIES: [(u32, &str); 12] = [
+    (410, "KOR"),
+    (392, "JPN"),
+    (842, "USA"),
+    (156, "CHN"),
+    (276, "DEU"),
+    (704, "VNM"),
+    (764, "THA"),
+    (360, "IDN"),
+    (458, "MYS"),
+    (608, "PHL"),
+    (250, "FRA"),
+    (826, "GBR"),
+];
+
+/// HS2017 products: one of each creative group (video game consoles, recorded media,
+/// books, paintings, jewellery, carpets, printed music, film) and cars.
+const RELEASE_PRODUCTS: [&str; 9] = [
+    "950450", "852349", "490199", "970110", "711319", "570110", "490400", "370610", "870323",
+];
+
+/// A BACI-format release (2019-2021) of 12 countries and 9 products, every flow a
+/// deterministic value, one in seven absent (a zero), then ingested as a dataset folder.
+#[allow(dead_code)] // not every test binary builds a dataset
+pub fn product_level_dataset(d: &Dir) -> std::path::PathBuf {
+    std::fs::create_dir_all(d.join("release")).expect("a folder");
+    let mut codes = String::from("country_code,country_name,country_iso2,country_iso3\n");
+    for (code, iso3) in RELEASE_COUNTRIES {
+        codes.push_str(&format!("{code},{iso3},{},{iso3}\n", &iso3[..2]));
+    }
+    d.write("release/country_codes_V202401.csv", codes);
+    let mut products = String::from("code,description\n");
+    for k in RELEASE_PRODUCTS {
+        products.push_str(&format!("{k},product {k}\n"));
+    }
+    d.write("release/product_codes_HS17_V202401.csv", products);
+    for year in 2019..=2021u32 {
+        let mut flows = String::from("t,i,j,k,v,q\n");
+        for (a, (i, _)) in RELEASE_COUNTRIES.iter().enumerate() {
+            for (b, (j, _)) in RELEASE_COUNTRIES.iter().enumerate() {
+                for (c, k) in RELEASE_PRODUCTS.iter().enumerate() {
+                    let n = a * 31 + b * 17 + c * 13 + year as usize * 7;
+                    if a == b || n.is_multiple_of(7) {
+                        continue;
+                    }
+                    let v = 1.0 + (n % 97) as f64 * 10.5 + (year - 2019) as f64 * (a + 1) as f64;
+                    flows.push_str(&format!("{year},{i},{j},{k},{v},NA\n"));
+                }
+            }
+        }
+        d.write(&format!("release/BACI_HS17_Y{year}_V202401.csv"), flows);
+    }
+    d.hallyu(["ingest", "baci", "release", "--out", "trade", "-q"])
+        .run_ok();
+    d.join("trade")
+}

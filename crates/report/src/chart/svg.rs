@@ -494,7 +494,18 @@ fn horizontal(chart: &Chart, drawn: &[(usize, &ChartSeries)], top: f64, out: &mu
         .map(|l| text_width(l, FONT))
         .fold(0.0, f64::max);
     let left = 16.0 + widest + 8.0;
-    let right = WIDTH - 24.0;
+    let extent = value_extent(chart, drawn, false);
+    // The last tick's label is centred on the right end: the margin holds half of it.
+    let mut right = WIDTH - 24.0;
+    let mut x = Scale::covering(extent.iter().copied(), left, right);
+    let half_last = x
+        .ticks
+        .last()
+        .map_or(0.0, |t| text_width(&tick(*t, x.decimals), FONT) / 2.0 + 4.0);
+    if half_last > WIDTH - right {
+        right = WIDTH - half_last;
+        x = Scale::covering(extent.iter().copied(), left, right);
+    }
     let band = if bars {
         (drawn.len() as f64 * 10.0 + 10.0).max(22.0)
     } else {
@@ -502,7 +513,6 @@ fn horizontal(chart: &Chart, drawn: &[(usize, &ChartSeries)], top: f64, out: &mu
     };
     let plot_top = top + 8.0;
     let bottom = plot_top + band * n as f64;
-    let x = Scale::covering(value_extent(chart, drawn, false), left, right);
     grid(
         &ValueAxis {
             scale: &x,
