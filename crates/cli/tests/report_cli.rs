@@ -424,3 +424,34 @@ fn each_part_that_fails_says_why_and_the_rest_is_written() {
     assert_eq!(e.code, Some(2), "{e}");
     assert!(e.stderr.contains("broken.toml"), "{e}");
 }
+
+/// The example claims file: each claim checked, in the file's order, with its verdict.
+#[test]
+fn the_example_claims_file_is_checked_claim_by_claim() {
+    let d = Dir::new();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/kor_claims.toml")
+        .display()
+        .to_string();
+    let r = report_json(&d, &["--claims", &path]);
+    let claims = r["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .find(|s| s["id"] == "claims")
+        .expect("claims")["calls"]
+        .as_array()
+        .expect("calls")
+        .clone();
+    assert_eq!(claims.len(), 4);
+    assert_eq!(
+        claims[0]["purpose"],
+        "Korea's cultural content exports were USD 12.4 bn in 2021"
+    );
+    let verdict =
+        |k: usize| claims[k]["response"]["result"]["result"]["verdict"]["verdict"].clone();
+    assert_eq!(verdict(0), "consistent");
+    assert_eq!(claims[1]["response"]["result"]["consistent"], false);
+    assert_eq!(verdict(2), "consistent");
+    assert_eq!(verdict(3), "consistent");
+}
