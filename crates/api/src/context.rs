@@ -54,6 +54,15 @@ impl<'a> Context<'a> {
         self.progress.stage(what);
     }
 
+    /// An error when the caller asked the work to stop (between the calls of a
+    /// composition such as the report; estimations also stop inside their loops).
+    pub fn check_cancelled(&self) -> crate::Result<()> {
+        if self.progress.cancelled() {
+            return Err(hallyu_estimate::EstimateError::Cancelled.into());
+        }
+        Ok(())
+    }
+
     /// Adds a warning.
     pub fn warn(&self, message: String) {
         push(&self.warnings, message);

@@ -23,6 +23,7 @@ pub mod claims;
 mod context;
 pub mod dataset;
 mod error;
+mod files;
 pub mod fit;
 pub mod indicators;
 pub mod ingest;

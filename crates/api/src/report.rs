@@ -245,6 +245,19 @@ pub fn compute(ctx: &Context, req: &ReportRequest) -> Result<Report> {
     };
     let call = |purpose: &str, request: Request| -> Call {
         ctx.stage(purpose);
+        // A cancelled report stops calling: what is left fails with the reason, and the
+        // caller (who cancelled) discards the report.
+        if let Err(e) = ctx.check_cancelled() {
+            return Call {
+                purpose: purpose.to_string(),
+                request,
+                response: None,
+                failure: Some(Failure {
+                    category: e.category(),
+                    message: e.to_string(),
+                }),
+            };
+        }
         match run(ctx, &request) {
             Ok(response) => Call {
                 purpose: purpose.to_string(),

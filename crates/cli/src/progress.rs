@@ -48,8 +48,11 @@ impl Progress for Spinner {
     }
 
     fn update(&self, stage: &str, iteration: usize, criterion: f64) {
-        self.set(format!(
-            "{stage}: iteration {iteration}, relative change in deviance {criterion:.2e}"
-        ));
+        // Counted work (coefficient draws) has no convergence criterion.
+        self.set(if criterion.is_finite() {
+            format!("{stage}: iteration {iteration}, relative change in deviance {criterion:.2e}")
+        } else {
+            format!("{stage}: {iteration} done")
+        });
     }
 }

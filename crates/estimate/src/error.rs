@@ -36,6 +36,9 @@ pub enum EstimateError {
     /// No observations left.
     #[error("no observations left to estimate on ({0})")]
     NoObservations(String),
+    /// The caller asked the work to stop (a cancelled server job).
+    #[error("stopped: the estimation was cancelled")]
+    Cancelled,
     /// Non-convergence of the estimation algorithm.
     #[error("{algorithm} did not converge in {iterations} iterations (last relative change {last_change:.3e}); raise the iteration limit (max_iter) or check the model")]
     NotConverged {
@@ -252,7 +255,8 @@ impl EstimateError {
             | EstimateError::UnknownReferenceLevel { .. }
             | EstimateError::VarianceInputsUnavailable
             | EstimateError::TableMismatch { .. }
-            | EstimateError::MissingClusterValue { .. } => ErrorCategory::Input,
+            | EstimateError::MissingClusterValue { .. }
+            | EstimateError::Cancelled => ErrorCategory::Input,
             EstimateError::Data(d) => d.category(),
             EstimateError::NegativeOutcome { .. }
             | EstimateError::AllZeroOutcome(_)

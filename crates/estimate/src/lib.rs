@@ -67,6 +67,13 @@ pub trait Progress: Sync {
 
     /// Called when a new stage of the work begins (e.g. "reading trade flows").
     fn stage(&self, _what: &str) {}
+
+    /// Whether the caller wants the work to stop (a cancelled job, an interrupted
+    /// notebook cell). Long loops ask at each progress report and end with a `Cancelled`
+    /// error.
+    fn cancelled(&self) -> bool {
+        false
+    }
 }
 
 /// A [`Progress`] that ignores everything.

@@ -239,6 +239,9 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
         }
         let crit = (dev_new - dev).abs() / (0.1 + dev_new.abs());
         progress.update("fepois", iterations, crit);
+        if progress.cancelled() {
+            return Err(EstimateError::Cancelled);
+        }
         eta = eta_new;
         mu = mu_new;
         dev = dev_new;

@@ -164,6 +164,9 @@ pub enum SimulateError {
     /// Coefficient draws asked for coefficients given without a variance.
     #[error("coefficient draws need estimated coefficients (the scenario gives them directly, without a variance)")]
     DrawsNeedVariance,
+    /// The caller asked the work to stop (a cancelled server job).
+    #[error("stopped: the scenario was cancelled")]
+    Cancelled,
     /// More coefficient draws than a run takes.
     #[error("{requested} coefficient draws: at most {max} (each is a full solve, and every one is kept until the intervals are taken)")]
     TooManyDraws {
@@ -389,6 +392,7 @@ impl SimulateError {
             | E::MissingPairEffects { .. }
             | E::UnpredictablePairEffect { .. }
             | E::DrawsNeedVariance
+            | E::Cancelled
             | E::TooManyDraws { .. } => ErrorCategory::Input,
             E::CodesNotText { .. }
             | E::MissingCode { .. }

@@ -52,8 +52,8 @@ pub use result::{
     PairChange, ScenarioResult, MEASURES,
 };
 pub use run::{
-    run_scenario_on, solve_draws, solve_point, DrawsOutcome, Method, PointSolution, RunOptions,
-    MAX_DRAWS,
+    run_scenario_on, solve_draws, solve_draws_with, solve_point, DrawsOutcome, Method,
+    PointSolution, RunOptions, MAX_DRAWS,
 };
 pub use scenario::{parse_scenario, parse_scenario_toml, BaselineSpec, Change, Scenario};
 pub use world::{square_world, FlowColumns, SquareWorld};

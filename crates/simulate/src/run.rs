@@ -228,7 +228,18 @@ pub struct DrawsOutcome {
 /// distribution of the coefficients. Draws that cannot be solved are left out of the
 /// intervals and counted by cause; fewer than two solved draws is an error.
 pub fn solve_draws(prepared: &Prepared, options: &RunOptions) -> Result<DrawsOutcome> {
+    solve_draws_with(prepared, options, &hallyu_estimate::NoProgress)
+}
+
+/// As [`solve_draws`], reporting each solved draw to `progress` and stopping with
+/// [`SimulateError::Cancelled`] once it asks to.
+pub fn solve_draws_with(
+    prepared: &Prepared,
+    options: &RunOptions,
+    progress: &dyn Progress,
+) -> Result<DrawsOutcome> {
     options.validate()?;
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let fit = prepared.fit().ok_or(SimulateError::DrawsNeedVariance)?;
     let names: Vec<String> = fit.coefficients.iter().map(|c| c.term.clone()).collect();
     let mean: Vec<f64> = fit.coefficients.iter().map(|c| c.estimate).collect();
@@ -240,17 +251,26 @@ pub fn solve_draws(prepared: &Prepared, options: &RunOptions) -> Result<DrawsOut
         samples
             .par_iter()
             .map(|beta| {
+                if progress.cancelled() {
+                    return Err(SimulateError::Cancelled);
+                }
                 let c: Vec<(String, f64)> =
                     names.iter().cloned().zip(beta.iter().copied()).collect();
-                solve(prepared, &c, options).map(|s| {
+                let solved = solve(prepared, &c, options).map(|s| {
                     effects_of(&s, countries, sigma)
                         .iter()
                         .map(CountryEffects::values)
                         .collect()
-                })
+                });
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress.update("coefficient draws", n, f64::NAN);
+                solved
             })
             .collect()
     };
+    if progress.cancelled() {
+        return Err(SimulateError::Cancelled);
+    }
     let ok: Vec<&Vec<[f64; 7]>> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
     let failed = draws::tally(results.iter().filter_map(|r| r.as_ref().err()));
     let summary = DrawSummary {
@@ -315,7 +335,7 @@ pub fn run_scenario_on(
     let point = solve_point(&prepared, options)?;
     let mut notes = prepared.notes().to_vec();
     let (intervals, draw_summary) = if options.draws > 0 {
-        let d = solve_draws(&prepared, options)?;
+        let d = solve_draws_with(&prepared, options, progress)?;
         notes.extend(draws_note(&d.summary));
         (d.intervals, Some(d.summary))
     } else {
