@@ -103,5 +103,5 @@ pub(super) fn request(a: &FitArgs, estimator: Estimator) -> Result<FitRequest> {
 
 /// Renders fits side by side (one formula and one variance: that fit alone).
 pub fn render(r: &FitResponse, format: OutputFormat) -> Result<String> {
-    Ok(hallyu_report::render_fits(&r.fits, super::format(format))?)
+    Ok(hallyu_render::render_fits(&r.fits, super::format(format))?)
 }

@@ -45,17 +45,17 @@ fn request(a: &IndicatorsArgs) -> IndicatorsRequest {
 /// Renders indicators.
 pub fn render(r: &Indicators, format: OutputFormat) -> Result<String> {
     Ok(match format {
-        OutputFormat::Json => hallyu_report::indicators_json(r)?,
-        OutputFormat::Csv => hallyu_report::indicators_csv(r)?,
-        OutputFormat::Table => hallyu_report::indicators_section(r).terminal(),
-        OutputFormat::Markdown => hallyu_report::indicators_section(r).markdown(),
-        OutputFormat::Latex => hallyu_report::indicators_section(r).latex(),
+        OutputFormat::Json => hallyu_render::indicators_json(r)?,
+        OutputFormat::Csv => hallyu_render::indicators_csv(r)?,
+        OutputFormat::Table => hallyu_render::indicators_section(r).terminal(),
+        OutputFormat::Markdown => hallyu_render::indicators_section(r).markdown(),
+        OutputFormat::Latex => hallyu_render::indicators_section(r).latex(),
         OutputFormat::Html => {
-            let mut section = hallyu_report::indicators_section(r);
+            let mut section = hallyu_render::indicators_section(r);
             section.blocks.extend(
-                hallyu_report::indicators_charts(r)
+                hallyu_render::indicators_charts(r)
                     .into_iter()
-                    .map(hallyu_report::Block::Chart),
+                    .map(hallyu_render::Block::Chart),
             );
             super::html_page(&format!("Trade indicators: {}", r.subject), &[section])
         }

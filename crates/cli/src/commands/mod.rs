@@ -107,22 +107,22 @@ pub fn render(response: &Response, format: OutputFormat) -> Result<String> {
 
 /// One self-contained HTML page of `sections` under `title`, saying which version of
 /// the program made it.
-fn html_page(title: &str, sections: &[hallyu_report::Section]) -> String {
-    let meta = hallyu_report::DocumentMeta {
+fn html_page(title: &str, sections: &[hallyu_render::Section]) -> String {
+    let meta = hallyu_render::DocumentMeta {
         generator: "hallyu".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         ..Default::default()
     };
-    hallyu_report::html_document(title, sections, &meta)
+    hallyu_render::html_document(title, sections, &meta)
 }
 
-fn format(f: OutputFormat) -> hallyu_report::Format {
+fn format(f: OutputFormat) -> hallyu_render::Format {
     match f {
-        OutputFormat::Table => hallyu_report::Format::Table,
-        OutputFormat::Json => hallyu_report::Format::Json,
-        OutputFormat::Markdown => hallyu_report::Format::Markdown,
-        OutputFormat::Latex => hallyu_report::Format::Latex,
-        OutputFormat::Csv => hallyu_report::Format::Csv,
-        OutputFormat::Html => hallyu_report::Format::Html,
+        OutputFormat::Table => hallyu_render::Format::Table,
+        OutputFormat::Json => hallyu_render::Format::Json,
+        OutputFormat::Markdown => hallyu_render::Format::Markdown,
+        OutputFormat::Latex => hallyu_render::Format::Latex,
+        OutputFormat::Csv => hallyu_render::Format::Csv,
+        OutputFormat::Html => hallyu_render::Format::Html,
     }
 }

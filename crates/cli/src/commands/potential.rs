@@ -28,21 +28,21 @@ pub fn run(a: PotentialArgs) -> Result<u8> {
 /// Renders the fit and the comparison; JSON is the whole response, CSV the comparison by
 /// partner.
 pub fn render(p: &Potential, format: OutputFormat) -> Result<String> {
-    let sections = || hallyu_report::potential_sections(&p.fit, &p.potential, &p.notes);
+    let sections = || hallyu_render::potential_sections(&p.fit, &p.potential, &p.notes);
     Ok(match format {
         OutputFormat::Json => {
             let mut s = serde_json::to_string_pretty(p)?;
             s.push('\n');
             s
         }
-        OutputFormat::Csv => hallyu_report::potential_csv(&p.potential)?,
+        OutputFormat::Csv => hallyu_render::potential_csv(&p.potential)?,
         OutputFormat::Html => {
             let mut sections = sections();
             if let (Some(last), Some(chart)) = (
                 sections.last_mut(),
-                hallyu_report::potential_chart(&p.potential),
+                hallyu_render::potential_chart(&p.potential),
             ) {
-                last.blocks.insert(1, hallyu_report::Block::Chart(chart));
+                last.blocks.insert(1, hallyu_render::Block::Chart(chart));
             }
             super::html_page("Export potential", &sections)
         }

@@ -30,13 +30,13 @@ pub fn run(a: ProjectArgs) -> Result<u8> {
 /// Renders a projection.
 pub fn render(p: &Projection, format: OutputFormat) -> Result<String> {
     Ok(match format {
-        OutputFormat::Json => hallyu_report::projection_json(p)?,
-        OutputFormat::Csv => hallyu_report::projection_csv(p)?,
-        OutputFormat::Table => hallyu_report::projection_section(p).terminal(),
-        OutputFormat::Markdown => hallyu_report::projection_section(p).markdown(),
-        OutputFormat::Latex => hallyu_report::projection_section(p).latex(),
+        OutputFormat::Json => hallyu_render::projection_json(p)?,
+        OutputFormat::Csv => hallyu_render::projection_csv(p)?,
+        OutputFormat::Table => hallyu_render::projection_section(p).terminal(),
+        OutputFormat::Markdown => hallyu_render::projection_section(p).markdown(),
+        OutputFormat::Latex => hallyu_render::projection_section(p).latex(),
         OutputFormat::Html => {
-            super::html_page("Projection", &[hallyu_report::projection_section(p)])
+            super::html_page("Projection", &[hallyu_render::projection_section(p)])
         }
     })
 }

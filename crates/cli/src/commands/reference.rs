@@ -6,7 +6,7 @@ use anyhow::Result;
 use hallyu_api::reference::{BlocMembers, ReferenceRequest, ReferenceRows, ReferenceTable};
 use hallyu_api::{Request, Version};
 use hallyu_data::reference::{Bloc, Country, ProductGroup};
-use hallyu_report::{Cell, ColumnSpec, Row, Section, Table};
+use hallyu_render::{Cell, ColumnSpec, Row, Section, Table};
 
 /// Names of the reference tables `hallyu data` lists.
 pub const TABLES: [&str; 3] = ["countries", "blocs", "groups"];

@@ -11,7 +11,7 @@ use hallyu_api::series::SeriesFigures;
 use hallyu_api::{DataSource, Request, Response, Version};
 use hallyu_measure::claims::Verdict;
 use hallyu_measure::indicators::{Indicators, YearIndicators};
-use hallyu_report::{
+use hallyu_render::{
     Block, Cell, Chart, ChartKind, ChartSeries, ColumnSpec, Positions, Row, Section, Table,
 };
 
@@ -151,12 +151,12 @@ fn html(r: &Report) -> Result<String> {
         title: vec!["Methods and data".into()],
         blocks: vec![Block::Notes { lines: methods }],
     });
-    let meta = hallyu_report::DocumentMeta {
+    let meta = hallyu_render::DocumentMeta {
         generator: "hallyu".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         ..Default::default()
     };
-    Ok(hallyu_report::html_document(&r.title, &sections, &meta))
+    Ok(hallyu_render::html_document(&r.title, &sections, &meta))
 }
 
 /// Sections drawn as a whole (charts across their calls) rather than call by call: every
@@ -314,26 +314,26 @@ fn response_sections(purpose: &str, response: &Response) -> Result<Vec<Section>>
     };
     Ok(match response {
         Response::Indicators(i) => {
-            let mut s = titled(hallyu_report::indicators_section(i));
+            let mut s = titled(hallyu_render::indicators_section(i));
             // Trade with a partner is drawn by the section (its share over the years); its
             // flows are the headline's.
             // A reader looks before reading: the charts come before the table.
             if i.partner.is_none() {
-                let charts = hallyu_report::indicators_charts(i)
+                let charts = hallyu_render::indicators_charts(i)
                     .into_iter()
                     .map(Block::Chart);
                 s.blocks.splice(0..0, charts);
             }
             vec![s]
         }
-        Response::Fit(f) => vec![titled(hallyu_report::comparison_section(&f.fits))],
+        Response::Fit(f) => vec![titled(hallyu_render::comparison_section(&f.fits))],
         Response::Scenario(x) => super::simulate::scenario_html_sections(x)
             .into_iter()
             .map(titled)
             .collect(),
         Response::Potential(p) => {
-            let mut s = titled(hallyu_report::potential_section(&p.potential, &p.notes));
-            if let Some(chart) = hallyu_report::potential_chart(&p.potential) {
+            let mut s = titled(hallyu_render::potential_section(&p.potential, &p.notes));
+            if let Some(chart) = hallyu_render::potential_chart(&p.potential) {
                 s.blocks.insert(1, Block::Chart(chart));
             }
             vec![s]
@@ -346,7 +346,7 @@ fn response_sections(purpose: &str, response: &Response) -> Result<Vec<Section>>
             }
             vec![section]
         }
-        Response::Projection(p) => vec![titled(hallyu_report::projection_section(p))],
+        Response::Projection(p) => vec![titled(hallyu_render::projection_section(p))],
         Response::Claim(c) => vec![Section {
             title: vec![purpose.to_string()],
             blocks: vec![Block::Notes {
@@ -711,7 +711,7 @@ fn composition_charts(r: &Report) -> Vec<Chart> {
                         .collect(),
                 })
                 .collect(),
-            reference: Some(hallyu_report::Reference {
+            reference: Some(hallyu_render::Reference {
                 value: 1.0,
                 label: "RCA = 1: as specialised as the world".into(),
             }),
@@ -887,7 +887,7 @@ fn key_figures(r: &Report) -> Table {
             .filter_map(|c| c.response.as_ref())
             .collect()
     };
-    let num = hallyu_report::num;
+    let num = hallyu_render::num;
     if let Some(i) = indicators_of(r, "headline").first() {
         if let Some(y) = i.years.last() {
             row(

@@ -25,26 +25,26 @@ pub fn run(a: ReproduceArgs) -> Result<u8> {
 pub fn render(r: &Reproduction, format: OutputFormat) -> Result<String> {
     Ok(match r {
         Reproduction::Chapter1 { outcomes } => match format {
-            OutputFormat::Json => hallyu_report::replication_json(outcomes)?,
-            OutputFormat::Csv => hallyu_report::replication_csv(outcomes)?,
-            OutputFormat::Table => hallyu_report::replication_section(outcomes).terminal(),
-            OutputFormat::Markdown => hallyu_report::replication_section(outcomes).markdown(),
-            OutputFormat::Latex => hallyu_report::replication_section(outcomes).latex(),
+            OutputFormat::Json => hallyu_render::replication_json(outcomes)?,
+            OutputFormat::Csv => hallyu_render::replication_csv(outcomes)?,
+            OutputFormat::Table => hallyu_render::replication_section(outcomes).terminal(),
+            OutputFormat::Markdown => hallyu_render::replication_section(outcomes).markdown(),
+            OutputFormat::Latex => hallyu_render::replication_section(outcomes).latex(),
             OutputFormat::Html => super::html_page(
                 "Reproduction of the Advanced Guide, chapter 1",
-                &[hallyu_report::replication_section(outcomes)],
+                &[hallyu_render::replication_section(outcomes)],
             ),
         },
         Reproduction::Chapter2 { runs, checks } => match format {
-            OutputFormat::Json => hallyu_report::chapter2_json(runs)?,
-            OutputFormat::Csv => hallyu_report::chapter2_csv(runs)?,
+            OutputFormat::Json => hallyu_render::chapter2_json(runs)?,
+            OutputFormat::Csv => hallyu_render::chapter2_csv(runs)?,
             OutputFormat::Html => super::html_page(
                 "Reproduction of the Advanced Guide, chapter 2",
-                &hallyu_report::chapter2_sections(runs, checks),
+                &hallyu_render::chapter2_sections(runs, checks),
             ),
             f => {
-                let sections = hallyu_report::chapter2_sections(runs, checks);
-                let render = |g: &hallyu_report::Section| match f {
+                let sections = hallyu_render::chapter2_sections(runs, checks);
+                let render = |g: &hallyu_render::Section| match f {
                     OutputFormat::Markdown => g.markdown(),
                     OutputFormat::Latex => g.latex(),
                     _ => g.terminal(),

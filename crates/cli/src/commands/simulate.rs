@@ -58,10 +58,10 @@ pub fn run(a: SimulateArgs) -> Result<u8> {
 /// Renders a scenario's effects.
 pub fn render(r: &ScenarioResult, format: OutputFormat) -> Result<String> {
     Ok(match format {
-        OutputFormat::Json => hallyu_report::scenario_json(r)?,
-        OutputFormat::Csv => hallyu_report::scenario_csv(r)?,
+        OutputFormat::Json => hallyu_render::scenario_json(r)?,
+        OutputFormat::Csv => hallyu_render::scenario_csv(r)?,
         OutputFormat::Html => super::html_page("Scenario", &scenario_html_sections(r)),
-        f => hallyu_report::scenario_sections(r)
+        f => hallyu_render::scenario_sections(r)
             .iter()
             .map(|g| match f {
                 OutputFormat::Markdown => g.markdown(),
@@ -75,11 +75,11 @@ pub fn render(r: &ScenarioResult, format: OutputFormat) -> Result<String> {
 
 /// The scenario's sections with its effects drawn after the effects table (text formats
 /// leave the chart out: its numbers are the table's).
-pub fn scenario_html_sections(r: &ScenarioResult) -> Vec<hallyu_report::Section> {
-    let mut sections = hallyu_report::scenario_sections(r);
-    if let (Some(first), Some(chart)) = (sections.first_mut(), hallyu_report::scenario_chart(r)) {
+pub fn scenario_html_sections(r: &ScenarioResult) -> Vec<hallyu_render::Section> {
+    let mut sections = hallyu_render::scenario_sections(r);
+    if let (Some(first), Some(chart)) = (sections.first_mut(), hallyu_render::scenario_chart(r)) {
         let at = first.blocks.len().min(1);
-        first.blocks.insert(at, hallyu_report::Block::Chart(chart));
+        first.blocks.insert(at, hallyu_render::Block::Chart(chart));
     }
     sections
 }

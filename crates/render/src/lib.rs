@@ -1,4 +1,4 @@
-//! # hallyu-report: results to text
+//! # hallyu-render: results to text
 //!
 //! Every result is first laid out as typed [`Section`]s — tables of numbers with their
 //! units, series, notes — and then rendered as a terminal table, Markdown or LaTeX
