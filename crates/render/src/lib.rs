@@ -23,6 +23,7 @@ mod model;
 mod potential;
 mod projection;
 mod replication;
+pub mod response;
 mod scenario;
 mod text;
 
@@ -38,6 +39,7 @@ pub use model::{Align, Block, Cell, ColumnSpec, Row, Section, Series, Table};
 pub use potential::{potential_chart, potential_csv, potential_section, potential_sections};
 pub use projection::{projection_csv, projection_json, projection_section};
 pub use replication::{replication_csv, replication_json, replication_section};
+pub use response::render_response;
 pub use scenario::{scenario_chart, scenario_csv, scenario_json, scenario_sections};
 
 /// Output formats.
@@ -55,6 +57,21 @@ pub enum Format {
     Csv,
     /// A self-contained HTML page of the table.
     Html,
+}
+
+impl Format {
+    /// The format's name as users write it (`table`, `json`, `markdown`, `latex`, `csv`,
+    /// `html`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Latex => "latex",
+            Format::Csv => "csv",
+            Format::Html => "html",
+        }
+    }
 }
 
 /// Renders fits: one model in full (coefficient table), several side by side.
