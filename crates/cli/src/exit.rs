@@ -260,6 +260,15 @@ mod tests {
                 .into(),
                 Status::Internal,
             ),
+            (
+                hallyu_render::RenderError::Unsupported {
+                    what: "a report is",
+                    supported: &[hallyu_render::Format::Html],
+                    format: hallyu_render::Format::Csv,
+                }
+                .into(),
+                Status::Usage,
+            ),
             (anyhow::anyhow!("anything else"), Status::Input),
             (usage("u"), Status::Usage),
         ];

@@ -108,3 +108,14 @@ fn format(f: OutputFormat) -> hallyu_render::Format {
         OutputFormat::Html => hallyu_render::Format::Html,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pages_name_this_programs_version() {
+        // The renderer writes its own crate's version: the workspace's, which is this one.
+        let page = hallyu_render::response::html_page("t", &[]);
+        let this = concat!("hallyu ", env!("CARGO_PKG_VERSION"));
+        assert!(page.contains(this), "{page}");
+    }
+}

@@ -86,3 +86,6 @@ fn json<T: serde::Serialize + ?Sized>(
 ) -> Result<String, RenderError> {
     crate::error::json(what, value)
 }
+
+#[cfg(test)]
+mod tests;
