@@ -8,6 +8,10 @@
 //! result types directly, and report their write errors ([`RenderError`]). Renderers
 //! return strings: they open no files and compute no statistics (p-values and intervals
 //! come with the [`hallyu_estimate::Fit`]).
+//!
+//! [`response`] renders every answer of the library API ([`hallyu_api::Response`]) in
+//! every format through one entry point, [`render_response`]: the command line prints
+//! what it returns and the server answers with it.
 #![deny(missing_docs)]
 
 pub mod chart;
@@ -89,14 +93,6 @@ pub fn render_fits(fits: &[hallyu_estimate::Fit], format: Format) -> Result<Stri
         Format::Table => section().terminal(),
         Format::Markdown => section().markdown(),
         Format::Latex => section().latex(),
-        Format::Html => html_document(
-            "Estimation",
-            &[section()],
-            &DocumentMeta {
-                generator: "hallyu".into(),
-                version: env!("CARGO_PKG_VERSION").into(),
-                ..DocumentMeta::default()
-            },
-        ),
+        Format::Html => response::html_page("Estimation", &[section()]),
     })
 }

@@ -32,6 +32,8 @@ pub use reproduce::render_reproduction;
 pub use scenario::{render_scenario, scenario_html_sections};
 pub use series::render_series;
 
+// Pretty JSON with a final newline: the JSON contract of a response written whole.
+use crate::error::json;
 use crate::{html_document, DocumentMeta, Format, RenderError, Section};
 use hallyu_api::Response;
 
@@ -77,14 +79,6 @@ fn text_sections(sections: &[Section], format: Format) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// Pretty JSON of `value` with a final newline: a response's JSON contract.
-fn json<T: serde::Serialize + ?Sized>(
-    what: &'static str,
-    value: &T,
-) -> Result<String, RenderError> {
-    crate::error::json(what, value)
 }
 
 #[cfg(test)]
