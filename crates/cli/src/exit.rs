@@ -92,7 +92,7 @@ pub fn status_of(error: &anyhow::Error) -> Status {
         if let Some(e) = cause.downcast_ref::<SimulateError>() {
             return simulate(e);
         }
-        if let Some(e) = cause.downcast_ref::<hallyu_report::RenderError>() {
+        if let Some(e) = cause.downcast_ref::<hallyu_render::RenderError>() {
             return of_category(e.category());
         }
     }
@@ -253,12 +253,21 @@ mod tests {
                 Status::Usage,
             ),
             (
-                hallyu_report::RenderError::Json {
+                hallyu_render::RenderError::Json {
                     what: "fits",
                     source: serde_json::from_str::<u8>("x").unwrap_err(),
                 }
                 .into(),
                 Status::Internal,
+            ),
+            (
+                hallyu_render::RenderError::Unsupported {
+                    what: "a report is",
+                    supported: &[hallyu_render::Format::Html],
+                    format: hallyu_render::Format::Csv,
+                }
+                .into(),
+                Status::Usage,
             ),
             (anyhow::anyhow!("anything else"), Status::Input),
             (usage("u"), Status::Usage),

@@ -1,5 +1,5 @@
 //! `hallyu`: the command-line front end. It parses arguments, loads data through
-//! `hallyu-data`, calls one library function, renders with `hallyu-report` and maps the
+//! `hallyu-data`, calls one library function, renders with `hallyu-render` and maps the
 //! outcome to an exit code (one meaning per code, see [`exit`]). No statistics are
 //! computed here.
 

@@ -222,6 +222,34 @@ fn run_refuses_what_is_not_a_request() {
 }
 
 #[test]
+fn a_format_a_response_has_no_rendering_in_is_a_usage_error() {
+    let d = Dir::new();
+    d.write(
+        "groups.json",
+        r#"{"capability": "reference", "version": 1, "table": "groups"}"#,
+    );
+    let r = d
+        .hallyu(["run", "groups.json", "--format", "markdown"])
+        .run_usage_line();
+    assert_eq!(
+        r.message(),
+        "reference tables are written as table, json or csv, not Markdown"
+    );
+    assert!(r.stdout.is_empty(), "{r}");
+    d.write(
+        "report.json",
+        r#"{"capability": "report", "draws": 0, "claims": []}"#,
+    );
+    let r = d
+        .hallyu(["run", "report.json", "--format", "csv", "-q"])
+        .run_usage_line();
+    assert_eq!(
+        r.message(),
+        "a report is written as html, json or markdown, not Csv"
+    );
+}
+
+#[test]
 fn scenarios() {
     let scenario = |d: &Dir| {
         let text = std::fs::read_to_string(

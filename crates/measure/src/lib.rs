@@ -1,7 +1,7 @@
 //! # hallyu-measure: creative-trade indicators and growth projections
 //!
 //! Two independent parts, both pure computations on plain data (the results are `serde`
-//! structs that `hallyu-report` renders):
+//! structs that `hallyu-render` renders):
 //!
 //! - [`projection`]: compound growth. Given two of a start value, an end value and a
 //!   compound annual growth rate (CAGR), the third; given all three, whether they agree at

@@ -1,9 +1,9 @@
 //! `hallyu fepois` and `hallyu feols`.
 
-use crate::args::{FitArgs, OutputFormat, SscArg};
+use crate::args::{FitArgs, SscArg};
 use crate::exit::usage_bail;
 use anyhow::Result;
-use hallyu_api::fit::{FitRequest, FitResponse};
+use hallyu_api::fit::FitRequest;
 use hallyu_api::panel::PanelScope;
 use hallyu_api::{DataSource, Request, Version};
 use hallyu_estimate::{Estimator, FitOptions, SeparationChecks, Ssc, VcovChoice, VcovKind};
@@ -99,9 +99,4 @@ pub(super) fn request(a: &FitArgs, estimator: Estimator) -> Result<FitRequest> {
         weights: a.weights.clone(),
         options,
     })
-}
-
-/// Renders fits side by side (one formula and one variance: that fit alone).
-pub fn render(r: &FitResponse, format: OutputFormat) -> Result<String> {
-    Ok(hallyu_report::render_fits(&r.fits, super::format(format))?)
 }

@@ -1,10 +1,9 @@
 //! `hallyu indicators`: trade indicators of a country or bloc.
 
-use crate::args::{IndicatorsArgs, OutputFormat};
+use crate::args::IndicatorsArgs;
 use anyhow::Result;
 use hallyu_api::indicators::IndicatorsRequest;
 use hallyu_api::{DataSource, Request, Version};
-use hallyu_measure::indicators::Indicators;
 
 /// Runs the command.
 pub fn run(a: IndicatorsArgs) -> Result<u8> {
@@ -40,24 +39,4 @@ fn request(a: &IndicatorsArgs) -> IndicatorsRequest {
         value: a.value.clone(),
         perspective: a.perspective.unwrap_or_default(),
     }
-}
-
-/// Renders indicators.
-pub fn render(r: &Indicators, format: OutputFormat) -> Result<String> {
-    Ok(match format {
-        OutputFormat::Json => hallyu_report::indicators_json(r)?,
-        OutputFormat::Csv => hallyu_report::indicators_csv(r)?,
-        OutputFormat::Table => hallyu_report::indicators_section(r).terminal(),
-        OutputFormat::Markdown => hallyu_report::indicators_section(r).markdown(),
-        OutputFormat::Latex => hallyu_report::indicators_section(r).latex(),
-        OutputFormat::Html => {
-            let mut section = hallyu_report::indicators_section(r);
-            section.blocks.extend(
-                hallyu_report::indicators_charts(r)
-                    .into_iter()
-                    .map(hallyu_report::Block::Chart),
-            );
-            super::html_page(&format!("Trade indicators: {}", r.subject), &[section])
-        }
-    })
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand; each parses its flags into a library request
-//! (`hallyu_api`), runs it through [`execute`], and renders the response.
+//! (`hallyu_api`) and runs it through [`execute`], which renders the response with
+//! `hallyu_render`.
 
 mod data;
 mod dataset;
@@ -87,42 +88,34 @@ pub fn execute(
     Ok(0)
 }
 
-/// Renders any response in `format`.
+/// Renders any response in `format` (the library's renderer: the server answers with the
+/// same text).
 pub fn render(response: &Response, format: OutputFormat) -> Result<String> {
-    Ok(match response {
-        Response::Fit(r) => fit::render(r, format)?,
-        Response::Indicators(r) => indicators::render(r, format)?,
-        Response::Projection(p) => project::render(p, format)?,
-        Response::Potential(p) => potential::render(p, format)?,
-        Response::Reproduce(r) => reproduce::render(r, format)?,
-        Response::Reference(r) => reference::render(r, format)?,
-        Response::Dataset(r) => dataset::render(r, format)?,
-        Response::Ingest(r) => ingest::render(r, format)?,
-        Response::Scenario(r) => simulate::render(r, format)?,
-        Response::Report(r) => report::render(r, format)?,
-        Response::Claim(c) => report::render_claim(c, format)?,
-        Response::Series(s) => report::render_series(s, format)?,
-    })
+    Ok(hallyu_render::render_response(
+        response,
+        self::format(format),
+    )?)
 }
 
-/// One self-contained HTML page of `sections` under `title`, saying which version of
-/// the program made it.
-fn html_page(title: &str, sections: &[hallyu_report::Section]) -> String {
-    let meta = hallyu_report::DocumentMeta {
-        generator: "hallyu".into(),
-        version: env!("CARGO_PKG_VERSION").into(),
-        ..Default::default()
-    };
-    hallyu_report::html_document(title, sections, &meta)
-}
-
-fn format(f: OutputFormat) -> hallyu_report::Format {
+/// The renderer's format for the command line's `--format`.
+fn format(f: OutputFormat) -> hallyu_render::Format {
     match f {
-        OutputFormat::Table => hallyu_report::Format::Table,
-        OutputFormat::Json => hallyu_report::Format::Json,
-        OutputFormat::Markdown => hallyu_report::Format::Markdown,
-        OutputFormat::Latex => hallyu_report::Format::Latex,
-        OutputFormat::Csv => hallyu_report::Format::Csv,
-        OutputFormat::Html => hallyu_report::Format::Html,
+        OutputFormat::Table => hallyu_render::Format::Table,
+        OutputFormat::Json => hallyu_render::Format::Json,
+        OutputFormat::Markdown => hallyu_render::Format::Markdown,
+        OutputFormat::Latex => hallyu_render::Format::Latex,
+        OutputFormat::Csv => hallyu_render::Format::Csv,
+        OutputFormat::Html => hallyu_render::Format::Html,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pages_name_this_programs_version() {
+        // The renderer writes its own crate's version: the workspace's, which is this one.
+        let page = hallyu_render::response::html_page("t", &[]);
+        let this = concat!("hallyu ", env!("CARGO_PKG_VERSION"));
+        assert!(page.contains(this), "{page}");
     }
 }

@@ -1,10 +1,9 @@
 //! `hallyu project`: compound growth paths and claim checks.
 
-use crate::args::{OutputFormat, ProjectArgs};
+use crate::args::ProjectArgs;
 use anyhow::Result;
 use hallyu_api::projection::ProjectionRequest;
 use hallyu_api::{Request, Version};
-use hallyu_measure::projection::Projection;
 
 /// Runs the command. Arguments that cannot be answered are usage errors (2); a claim
 /// whose three numbers disagree is printed and exits with 3, a result that is not valid.
@@ -25,18 +24,4 @@ pub fn run(a: ProjectArgs) -> Result<u8> {
         o.quiet,
         o.print_request,
     )
-}
-
-/// Renders a projection.
-pub fn render(p: &Projection, format: OutputFormat) -> Result<String> {
-    Ok(match format {
-        OutputFormat::Json => hallyu_report::projection_json(p)?,
-        OutputFormat::Csv => hallyu_report::projection_csv(p)?,
-        OutputFormat::Table => hallyu_report::projection_section(p).terminal(),
-        OutputFormat::Markdown => hallyu_report::projection_section(p).markdown(),
-        OutputFormat::Latex => hallyu_report::projection_section(p).latex(),
-        OutputFormat::Html => {
-            super::html_page("Projection", &[hallyu_report::projection_section(p)])
-        }
-    })
 }

@@ -1,8 +1,8 @@
 //! `hallyu reproduce`: the Advanced Guide's published tables, re-estimated.
 
-use crate::args::{OutputFormat, ReproduceArgs};
+use crate::args::ReproduceArgs;
 use anyhow::Result;
-use hallyu_api::reproduce::{ReproduceRequest, Reproduction};
+use hallyu_api::reproduce::ReproduceRequest;
 use hallyu_api::{Request, Version};
 
 /// Runs the command; exits with 3 when a published value is missed.
@@ -19,38 +19,4 @@ pub fn run(a: ReproduceArgs) -> Result<u8> {
         o.quiet,
         o.print_request,
     )
-}
-
-/// Renders a reproduction.
-pub fn render(r: &Reproduction, format: OutputFormat) -> Result<String> {
-    Ok(match r {
-        Reproduction::Chapter1 { outcomes } => match format {
-            OutputFormat::Json => hallyu_report::replication_json(outcomes)?,
-            OutputFormat::Csv => hallyu_report::replication_csv(outcomes)?,
-            OutputFormat::Table => hallyu_report::replication_section(outcomes).terminal(),
-            OutputFormat::Markdown => hallyu_report::replication_section(outcomes).markdown(),
-            OutputFormat::Latex => hallyu_report::replication_section(outcomes).latex(),
-            OutputFormat::Html => super::html_page(
-                "Reproduction of the Advanced Guide, chapter 1",
-                &[hallyu_report::replication_section(outcomes)],
-            ),
-        },
-        Reproduction::Chapter2 { runs, checks } => match format {
-            OutputFormat::Json => hallyu_report::chapter2_json(runs)?,
-            OutputFormat::Csv => hallyu_report::chapter2_csv(runs)?,
-            OutputFormat::Html => super::html_page(
-                "Reproduction of the Advanced Guide, chapter 2",
-                &hallyu_report::chapter2_sections(runs, checks),
-            ),
-            f => {
-                let sections = hallyu_report::chapter2_sections(runs, checks);
-                let render = |g: &hallyu_report::Section| match f {
-                    OutputFormat::Markdown => g.markdown(),
-                    OutputFormat::Latex => g.latex(),
-                    _ => g.terminal(),
-                };
-                sections.iter().map(render).collect::<Vec<_>>().join("\n")
-            }
-        },
-    })
 }

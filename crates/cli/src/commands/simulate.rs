@@ -1,12 +1,12 @@
 //! `hallyu simulate`: a general-equilibrium policy scenario.
 
-use crate::args::{MethodArg, OutputFormat, SimulateArgs};
+use crate::args::{MethodArg, SimulateArgs};
 use crate::exit::usage_bail;
 use anyhow::Result;
 use hallyu_api::panel::PanelScope;
 use hallyu_api::scenario::ScenarioRequest;
 use hallyu_api::{DataSource, Request};
-use hallyu_simulate::{Method, RunOptions, ScenarioResult};
+use hallyu_simulate::{Method, RunOptions};
 
 /// Runs the command. Names a scenario gets wrong exit with 2, unusable files or data with
 /// 1, a solve that does not converge with 3 (see `crate::exit`).
@@ -53,33 +53,4 @@ pub fn run(a: SimulateArgs) -> Result<u8> {
         o.quiet,
         o.print_request,
     )
-}
-
-/// Renders a scenario's effects.
-pub fn render(r: &ScenarioResult, format: OutputFormat) -> Result<String> {
-    Ok(match format {
-        OutputFormat::Json => hallyu_report::scenario_json(r)?,
-        OutputFormat::Csv => hallyu_report::scenario_csv(r)?,
-        OutputFormat::Html => super::html_page("Scenario", &scenario_html_sections(r)),
-        f => hallyu_report::scenario_sections(r)
-            .iter()
-            .map(|g| match f {
-                OutputFormat::Markdown => g.markdown(),
-                OutputFormat::Latex => g.latex(),
-                _ => g.terminal(),
-            })
-            .collect::<Vec<_>>()
-            .join("\n"),
-    })
-}
-
-/// The scenario's sections with its effects drawn after the effects table (text formats
-/// leave the chart out: its numbers are the table's).
-pub fn scenario_html_sections(r: &ScenarioResult) -> Vec<hallyu_report::Section> {
-    let mut sections = hallyu_report::scenario_sections(r);
-    if let (Some(first), Some(chart)) = (sections.first_mut(), hallyu_report::scenario_chart(r)) {
-        let at = first.blocks.len().min(1);
-        first.blocks.insert(at, hallyu_report::Block::Chart(chart));
-    }
-    sections
 }

@@ -1,4 +1,4 @@
-//! # hallyu-report: results to text
+//! # hallyu-render: results to text
 //!
 //! Every result is first laid out as typed [`Section`]s — tables of numbers with their
 //! units, series, notes — and then rendered as a terminal table, Markdown or LaTeX
@@ -8,6 +8,10 @@
 //! result types directly, and report their write errors ([`RenderError`]). Renderers
 //! return strings: they open no files and compute no statistics (p-values and intervals
 //! come with the [`hallyu_estimate::Fit`]).
+//!
+//! [`response`] renders every answer of the library API ([`hallyu_api::Response`]) in
+//! every format through one entry point, [`render_response`]: the command line prints
+//! what it returns and the server answers with it.
 #![deny(missing_docs)]
 
 pub mod chart;
@@ -23,6 +27,7 @@ mod model;
 mod potential;
 mod projection;
 mod replication;
+pub mod response;
 mod scenario;
 mod text;
 
@@ -38,6 +43,7 @@ pub use model::{Align, Block, Cell, ColumnSpec, Row, Section, Series, Table};
 pub use potential::{potential_chart, potential_csv, potential_section, potential_sections};
 pub use projection::{projection_csv, projection_json, projection_section};
 pub use replication::{replication_csv, replication_json, replication_section};
+pub use response::render_response;
 pub use scenario::{scenario_chart, scenario_csv, scenario_json, scenario_sections};
 
 /// Output formats.
@@ -57,6 +63,21 @@ pub enum Format {
     Html,
 }
 
+impl Format {
+    /// The format's name as users write it (`table`, `json`, `markdown`, `latex`, `csv`,
+    /// `html`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Latex => "latex",
+            Format::Csv => "csv",
+            Format::Html => "html",
+        }
+    }
+}
+
 /// Renders fits: one model in full (coefficient table), several side by side.
 pub fn render_fits(fits: &[hallyu_estimate::Fit], format: Format) -> Result<String, RenderError> {
     let section = || {
@@ -72,14 +93,6 @@ pub fn render_fits(fits: &[hallyu_estimate::Fit], format: Format) -> Result<Stri
         Format::Table => section().terminal(),
         Format::Markdown => section().markdown(),
         Format::Latex => section().latex(),
-        Format::Html => html_document(
-            "Estimation",
-            &[section()],
-            &DocumentMeta {
-                generator: "hallyu".into(),
-                version: env!("CARGO_PKG_VERSION").into(),
-                ..DocumentMeta::default()
-            },
-        ),
+        Format::Html => response::html_page("Estimation", &[section()]),
     })
 }

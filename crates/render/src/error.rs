@@ -1,13 +1,27 @@
-//! What can go wrong while writing a result as CSV or JSON.
+//! What can go wrong while writing a result: a format it has no rendering in (the
+//! caller's choice), or a CSV or JSON writer's error (a defect).
 
+use crate::Format;
 use hallyu_data::ErrorCategory;
 
-/// A result could not be written out. Results are written to memory, so this is a
-/// defect (a record that does not fit the header, a value JSON cannot hold), never the
-/// user's input.
+/// A result could not be written out. Asking for a format a result has no rendering in
+/// is the caller's choice ([`RenderError::Unsupported`]); anything else is a defect (a
+/// record that does not fit the header, a value JSON cannot hold), never the user's
+/// input, since results are written to memory.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RenderError {
+    /// The result has no rendering in the format asked for.
+    #[error("{what} written as {}, not {format:?}", format_list(supported))]
+    Unsupported {
+        /// What was to be written, as the subject of the sentence with its verb
+        /// (`a report is`, `dataset reports are`).
+        what: &'static str,
+        /// The formats it can be written in.
+        supported: &'static [Format],
+        /// The format asked for.
+        format: Format,
+    },
     /// A CSV record could not be written.
     #[error("cannot write the {what} as CSV: {source}")]
     Csv {
@@ -27,9 +41,23 @@ pub enum RenderError {
 }
 
 impl RenderError {
-    /// The error's category: always internal, a defect of the program.
+    /// The error's category: a format the result lacks is the caller's input; a writer's
+    /// error is internal, a defect of the program.
     pub fn category(&self) -> ErrorCategory {
-        ErrorCategory::Internal
+        match self {
+            RenderError::Unsupported { .. } => ErrorCategory::Input,
+            RenderError::Csv { .. } | RenderError::Json { .. } => ErrorCategory::Internal,
+        }
+    }
+}
+
+/// Format names as a list in words: `table or json`, `html, json or markdown`.
+fn format_list(formats: &[Format]) -> String {
+    let names: Vec<&str> = formats.iter().map(|f| f.name()).collect();
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
     }
 }
 
@@ -98,6 +126,30 @@ mod tests {
             e.to_string().starts_with("cannot write the rows as CSV"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_format_a_result_lacks_is_the_callers_input_and_lists_the_others() {
+        let e = RenderError::Unsupported {
+            what: "a report is",
+            supported: &[Format::Html, Format::Json, Format::Markdown],
+            format: Format::Csv,
+        };
+        assert_eq!(e.category(), ErrorCategory::Input);
+        assert_eq!(
+            e.to_string(),
+            "a report is written as html, json or markdown, not Csv"
+        );
+        let e = RenderError::Unsupported {
+            what: "dataset reports are",
+            supported: &[Format::Table, Format::Json],
+            format: Format::Latex,
+        };
+        assert_eq!(
+            e.to_string(),
+            "dataset reports are written as table or json, not Latex"
+        );
+        assert_eq!(format_list(&[Format::Json]), "json");
     }
 
     #[test]
