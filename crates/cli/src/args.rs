@@ -62,6 +62,12 @@ pub enum Command {
     /// that any result can be reproduced from its request.
     #[command(long_about = RUN_HELP)]
     Run(RunArgs),
+    /// Serve the library over HTTP: `POST /api/v1/<capability>` takes what `--print-request`
+    /// prints and answers what `hallyu run --format json` answers; errors are
+    /// application/problem+json.
+    ///
+    /// Example: hallyu serve --data-root ~/trade-data --port 8080
+    Serve(ServeArgs),
     /// A country's creative-economy report: exports and growth, markets and peers, regional
     /// integration, structural gravity, a policy scenario and claim checks, every number
     /// with the request that produced it.
@@ -147,6 +153,30 @@ Examples:
   hallyu indicators --subject KOR --partner asean --print-request > kor.json
   hallyu run kor.json --format json
   hallyu project --start 2021:8.1 --end 2031:20 --print-request | hallyu run -";
+
+/// `hallyu serve` arguments.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Beyond loopback (e.g. 0.0.0.0) the server refuses to start
+    /// without --token-file.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// Port (0: any free port, printed when the server is up).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Folder whose files requests may read (paths in requests are relative to it; no
+    /// `..`, no absolute path, no link leading out). Without it, requests naming a file
+    /// are refused.
+    #[arg(long, value_name = "DIR")]
+    pub data_root: Option<PathBuf>,
+    /// File holding the bearer token every API request must carry (`Authorization: Bearer
+    /// <token>`).
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Computations running at once; past it the answer is 429 with Retry-After.
+    #[arg(long, default_value_t = 2)]
+    pub max_jobs: usize,
+}
 
 /// `hallyu run` arguments.
 #[derive(Debug, Args)]

@@ -109,6 +109,12 @@ pub fn from_api(e: hallyu_api::Error) -> anyhow::Error {
     tagged(status, anyhow::Error::new(e))
 }
 
+/// A server error, tagged with the exit status of its category.
+pub fn from_server(e: hallyu_server::ServerError) -> anyhow::Error {
+    let status = of_category(e.category());
+    tagged(status, anyhow::Error::new(e))
+}
+
 /// The exit status of an error category: the one place where the library's categories
 /// meet the command line's statuses.
 pub fn of_category(c: hallyu_data::ErrorCategory) -> Status {

@@ -13,6 +13,7 @@ mod reference;
 mod report;
 mod reproduce;
 mod run;
+mod serve;
 mod simulate;
 mod synth;
 
@@ -37,6 +38,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Indicators(a) => indicators::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Run(a) => run::run(a),
+        Command::Serve(a) => serve::run(a),
         Command::Report(a) => report::run(a),
         Command::Potential(a) => potential::run(a),
     }
