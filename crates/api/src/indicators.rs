@@ -201,20 +201,12 @@ fn load(ctx: &Context, req: &IndicatorsRequest) -> Result<(Arc<Table>, FlowColum
             if let Some(v) = &req.value {
                 cols.value = v.clone();
             }
-            let options = ReadOptions {
-                columns: Some(vec![
-                    cols.year.clone(),
-                    cols.exporter.clone(),
-                    cols.importer.clone(),
-                    cols.value.clone(),
-                ]),
-                ..ReadOptions::default()
-            };
-            return Ok((
-                Arc::new(embedded::agtpa_with(&options)?),
-                cols,
-                "million USD".into(),
-            ));
+            // The panel is small and immutable: decoded once per process.
+            let table = embedded::agtpa_shared()?;
+            if !table.has(&cols.value) {
+                return Err(table.unknown(&cols.value).into());
+            }
+            return Ok((table, cols, "million USD".into()));
         }
         DataSource::Table(_) => {
             return Err(Error::field(

@@ -19,6 +19,19 @@ pub fn agtpa_with(options: &ReadOptions) -> Result<crate::Table> {
     read_parquet_bytes(bytes::Bytes::from_static(AGTPA), options)
 }
 
+/// The whole Advanced Guide panel, decoded once per process and shared: a server answering
+/// many requests on the embedded data decodes it once (about 15 MB in memory), not per
+/// request.
+pub fn agtpa_shared() -> Result<std::sync::Arc<crate::Table>> {
+    static PANEL: std::sync::OnceLock<std::sync::Arc<crate::Table>> = std::sync::OnceLock::new();
+    if let Some(t) = PANEL.get() {
+        return Ok(std::sync::Arc::clone(t));
+    }
+    let t = std::sync::Arc::new(agtpa()?);
+    // Two threads may both decode on the first calls; one result is kept.
+    Ok(std::sync::Arc::clone(PANEL.get_or_init(|| t)))
+}
+
 /// Column names of the Advanced Guide panel.
 pub fn agtpa_columns() -> Result<Vec<String>> {
     crate::read::parquet_bytes_names(bytes::Bytes::from_static(AGTPA))

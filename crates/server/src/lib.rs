@@ -36,8 +36,11 @@ pub struct ServerConfig {
     pub data_root: Option<PathBuf>,
     /// The bearer token every API request must carry; required to listen beyond loopback.
     pub token: Option<String>,
-    /// Computations running at once; past it the answer is 429 with `Retry-After`.
+    /// Computations running at once, and jobs queued or running; past it a job submission
+    /// is answered 429 with `Retry-After`.
     pub max_jobs: usize,
+    /// Direct requests waiting for a worker; past it the answer is 429 with `Retry-After`.
+    pub max_waiting: usize,
     /// What one request may ask.
     pub limits: Limits,
 }
@@ -50,6 +53,7 @@ impl Default for ServerConfig {
             data_root: None,
             token: None,
             max_jobs: 2,
+            max_waiting: 256,
             limits: Limits::default(),
         }
     }
@@ -93,6 +97,8 @@ pub(crate) struct State {
     pub workers: Arc<Semaphore>,
     /// Long work submitted as jobs.
     pub jobs: jobs::Jobs,
+    /// Direct requests waiting for a worker now.
+    pub waiting: std::sync::atomic::AtomicUsize,
 }
 
 /// A server bound to its address, not yet serving.
@@ -132,6 +138,7 @@ impl Server {
                 config,
                 workers,
                 jobs,
+                waiting: std::sync::atomic::AtomicUsize::new(0),
             }),
         })
     }

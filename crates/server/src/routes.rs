@@ -244,17 +244,26 @@ async fn parse(
 /// Runs `request` on a worker thread and renders the response as `hallyu run --format
 /// <format>` does; a result that must not be trusted says so in the `Hallyu-Problem` header.
 async fn execute(s: Arc<State>, request: Request, format: OutputFormat) -> Response {
-    let Ok(permit) = Arc::clone(&s.workers).try_acquire_owned() else {
+    // A request waits for a worker in a bounded line; past it, 429. (A client that
+    // leaves while waiting drops this future and its place.)
+    let waiting = s.waiting.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let place = WaitingPlace(&s.waiting);
+    if waiting >= s.config.max_waiting {
+        drop(place);
         let mut p = Problem::new(
             ProblemType::Busy,
             format!(
-                "all {} workers are busy: retry in a few seconds",
+                "all {} workers are busy and {waiting} requests wait: retry in a few seconds",
                 s.config.max_jobs
             ),
         );
         p.retry_after = Some(2);
         return p.into_response();
+    }
+    let Ok(permit) = Arc::clone(&s.workers).acquire_owned().await else {
+        return Problem::new(ProblemType::Internal, "the server is stopping").into_response();
     };
+    drop(place);
     let work = tokio::task::spawn_blocking(move || {
         let _permit = permit;
         let ctx = Context::quiet();
@@ -504,6 +513,15 @@ fn ascii_header(text: &str) -> Option<HeaderValue> {
         })
         .collect();
     HeaderValue::from_str(&ascii).ok()
+}
+
+/// A place in the line of requests waiting for a worker, given back when dropped.
+struct WaitingPlace<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl Drop for WaitingPlace<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 /// Query of a reference look-up.
