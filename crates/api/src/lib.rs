@@ -34,6 +34,7 @@ pub mod report;
 pub mod reproduce;
 mod request;
 pub mod scenario;
+pub mod schema;
 pub mod series;
 mod source;
 mod version;
