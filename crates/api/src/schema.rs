@@ -7,6 +7,8 @@
 //! that is always written is required). A type whose two forms differ has a schema for each:
 //! in [`schemas`], the written one is named with [`OUTPUT_SUFFIX`].
 
+mod integers;
+
 use crate::{Request, Response};
 use schemars::generate::{Contract, SchemaSettings};
 use schemars::{JsonSchema, SchemaGenerator};
@@ -123,8 +125,10 @@ fn generate<T: JsonSchema>(contract: Contract, definitions_path: &str) -> Option
     settings.contract = contract;
     let mut generator = SchemaGenerator::new(settings);
     // Inline, not a reference: its variants are split below.
-    let root = T::json_schema(&mut generator).to_value();
-    let definitions = generator.take_definitions(true);
+    let mut root = T::json_schema(&mut generator).to_value();
+    integers::bound_integers(&mut root);
+    let mut definitions = generator.take_definitions(true);
+    definitions.values_mut().for_each(integers::bound_integers);
     let mut variants = BTreeMap::new();
     for variant in root.get("oneOf")?.as_array()? {
         let tag = variant

@@ -160,6 +160,8 @@ fn the_schema_refuses_what_the_library_refuses() {
             (kor(json!({"top": -1})), false),
             (kor(json!({"years": [1990, 2006]})), true),
             (kor(json!({"years": [1990]})), false),
+            (kor(json!({"years": [1990, 3_000_000_000_u64]})), false),
+            (kor(json!({"years": [-1990, 2006]})), true),
             (
                 kor(json!({"data": {"kind": "file", "path": "f.csv"}})),
                 true,
@@ -193,6 +195,17 @@ fn hand_written_forms_are_stated_exactly() {
             (projection(json!(".")), false),
             (projection(json!(null)), true),
             (projection(json!(true)), false),
+        ],
+    );
+    assert_agree(
+        "reproduce",
+        &[
+            (json!({"capability": "reproduce", "chapter": 1}), true),
+            (json!({"capability": "reproduce", "chapter": -1}), false),
+            (
+                json!({"capability": "reproduce", "chapter": 4_294_967_296_u64}),
+                false,
+            ),
         ],
     );
     let fit = |extra: Value| {
