@@ -75,26 +75,20 @@ pub fn response_schema(capability: &str) -> Option<Value> {
 pub fn schemas(definitions_path: &str) -> Option<Schemas> {
     let (request_variants, read) = generate::<Request>(Contract::Deserialize, definitions_path)?;
     let (response_variants, written) = generate::<Response>(Contract::Serialize, definitions_path)?;
+    let path = definitions_path
+        .trim_start_matches('#')
+        .trim_end_matches('/');
     let mut definitions = read;
     // Written definitions join the read ones; one that differs from its read namesake is
     // renamed, and every written reference to it follows.
     let mut renamed = BTreeMap::new();
-    for (name, schema) in &written {
-        match definitions.get(name) {
-            Some(same) if same == schema => {}
-            Some(_) => {
-                let mut new = format!("{name}{OUTPUT_SUFFIX}");
-                while definitions.contains_key(&new) || written.contains_key(&new) {
-                    new.push_str(OUTPUT_SUFFIX);
-                }
-                renamed.insert(name.clone(), new);
-            }
-            None => {}
+    for name in differing(&definitions, &written, path) {
+        let mut new = format!("{name}{OUTPUT_SUFFIX}");
+        while definitions.contains_key(&new) || written.contains_key(&new) {
+            new.push_str(OUTPUT_SUFFIX);
         }
+        renamed.insert(name, new);
     }
-    let path = definitions_path
-        .trim_start_matches('#')
-        .trim_end_matches('/');
     let rename = |mut value: Value| {
         rename_refs(&mut value, path, &renamed);
         value
@@ -113,6 +107,36 @@ pub fn schemas(definitions_path: &str) -> Option<Schemas> {
         responses,
         definitions,
     })
+}
+
+/// The written definitions that cannot share their read namesake's entry: those whose
+/// schema differs, and those that refer to one of them (the same text then means another
+/// schema once the reference is renamed).
+fn differing(
+    read: &Map<String, Value>,
+    written: &Map<String, Value>,
+    path: &str,
+) -> BTreeSet<String> {
+    let mut found: BTreeSet<String> = written
+        .iter()
+        .filter(|(name, schema)| read.get(*name).is_some_and(|r| r != *schema))
+        .map(|(name, _)| name.clone())
+        .collect();
+    loop {
+        let more: Vec<String> = written
+            .iter()
+            .filter(|(name, schema)| {
+                read.contains_key(*name)
+                    && !found.contains(*name)
+                    && refs(schema, path).iter().any(|r| found.contains(r))
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        if more.is_empty() {
+            return found;
+        }
+        found.extend(more);
+    }
 }
 
 /// The variants of a tagged enum `T` by capability, and the definitions they refer to.
@@ -304,6 +328,28 @@ mod tests {
         let read = &all.definitions["FitRequest"];
         let written = &all.definitions[&format!("FitRequest{OUTPUT_SUFFIX}")];
         assert_ne!(read, written);
+        // A report's claims read the same in both forms, but the written one holds a
+        // written request.
+        let claim = &all.definitions[&format!("ReportClaim{OUTPUT_SUFFIX}")];
+        assert_eq!(
+            claim["properties"]["request"]["$ref"],
+            format!("#/components/schemas/Request{OUTPUT_SUFFIX}")
+        );
+    }
+
+    #[test]
+    fn a_definition_that_refers_to_a_differing_one_differs_too() {
+        let defs = |b: Value| {
+            let mut map = Map::new();
+            map.insert("A".into(), serde_json::json!({"$ref": "#/$defs/B"}));
+            map.insert("B".into(), b);
+            map.insert("C".into(), serde_json::json!({"type": "null"}));
+            map
+        };
+        let read = defs(serde_json::json!({"type": "string"}));
+        let written = defs(serde_json::json!({"type": "integer"}));
+        let found = differing(&read, &written, "/$defs");
+        assert_eq!(found, ["A".to_string(), "B".to_string()].into());
     }
 
     #[test]
