@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 /// An estimation request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FitRequest {
     /// Request format version (1).
@@ -76,7 +76,7 @@ impl FitRequest {
 
 /// The fits, one per formula and variance (formula by formula, variances in the order
 /// asked), and how the data was built.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FitResponse {
     /// The fits.
     pub fits: Vec<Fit>,

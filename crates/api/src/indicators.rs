@@ -18,7 +18,7 @@ use std::sync::Arc;
 const CLASSIFICATION_COLUMN: &str = "classification";
 
 /// An indicators request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorsRequest {
     /// Request format version (1).

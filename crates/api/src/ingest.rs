@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 /// What the inputs are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum IngestKind {
     /// A CEPII BACI release: folder, zip, or one BACI csv next to its country file.
@@ -23,7 +23,7 @@ pub enum IngestKind {
 }
 
 /// An ingest.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IngestRequest {
     /// Request format version (1).
@@ -49,7 +49,7 @@ pub struct IngestRequest {
 }
 
 /// What an ingest did.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", content = "reports", rename_all = "snake_case")]
 pub enum IngestOutcome {
     /// Trade flows: one report per source written.

@@ -35,6 +35,7 @@ pub mod report;
 pub mod reproduce;
 mod request;
 pub mod scenario;
+pub mod schema;
 pub mod series;
 mod source;
 mod version;

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 /// What a dataset folder is turned into: the square country-pair panel of one source,
 /// product group and perspective. Only for a dataset folder; every field is optional.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PanelScope {
     /// Product group (`creative`, `creative.audiovisuals`, ...) or HS prefixes (`3303,3304`)

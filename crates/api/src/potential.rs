@@ -9,7 +9,7 @@ use hallyu_measure::potential::{export_potential, ExportPotential, CAVEATS};
 use serde::{Deserialize, Serialize};
 
 /// A request for a country's export potential by partner.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PotentialRequest {
     /// Request format version (1).
@@ -28,7 +28,7 @@ pub struct PotentialRequest {
 }
 
 /// A country's export potential by partner, with the fit it comes from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Potential {
     /// The gravity fit the predictions come from.
     pub fit: Fit,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A projection or claim check. Values are written as the user wrote them (`"8.1"`): the
 /// decimals are the precision a claim is checked at.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectionRequest {
     /// Request format version (1).

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 /// Which reference table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReferenceTable {
     /// Country codes (ISO 3166-1, then those Comtrade and BACI use besides it).
@@ -33,7 +33,7 @@ impl ReferenceTable {
 }
 
 /// A reference look-up.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReferenceRequest {
     /// Request format version (1).
@@ -54,7 +54,7 @@ pub struct ReferenceRequest {
 }
 
 /// A bloc's members in one year.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BlocMembers {
     /// The bloc.
     pub name: String,
@@ -65,7 +65,7 @@ pub struct BlocMembers {
 }
 
 /// A reference table's rows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "table", content = "rows", rename_all = "snake_case")]
 pub enum ReferenceRows {
     /// Country codes.

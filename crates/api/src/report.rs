@@ -17,7 +17,7 @@ use hallyu_measure::projection::Stated;
 use serde::{Deserialize, Serialize};
 
 /// A report request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportRequest {
     /// Request format version (1).
@@ -59,7 +59,7 @@ pub struct ReportRequest {
 
 /// A claim the report checks: what it says, and the request that checks it (a `claim`
 /// or a `projection`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportClaim {
     /// The claim in words.
@@ -94,7 +94,7 @@ impl Default for ReportRequest {
 }
 
 /// One library call of a report: its request and its response, or why it failed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Call {
     /// What the call is for, in words.
     pub purpose: String,
@@ -109,7 +109,7 @@ pub struct Call {
 }
 
 /// Why a call could not be answered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Failure {
     /// The error's category.
     pub category: ErrorCategory,
@@ -118,7 +118,7 @@ pub struct Failure {
 }
 
 /// One section of the report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReportSection {
     /// Stable identifier (`headline`, `markets`, ...).
     pub id: String,
@@ -132,7 +132,7 @@ pub struct ReportSection {
 }
 
 /// The report's data.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Report {
     /// Title.
     pub title: String,
@@ -155,7 +155,7 @@ pub struct Report {
 }
 
 /// A source of the report's numbers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Source {
     /// What it is.
     pub name: String,

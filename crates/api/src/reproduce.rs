@@ -8,7 +8,7 @@ use hallyu_replicate::{
 use serde::{Deserialize, Serialize};
 
 /// Which exercise to reproduce.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReproduceRequest {
     /// Request format version (1).
@@ -25,7 +25,7 @@ fn first_chapter() -> u32 {
 }
 
 /// What a reproduction gives.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "chapter_kind", rename_all = "snake_case")]
 pub enum Reproduction {
     /// Chapter 1: every specification, its fit and the comparison with the book.

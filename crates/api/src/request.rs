@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 /// A request for any capability. JSON: the capability's fields with `"capability"` naming
 /// it, e.g. `{"capability": "indicators", "version": 1, "subject": "KOR"}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "capability", rename_all = "snake_case")]
 pub enum Request {
     /// PPML or least squares with high-dimensional fixed effects.
@@ -51,7 +51,7 @@ pub enum Request {
 }
 
 /// The answer to a [`Request`], tagged the same way.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "capability", content = "result", rename_all = "snake_case")]
 pub enum Response {
     /// Fits.

@@ -11,7 +11,7 @@ use std::sync::Arc;
 /// `{"kind": "dataset", "dir": "trade"}`. A table already in memory (a DataFrame handed
 /// over by Python) cannot be written as JSON: a request holding one is refused by the
 /// serialiser, so it is never printed as if it could be replayed.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum DataSource {
     /// The data embedded in the binary: the Advanced Guide panel (99,981 rows of

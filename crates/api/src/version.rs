@@ -16,6 +16,25 @@ impl Default for Version {
     }
 }
 
+/// The integer 1: the only version read or written.
+impl schemars::JsonSchema for Version {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Version".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Request format version: 1, the only one this hallyu reads.",
+            "type": "integer",
+            "const": REQUEST_VERSION,
+        })
+    }
+}
+
 impl Serialize for Version {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_u32(REQUEST_VERSION)

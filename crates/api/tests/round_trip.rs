@@ -1,21 +1,11 @@
 //! Every request and every response goes through JSON and comes back the same: a result
 //! can be reproduced from its request, and a client can read back what it was sent.
 
-use hallyu_api::dataset::{DatasetAction, DatasetRequest};
-use hallyu_api::fit::FitRequest;
+mod common;
+
+use common::{dataset_and_ingest_responses, report_request, requests, responses, scenario};
 use hallyu_api::indicators::IndicatorsRequest;
-use hallyu_api::ingest::{IngestKind, IngestRequest};
-use hallyu_api::potential::PotentialRequest;
-use hallyu_api::projection::ProjectionRequest;
-use hallyu_api::reference::{ReferenceRequest, ReferenceTable};
-use hallyu_api::report::ReportRequest;
-use hallyu_api::reproduce::ReproduceRequest;
-use hallyu_api::scenario::ScenarioRequest;
-use hallyu_api::series::SeriesRequest;
-use hallyu_api::{run, Context, DataSource, Request, Response, Version};
-use hallyu_data::ingest::OnDuplicate;
-use hallyu_estimate::{Estimator, Ssc};
-use hallyu_measure::Perspective;
+use hallyu_api::{run, Context, DataSource, Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt::Debug;
@@ -42,114 +32,6 @@ fn round_trip<T: Serialize + DeserializeOwned + Debug>(value: &T) -> T {
     back
 }
 
-fn fit_request() -> FitRequest {
-    let mut r = FitRequest::new(
-        Estimator::Poisson,
-        vec![
-            "trade ~ log(dist) + cntg | exporter + importer".into(),
-            "trade ~ log(dist) + cntg + lang | exporter + importer".into(),
-        ],
-    );
-    r.selection = Some("year == 2006 and exporter != importer".into());
-    r.vcov = vec![
-        "hetero".parse().expect("hetero"),
-        "cluster:pair_id".parse().expect("cluster"),
-    ];
-    r.ssc = Ssc::ClusterOnly;
-    r.options.irls.tol = 1e-10;
-    r
-}
-
-fn requests() -> Vec<Request> {
-    let mut indicators = IndicatorsRequest::new("KOR");
-    indicators.partner = Some("asean".into());
-    indicators.years = Some((1990, 2006));
-    indicators.cagr_window = Some((1995, 2005));
-    indicators.top = 5;
-    indicators.perspective = Perspective::Mirror;
-    let mut on_file = IndicatorsRequest::new("asean");
-    on_file.data = DataSource::Dataset {
-        dir: "trade".into(),
-    };
-    on_file.group = Some("creative.audiovisuals".into());
-    on_file.source = Some("baci".into());
-    let mut on_dataset = fit_request();
-    on_dataset.data = DataSource::Dataset {
-        dir: "trade".into(),
-    };
-    on_dataset.scope.group = Some("creative".into());
-    on_dataset.scope.perspective = Some(Perspective::Importer);
-    vec![
-        Request::Fit(Box::new(fit_request())),
-        Request::Fit(Box::new(on_dataset)),
-        Request::Indicators(indicators),
-        Request::Indicators(on_file),
-        Request::Projection(ProjectionRequest {
-            version: Version,
-            start_year: 2021,
-            start_value: Some("8.10".parse().expect("number")),
-            end_year: 2031,
-            end_value: Some("20".parse().expect("number")),
-            cagr_pct: Some("7.3".parse().expect("number")),
-        }),
-        Request::Reproduce(ReproduceRequest {
-            version: Version,
-            chapter: 2,
-        }),
-        Request::Reference(ReferenceRequest {
-            version: Version,
-            table: ReferenceTable::Blocs,
-            year: Some(1999),
-            reference: Some("blocs.toml".into()),
-            classification: None,
-        }),
-        Request::Dataset(DatasetRequest {
-            version: Version,
-            action: DatasetAction::Repair,
-            dir: "trade".into(),
-        }),
-        Request::Ingest(IngestRequest {
-            version: Version,
-            kind: IngestKind::Series,
-            inputs: vec!["a.csv".into(), "b.csv".into()],
-            out: "trade".into(),
-            strict: true,
-            replace: false,
-            on_duplicate: OnDuplicate::Sum,
-        }),
-        Request::Potential(Box::new(PotentialRequest {
-            version: Version,
-            country: "KOR".into(),
-            model: {
-                let mut m = FitRequest::new(
-                    Estimator::Poisson,
-                    vec!["trade ~ log(dist) + cntg | exporter + importer".into()],
-                );
-                m.selection = Some("year == 2006 and exporter != importer".into());
-                m
-            },
-            year: Some(2006),
-        })),
-        Request::Series(SeriesRequest {
-            version: Version,
-            name: "kr_content_industry_exports".into(),
-            column: "exports_usd_bn".into(),
-            filter: [("sector".to_string(), "total".to_string())].into(),
-            year: None,
-            by: None,
-        }),
-    ]
-}
-
-fn scenario() -> Request {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/kor_asean_rta.toml");
-    let mut r = ScenarioRequest::from_toml_file(&path).expect("example scenario");
-    r.options.draws = 3;
-    r.options.bilateral = true;
-    Request::Scenario(Box::new(r))
-}
-
 #[test]
 fn scenarios_and_their_effects_come_back_equal() {
     let request = scenario();
@@ -163,11 +45,7 @@ fn scenarios_and_their_effects_come_back_equal() {
 
 #[test]
 fn a_report_and_its_calls_come_back_equal() {
-    let mut r = ReportRequest {
-        peers: Some(vec!["JPN".into(), "CHN".into()]),
-        draws: 0,
-        ..ReportRequest::default()
-    };
+    let mut r = report_request();
     let request = Request::Report(Box::new(r.clone()));
     assert_eq!(round_trip(&request), request);
     let response = run(&Context::quiet(), &request).expect("report");
@@ -227,52 +105,6 @@ fn a_table_in_memory_is_not_written_as_if_it_could_be_replayed() {
     assert!(serde_json::to_string(&Request::Indicators(r)).is_err());
 }
 
-fn responses() -> Vec<Response> {
-    let ctx = Context::quiet();
-    let mut out = Vec::new();
-    for r in requests().into_iter().filter(|r| {
-        !matches!(r, Request::Dataset(_) | Request::Ingest(_))
-            && !matches!(r, Request::Fit(f) if f.data.is_dataset())
-    }) {
-        // The dataset and the user's bloc file of the requests above do not exist here.
-        let r = match r {
-            Request::Indicators(mut i) if i.data.is_dataset() => {
-                i.data = DataSource::Embedded;
-                i.group = None;
-                i.source = None;
-                Request::Indicators(i)
-            }
-            Request::Reference(mut x) => {
-                x.reference = None;
-                Request::Reference(x)
-            }
-            r => r,
-        };
-        out.push(run(&ctx, &r).unwrap_or_else(|e| panic!("{e}")));
-    }
-    for table in [ReferenceTable::Countries, ReferenceTable::Groups] {
-        let r = Request::Reference(ReferenceRequest {
-            version: Version,
-            table,
-            year: None,
-            reference: None,
-            classification: None,
-        });
-        out.push(run(&ctx, &r).expect("reference table"));
-    }
-    out.push(
-        run(
-            &ctx,
-            &Request::Reproduce(ReproduceRequest {
-                version: Version,
-                chapter: 1,
-            }),
-        )
-        .expect("chapter 1"),
-    );
-    out
-}
-
 #[test]
 fn every_response_comes_back_equal() {
     let all = responses();
@@ -291,39 +123,12 @@ fn every_response_comes_back_equal() {
 #[test]
 fn dataset_and_ingest_responses_come_back_equal() {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let series = dir.path().join("kocca.csv");
-    std::fs::write(
-        &series,
-        "country,year,sector,flow,value,unit\nKOR,2020,games,export,100.5,USD\nKOR,2021,games,export,120,USD\n",
-    )
-    .expect("write series");
-    let out = dir.path().join("trade");
-    let ctx = Context::quiet();
-    let ingest = run(
-        &ctx,
-        &Request::Ingest(IngestRequest {
-            version: Version,
-            kind: IngestKind::Series,
-            inputs: vec![series],
-            out: out.clone(),
-            strict: false,
-            replace: false,
-            on_duplicate: OnDuplicate::Error,
-        }),
-    )
-    .expect("ingest");
-    assert_eq!(round_trip(&ingest), ingest);
-    for action in [DatasetAction::Verify, DatasetAction::Repair] {
-        let r = run(
-            &ctx,
-            &Request::Dataset(DatasetRequest {
-                version: Version,
-                action,
-                dir: out.clone(),
-            }),
-        )
-        .expect("dataset check");
-        assert!(r.problem().is_none(), "{r:?}");
-        assert_eq!(round_trip(&r), r);
+    let all = dataset_and_ingest_responses(dir.path());
+    assert_eq!(all.len(), 3);
+    for r in &all {
+        if matches!(r, Response::Dataset(_)) {
+            assert!(r.problem().is_none(), "{r:?}");
+        }
+        assert_eq!(&round_trip(r), r);
     }
 }

@@ -180,7 +180,17 @@ pub enum DataError {
 /// What kind of failure an error is. Every library error says its category, and each front
 /// end maps the category to its own terms (an exit status, an HTTP status, an exception
 /// class) instead of deciding per message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCategory {
     /// The request cannot be answered as given: an unknown name (column, country, bloc,

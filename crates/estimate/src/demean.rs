@@ -25,7 +25,9 @@ use rayon::prelude::*;
 
 /// How the fixed-effect normal equations are solved (`alternating_projections` or
 /// `conjugate_gradient` in requests).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DemeanAlgorithm {
     /// Alternating projections (block Gauss-Seidel) with Irons-Tuck acceleration (fixest).
@@ -65,7 +67,9 @@ impl DemeanAlgorithm {
 
 /// Knobs of the demeaning loop (fixest's `fixef.tol` and `fixef.iter`). Missing fields of a
 /// request take their defaults.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(default, deny_unknown_fields)]
 pub struct DemeanOptions {
     /// The solver. Conjugate gradient by default: on the synthetic 1M-row panel with three

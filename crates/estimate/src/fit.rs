@@ -4,7 +4,7 @@ use crate::vcov::{Ssc, VcovSpec};
 use serde::{Deserialize, Serialize};
 
 /// Which estimator produced a fit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Estimator {
     /// Poisson pseudo-maximum likelihood with fixed effects.
     #[serde(rename = "fepois")]
@@ -25,7 +25,9 @@ impl Estimator {
 }
 
 /// Observations dropped before estimation, by reason.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Dropped {
     /// A variable (or the weight) was missing or not finite (e.g. `log(0)`).
     pub missing: usize,
@@ -44,7 +46,7 @@ fn is_zero(n: &usize) -> bool {
 }
 
 /// One estimated coefficient with its inference.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Coefficient {
     /// Term name (fixest spelling).
     pub term: String,
@@ -52,23 +54,28 @@ pub struct Coefficient {
     pub estimate: f64,
     /// Standard error (`null` in JSON when undefined, e.g. no residual degrees of freedom).
     #[serde(with = "nullable")]
+    #[schemars(with = "Option<f64>")]
     pub std_error: f64,
     /// `estimate / std_error` (z for Poisson, t for OLS).
     #[serde(with = "nullable")]
+    #[schemars(with = "Option<f64>")]
     pub statistic: f64,
     /// Two-sided p-value.
     #[serde(with = "nullable")]
+    #[schemars(with = "Option<f64>")]
     pub p_value: f64,
     /// Lower bound of the 95% confidence interval.
     #[serde(with = "nullable")]
+    #[schemars(with = "Option<f64>")]
     pub conf_low: f64,
     /// Upper bound of the 95% confidence interval.
     #[serde(with = "nullable")]
+    #[schemars(with = "Option<f64>")]
     pub conf_high: f64,
 }
 
 /// Size of one fixed-effect dimension.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FixedEffectInfo {
     /// Dimension as written (`exporter^year`).
     pub name: String,
@@ -77,7 +84,7 @@ pub struct FixedEffectInfo {
 }
 
 /// Goodness of fit.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FitStats {
     /// Poisson deviance, or the (weighted) residual sum of squares for OLS.
     pub deviance: f64,
@@ -93,6 +100,7 @@ pub struct FitStats {
         default,
         with = "nullable_opt"
     )]
+    #[schemars(with = "Option<f64>")]
     pub r2_within: Option<f64>,
     /// Log-likelihood (Poisson).
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -100,7 +108,7 @@ pub struct FitStats {
 }
 
 /// Reference distribution of the test statistics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Distribution {
     /// Standard normal (z statistics; Poisson).
@@ -140,7 +148,7 @@ fn schema_version_1() -> u32 {
 }
 
 /// A complete estimation result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Fit {
     /// Version of this layout ([`FIT_SCHEMA_VERSION`]); results written before the field
     /// existed read as version 1.

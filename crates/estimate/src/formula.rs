@@ -15,7 +15,7 @@ use crate::{EstimateError, Result};
 use serde::{Deserialize, Serialize};
 
 /// A numeric expression on one column.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Expr {
     /// The column itself.
     Column(String),
@@ -24,7 +24,7 @@ pub enum Expr {
 }
 
 /// Element-wise functions allowed in formulas.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Func {
     /// Natural logarithm; zero and negative values become missing.
     Log,
@@ -88,7 +88,7 @@ impl Expr {
 }
 
 /// One right-hand-side term.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Term {
     /// A product of numeric expressions (`x`, `log(x)`, `x:z`).
     Product(Vec<Expr>),
@@ -121,6 +121,24 @@ pub struct Formula {
     /// first copy is kept: a repeated regressor is perfectly collinear with itself, and
     /// thousands of copies would cost a demeaning each before being found collinear.
     pub repeated: Vec<(String, usize)>,
+}
+
+/// A string in fixest syntax (the text; whether it parses is checked when read).
+impl schemars::JsonSchema for Formula {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Formula".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A formula in fixest syntax (`y ~ x1 + log(x2) | fe1 + a^b`).",
+            "type": "string",
+        })
+    }
 }
 
 impl Serialize for Formula {

@@ -42,6 +42,7 @@ pub mod ols;
 pub mod poisson;
 pub mod registry;
 mod request;
+pub mod schema;
 pub mod separation;
 pub mod variance;
 pub mod vcov;

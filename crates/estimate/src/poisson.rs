@@ -40,7 +40,9 @@ const MAX_HALVINGS: usize = 30;
 const START_SHIFT: f64 = 1e-4;
 
 /// Knobs of the IRLS loop. Missing fields of a request take their defaults.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(default, deny_unknown_fields)]
 pub struct IrlsOptions {
     /// The IRLS deviance tolerance (fixest's `glm.tol`), unitless, in (0, 1): IRLS stops

@@ -64,6 +64,36 @@ impl fmt::Display for SeparationChecks {
     }
 }
 
+/// Written as one of four names; read case-insensitively, spaces ignored and `relu,fe`
+/// accepted, which a pattern states.
+impl schemars::JsonSchema for SeparationChecks {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SeparationChecks".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let description =
+            "Separation checks (Poisson): `fe,relu` (default), `fe`, `relu` or `none`.";
+        if generator.contract().is_serialize() {
+            schemars::json_schema!({
+                "description": description,
+                "type": "string",
+                "enum": ["fe,relu", "fe", "relu", "none"],
+            })
+        } else {
+            schemars::json_schema!({
+                "description": description,
+                "type": "string",
+                "pattern": "^ *([Ff] *[Ee] *, *[Rr] *[Ee] *[Ll] *[Uu]|[Rr] *[Ee] *[Ll] *[Uu] *, *[Ff] *[Ee]|[Ff] *[Ee]|[Rr] *[Ee] *[Ll] *[Uu]|[Nn] *[Oo] *[Nn] *[Ee]) *$",
+            })
+        }
+    }
+}
+
 impl Serialize for SeparationChecks {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         s.collect_str(self)
@@ -80,7 +110,7 @@ impl<'de> Deserialize<'de> for SeparationChecks {
 
 /// Algorithm settings, with defaults matching fixest's precision. Missing fields of a
 /// request take their defaults.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct FitOptions {
     /// IRLS settings (Poisson) and demeaning settings (both): the IRLS deviance tolerance
@@ -131,7 +161,7 @@ impl FitOptions {
 }
 
 /// Everything that defines one estimation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FitRequest {
     /// The model, in fixest syntax (written and read as its text; reading parses it).

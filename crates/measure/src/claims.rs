@@ -7,7 +7,7 @@ use crate::MeasureError;
 use serde::{Deserialize, Serialize};
 
 /// What a check found.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "verdict", rename_all = "snake_case")]
 pub enum Verdict {
     /// The stated numbers agree at the precision they were written with.
@@ -25,7 +25,7 @@ pub enum Verdict {
 }
 
 /// "X is p% of Y": the share the stated part and whole imply, against the stated share.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ShareCheck {
     /// The part, as stated.
     pub part: Stated,
@@ -65,7 +65,7 @@ pub fn check_share(part: Stated, whole: Stated, pct: Stated) -> Result<ShareChec
 }
 
 /// A stated value against the figure its source gives.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ValueCheck {
     /// The value, as stated.
     pub stated: Stated,

@@ -361,7 +361,7 @@ impl GroupInData {
 }
 
 /// How a group defined in some HS editions was applied to the data, year by year.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GroupEditions {
     /// The group.
     pub group: String,
@@ -376,7 +376,7 @@ pub struct GroupEditions {
 }
 
 /// The group in one year and classification of the data.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EditionCoverage {
     /// The year.
     pub year: i32,

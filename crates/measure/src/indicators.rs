@@ -60,7 +60,7 @@ pub struct Request<'a> {
 /// The subject's flows with the partner in one year; `None` (with the reason in the year's
 /// `undefined` map) when the partner has no member in the data that year or is the
 /// subject itself.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PartnerTrade {
     /// Partner countries present in the data that year.
     pub members: Vec<String>,
@@ -75,7 +75,7 @@ pub struct PartnerTrade {
 }
 
 /// Every indicator of one year.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct YearIndicators {
     /// The year.
     pub year: i32,
@@ -118,7 +118,7 @@ pub struct YearIndicators {
 }
 
 /// A compound annual growth rate over a window.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GrowthRate {
     /// `exports`, `imports` or `trade_with_partner`.
     pub series: String,
@@ -138,7 +138,7 @@ pub struct GrowthRate {
 }
 
 /// One partner's part of the subject's exports.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PartnerShare {
     /// Partner ISO3 code.
     pub partner: String,
@@ -149,7 +149,7 @@ pub struct PartnerShare {
 }
 
 /// The largest destinations of the subject's exports in the last reported year.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TopPartners {
     /// The year ranked.
     pub year: i32,
@@ -158,7 +158,7 @@ pub struct TopPartners {
 }
 
 /// The result of [`compute`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Indicators {
     /// Subject name (ISO3 code or bloc name).
     pub subject: String,
@@ -276,7 +276,7 @@ impl Totals {
 }
 
 /// What a world total is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum WorldBasis {
     /// The source's own World row (world as reporter, world as partner).

@@ -22,7 +22,9 @@ use hallyu_data::dataset::Flow;
 use serde::{Deserialize, Serialize};
 
 /// Which report of a flow the indicators read (see the module documentation).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Perspective {
     /// Exports as reported by the exporters, imports as reported by the importers.

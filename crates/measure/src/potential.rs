@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Predicted against observed exports to one partner.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MarketPotential {
     /// The importer.
     pub partner: String,
@@ -26,7 +26,7 @@ pub struct MarketPotential {
 }
 
 /// A country's exports by partner in one year, against a model's predictions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExportPotential {
     /// The exporter.
     pub country: String,

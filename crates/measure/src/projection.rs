@@ -45,6 +45,40 @@ impl Stated {
     }
 }
 
+/// Written as a string in plain decimal notation; read from such a string (white space
+/// around it allowed) or from a JSON number.
+impl schemars::JsonSchema for Stated {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Stated".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let description = "A number as written, its decimals being the precision it is \
+                           checked at: a string in plain decimal notation (`\"8.1\"`, \
+                           `\"20\"`), or, when read, a JSON number, whose decimals are those \
+                           of its shortest spelling.";
+        if generator.contract().is_serialize() {
+            schemars::json_schema!({
+                "description": description,
+                "type": "string",
+                "pattern": "^-?[0-9]+(\\.[0-9]+)?$",
+            })
+        } else {
+            schemars::json_schema!({
+                "description": description,
+                "oneOf": [
+                    {"type": "string", "pattern": STATED_PATTERN},
+                    {"type": "number"},
+                ],
+            })
+        }
+    }
+}
+
+/// What [`Stated::from_str`] accepts: an optional sign, digits, an optional point and
+/// digits (at least one digit in all), white space around.
+const STATED_PATTERN: &str = "^\\s*[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)\\s*$";
+
 /// Written as the user wrote it (`"8.1"`, `"20"`): the decimals are part of the claim.
 impl Serialize for Stated {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -147,7 +181,7 @@ pub fn parse_percent(s: &str) -> Result<Stated, MeasureError> {
 }
 
 /// What the user gave: the two years and two or three of the values.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectionInput {
     /// First year.
@@ -166,7 +200,7 @@ pub struct ProjectionInput {
 }
 
 /// One year of a growth path.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PathPoint {
     /// The year.
     pub year: i32,
@@ -178,7 +212,7 @@ pub struct PathPoint {
 }
 
 /// How far a stated end value and rate are from each other (all three stated).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Miss {
     /// `implied_end_value − end_value`.
     pub absolute: f64,
@@ -190,7 +224,7 @@ pub struct Miss {
 
 /// The answer, whole. (The JSON output of `hallyu project` is its first eight fields; the
 /// path, the miss and what was derived are for the table.)
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Projection {
     /// First year.
     pub start_year: i32,

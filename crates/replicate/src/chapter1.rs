@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 static PUBLISHED: &str = include_str!("../data/yotov2016_ch1.csv");
 
 /// One published number.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PublishedRow {
     /// Specification id.
     pub spec: String,
@@ -39,7 +39,7 @@ pub struct PublishedRow {
 }
 
 /// One specification with all its published numbers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Spec {
     /// Id, e.g. `ch1_app3_ppml_pair`.
     pub id: String,
@@ -55,6 +55,7 @@ pub struct Spec {
     pub cluster: String,
     /// Correction, written as first published (`Fixest`, `ClusterOnly`, `Stata`, `None`).
     #[serde(serialize_with = "ssc_as_first_published")]
+    #[schemars(schema_with = "ssc_as_first_published_schema")]
     pub ssc: Ssc,
     /// Published number of observations.
     pub nobs: usize,
@@ -76,8 +77,21 @@ fn ssc_as_first_published<S: serde::Serializer>(
     })
 }
 
+/// Written in its first published spelling; read as any correction is.
+fn ssc_as_first_published_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    if generator.contract().is_serialize() {
+        schemars::json_schema!({
+            "description": "The correction as first published.",
+            "type": "string",
+            "enum": ["Fixest", "ClusterOnly", "Stata", "None"],
+        })
+    } else {
+        generator.subschema_for::<Ssc>()
+    }
+}
+
 /// Our number next to a published one.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Comparison {
     /// Term.
     pub term: String,
@@ -98,7 +112,7 @@ pub struct Comparison {
 }
 
 /// A specification re-estimated.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SpecOutcome {
     /// The specification.
     pub spec: Spec,

@@ -24,7 +24,7 @@ use hallyu_simulate::{
 use std::collections::HashMap;
 
 /// One reported number: `(application, method, country, measure, value)`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct GeRecord {
     /// `trade_without_borders` or `nafta`.
     pub application: String,
@@ -39,7 +39,7 @@ pub struct GeRecord {
 }
 
 /// Everything one application produced.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct ApplicationRun {
     /// Application id.
     pub application: String,
@@ -293,7 +293,7 @@ fn published(application: &str) -> Result<Vec<GeRecord>> {
 }
 
 /// One comparison of our numbers with a published or independently derived reference.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct GeCheck {
     /// Application id.
     pub application: String,

@@ -11,7 +11,9 @@ use crate::error::{Result, SimulateError};
 use crate::mr::{self, MrOptions, MrSolution};
 
 /// How expenditure follows output when output changes (the trade-balance closure).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Closure {
     /// Fixed expenditure-to-output ratios `phi_j = E_j / Y_j`, rescaled so that world
@@ -261,7 +263,7 @@ impl Default for ExactOptions {
 }
 
 /// Convergence record of a full-endowment solve.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Convergence {
     /// Price updates (exact) or PPML solves (GEPPML) done.
     pub iterations: usize,

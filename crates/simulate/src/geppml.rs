@@ -32,7 +32,7 @@ impl Default for GeppmlOptions {
 
 /// Summary of one round, as the Guide's Stata code prints it (`summarize` of the change in
 /// price ratios over all country pairs).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct RoundStats {
     /// The Guide's "iteration number".
     pub iteration: usize,

@@ -16,7 +16,9 @@
 use crate::equilibrium::State;
 
 /// Which way the change is measured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// Counterfactual relative to the baseline.
@@ -35,7 +37,7 @@ pub enum PriceReversal {
 }
 
 /// Effects for one country.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct CountryEffects {
     /// Country label (ISO3).
     pub country: String,

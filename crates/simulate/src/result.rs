@@ -8,7 +8,7 @@ use crate::run::Method;
 use serde::{Deserialize, Serialize};
 
 /// A coefficient of the cost function.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CostCoefficient {
     /// Regressor name.
     pub term: String,
@@ -19,7 +19,7 @@ pub struct CostCoefficient {
 }
 
 /// Convergence of the full-endowment solve.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ConvergenceReport {
     /// Method.
     pub method: Method,
@@ -32,7 +32,7 @@ pub struct ConvergenceReport {
 }
 
 /// Median and 95% interval of one measure over the draws.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Interval {
     /// Median.
     pub median: f64,
@@ -43,7 +43,7 @@ pub struct Interval {
 }
 
 /// Intervals for one country.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CountryIntervals {
     /// Country.
     pub country: String,
@@ -52,7 +52,7 @@ pub struct CountryIntervals {
 }
 
 /// Flow change of one pair.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PairChange {
     /// Exporter.
     pub exporter: String,
@@ -69,7 +69,7 @@ pub struct PairChange {
 }
 
 /// Coefficient draws that could not be solved, counted by cause.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DrawFailure {
     /// What went wrong, without the numbers of one draw
     /// ([`SimulateError::cause`](crate::SimulateError::cause)).
@@ -81,7 +81,7 @@ pub struct DrawFailure {
 }
 
 /// How the coefficient draws went.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DrawSummary {
     /// Draws asked for.
     pub requested: usize,
@@ -92,7 +92,7 @@ pub struct DrawSummary {
 }
 
 /// Everything a scenario run produces.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScenarioResult {
     /// Title.
     pub title: Option<String>,

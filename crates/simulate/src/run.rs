@@ -19,7 +19,7 @@ use hallyu_estimate::Progress;
 use serde::{Deserialize, Serialize};
 
 /// Full-endowment solution method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// The exact equilibrium.
@@ -42,7 +42,7 @@ impl Method {
 pub const MAX_DRAWS: usize = 100_000;
 
 /// Settings of a run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RunOptions {
     /// Solution method of the full-endowment equilibrium (default `exact`).

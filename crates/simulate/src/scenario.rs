@@ -50,7 +50,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A policy scenario: the baseline world and the changes applied to it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// A title for reports.
@@ -65,7 +65,7 @@ pub struct Scenario {
 
 /// `[baseline]`: the simulated world, its estimation and its columns. Where the data come
 /// from is not part of it (see [`parse_scenario_toml`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BaselineSpec {
     /// Year of the simulated world; the data must have it.
@@ -132,7 +132,7 @@ fn default_year() -> String {
 
 /// `[[change]]`: what changes (`variable` and `value`, or `cost_factor`) for which pairs
 /// (`between`/`and`, `from`/`to`, or `pairs = "all"`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Change {
     /// Regressor column to set for the selected pairs.

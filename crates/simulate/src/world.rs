@@ -5,7 +5,7 @@ use crate::error::{Result, SimulateError};
 use hallyu_data::{Table, TextColumn};
 
 /// Column names of a flow table.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct FlowColumns {
     /// Exporter code column.
     pub exporter: String,

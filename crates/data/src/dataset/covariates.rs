@@ -14,7 +14,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// One covariates table of a dataset, as its manifest lists it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CovariatesEntry {
     /// Name of the table (`gravity`).
     pub name: String,

@@ -18,7 +18,7 @@ const FORMAT: &str = "hallyu-dataset";
 const VERSION: u32 = 2;
 
 /// The manifest of a dataset folder.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Manifest {
     /// Always `hallyu-dataset`.
     pub format: String,
@@ -35,7 +35,7 @@ pub struct Manifest {
 }
 
 /// One source of a dataset (`baci`, `unctadstat`, `series:<stem>`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SourceEntry {
     /// Source name, as in the `source` column.
     pub source: String,
@@ -57,7 +57,7 @@ pub struct SourceEntry {
 }
 
 /// Rows of one source in one year: one partition file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct YearEntry {
     /// The year.
     pub year: i32,
@@ -74,7 +74,7 @@ pub struct YearEntry {
 }
 
 /// A rejected input row.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MalformedRow {
     /// The input file (zip members as `archive.zip!member`).
     pub file: String,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// What kind of problem a [`Problem`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemKind {
     /// A Parquet file in a `year=` folder that the manifest does not list.
@@ -56,7 +56,7 @@ impl ProblemKind {
 }
 
 /// One way the folder differs from its manifest.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Problem {
     /// What kind of problem.
     pub kind: ProblemKind,
@@ -71,7 +71,7 @@ pub struct Problem {
 }
 
 /// The outcome of [`verify`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Verification {
     /// The dataset folder.
     pub dataset: String,
@@ -91,7 +91,7 @@ impl Verification {
 }
 
 /// A file [`repair`] removed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Removed {
     /// The file, relative to the dataset folder.
     pub file: String,
@@ -102,7 +102,7 @@ pub struct Removed {
 }
 
 /// The outcome of [`repair`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Repair {
     /// The files removed.
     pub removed: Vec<Removed>,

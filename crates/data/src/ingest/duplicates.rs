@@ -14,7 +14,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// What to do with a row whose key an earlier row already has.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum OnDuplicate {
     /// Stop: nothing is written, the error names the file and both lines.
@@ -38,7 +40,7 @@ impl OnDuplicate {
 }
 
 /// Where a row came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Origin {
     /// The input file.
     pub file: String,
@@ -47,7 +49,7 @@ pub struct Origin {
 }
 
 /// The first repeated key of an ingest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DuplicatePair {
     /// The key in words (year, reporter, flow, exporter → importer, product).
     pub key: String,
@@ -58,7 +60,7 @@ pub struct DuplicatePair {
 }
 
 /// Repeated keys of an ingest, as the report states them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DuplicateReport {
     /// The policy applied.
     pub policy: OnDuplicate,

@@ -24,7 +24,7 @@ const DESTINATION: [&str; 2] = ["iso3_d", "iso_d"];
 const EXISTS: [&str; 2] = ["country_exists_o", "country_exists_d"];
 
 /// What an ingest of gravity covariates did.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GravityReport {
     /// The dataset folder.
     pub dataset: String,

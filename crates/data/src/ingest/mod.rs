@@ -91,7 +91,7 @@ impl IngestProgress for NoProgress {
 }
 
 /// What one input file contributed.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct FileReport {
     /// The file (zip members as `archive.zip!member`).
     pub file: String,
@@ -107,7 +107,7 @@ pub struct FileReport {
 }
 
 /// The outcome of an ingest.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct IngestReport {
     /// The dataset folder.
     pub dataset: String,

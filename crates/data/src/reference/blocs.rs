@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// One spell of membership: `from` and `to` are inclusive years; `to = None` means the
 /// country is still a member.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Membership {
     /// ISO 3166 alpha-3 code.
     pub iso3: String,
@@ -25,7 +25,7 @@ impl Membership {
 ///
 /// A country counts as a member in year t when it is a member on 31 December of t (the
 /// convention of the built-in blocs; see `crates/data/reference/README.md`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Bloc {
     /// Lower-case identifier, e.g. `asean+3`.
     pub name: String,

@@ -17,7 +17,7 @@ static CAPITALS_CSV: &str = include_str!("../../reference/capitals.csv");
 pub const EARTH_RADIUS_KM: f64 = 6371.0088;
 
 /// Where a country's point is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PointBasis {
     /// The capital city.
@@ -28,7 +28,7 @@ pub enum PointBasis {
 }
 
 /// A country's capital and its coordinates.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Capital {
     /// ISO 3166-1 alpha-3 code.
     pub iso3: String,

@@ -13,7 +13,7 @@ static COUNTRIES_CSV: &str = include_str!("../../reference/countries.csv");
 ///
 /// Several numeric codes can stand for one ISO3 code (251 and 250 are both France);
 /// [`country_by_iso3`] returns the ISO 3166-1 entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Country {
     /// ISO 3166 alpha-3 code (ISO 3166-3 for dissolved entities; Comtrade's `ZA1` for the
     /// Southern African Customs Union).

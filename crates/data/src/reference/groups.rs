@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A named set of HS codes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProductGroup {
     /// Identifier, e.g. `creative.design.fashion` or `cosmetics`.
     pub name: String,
@@ -35,7 +35,7 @@ impl ProductGroup {
 }
 
 /// One line of the creative-goods classification.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CreativeCode {
     /// Six-digit HS code.
     pub hs6: String,
