@@ -9,6 +9,7 @@
 //! response.
 #![deny(missing_docs)]
 
+pub mod cache;
 pub mod confine;
 pub mod jobs;
 pub mod limits;
@@ -99,6 +100,8 @@ pub(crate) struct State {
     pub jobs: jobs::Jobs,
     /// Direct requests waiting for a worker now.
     pub waiting: std::sync::atomic::AtomicUsize,
+    /// Answers to requests that read no file.
+    pub cache: cache::ResponseCache,
 }
 
 /// A server bound to its address, not yet serving.
@@ -139,6 +142,8 @@ impl Server {
                 workers,
                 jobs,
                 waiting: std::sync::atomic::AtomicUsize::new(0),
+                // 256 answers, 64 MB at most (a report's JSON is about 200 kB).
+                cache: cache::ResponseCache::new(256, 64 << 20),
             }),
         })
     }
