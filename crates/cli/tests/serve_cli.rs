@@ -183,7 +183,29 @@ fn example(name: &str) -> String {
         .to_string()
 }
 
-/// Every capability the server serves answers what `hallyu run` answers, byte for byte.
+/// `json` validates against the schema at `pointer` in the OpenAPI `document` (its
+/// references resolved in the document).
+fn conforms(document: &serde_json::Value, pointer: &str, json: &str) {
+    let errors = violations(document, pointer, json);
+    assert!(errors.is_empty(), "{pointer}: {errors:?}");
+}
+
+/// What does not conform, at most five violations.
+fn violations(document: &serde_json::Value, pointer: &str, json: &str) -> Vec<String> {
+    let mut root = document.clone();
+    root["$schema"] = "https://json-schema.org/draft/2020-12/schema".into();
+    root["$ref"] = format!("#{pointer}").into();
+    let validator = jsonschema::draft202012::new(&root).expect("a valid schema");
+    let instance: serde_json::Value = serde_json::from_str(json).expect("JSON");
+    validator
+        .iter_errors(&instance)
+        .take(5)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect()
+}
+
+/// Every capability the server serves answers what `hallyu run` answers, byte for byte, and
+/// both conform to the generated OpenAPI document.
 #[test]
 fn every_capability_answers_what_hallyu_run_answers() {
     let d = Dir::new();
@@ -226,10 +248,33 @@ fn every_capability_answers_what_hallyu_run_answers() {
         ),
         ("report", vec!["report", "--draws", "0", "--format", "json"]),
     ];
+    let openapi = server.get("/api/v1/openapi.json");
+    assert_eq!(openapi.status, 200, "{openapi:?}");
+    let document = openapi.json();
+    assert_eq!(document["openapi"], "3.1.0");
+    // The schemas are not vacuous: a projection's answer is no fit.
+    assert!(!violations(
+        &document,
+        "/paths/~1api~1v1~1fit/post/responses/200/content/application~1json/schema",
+        r#"{"start_year":2021,"consistent":false}"#,
+    )
+    .is_empty());
     for (capability, args) in cases {
         let (request, alone, code) = cli_pair(&d, &args);
         let reply = server.post(&format!("/api/v1/{capability}"), &request);
         assert_eq!(reply.status, 200, "{capability}: {reply:?}");
+        // The request and the answer are what the OpenAPI document says they are.
+        let at = format!("/paths/~1api~1v1~1{capability}/post");
+        conforms(
+            &document,
+            &format!("{at}/requestBody/content/application~1json/schema"),
+            &request,
+        );
+        conforms(
+            &document,
+            &format!("{at}/responses/200/content/application~1json/schema"),
+            &reply.body,
+        );
         assert_eq!(reply.header("content-type"), Some("application/json"));
         assert_eq!(reply.body, alone, "{capability}");
         // A result the command line flags with exit 3 is flagged in a header.

@@ -41,7 +41,7 @@ pub use indicators::{indicators_charts, indicators_csv, indicators_json, indicat
 pub use markup::escape;
 pub use model::{Align, Block, Cell, ColumnSpec, Row, Section, Series, Table};
 pub use potential::{potential_chart, potential_csv, potential_section, potential_sections};
-pub use projection::{projection_csv, projection_json, projection_section};
+pub use projection::{projection_csv, projection_json, projection_section, PROJECTION_JSON_FIELDS};
 pub use replication::{replication_csv, replication_json, replication_section};
 pub use response::render_response;
 pub use scenario::{scenario_chart, scenario_csv, scenario_json, scenario_sections};

@@ -129,8 +129,19 @@ pub fn projection_section(p: &Projection) -> Section {
     section
 }
 
-/// The JSON contract: `start_year, start_value, end_year, end_value, cagr_pct,
-/// implied_end_value, implied_cagr_pct, consistent`.
+/// The fields of the projection's JSON contract, in order (the `Projection`'s first eight).
+pub const PROJECTION_JSON_FIELDS: [&str; 8] = [
+    "start_year",
+    "start_value",
+    "end_year",
+    "end_value",
+    "cagr_pct",
+    "implied_end_value",
+    "implied_cagr_pct",
+    "consistent",
+];
+
+/// The JSON contract: [`PROJECTION_JSON_FIELDS`].
 pub fn projection_json(p: &Projection) -> Result<String, RenderError> {
     #[derive(serde::Serialize)]
     struct Contract {

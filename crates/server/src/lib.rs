@@ -13,6 +13,7 @@ pub mod cache;
 pub mod confine;
 pub mod jobs;
 pub mod limits;
+pub mod openapi;
 pub mod problem;
 mod routes;
 

@@ -8,7 +8,7 @@ use hallyu_api::ErrorCategory;
 use serde::Serialize;
 
 /// What kind of problem: the library's categories, then the server's own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ProblemType {
     /// The request is wrong (a field, a name, a formula, JSON that is not a request).
@@ -88,7 +88,8 @@ impl ProblemType {
 }
 
 /// One problem, ready to be sent.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "HttpProblem")]
 pub struct Problem {
     /// Its type.
     #[serde(rename = "type")]

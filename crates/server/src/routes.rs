@@ -36,6 +36,7 @@ const WRITES: [&str; 2] = ["ingest", "dataset"];
 pub(crate) fn router(state: Arc<State>) -> Router {
     Router::new()
         .route("/api/v1/health", get(health))
+        .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/datasets", get(datasets))
         .route("/api/v1/reference/{table}", get(reference))
         .route("/api/v1/jobs", post(submit_job))
@@ -85,6 +86,21 @@ async fn health() -> Response {
         })
         .to_string(),
     )
+}
+
+/// `GET /api/v1/openapi.json`: the generated OpenAPI 3.1 document (built once).
+async fn openapi() -> Response {
+    static DOCUMENT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    match DOCUMENT.get_or_init(|| {
+        crate::openapi::document().and_then(|d| serde_json::to_string_pretty(&d).ok())
+    }) {
+        Some(text) => json_response(text.clone()),
+        None => Problem::new(
+            ProblemType::Internal,
+            "the OpenAPI document could not be generated from the types",
+        )
+        .into_response(),
+    }
 }
 
 async fn not_found(method: Method, uri: Uri) -> Response {

@@ -7,6 +7,7 @@
 //! (pretty, with a final newline), the contract the server relies on.
 
 mod claim;
+mod contract;
 mod dataset;
 mod fit;
 mod indicators;
@@ -20,6 +21,7 @@ mod scenario;
 mod series;
 
 pub use claim::render_claim;
+pub use contract::json_contract;
 pub use dataset::render_dataset;
 pub use fit::render_fit;
 pub use indicators::render_indicators;
