@@ -9,7 +9,9 @@
 //! response.
 #![deny(missing_docs)]
 
+mod assets;
 pub mod confine;
+pub mod csp;
 pub mod jobs;
 pub mod limits;
 pub mod problem;
