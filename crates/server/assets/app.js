@@ -429,9 +429,10 @@ function setUpJobPanel(prefix, buildRequest, describe, names) {
   cancel.addEventListener('click', async () => {
     if (current === null) return;
     cancel.disabled = true;
+    // Said before asking: the event stream may end with "Cancelled." before DELETE answers.
+    p.status('Cancelling…');
     try {
       await api(`/api/v1/jobs/${current}`, { method: 'DELETE' });
-      p.status('Cancelling…');
     } catch (err) {
       p.error(err);
     }

@@ -46,3 +46,67 @@ fn asset(body: &'static str, content_type: &'static str) -> Response {
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     r
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The ids the script looks up by name (`$('…')`).
+    fn looked_up(script: &str) -> Vec<&str> {
+        script
+            .split("$('")
+            .skip(1)
+            .filter_map(|rest| rest.split_once("')").map(|(id, _)| id))
+            .filter(|id| !id.contains(['$', '{', ' ']))
+            .collect()
+    }
+
+    #[test]
+    fn every_element_the_script_names_is_in_the_page() {
+        let ids = looked_up(APP_JS);
+        assert!(ids.len() > 20, "{ids:?}");
+        let missing: Vec<&&str> = ids
+            .iter()
+            .filter(|id| !INDEX_HTML.contains(&format!("id=\"{id}\"")))
+            .collect();
+        assert!(missing.is_empty(), "not in index.html: {missing:?}");
+    }
+
+    #[test]
+    fn every_control_has_a_label() {
+        // Each input, select and textarea has an id that a <label for> names.
+        let mut unlabelled = Vec::new();
+        for tag in ["<input id=\"", "<select id=\"", "<textarea id=\""] {
+            for rest in INDEX_HTML.split(tag).skip(1) {
+                let id = rest.split('"').next().unwrap_or_default();
+                if !INDEX_HTML.contains(&format!("<label for=\"{id}\"")) {
+                    unlabelled.push(id.to_string());
+                }
+            }
+        }
+        assert!(unlabelled.is_empty(), "no label for {unlabelled:?}");
+        assert!(INDEX_HTML.matches("<label for=").count() >= 15);
+    }
+
+    #[test]
+    fn the_page_loads_nothing_from_elsewhere() {
+        for (name, text) in [
+            ("index.html", INDEX_HTML),
+            ("app.js", APP_JS),
+            ("app.css", APP_CSS),
+        ] {
+            for outside in ["http://", "https://", "//cdn", "@import", "eval("] {
+                assert!(!text.contains(outside), "{name} holds {outside}");
+            }
+        }
+        // Nothing inline for the policy to refuse.
+        assert!(!INDEX_HTML.contains("<style") && !INDEX_HTML.contains(" style="));
+        for handler in ["onclick=", "onload=", "onsubmit=", "onchange=", "oninput="] {
+            assert!(!INDEX_HTML.contains(handler), "index.html holds {handler}");
+        }
+        assert!(INDEX_HTML
+            .split("<script")
+            .skip(1)
+            .all(|tag| tag.starts_with(" src=")));
+    }
+}

@@ -222,6 +222,31 @@ class Run:
             time.sleep(1)
         self.steps.append({"step": step, "frame": seen, "screenshot": self.screenshot(f"{view}-indicators")})
 
+    def report(self):
+        """"Open the report" opens the report of the same choices in a new tab."""
+        step = "desktop: open the report"
+        home = self.driver.current_window_handle
+        before = set(self.driver.window_handles)
+        self.click("tab-indicators")
+        self.click("ind-report")
+        handle = self.wait(step, "a new tab", lambda: next(
+            iter(set(self.driver.window_handles) - before), None))
+        seen = None
+        if handle:
+            self.driver.switch_to.window(handle)
+            seen = self.wait(step, "the report in the new tab", lambda: self.js(
+                "const h = document.querySelector('main h1');"
+                "if (!h) return null;"
+                "const marks = [...document.querySelectorAll('svg[role=img] .mark')]"
+                ".filter((m) => m.getBBox().width > 0 || m.getBBox().height > 0).length;"
+                "return {title: h.textContent, url: location.protocol, marks,"
+                " styled: getComputedStyle(document.querySelector('main')).maxWidth !== 'none'};"))
+            if seen and (seen["marks"] == 0 or not seen["styled"]):
+                self.problem(step, "bad-report", f"the report tab shows {seen}")
+            self.driver.close()
+            self.driver.switch_to.window(home)
+        self.steps.append({"step": step, "report": seen})
+
     def gravity(self, view):
         step = f"{view}: gravity, the Guide's RTA specification"
         self.click("tab-gravity")
@@ -276,10 +301,13 @@ class Run:
         self.click("sc-run")
         if self.wait(step, "the job to run", lambda: self.js(
                 "return !document.getElementById('sc-cancel').disabled;")):
+            running = self.js("return document.getElementById('sc-status').textContent;")
             self.click("sc-cancel")
             said = self.wait(step, "the panel to say cancelled", lambda: self.js(
-                "return document.getElementById('sc-status').textContent === 'Cancelled.';"))
-            self.steps.append({"step": step, "cancelled": bool(said)})
+                "return document.getElementById('sc-status').textContent === 'Cancelled.';"),
+                timeout=60)
+            self.steps.append({"step": step, "cancelled": bool(said), "before": running,
+                               "after": self.js("return document.getElementById('sc-status').textContent;")})
 
     def api_error(self):
         """A formula naming no column: the panel shows the API's detail."""
@@ -354,6 +382,7 @@ def main(argv=None):
         if run.open("desktop: open", args.token):
             run.indicators("desktop")
             if args.only != "indicators":
+                run.report()
                 run.gravity("desktop")
                 run.scenario("desktop", args.draws)
                 run.cancel()
