@@ -170,3 +170,34 @@ fn the_dashboard_asks_for_the_token_once() {
         .as_array()
         .is_some_and(|c| !c.is_empty()));
 }
+
+/// The datasets under the data root are offered in the Indicators panel, and a product
+/// group of one gives its chart.
+#[test]
+fn the_dashboard_reads_a_dataset_under_the_data_root() {
+    let d = Dir::new();
+    util::product_level_dataset(&d);
+    let server = Server::start(d.path(), &["--data-root", "."]);
+    let Some(run) = drive(
+        &server,
+        &[
+            "--only",
+            "indicators",
+            "--data",
+            "trade",
+            "--group",
+            "creative",
+        ],
+    ) else {
+        return;
+    };
+    assert_eq!(run.code, 0, "the browser found problems:\n{}", run.summary);
+    let ind = step(&run.json, "desktop: indicators");
+    let charts = ind["frame"]["charts"].as_array().expect("charts");
+    assert!(
+        charts.iter().any(|c| c["marks"].as_u64() > Some(0)),
+        "{ind:#}"
+    );
+    let title = ind["frame"]["title"].as_str().unwrap_or_default();
+    assert!(title.contains("KOR"), "{ind:#}");
+}

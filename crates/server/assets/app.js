@@ -297,7 +297,8 @@ function setUpIndicators() {
       const html = await (await post('indicators', request, 'html')).text();
       last = request;
       p.show(html);
-      p.status(`Indicators of ${request.subject}${request.partner ? ` with ${request.partner}` : ''}.`);
+      const what = [request.group || 'all products', request.data.dir || 'embedded data'].join(', ');
+      p.status(`Indicators of ${request.subject}${request.partner ? ` with ${request.partner}` : ''} (${what}).`);
       $('ind-json').disabled = false;
       $('ind-csv').disabled = false;
     } catch (err) {
@@ -569,6 +570,7 @@ async function start() {
   setUpScenario();
   try {
     await loadReference();
+    panel('ind').status('Choose a country and a partner, then Run.');
     document.body.dataset.ready = 'true';
   } catch (err) {
     panel('ind').error(err);

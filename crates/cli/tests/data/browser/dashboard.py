@@ -108,7 +108,9 @@ class Run:
         self.steps = []
         self.problems = []
         self.requests = {}
-        self.allowed_failures = []
+        # The data and product group of the indicators (default: the embedded panel, all).
+        self.data = None
+        self.group = None
 
     def problem(self, step, kind, detail):
         self.problems.append({"step": step, "kind": kind, "detail": detail})
@@ -203,6 +205,10 @@ class Run:
         self.click("tab-indicators")
         self.choose("ind-country", "KOR")
         self.choose("ind-partner", "asean")
+        if self.data:
+            self.choose("ind-data", self.data)
+        if self.group:
+            self.choose("ind-group", self.group)
         self.js("document.getElementById('ind-result').hidden = true;")
         self.click("ind-run")
         seen = self.wait(step, "a chart in the result", lambda: (
@@ -220,7 +226,8 @@ class Run:
             self.click("ind-json")
             self.click("ind-csv")
             time.sleep(1)
-        self.steps.append({"step": step, "frame": seen, "screenshot": self.screenshot(f"{view}-indicators")})
+        name = "-".join(x for x in [view, "indicators", self.data, self.group] if x)
+        self.steps.append({"step": step, "frame": seen, "screenshot": self.screenshot(name)})
 
     def report(self):
         """"Open the report" opens the report of the same choices in a new tab."""
@@ -363,6 +370,8 @@ def main(argv=None):
     parser.add_argument("--token", help="the server's token, typed where the page asks for it")
     parser.add_argument("--only", choices=["indicators"],
                         help="only open the dashboard and run the indicators, on a desktop")
+    parser.add_argument("--data", help="a dataset under the server's data root, for the indicators")
+    parser.add_argument("--group", help="a product group, for the indicators")
     parser.add_argument("--chromium")
     parser.add_argument("--chromedriver")
     args = parser.parse_args(argv)
@@ -377,6 +386,7 @@ def main(argv=None):
     driver.set_page_load_timeout(60)
     driver.set_script_timeout(60)
     run = Run(driver, args.url, args.screenshots)
+    run.data, run.group = args.data, args.group
     try:
         run.view(*args.desktop)
         if run.open("desktop: open", args.token):
