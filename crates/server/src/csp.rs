@@ -14,7 +14,7 @@ pub fn policy() -> &'static str {
         let style_hash = base64(&sha256(hallyu_render::PAGE_STYLE.as_bytes()));
         format!(
             "default-src 'self'; script-src 'self'; style-src 'self' 'sha256-{style_hash}'; \
-             img-src 'self' data: blob:; frame-src 'self' blob: about:; object-src 'none'; \
+             img-src 'self' data:; frame-src 'self'; object-src 'none'; \
              base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
         )
     })
