@@ -1,9 +1,10 @@
 //! The dashboard in a real browser: `hallyu serve` on an ephemeral port, and headless
 //! Chromium driven by `tests/data/browser/dashboard.py` through every panel: the indicators
 //! of KOR with ASEAN (a chart with drawn marks), the Advanced Guide's RTA specification
-//! (rta = 0.557), the KOR–ASEAN scenario (progress, then the effects table), a cancelled
-//! scenario and an API error shown in its panel, on a desktop and on a phone; any console
-//! error or failed request fails. With a token the page asks for it once and then works.
+//! (rta = 0.557), the KOR–ASEAN scenario (progress, then the effects table), every result
+//! saved as JSON and CSV, the report opened in a new tab, a cancelled scenario and an API
+//! error shown in its panel, on a desktop and on a phone; any console error or failed
+//! request fails. With a token the page asks for it once and then works.
 //! Screenshots go to `target/browser-screenshots/dashboard-*.png`.
 //!
 //! Needs what `report_browser.rs` needs (chromium, chromium-driver, selenium, Pillow); without
@@ -136,7 +137,18 @@ fn the_dashboard_works_end_to_end_in_a_browser() {
     let rta = fit["rta"].as_str().expect("an rta row");
     assert!(rta.starts_with("0.557"), "{fit:#}");
     assert!(fit["progress_lines"].as_u64() > Some(0), "{fit:#}");
+    // Every result saves as JSON and CSV, read back and checked by the driver.
+    for name in [
+        "desktop: indicators",
+        "desktop: gravity",
+        "desktop: scenario",
+    ] {
+        let saved = &step(json, name)["downloads"];
+        assert_eq!(saved.as_array().map(Vec::len), Some(2), "{name}: {saved}");
+    }
     assert_eq!(step(json, "desktop: cancel")["cancelled"], true);
+    let report = &step(json, "desktop: open the report")["report"];
+    assert!(report["marks"].as_u64() > Some(0), "{report}");
     let error = step(json, "desktop: an API error")["error"]
         .as_str()
         .expect("an error shown")

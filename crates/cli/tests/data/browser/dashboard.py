@@ -41,6 +41,34 @@ watch('grav-progress', 'status', (el) => el.textContent);
 watch('sc-progress', 'progress', (el) => ({hidden: el.hidden, value: el.hasAttribute('value') ? el.value : null, max: el.max}));
 """
 
+# Keeps what the page saves (the blobs given to URL.createObjectURL, with the file names of
+# the links that save them), so that downloads can be read back.
+CAPTURE_JS = r"""
+window.__saved = [];
+if (!window.__capturing) {
+  window.__capturing = true;
+  const create = URL.createObjectURL.bind(URL);
+  const blobs = new Map();
+  URL.createObjectURL = (blob) => { const url = create(blob); blobs.set(url, blob); return url; };
+  const click = HTMLAnchorElement.prototype.click;
+  HTMLAnchorElement.prototype.click = function () {
+    if (this.download && blobs.has(this.href)) {
+      window.__saved.push({name: this.download, blob: blobs.get(this.href)});
+      return;  // read here rather than written to the disk
+    }
+    return click.call(this);
+  };
+}
+"""
+
+# The saved files once there are two: [{name, text}], else null.
+READ_CAPTURED_JS = r"""
+const done = arguments[arguments.length - 1];
+if (window.__saved.length < 2) { done(null); return; }
+Promise.all(window.__saved.map(async (f) => ({name: f.name, text: await f.blob.text()})))
+  .then(done, () => done(null));
+"""
+
 # What a result frame holds: its charts with their marks, its tables' text.
 FRAME_JS = r"""
 const frame = document.getElementById(arguments[0]);
@@ -221,13 +249,38 @@ class Run:
             drawn = [c for c in seen["charts"] if c["marks"] > 0 and c["width"] > 0]
             if not drawn:
                 self.problem(step, "empty-chart", f"no chart with drawn marks: {seen['charts']}")
+        downloads = None
         if view == "desktop":
-            # Downloads: each is a request the network log checks.
-            self.click("ind-json")
-            self.click("ind-csv")
-            time.sleep(1)
+            downloads = self.downloads(step, "ind", lambda j: j.get("subject") == "KOR",
+                                       "subject,")
         name = "-".join(x for x in [view, "indicators", self.data, self.group] if x)
-        self.steps.append({"step": step, "frame": seen, "screenshot": self.screenshot(name)})
+        self.steps.append({"step": step, "frame": seen, "downloads": downloads,
+                           "screenshot": self.screenshot(name)})
+
+    def downloads(self, step, prefix, json_ok, csv_start):
+        """Clicks Download JSON and Download CSV; the files saved must be the result's."""
+        self.js(CAPTURE_JS)
+        self.click(f"{prefix}-json")
+        self.click(f"{prefix}-csv")
+        files = self.wait(step, "two downloads", lambda: self.driver.execute_async_script(
+            READ_CAPTURED_JS))
+        if not files:
+            return None
+        kinds = sorted(f["name"].rsplit(".", 1)[-1] for f in files)
+        if kinds != ["csv", "json"]:
+            self.problem(step, "download", f"saved {[f['name'] for f in files]}")
+        for f in files:
+            if f["name"].endswith(".json"):
+                try:
+                    ok = json_ok(json.loads(f["text"]))
+                except ValueError as e:
+                    ok = False
+                    self.problem(step, "download", f"{f['name']} is not JSON: {e}")
+                if not ok:
+                    self.problem(step, "download", f"{f['name']} is not the result: {f['text'][:200]}")
+            elif not f["text"].startswith(csv_start):
+                self.problem(step, "download", f"{f['name']} starts {f['text'][:80]!r}")
+        return [{"name": f["name"], "bytes": len(f["text"])} for f in files]
 
     def report(self):
         """"Open the report" opens the report of the same choices in a new tab."""
@@ -270,7 +323,13 @@ class Run:
             if rta is None or not rta.startswith("0.557"):
                 self.problem(step, "wrong-estimate", f"rta reads {rta!r}, not 0.557")
         progress = self.js("return window.__seen.status.filter((s) => s.startsWith('Running') || s.startsWith('Queued'));")
+        downloads = seen and self.downloads(
+            step, "grav",
+            lambda j: any(c.get("term") == "rta" for f in (j if isinstance(j, list) else [j])
+                          for c in f.get("coefficients", [])),
+            "model,estimator,formula,term,")
         self.steps.append({"step": step, "rta": rta, "progress_lines": len(progress),
+                           "downloads": downloads,
                            "screenshot": self.screenshot(f"{view}-gravity")})
 
     def scenario(self, view, draws):
@@ -287,6 +346,11 @@ class Run:
             self.problem(step, "api-error", seen)
             seen = None
         record = self.js("return window.__seen;")
+        downloads = None
+        if seen and view == "desktop":
+            downloads = self.downloads(
+                step, "sc", lambda j: j.get("draws") == draws and len(j.get("effects", [])) > 0,
+                "country,measure,value,median,low,high")
         running = [s for s in record["status"] if s.startswith("Running")]
         drawn = [p for p in record["progress"] if not p["hidden"] and p["value"] not in (None, 0)
                  and p["value"] < p["max"]]
@@ -298,6 +362,7 @@ class Run:
             self.problem(step, "no-chart", "the scenario's result has no chart")
         self.steps.append({"step": step, "frame": seen and {"tables": seen["tables"], "charts": seen["charts"], "rows": len(seen["rows"])},
                            "statuses": len(running), "progress_values": len(drawn),
+                           "downloads": downloads,
                            "screenshot": self.screenshot(f"{view}-scenario")})
 
     def cancel(self):
