@@ -2,9 +2,11 @@
 """Drives the dashboard of a running `hallyu serve` in headless Chromium, end to end.
 
 Opens the dashboard, runs the indicators of KOR with ASEAN (a chart with drawn marks in the
-result frame), fits the Advanced Guide's RTA specification (rta = 0.557), runs the KOR-ASEAN
-scenario with a few draws (progress seen, then the effects table), cancels a long scenario,
-shows an API error in its panel, and does it again at a phone's size. Fails on any console
+result frame), opens the report of the same choices in a new tab, fits the Advanced Guide's
+RTA specification (rta = 0.557), runs the KOR-ASEAN scenario with a few draws (progress
+seen, then the effects table), saves each result as JSON and CSV (read back and checked),
+cancels a long scenario, shows an API error in its panel, and does it again at a phone's
+size. With --token it types the token where the page asks for it, once. Fails on any console
 error (SEVERE, CSP violations included), any request answered with an error status or that
 failed, and a page wider than the phone. Prints one JSON object on stdout (the steps, what
 each saw, the problems) and a summary on stderr.
