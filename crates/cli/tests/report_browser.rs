@@ -20,46 +20,6 @@ fn checker() -> PathBuf {
     util::fixture("browser/check_page.py")
 }
 
-/// Where the screenshots of the real pages go: `target/browser-screenshots`.
-fn screenshot_dir() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .map_or_else(
-            || PathBuf::from(env!("CARGO_TARGET_TMPDIR")),
-            Path::to_path_buf,
-        )
-        .join("browser-screenshots")
-}
-
-/// A Python with selenium and Pillow: `HALLYU_PYTHON`, then `.venv/bin/python` at the
-/// repository root, then `python3`; else why there is none.
-fn python_with_selenium() -> Result<PathBuf, String> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut candidates: Vec<PathBuf> = Vec::new();
-    if let Some(p) = std::env::var_os("HALLYU_PYTHON") {
-        candidates.push(PathBuf::from(p));
-    }
-    candidates.push(root.join(".venv/bin/python"));
-    candidates.push(PathBuf::from("python3"));
-    let usable = |python: &Path| {
-        Command::new(python)
-            .args(["-c", "import selenium, PIL"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    candidates
-        .iter()
-        .find(|p| usable(p))
-        .cloned()
-        .ok_or_else(|| {
-            let tried: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();
-            format!(
-                "no Python with selenium and Pillow among {}",
-                tried.join(", ")
-            )
-        })
-}
-
 /// What the checker said about a set of pages.
 struct Checked {
     /// Its exit status: 0 no problem, 1 problems.
@@ -74,13 +34,10 @@ struct Checked {
 /// test is to be skipped (it panics instead when `HALLYU_REQUIRE_BROWSER=1`).
 fn check(pages: &[PathBuf], screenshots: Option<&Path>) -> Option<Checked> {
     let unavailable = |why: String| -> Option<Checked> {
-        if std::env::var("HALLYU_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
-            panic!("the browser test cannot run (HALLYU_REQUIRE_BROWSER=1): {why}");
-        }
-        eprintln!("skipped: {why} (install chromium, chromium-driver, selenium and Pillow, or run .ci/run)");
+        util::browser::unavailable(&why);
         None
     };
-    let python = match python_with_selenium() {
+    let python = match util::browser::python_with_selenium() {
         Ok(p) => p,
         Err(why) => return unavailable(why),
     };
@@ -260,7 +217,7 @@ fn every_html_page_reads_well_in_a_browser() {
         "project.html",
     ];
     let pages: Vec<PathBuf> = names.iter().map(|n| d.join(n)).collect();
-    let shots = screenshot_dir();
+    let shots = util::browser::screenshot_dir();
     let Some(checked) = check(&pages, Some(&shots)) else {
         return;
     };

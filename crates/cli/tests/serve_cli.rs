@@ -439,6 +439,61 @@ fn tokens_guard_the_api_and_the_network() {
     assert!(refused.stderr.contains("token"), "{refused}");
 }
 
+/// The dashboard at `/`: the page under a policy that keeps it to its own server, its
+/// script and style sheet with their types; any other file is a 404 problem. The files need
+/// no token (the page asks for it), the API still does.
+#[test]
+fn the_dashboard_is_served_with_its_policy() {
+    let d = Dir::new();
+    let server = Server::start(d.path(), &[]);
+    let page = server.get("/");
+    assert_eq!(page.status, 200, "{page:?}");
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(page.body.starts_with("<!DOCTYPE html>"), "{page:?}");
+    assert!(page.body.contains("<script src=\"/app.js\""), "{page:?}");
+    let policy = page.header("content-security-policy").expect("a policy");
+    assert!(policy.starts_with("default-src 'self';"), "{policy}");
+    assert!(policy.contains("script-src 'self';"), "{policy}");
+    assert!(policy.contains("style-src 'self' 'sha256-"), "{policy}");
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    assert!(!policy.contains("unsafe"), "{policy}");
+    assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+    for (path, kind, inside) in [
+        ("/app.js", "text/javascript; charset=utf-8", "'use strict';"),
+        ("/app.css", "text/css; charset=utf-8", ".tabs"),
+    ] {
+        let r = server.get(path);
+        assert_eq!(r.status, 200, "{r:?}");
+        assert_eq!(r.header("content-type"), Some(kind), "{path}");
+        assert!(r.body.contains(inside), "{path}: {r:?}");
+    }
+    for missing in [
+        "/app.mjs",
+        "/index.html/x",
+        "/assets/app.js",
+        "/../Cargo.toml",
+    ] {
+        let detail = server.get(missing).problem(404, "not_found");
+        assert!(
+            detail.contains("the dashboard is at /"),
+            "{missing}: {detail}"
+        );
+    }
+    let posted = server.post("/", "{}");
+    assert_eq!(posted.status, 405, "{posted:?}");
+
+    d.write("token", "s3cret\n");
+    let guarded = Server::start(d.path(), &["--token-file", "token"]);
+    assert_eq!(guarded.get("/").status, 200);
+    assert_eq!(guarded.get("/app.js").status, 200);
+    guarded
+        .get("/api/v1/reference/blocs")
+        .problem(401, "unauthorized");
+}
+
 /// With every worker busy a direct request waits its turn (jobs past the limit get 429:
 /// see the jobs test), and the server stops on SIGTERM.
 #[test]

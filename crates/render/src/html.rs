@@ -23,8 +23,9 @@ pub struct DocumentMeta {
 }
 
 /// The style sheet: one column of text, tables that scroll sideways in their box,
-/// charts that scale, and an A4 page in print.
-const STYLE: &str = "\
+/// charts that scale, and an A4 page in print. Every page holds it as its only `<style>`
+/// element, so that a front end can allow exactly it in a content security policy.
+pub const STYLE: &str = "\
 :root{color-scheme:light}\
 body{margin:0;color:#1a1a1a;background:#fff;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans',sans-serif}\
 main{max-width:60rem;margin:0 auto;padding:1rem}\

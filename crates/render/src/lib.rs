@@ -36,7 +36,7 @@ pub use error::RenderError;
 pub use fits::{coefficient_section, comparison_section, fits_csv, fits_json};
 pub use format::{num, stars};
 pub use general_equilibrium::{chapter2_csv, chapter2_json, chapter2_sections};
-pub use html::{html_document, DocumentMeta};
+pub use html::{html_document, DocumentMeta, STYLE as PAGE_STYLE};
 pub use indicators::{indicators_charts, indicators_csv, indicators_json, indicators_section};
 pub use markup::escape;
 pub use model::{Align, Block, Cell, ColumnSpec, Row, Section, Series, Table};

@@ -9,8 +9,10 @@
 //! response.
 #![deny(missing_docs)]
 
+mod assets;
 pub mod cache;
 pub mod confine;
+pub mod csp;
 pub mod jobs;
 pub mod limits;
 pub mod openapi;

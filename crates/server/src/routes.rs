@@ -1,5 +1,6 @@
-//! The endpoints: one `POST` per capability, reference look-ups and the datasets under the
-//! data root as `GET`s, a health check; everything else is a 404 problem.
+//! The endpoints: the dashboard's files at `/`, one `POST` per capability, reference
+//! look-ups and the datasets under the data root as `GET`s, a health check; everything else
+//! is a 404 problem.
 
 use crate::problem::{Problem, ProblemType};
 use crate::State;
@@ -35,6 +36,9 @@ const WRITES: [&str; 2] = ["ingest", "dataset"];
 
 pub(crate) fn router(state: Arc<State>) -> Router {
     Router::new()
+        .route("/", get(crate::assets::index))
+        .route("/app.js", get(crate::assets::script))
+        .route("/app.css", get(crate::assets::style))
         .route("/api/v1/health", get(health))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/datasets", get(datasets))
@@ -107,7 +111,7 @@ async fn not_found(method: Method, uri: Uri) -> Response {
     Problem::new(
         ProblemType::NotFound,
         format!(
-            "no endpoint {method} {}: the API is under /api/v1/ (POST /api/v1/<capability>, \
+            "no endpoint {method} {}: the dashboard is at / and the API under /api/v1/ (POST /api/v1/<capability>, \
              GET /api/v1/reference/<table>, GET /api/v1/datasets, GET /api/v1/health)",
             uri.path()
         ),

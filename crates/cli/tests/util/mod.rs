@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::ffi::OsStr;
 use std::fmt;
 use std::path::{Path, PathBuf};
