@@ -22,6 +22,9 @@ pub struct Context<'a> {
     /// Tables read from dataset folders, by what was read: a composition of requests on
     /// one dataset (a report) reads it once. Lives as long as the context.
     tables: Mutex<HashMap<String, Arc<Table>>>,
+    /// The most rows a computation may take from its data (a server's bound); none when
+    /// `None`.
+    max_rows: Option<usize>,
 }
 
 impl Context<'static> {
@@ -40,6 +43,7 @@ impl<'a> Context<'a> {
             warnings: Mutex::new(Vec::new()),
             notes: Mutex::new(Vec::new()),
             tables: Mutex::new(HashMap::new()),
+            max_rows: None,
         }
     }
 
@@ -47,6 +51,23 @@ impl<'a> Context<'a> {
     pub fn with_ingest_progress(mut self, progress: &'a dyn IngestProgress) -> Context<'a> {
         self.ingest_progress = progress;
         self
+    }
+
+    /// The same context, refusing data of more than `rows` rows.
+    pub fn with_max_rows(mut self, rows: usize) -> Context<'a> {
+        self.max_rows = Some(rows);
+        self
+    }
+
+    /// An error when `rows` rows of data are more than the context allows.
+    pub fn check_rows(&self, rows: usize) -> crate::Result<()> {
+        match self.max_rows {
+            Some(max) if rows > max => Err(crate::Error::field(
+                "data",
+                format!("the data has {rows} rows, over the limit of {max} rows"),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Says what is being done now (e.g. "reading trade flows").
@@ -142,6 +163,14 @@ mod tests {
         assert!(Arc::ptr_eq(&a, &again));
         let _ = ctx.table("b".into(), read).expect("another key");
         assert_eq!(reads.get(), 2);
+        assert!(ctx.check_rows(1_000_000_000).is_ok(), "no bound by default");
+        let bounded = Context::quiet().with_max_rows(10);
+        assert!(bounded.check_rows(10).is_ok());
+        let e = bounded.check_rows(11).expect_err("over");
+        assert_eq!(
+            e.to_string(),
+            "the data has 11 rows, over the limit of 10 rows"
+        );
         // A failed read is not kept.
         let failed = ctx.table("c".into(), || Err(crate::Error::field("x", "no")));
         assert!(failed.is_err());

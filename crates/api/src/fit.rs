@@ -178,6 +178,7 @@ pub(crate) fn sample<'r>(
     };
     ctx.stage("reading data");
     let (table, notes) = load(ctx, req, &plans, extra, selection.as_ref().map(|(p, _)| p))?;
+    ctx.check_rows(table.nrows())?;
     let table: Cow<Table> = match &selection {
         Some((p, text)) => {
             p.check_columns(text, table.names())?;

@@ -125,6 +125,7 @@ pub fn compute(ctx: &Context, req: &IndicatorsRequest) -> Result<Indicators> {
     };
     ctx.stage("reading trade flows");
     let (read, cols, unit) = load(ctx, req)?;
+    ctx.check_rows(read.nrows())?;
     let scope = Scope {
         source: req.source.clone(),
         products: req.product.clone(),

@@ -91,6 +91,7 @@ pub fn compute(ctx: &Context, req: &ScenarioRequest) -> Result<ScenarioResult> {
         }
         DataSource::Table(t) => (Table::clone(t), Vec::new()),
     };
+    ctx.check_rows(table.nrows())?;
     ctx.stage("solving the scenario");
     let mut result = run_scenario_on(&req.scenario, table, &req.options, &reference, ctx.progress)?;
     result.notes.splice(0..0, notes);

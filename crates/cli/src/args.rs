@@ -176,6 +176,9 @@ pub struct ServeArgs {
     /// Computations running at once; past it the answer is 429 with Retry-After.
     #[arg(long, default_value_t = 2)]
     pub max_jobs: usize,
+    /// Rows of data one computation may take; a request over it is refused (422).
+    #[arg(long, default_value_t = 50_000_000)]
+    pub max_rows: usize,
 }
 
 /// `hallyu run` arguments.

@@ -363,6 +363,19 @@ fn errors_are_problems_with_the_right_status() {
         .post("/api/v1/report", r#"{"version":1,"draws":100000000}"#)
         .problem(422, "input");
     assert!(detail.contains("draws"), "{detail}");
+    // Data over the rows limit is refused before any computation on it.
+    drop(server);
+    let small = Server::start(d.path(), &["--max-rows", "50000"]);
+    let detail = small
+        .post(
+            "/api/v1/fit",
+            r#"{"version":1,"estimator":"fepois","formulas":["trade ~ rta | exporter + importer"]}"#,
+        )
+        .problem(422, "input");
+    assert!(
+        detail.contains("99981 rows, over the limit of 50000"),
+        "{detail}"
+    );
 }
 
 /// Files are read under the data root only; without a root, requests naming files are

@@ -323,13 +323,18 @@ impl Jobs {
 
 /// Runs `request` for `job` on the calling (blocking) thread; an error's message names paths
 /// relative to the data root, as the client did.
-pub(crate) fn work(job: &Arc<Job>, request: &hallyu_api::Request, root: Option<&std::path::Path>) {
+pub(crate) fn work(
+    job: &Arc<Job>,
+    request: &hallyu_api::Request,
+    root: Option<&std::path::Path>,
+    max_rows: usize,
+) {
     if job.is_cancelled() {
         return;
     }
     job.set_running();
     let progress = JobProgress(Arc::clone(job));
-    let ctx = hallyu_api::Context::new(&progress);
+    let ctx = hallyu_api::Context::new(&progress).with_max_rows(max_rows);
     let outcome = hallyu_api::run(&ctx, request).map_err(|e| {
         let mut p = Problem::from_api(&e);
         p.detail = crate::confine::unrooted(&p.detail, root);

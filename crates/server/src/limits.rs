@@ -15,6 +15,9 @@ pub struct Limits {
     pub formula_chars: usize,
     /// Coefficient draws of a scenario or report.
     pub draws: usize,
+    /// Rows of data one computation may take (a product-level dataset of one HS section
+    /// over 20 years is about 50 million).
+    pub rows: usize,
 }
 
 impl Default for Limits {
@@ -24,6 +27,7 @@ impl Default for Limits {
             formulas: 16,
             formula_chars: 2_000,
             draws: 1_000,
+            rows: 50_000_000,
         }
     }
 }

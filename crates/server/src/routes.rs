@@ -295,9 +295,10 @@ async fn execute(s: Arc<State>, mut request: Request, format: OutputFormat) -> R
         return Problem::new(ProblemType::Internal, "the server is stopping").into_response();
     };
     drop(place);
+    let rows = s.config.limits.rows;
     let work = tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        let ctx = Context::quiet();
+        let ctx = Context::quiet().with_max_rows(rows);
         let response = hallyu_api::run(&ctx, &request)?;
         let text = hallyu_render::render_response(&response, format.render())
             .map_err(|e| Problem::new(ProblemType::of(e.category()), e.to_string()));
@@ -374,6 +375,7 @@ async fn submit_job(Shared(s): Shared<Arc<State>>, headers: HeaderMap, body: Bod
     let workers = Arc::clone(&s.workers);
     let worker_job = Arc::clone(&job);
     let root = s.config.data_root.clone();
+    let rows = s.config.limits.rows;
     tokio::spawn(async move {
         // Queued until a worker is free; a job cancelled while queued never starts.
         let Ok(permit) = workers.acquire_owned().await else {
@@ -381,7 +383,7 @@ async fn submit_job(Shared(s): Shared<Arc<State>>, headers: HeaderMap, body: Bod
         };
         let _ = tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            crate::jobs::work(&worker_job, &request, root.as_deref());
+            crate::jobs::work(&worker_job, &request, root.as_deref(), rows);
         })
         .await;
     });

@@ -26,6 +26,10 @@ pub fn run(a: ServeArgs) -> Result<u8> {
         data_root: a.data_root.clone(),
         token,
         max_jobs: a.max_jobs,
+        limits: hallyu_server::Limits {
+            rows: a.max_rows,
+            ..Default::default()
+        },
         ..ServerConfig::default()
     };
     let root = a.data_root.as_ref().map_or(
