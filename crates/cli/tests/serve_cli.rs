@@ -5,46 +5,16 @@
 
 mod util;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
-use util::{bin, Dir};
+use util::server::Server;
+use util::Dir;
 
-/// A server process, killed when dropped.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
+/// Requests to the server under test.
 impl Server {
-    /// Starts `hallyu serve --port 0` with `args` in `dir` and waits for its address.
-    fn start(dir: &Path, args: &[&str]) -> Server {
-        let mut child = Command::new(bin())
-            .args(["serve", "--port", "0"])
-            .args(args)
-            .current_dir(dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the server starts");
-        let stderr = child.stderr.take().expect("stderr");
-        let mut lines = BufReader::new(stderr).lines();
-        let line = lines
-            .next()
-            .expect("a line on stderr")
-            .expect("readable stderr");
-        let addr = line
-            .strip_prefix("listening on http://")
-            .and_then(|rest| rest.split_whitespace().next())
-            .unwrap_or_else(|| panic!("unexpected first line: {line}"))
-            .to_string();
-        // Keep draining stderr so that the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Server { child, addr }
-    }
-
     fn request(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
         http(&self.addr, method, path, headers, body)
     }
@@ -60,13 +30,6 @@ impl Server {
 
     fn get(&self, path: &str) -> Reply {
         self.request("GET", path, &[], b"")
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

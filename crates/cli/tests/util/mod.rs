@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod server;
 
 use std::ffi::OsStr;
 use std::fmt;
