@@ -333,10 +333,10 @@ pub fn assert_caret(run: &Run, source: &str, pos: usize) {
     );
 }
 
-/// A Python that has pandas and numpy, for the independent checks, and else the candidates
-/// tried: `HALLYU_PYTHON`, then `.venv/bin/python` at the repository root, then `python3`
-/// (`.ci/run` installs them in `.venv-ci` and sets `HALLYU_PYTHON`).
-pub fn python_with_pandas() -> Result<PathBuf, Vec<String>> {
+/// A Python that can import every one of `modules`, and else the candidates tried:
+/// `HALLYU_PYTHON`, then `.venv/bin/python` at the repository root, then `python3`
+/// (`.ci/run` installs what the tests need in `.venv-ci` and sets `HALLYU_PYTHON`).
+pub fn python_with(modules: &str) -> Result<PathBuf, Vec<String>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut candidates: Vec<PathBuf> = Vec::new();
     if let Some(p) = std::env::var_os("HALLYU_PYTHON") {
@@ -344,16 +344,21 @@ pub fn python_with_pandas() -> Result<PathBuf, Vec<String>> {
     }
     candidates.push(root.join(".venv/bin/python"));
     candidates.push(PathBuf::from("python3"));
-    let has_pandas = |python: &Path| {
+    let usable = |python: &Path| {
         Command::new(python)
-            .args(["-c", "import pandas, numpy"])
+            .args(["-c", &format!("import {modules}")])
             .output()
             .is_ok_and(|o| o.status.success())
     };
-    match candidates.iter().find(|p| has_pandas(p)) {
+    match candidates.iter().find(|p| usable(p)) {
         Some(p) => Ok(p.clone()),
         None => Err(candidates.iter().map(|p| p.display().to_string()).collect()),
     }
+}
+
+/// A Python that has pandas and numpy, for the independent checks (see [`python_with`]).
+pub fn python_with_pandas() -> Result<PathBuf, Vec<String>> {
+    python_with("pandas, numpy")
 }
 
 /// Countries of the product-level release below: BACI's numeric code and ISO3.
