@@ -11,7 +11,6 @@
 
 mod util;
 
-use std::process::Command;
 use util::{fixture, Dir};
 
 const FORMULA: &str = "trade ~ rta | exporter^year + importer^year + pair_id";
@@ -87,34 +86,10 @@ fn release_to_indicators_gravity_and_scenario_match_an_independent_computation()
         .run_ok();
     dir.write("simulate.csv", &r.stdout);
 
-    let python = match util::python_with_pandas() {
-        Ok(p) => p,
-        Err(tried) => {
-            let msg = format!(
-                "pandas and numpy are needed for the independent check and none of {} has \
-                 them; set HALLYU_PYTHON or run .ci/run",
-                tried.join(", ")
-            );
-            if std::env::var_os("CI").is_some() {
-                panic!("{msg}");
-            }
-            eprintln!("SKIPPED the independent comparison: {msg}");
-            return;
-        }
+    let Some(stdout) = util::independent_check(&data.join("check.py"), &[&data, dir.path()]) else {
+        return;
     };
-    let out = Command::new(&python)
-        .arg(data.join("check.py"))
-        .arg(&data)
-        .arg(dir.path())
-        .output()
-        .expect("cannot run check.py");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success() && stdout.contains("all checks passed"),
-        "independent check failed ({}):\n{stdout}\n{stderr}",
-        python.display()
-    );
+    assert!(stdout.contains("all checks passed"), "{stdout}");
     // Every measure of every country was compared, not a sample.
     assert_eq!(stdout.matches("ok simulate").count(), 6 * 4, "{stdout}");
     assert_eq!(stdout.matches("ok indicators").count(), 3 * 5, "{stdout}");

@@ -3,7 +3,6 @@
 
 mod util;
 
-use std::process::Command;
 use util::{fixture, Dir};
 
 const MODEL: &str = "trade ~ log(dist) + cntg + lang + clny + rta | exporter + importer";
@@ -26,26 +25,12 @@ fn predictions_match_an_independent_ppml() {
         "potential.json",
     ])
     .run_ok();
-    let Ok(python) = util::python_with_pandas() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "numpy is needed for the independent check; .ci/run installs it"
-        );
-        eprintln!("SKIPPED the independent comparison: no Python with pandas and numpy");
+    let Some(text) = util::independent_check(
+        &fixture("potential").join("check.py"),
+        &[&d.join("agtpa.csv"), &d.join("potential.json")],
+    ) else {
         return;
     };
-    let out = Command::new(python)
-        .arg(fixture("potential").join("check.py"))
-        .arg(d.join("agtpa.csv"))
-        .arg(d.join("potential.json"))
-        .output()
-        .expect("python runs");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{text}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     // 5 coefficients, and a prediction and a gap for each of Korea's 68 partners.
     assert_eq!(
         text.lines().filter(|l| l.starts_with("ok ")).count(),

@@ -3,7 +3,6 @@
 
 mod util;
 
-use std::process::Command;
 use util::{fixture, product_level_dataset, Dir};
 
 fn report_json(d: &Dir, args: &[&str]) -> serde_json::Value {
@@ -199,26 +198,12 @@ fn market_and_integration_figures_match_pandas() {
         ])
         .run_ok();
     assert!(r.stdout.is_empty());
-    let Ok(python) = util::python_with_pandas() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "pandas is needed for the independent check; .ci/run installs it"
-        );
-        eprintln!("SKIPPED the independent comparison: no Python with pandas");
+    let Some(text) = util::independent_check(
+        &fixture("report").join("check.py"),
+        &[&d.join("agtpa.csv"), &d.join("report.json")],
+    ) else {
         return;
     };
-    let out = Command::new(python)
-        .arg(fixture("report").join("check.py"))
-        .arg(d.join("agtpa.csv"))
-        .arg(d.join("report.json"))
-        .output()
-        .expect("python runs");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{text}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     assert_eq!(
         text.lines().filter(|l| l.starts_with("ok ")).count(),
         7,

@@ -356,6 +356,39 @@ pub fn python_with(modules: &str) -> Result<PathBuf, Vec<String>> {
     }
 }
 
+/// Runs an independent check (a Python script using pandas and numpy) with `args` and
+/// returns its standard output, failing the test when the script fails. Without such a
+/// Python the check is skipped (said on stderr), except under `CI`, where it fails.
+pub fn independent_check(script: &Path, args: &[&Path]) -> Option<String> {
+    let python = match python_with_pandas() {
+        Ok(p) => p,
+        Err(tried) => {
+            let msg = format!(
+                "pandas and numpy are needed for the independent check and none of {} has \
+                 them; set HALLYU_PYTHON or run .ci/run",
+                tried.join(", ")
+            );
+            assert!(std::env::var_os("CI").is_none(), "{msg}");
+            eprintln!("SKIPPED the independent comparison: {msg}");
+            return None;
+        }
+    };
+    let out = Command::new(&python)
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("the check runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "independent check {} failed ({}):\n{stdout}\n{}",
+        script.display(),
+        python.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(stdout)
+}
+
 /// A Python that has pandas and numpy, for the independent checks (see [`python_with`]).
 pub fn python_with_pandas() -> Result<PathBuf, Vec<String>> {
     python_with("pandas, numpy")
