@@ -7,9 +7,13 @@ use hallyu_data::filter::Predicate;
 use hallyu_data::read::{read_path, ReadOptions};
 use hallyu_data::reference::Reference;
 use hallyu_data::{embedded, Table};
-use hallyu_estimate::{estimate, Estimator, Fit, FitOptions, Formula, Ssc, VcovChoice, VcovSpec};
+use hallyu_estimate::{
+    estimate, estimate_fitted, Estimator, Fit, FitOptions, Fitted, Formula, Ssc, VcovChoice,
+    VcovSpec,
+};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// An estimation request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -113,14 +117,65 @@ pub(crate) struct Plan {
 /// Estimates every formula.
 pub fn compute(ctx: &Context, req: &FitRequest) -> Result<FitResponse> {
     let (table, plans, notes) = sample(ctx, req, &[])?;
+    let (fits, _) = estimate_plans(ctx, req, &table, &plans, false)?;
+    Ok(FitResponse { fits, notes })
+}
+
+/// Fits with what later questions about them need: the table they were estimated on and
+/// their fitted values (a notebook's `fit.vcov(...)` and `fit.predict()`).
+#[derive(Debug, Clone)]
+pub struct Estimated {
+    /// The fits and notes, as [`compute`] gives them.
+    pub response: FitResponse,
+    /// The table the formulas were estimated on (rows selected): a table handed over in
+    /// memory is shared, not copied.
+    pub sample: Arc<Table>,
+    /// The fitted values of each fit of `response.fits`, in order (the variances of one
+    /// formula share them).
+    pub fitted: Vec<Arc<Fitted>>,
+}
+
+/// As [`compute`], keeping the estimation table and the fitted values.
+pub fn compute_estimated(ctx: &Context, req: &FitRequest) -> Result<Estimated> {
+    let (table, plans, notes) = sample(ctx, req, &[])?;
+    let (fits, fitted) = estimate_plans(ctx, req, &table, &plans, true)?;
+    let sample = match (table, &req.data) {
+        (Cow::Borrowed(_), DataSource::Table(t)) => t.clone(),
+        (t, _) => Arc::new(t.into_owned()),
+    };
+    Ok(Estimated {
+        response: FitResponse { fits, notes },
+        sample,
+        fitted,
+    })
+}
+
+/// Every plan's fits (one per variance) and, when asked, their fitted values.
+fn estimate_plans(
+    ctx: &Context,
+    req: &FitRequest,
+    table: &Table,
+    plans: &[Plan],
+    keep_fitted: bool,
+) -> Result<(Vec<Fit>, Vec<Arc<Fitted>>)> {
     let mut fits = Vec::new();
-    for plan in &plans {
+    let mut fitted = Vec::new();
+    for plan in plans {
         ctx.stage(&format!("{}: {}", req.estimator.name(), plan.formula.text));
-        let fit = estimate(&table, &plan.estimate_request(req), ctx.progress)
-            .map_err(|e| Error::from(e).context(format!("estimating `{}`", plan.formula.text)))?;
+        let context = |e: hallyu_estimate::EstimateError| {
+            Error::from(e).context(format!("estimating `{}`", plan.formula.text))
+        };
+        let request = plan.estimate_request(req);
+        let fit = if keep_fitted {
+            let (fit, values) = estimate_fitted(table, &request, ctx.progress).map_err(context)?;
+            fitted.extend(std::iter::repeat_n(Arc::new(values), plan.vcovs.len()));
+            fit
+        } else {
+            estimate(table, &request, ctx.progress).map_err(context)?
+        };
         let mut others = Vec::new();
         for spec in plan.vcovs.iter().skip(1) {
-            others.push(fit.with_vcov(spec, req.ssc, &table).map_err(|e| {
+            others.push(fit.with_vcov(spec, req.ssc, table).map_err(|e| {
                 Error::from(e).context(format!(
                     "the variance {} of `{}`",
                     spec.label(),
@@ -131,7 +186,46 @@ pub fn compute(ctx: &Context, req: &FitRequest) -> Result<FitResponse> {
         fits.push(fit);
         fits.extend(others);
     }
-    Ok(FitResponse { fits, notes })
+    Ok((fits, fitted))
+}
+
+/// `fit` under another variance, without a refit (fixest's `summary(fit, vcov = ...)`,
+/// pyfixest's `fit.vcov(...)`): `sample` is the table it was estimated on
+/// ([`Estimated::sample`]).
+pub fn with_vcov(fit: &Fit, vcov: &VcovChoice, ssc: Ssc, sample: &Table) -> Result<Fit> {
+    let formula = Formula::parse(&fit.formula)?;
+    let spec = vcov.resolve(&formula)?;
+    fit.with_vcov(&spec, ssc, sample).map_err(|e| {
+        Error::from(e).context(format!(
+            "the variance {} of `{}`",
+            spec.label(),
+            fit.formula
+        ))
+    })
+}
+
+/// The columns a request reads from its data: those of its formulas, cluster variables
+/// and weights (a front end can hand over only these).
+pub fn columns_read(req: &FitRequest) -> Result<Vec<String>> {
+    let mut plans = Vec::new();
+    for text in &req.formulas {
+        let formula = Formula::parse(text)?;
+        let vcovs = req
+            .vcov
+            .iter()
+            .map(|v| v.resolve(&formula))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        plans.push(Plan { formula, vcovs });
+    }
+    let mut names = columns(&plans, req.weights.as_ref(), &[]);
+    if let Some(w) = &req.selection {
+        for c in Predicate::parse(w)?.columns() {
+            if !names.contains(&c) {
+                names.push(c);
+            }
+        }
+    }
+    Ok(names)
 }
 
 impl Plan {

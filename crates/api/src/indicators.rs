@@ -209,11 +209,14 @@ fn load(ctx: &Context, req: &IndicatorsRequest) -> Result<(Arc<Table>, FlowColum
             }
             return Ok((table, cols, "million USD".into()));
         }
-        DataSource::Table(_) => {
-            return Err(Error::field(
-                "data",
-                "the indicators read the embedded panel, a file or a dataset folder",
-            ))
+        DataSource::Table(table) => {
+            let (cols, wanted) = file_columns(req, table.names());
+            for c in &wanted {
+                if !table.has(c) {
+                    return Err(table.unknown(c).into());
+                }
+            }
+            return Ok((table.clone(), cols, String::new()));
         }
         DataSource::File { path } => path,
         DataSource::Dataset { dir } => {
@@ -243,8 +246,18 @@ fn load(ctx: &Context, req: &IndicatorsRequest) -> Result<(Arc<Table>, FlowColum
             return Ok((table, cols, "USD".into()));
         }
     };
+    let (cols, wanted) = file_columns(req, &column_names(path)?);
+    let options = ReadOptions {
+        columns: Some(wanted),
+        ..ReadOptions::default()
+    };
+    Ok((Arc::new(read_file(path, &options)?), cols, String::new()))
+}
+
+/// The flow columns of a file or a table in memory with these column names (the canonical
+/// names, or those the request gives), and the columns to read.
+fn file_columns(req: &IndicatorsRequest, names: &[String]) -> (FlowColumns, Vec<String>) {
     let mut cols = canonical(req);
-    let names = column_names(path)?;
     let has = |c: &str| names.iter().any(|n| n == c);
     if !has("product") {
         cols.product = None;
@@ -267,11 +280,7 @@ fn load(ctx: &Context, req: &IndicatorsRequest) -> Result<(Arc<Table>, FlowColum
     if has(SOURCE_COLUMN) {
         wanted.push(SOURCE_COLUMN.to_string());
     }
-    let options = ReadOptions {
-        columns: Some(wanted),
-        ..ReadOptions::default()
-    };
-    Ok((Arc::new(read_file(path, &options)?), cols, String::new()))
+    (cols, wanted)
 }
 
 fn canonical(req: &IndicatorsRequest) -> FlowColumns {

@@ -162,6 +162,20 @@ impl Response {
     }
 }
 
+impl Request {
+    /// The data source of a request that reads one (fits, indicators, scenarios, reports):
+    /// a front end hands a table in memory over through it.
+    pub fn data_mut(&mut self) -> Option<&mut crate::DataSource> {
+        match self {
+            Request::Fit(r) => Some(&mut r.data),
+            Request::Indicators(r) => Some(&mut r.data),
+            Request::Scenario(r) => Some(&mut r.data),
+            Request::Report(r) => Some(&mut r.data),
+            _ => None,
+        }
+    }
+}
+
 /// Runs any request.
 pub fn run(ctx: &Context, request: &Request) -> Result<Response> {
     Ok(match request {

@@ -68,6 +68,14 @@ pub enum DataError {
         /// What went wrong.
         message: String,
     },
+    /// Arrow data handed over in memory (a DataFrame) could not be read.
+    #[error("{origin}: invalid Arrow data: {message}")]
+    Arrow {
+        /// What was read (`the DataFrame`).
+        origin: String,
+        /// What went wrong.
+        message: String,
+    },
     /// A Stata file could not be parsed.
     #[error("{path}: invalid Stata file: {message}")]
     Dta {

@@ -609,7 +609,7 @@ mod tests {
 
     fn table() -> Table {
         let mut t = Table::new();
-        t.push("trade", Column::Num(vec![0.0, 5.0, f64::NAN, 2.0]))
+        t.push("trade", Column::numbers(vec![0.0, 5.0, f64::NAN, 2.0]))
             .unwrap();
         let mut b = StrColumnBuilder::default();
         for s in ["KOR", "JPN", "KOR", "CHN"] {

@@ -34,6 +34,6 @@ pub mod write;
 pub use error::{DataError, ErrorCategory, Result};
 pub use suggest::nearest;
 pub use table::{
-    Column, ColumnKind, ColumnView, StrColumn, StrColumnBuilder, Table, TextColumn,
+    Column, ColumnKind, ColumnView, Numbers, StrColumn, StrColumnBuilder, Table, TextColumn,
     TextColumnBuilder, MISSING_CODE,
 };

@@ -217,13 +217,13 @@ pub fn generate(o: &SynthOptions) -> Result<Table> {
     table.push("exporter", Column::Str(exporter.finish()))?;
     table.push("importer", Column::Str(importer.finish()))?;
     if o.products > 1 {
-        table.push("product", Column::Num(product))?;
+        table.push("product", Column::numbers(product))?;
     }
-    table.push("year", Column::Num(year))?;
-    table.push("pair", Column::Num(pair))?;
-    table.push("dist", Column::Num(dist_col))?;
-    table.push("rta", Column::Num(rta))?;
-    table.push("trade", Column::Num(trade))?;
+    table.push("year", Column::numbers(year))?;
+    table.push("pair", Column::numbers(pair))?;
+    table.push("dist", Column::numbers(dist_col))?;
+    table.push("rta", Column::numbers(rta))?;
+    table.push("trade", Column::numbers(trade))?;
     Ok(table)
 }
 

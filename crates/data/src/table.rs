@@ -3,6 +3,11 @@
 use crate::{nearest, DataError, Result};
 use std::collections::HashMap;
 
+/// The storage of a numeric column: an Arrow buffer, so that a column received through the
+/// Arrow C data interface (a pandas, polars or pyarrow column) is used where it lies, and a
+/// `Vec<f64>` becomes one without a copy. Reads as `&[f64]`.
+pub type Numbers = arrow_buffer::ScalarBuffer<f64>;
+
 /// Code of a missing value in a [`StrColumn`].
 pub const MISSING_CODE: u32 = u32::MAX;
 
@@ -171,7 +176,7 @@ pub enum ColumnView<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Column {
     /// Numbers (integers, floats and booleans alike); `NaN` marks a missing value.
-    Num(Vec<f64>),
+    Num(Numbers),
     /// Text.
     Str(StrColumn),
 }
@@ -180,6 +185,13 @@ impl Column {
     /// A column of numbers (`NaN` for a missing value).
     #[inline]
     pub fn numbers(values: Vec<f64>) -> Column {
+        Column::Num(Numbers::from(values))
+    }
+
+    /// A column of numbers sharing an Arrow buffer (a column handed over by Python or read
+    /// from Arrow without nulls): no copy is made.
+    #[inline]
+    pub fn shared_numbers(values: Numbers) -> Column {
         Column::Num(values)
     }
 
@@ -261,7 +273,7 @@ impl Column {
     /// The rows where `keep` is true, in order.
     pub fn select(&self, keep: &[bool]) -> Column {
         match self {
-            Column::Num(v) => Column::Num(
+            Column::Num(v) => Column::numbers(
                 v.iter()
                     .zip(keep)
                     .filter(|(_, &k)| k)
@@ -439,7 +451,7 @@ mod tests {
     #[test]
     fn unknown_column_suggests() {
         let mut t = Table::new();
-        t.push("trade", Column::Num(vec![1.0])).unwrap();
+        t.push("trade", Column::numbers(vec![1.0])).unwrap();
         let e = t.column("trad").unwrap_err().to_string();
         assert!(e.contains("did you mean `trade`"), "{e}");
     }
@@ -517,7 +529,7 @@ mod tests {
     #[test]
     fn length_mismatch_is_an_error() {
         let mut t = Table::new();
-        t.push("a", Column::Num(vec![1.0, 2.0])).unwrap();
-        assert!(t.push("b", Column::Num(vec![1.0])).is_err());
+        t.push("a", Column::numbers(vec![1.0, 2.0])).unwrap();
+        assert!(t.push("b", Column::numbers(vec![1.0])).is_err());
     }
 }

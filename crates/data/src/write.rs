@@ -46,10 +46,9 @@ fn format_number(x: f64, out: &mut Vec<u8>) {
     }
 }
 
-/// Writes `table` as a Snappy-compressed Parquet file. Numeric columns whose values are all
-/// integers are stored as Int64, others as Float64 with missing values as nulls.
-pub fn write_parquet<W: Write + Send>(table: &Table, sink: W) -> Result<()> {
-    let err = |e: &dyn std::fmt::Display| DataError::Write(e.to_string());
+/// The table as one Arrow record batch: numeric columns whose values are all integers as
+/// Int64, other numbers as Float64 with missing values as nulls, text as Utf8.
+pub fn to_record_batch(table: &Table) -> Result<RecordBatch> {
     let mut fields = Vec::new();
     let mut arrays: Vec<ArrayRef> = Vec::new();
     for (name, col) in table.iter() {
@@ -75,6 +74,16 @@ pub fn write_parquet<W: Write + Send>(table: &Table, sink: W) -> Result<()> {
         }
     }
     let schema = Arc::new(Schema::new(fields));
+    RecordBatch::try_new(schema, arrays).map_err(|e| DataError::Write(e.to_string()))
+}
+
+/// Writes `table` as a Snappy-compressed Parquet file, with the types of
+/// [`to_record_batch`].
+pub fn write_parquet<W: Write + Send>(table: &Table, sink: W) -> Result<()> {
+    let err = |e: &dyn std::fmt::Display| DataError::Write(e.to_string());
+    let batch = to_record_batch(table)?;
+    let schema = batch.schema();
+    let arrays = batch.columns();
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .build();
@@ -106,8 +115,9 @@ mod tests {
 
     fn sample() -> Table {
         let mut t = Table::new();
-        t.push("x", Column::Num(vec![1.0, 2.5, f64::NAN])).unwrap();
-        t.push("year", Column::Num(vec![1986.0, 1990.0, 1994.0]))
+        t.push("x", Column::numbers(vec![1.0, 2.5, f64::NAN]))
+            .unwrap();
+        t.push("year", Column::numbers(vec![1986.0, 1990.0, 1994.0]))
             .unwrap();
         let mut b = StrColumnBuilder::default();
         b.push(Some("KOR"));

@@ -66,9 +66,10 @@ fn text_column(values: &[Option<&str>]) -> Column {
 
 fn where_table() -> Table {
     let mut t = Table::new();
-    t.push("trade", Column::Num(TRADE.to_vec()))
+    t.push("trade", Column::numbers(TRADE.to_vec()))
         .expect("column");
-    t.push("year", Column::Num(YEAR.to_vec())).expect("column");
+    t.push("year", Column::numbers(YEAR.to_vec()))
+        .expect("column");
     t.push("exporter", text_column(&EXPORTER)).expect("column");
     t.push("importer", text_column(&IMPORTER)).expect("column");
     t
@@ -511,12 +512,12 @@ fn sample_table(rows: usize) -> Table {
     t.push("exporter", Column::Str(b.finish())).expect("column");
     t.push(
         "year",
-        Column::Num((0..rows).map(|i| 2000.0 + (i % 7) as f64).collect()),
+        Column::numbers((0..rows).map(|i| 2000.0 + (i % 7) as f64).collect()),
     )
     .expect("column");
     t.push(
         "value",
-        Column::Num(
+        Column::numbers(
             (0..rows)
                 .map(|i| {
                     if i % 11 == 0 {

@@ -73,6 +73,9 @@ pub enum EstimateError {
         /// The value given.
         value: f64,
     },
+    /// A confidence level outside `(0, 1)`.
+    #[error("the confidence level must be between 0 and 1 (exclusive), not {0}")]
+    InvalidLevel(f64),
     /// A separation-check list that does not parse.
     #[error("separation checks `{value}` are not valid: use `fe,relu`, `fe`, `relu` or `none`")]
     InvalidSeparationChecks {
@@ -250,6 +253,7 @@ impl EstimateError {
             | EstimateError::VcovTypeNotSupported { .. }
             | EstimateError::ClusterVariables { .. }
             | EstimateError::InvalidTolerance { .. }
+            | EstimateError::InvalidLevel(_)
             | EstimateError::InvalidSeparationChecks { .. }
             | EstimateError::UnknownSsc { .. }
             | EstimateError::UnknownReferenceLevel { .. }

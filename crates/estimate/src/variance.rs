@@ -152,6 +152,41 @@ pub(crate) fn infer(
     }
 }
 
+impl Fit {
+    /// The `level` confidence interval of each coefficient, in order (`level` in (0, 1);
+    /// 0.95 gives `conf_low`/`conf_high`), from the fit's own distribution: t with its
+    /// degrees of freedom, or normal. `NaN` bounds where the standard error is undefined.
+    pub fn confint(&self, level: f64) -> Result<Vec<(f64, f64)>> {
+        if !(level > 0.0 && level < 1.0) {
+            return Err(EstimateError::InvalidLevel(level));
+        }
+        let q = 1.0 - (1.0 - level) / 2.0;
+        let crit = match (self.distribution, self.df) {
+            (Distribution::T, Some(df)) if df > 0.0 => StudentsT::new(0.0, 1.0, df)
+                .map(|t| t.inverse_cdf(q))
+                .unwrap_or(f64::NAN),
+            (Distribution::T, _) => f64::NAN,
+            (Distribution::Normal, _) => Normal::new(0.0, 1.0)
+                .map(|z| z.inverse_cdf(q))
+                .unwrap_or(f64::NAN),
+        };
+        Ok(self
+            .coefficients
+            .iter()
+            .map(|c| {
+                if c.std_error.is_finite() && c.std_error > 0.0 && crit.is_finite() {
+                    (
+                        c.estimate - crit * c.std_error,
+                        c.estimate + crit * c.std_error,
+                    )
+                } else {
+                    (f64::NAN, f64::NAN)
+                }
+            })
+            .collect())
+    }
+}
+
 /// Statistic, p-value and 95% interval: t with `df` degrees of freedom, normal without.
 pub(crate) fn coefficient(term: &str, estimate: f64, se: f64, df: Option<f64>) -> Coefficient {
     let stat = estimate / se;
@@ -276,5 +311,44 @@ mod tests {
         }
         let c = coefficient("x", f64::NAN, 1.0, Some(5.0));
         assert!(c.p_value.is_nan());
+    }
+
+    fn fit_with(coefs: Vec<Coefficient>, distribution: &str, df: Option<f64>) -> Fit {
+        let json = serde_json::json!({
+            "estimator": "feols", "formula": "y ~ x", "nobs": 10,
+            "dropped": {"missing": 0, "singletons": 0, "separated": 0},
+            "converged": true, "iterations": 1, "vcov": "iid", "ssc": "fixest",
+            "coefficients": coefs, "collinear": [], "fixed_effects": [],
+            "fit": {"deviance": 1.0}, "distribution": distribution, "df": df,
+            "vcov_matrix": [[1.0]],
+        });
+        serde_json::from_value(json).expect("a fit")
+    }
+
+    #[test]
+    fn confint_at_95_percent_is_the_fits_own_interval_and_widens_with_the_level() {
+        for (dist, df) in [("t", Some(7.0)), ("normal", None)] {
+            let fit = fit_with(
+                vec![
+                    coefficient("x", 1.3, 0.4, df),
+                    coefficient("z", -2.0, f64::NAN, df),
+                ],
+                dist,
+                df,
+            );
+            let ci = fit.confint(0.95).expect("a level");
+            let c = &fit.coefficients[0];
+            assert!((ci[0].0 - c.conf_low).abs() < 1e-14 && (ci[0].1 - c.conf_high).abs() < 1e-14);
+            assert!(ci[1].0.is_nan() && ci[1].1.is_nan());
+            let wide = fit.confint(0.99).expect("a level");
+            assert!(wide[0].0 < ci[0].0 && wide[0].1 > ci[0].1);
+        }
+        let fit = fit_with(vec![coefficient("x", 1.0, 1.0, None)], "normal", None);
+        // 90% normal interval: 1 ± 1.6448536269514722.
+        let ci = fit.confint(0.90).expect("a level");
+        assert!((ci[0].1 - 2.644_853_626_951_472).abs() < 1e-12, "{ci:?}");
+        for bad in [0.0, 1.0, -0.5, f64::NAN] {
+            assert!(fit.confint(bad).is_err());
+        }
     }
 }

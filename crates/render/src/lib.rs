@@ -64,6 +64,21 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order help texts list them.
+    pub const ALL: [Format; 6] = [
+        Format::Table,
+        Format::Json,
+        Format::Markdown,
+        Format::Latex,
+        Format::Csv,
+        Format::Html,
+    ];
+
+    /// The format of a name (`table`, `json`, ...), `None` for another.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
+    }
+
     /// The format's name as users write it (`table`, `json`, `markdown`, `latex`, `csv`,
     /// `html`).
     pub fn name(self) -> &'static str {

@@ -163,7 +163,7 @@ mod tests {
         let mut t = Table::new();
         t.push("exporter", Column::Str(e.finish())).unwrap();
         t.push("importer", Column::Str(i.finish())).unwrap();
-        t.push("dist", Column::Num(vec![1150.0])).unwrap();
+        t.push("dist", Column::numbers(vec![1150.0])).unwrap();
         t
     }
 

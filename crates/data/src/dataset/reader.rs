@@ -364,7 +364,7 @@ impl<'c> Appender<'c> {
         let mut t = Table::new();
         for (name, acc) in self.names.iter().zip(self.columns) {
             let col = match acc {
-                Acc::Num(v) => Column::Num(v),
+                Acc::Num(v) => Column::numbers(v),
                 Acc::Str { codes, levels, .. } => Column::Str(StrColumn { codes, levels }),
             };
             t.push(*name, col)?;

@@ -89,7 +89,7 @@ pub fn ingest(path: &Path, out: &Path) -> Result<GravityReport> {
     let o = code_column(&table, origin, &file)?;
     let d = code_column(&table, destination, &file)?;
     let year = match table.column("year") {
-        Ok(Column::Num(v)) => Some(v.as_slice()),
+        Ok(Column::Num(v)) => Some(&v[..]),
         Ok(Column::Str(_)) => {
             return Err(invalid(format!(
                 "{file}: column `year` holds text; it must hold years"
@@ -100,7 +100,7 @@ pub fn ingest(path: &Path, out: &Path) -> Result<GravityReport> {
     let exists: Vec<&[f64]> = EXISTS
         .iter()
         .filter_map(|c| match table.column(c) {
-            Ok(Column::Num(v)) => Some(v.as_slice()),
+            Ok(Column::Num(v)) => Some(&v[..]),
             _ => None,
         })
         .collect();
@@ -185,13 +185,13 @@ pub fn ingest(path: &Path, out: &Path) -> Result<GravityReport> {
                     .map(|(x, _)| *x)
                     .collect();
                 if name == "year" {
-                    out_table.push("year", Column::Num(kept))?;
+                    out_table.push("year", Column::numbers(kept))?;
                 } else if name == "exporter" || name == "importer" {
                     return Err(invalid(format!(
                         "{file}: column `{name}` would clash with the pair's codes; rename it"
                     )));
                 } else {
-                    out_table.push(name, Column::Num(kept))?;
+                    out_table.push(name, Column::numbers(kept))?;
                     columns.push(name.to_string());
                 }
             }

@@ -180,7 +180,7 @@ fn read_pass(
     for (slot, (&col, builder)) in selected.iter().zip(strs).enumerate() {
         let column = match &reasons[slot] {
             Some(_) => Column::Str(builder.finish()),
-            None => Column::Num(std::mem::take(&mut nums[slot])),
+            None => Column::numbers(std::mem::take(&mut nums[slot])),
         };
         table.push(headers[col].clone(), column)?;
         if let Some(reason) = &reasons[slot] {

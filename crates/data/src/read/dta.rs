@@ -51,7 +51,7 @@ pub fn read_dta(path: &Path, options: &ReadOptions) -> Result<Table> {
     let mut table = Table::new();
     for (b, &i) in builders.into_iter().zip(&selected) {
         let column = match b {
-            Builder::Num(v) => Column::Num(v),
+            Builder::Num(v) => Column::numbers(v),
             Builder::Str(s) => Column::Str(s.finish()),
         };
         table.push(names[i].clone(), column)?;

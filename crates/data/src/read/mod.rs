@@ -3,9 +3,12 @@
 //! Every reader takes an optional column selection so that a model touching five columns of
 //! a wide file reads only those five (Parquet and Stata skip the others entirely).
 
+mod arrow;
 mod csv;
 mod dta;
 mod parquet;
+
+pub use self::arrow::table_from_batches;
 
 pub use self::csv::read_csv;
 pub use self::dta::read_dta;

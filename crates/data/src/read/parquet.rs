@@ -1,15 +1,8 @@
 //! Apache Parquet through the arrow reader, reading only the selected columns.
 
+use super::arrow::{check_types, ColumnBuilder};
 use super::{io_error, resolve_columns, ReadOptions};
-use crate::table::StrColumnBuilder;
 use crate::{Column, DataError, Result, Table};
-use arrow_array::cast::AsArray;
-use arrow_array::types::{
-    Date32Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, UInt16Type,
-    UInt32Type, UInt64Type, UInt8Type,
-};
-use arrow_array::{Array, ArrayRef};
-use arrow_schema::DataType;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ProjectionMask;
 use parquet::file::reader::ChunkReader;
@@ -134,15 +127,7 @@ fn read_unguarded<R: ChunkReader + 'static>(
     let schema = builder.schema().clone();
     let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
     let selected = resolve_columns(&path, &names, &options.selection(&names))?;
-    for &i in &selected {
-        let field = schema.field(i);
-        if !supported(field.data_type()) {
-            return Err(DataError::UnsupportedType {
-                name: field.name().clone(),
-                data_type: field.data_type().to_string(),
-            });
-        }
-    }
+    check_types(&schema, &selected)?;
     let mask = ProjectionMask::roots(builder.parquet_schema(), selected.iter().copied());
     let reader = builder
         .with_projection(mask)
@@ -153,9 +138,9 @@ fn read_unguarded<R: ChunkReader + 'static>(
     // The projected batch keeps the file's column order; map each back to its slot.
     let mut order: Vec<usize> = selected.clone();
     order.sort_unstable();
-    let mut builders: Vec<Builder> = order
+    let mut builders: Vec<ColumnBuilder> = order
         .iter()
-        .map(|&i| Builder::new(schema.field(i).data_type()))
+        .map(|&i| ColumnBuilder::new(schema.field(i).data_type()))
         .collect();
     for batch in reader {
         let batch = batch.map_err(|e| err(&e))?;
@@ -180,156 +165,14 @@ fn read_unguarded<R: ChunkReader + 'static>(
     Ok(table)
 }
 
-fn supported(dt: &DataType) -> bool {
-    match dt {
-        DataType::Boolean
-        | DataType::Int8
-        | DataType::Int16
-        | DataType::Int32
-        | DataType::Int64
-        | DataType::UInt8
-        | DataType::UInt16
-        | DataType::UInt32
-        | DataType::UInt64
-        | DataType::Float32
-        | DataType::Float64
-        | DataType::Date32
-        | DataType::Utf8
-        | DataType::LargeUtf8
-        | DataType::Utf8View
-        | DataType::Null => true,
-        DataType::Dictionary(_, v) => matches!(**v, DataType::Utf8 | DataType::LargeUtf8),
-        _ => false,
-    }
-}
-
-enum Builder {
-    Num(Vec<f64>),
-    Str(StrColumnBuilder),
-}
-
-impl Builder {
-    fn new(dt: &DataType) -> Builder {
-        match dt {
-            DataType::Utf8
-            | DataType::LargeUtf8
-            | DataType::Utf8View
-            | DataType::Dictionary(..) => Builder::Str(StrColumnBuilder::default()),
-            _ => Builder::Num(Vec::new()),
-        }
-    }
-
-    fn append(&mut self, array: &ArrayRef) {
-        match self {
-            Builder::Num(v) => append_num(v, array),
-            Builder::Str(b) => append_str(b, array),
-        }
-    }
-
-    fn finish(self) -> Column {
-        match self {
-            Builder::Num(v) => Column::Num(v),
-            Builder::Str(b) => Column::Str(b.finish()),
-        }
-    }
-}
-
-fn push_primitive<T, F>(out: &mut Vec<f64>, a: &arrow_array::PrimitiveArray<T>, f: F)
-where
-    T: arrow_array::ArrowPrimitiveType,
-    F: Fn(T::Native) -> f64,
-{
-    if a.null_count() == 0 {
-        out.extend(a.values().iter().map(|&x| f(x)));
-    } else {
-        out.extend((0..a.len()).map(|i| {
-            if a.is_null(i) {
-                f64::NAN
-            } else {
-                f(a.value(i))
-            }
-        }));
-    }
-}
-
-fn append_num(out: &mut Vec<f64>, array: &ArrayRef) {
-    match array.data_type() {
-        DataType::Float64 => push_primitive(out, array.as_primitive::<Float64Type>(), |x| x),
-        DataType::Float32 => push_primitive(out, array.as_primitive::<Float32Type>(), f64::from),
-        DataType::Int64 => push_primitive(out, array.as_primitive::<Int64Type>(), |x| x as f64),
-        DataType::Int32 => push_primitive(out, array.as_primitive::<Int32Type>(), f64::from),
-        DataType::Int16 => push_primitive(out, array.as_primitive::<Int16Type>(), f64::from),
-        DataType::Int8 => push_primitive(out, array.as_primitive::<Int8Type>(), f64::from),
-        DataType::UInt64 => push_primitive(out, array.as_primitive::<UInt64Type>(), |x| x as f64),
-        DataType::UInt32 => push_primitive(out, array.as_primitive::<UInt32Type>(), f64::from),
-        DataType::UInt16 => push_primitive(out, array.as_primitive::<UInt16Type>(), f64::from),
-        DataType::UInt8 => push_primitive(out, array.as_primitive::<UInt8Type>(), f64::from),
-        DataType::Date32 => push_primitive(out, array.as_primitive::<Date32Type>(), f64::from),
-        DataType::Boolean => {
-            let a = array.as_boolean();
-            out.extend((0..a.len()).map(|i| {
-                if a.is_null(i) {
-                    f64::NAN
-                } else {
-                    f64::from(u8::from(a.value(i)))
-                }
-            }));
-        }
-        _ => out.extend(std::iter::repeat_n(f64::NAN, array.len())),
-    }
-}
-
-fn append_str(b: &mut StrColumnBuilder, array: &ArrayRef) {
-    match array.data_type() {
-        DataType::Utf8 => {
-            let a = array.as_string::<i32>();
-            (0..a.len()).for_each(|i| b.push((!a.is_null(i)).then(|| a.value(i))));
-        }
-        DataType::LargeUtf8 => {
-            let a = array.as_string::<i64>();
-            (0..a.len()).for_each(|i| b.push((!a.is_null(i)).then(|| a.value(i))));
-        }
-        DataType::Utf8View => {
-            let a = array.as_string_view();
-            (0..a.len()).for_each(|i| b.push((!a.is_null(i)).then(|| a.value(i))));
-        }
-        DataType::Dictionary(_, _) => {
-            let d = array.as_any_dictionary();
-            let keys = d.normalized_keys();
-            let values = d.values();
-            let text: Vec<Option<String>> = match values.data_type() {
-                DataType::LargeUtf8 => {
-                    let v = values.as_string::<i64>();
-                    (0..v.len())
-                        .map(|i| (!v.is_null(i)).then(|| v.value(i).to_string()))
-                        .collect()
-                }
-                _ => {
-                    let v = values.as_string::<i32>();
-                    (0..v.len())
-                        .map(|i| (!v.is_null(i)).then(|| v.value(i).to_string()))
-                        .collect()
-                }
-            };
-            for (i, k) in keys.iter().enumerate() {
-                if array.is_null(i) {
-                    b.push(None);
-                } else {
-                    b.push(text.get(*k).and_then(|t| t.as_deref()));
-                }
-            }
-        }
-        _ => (0..array.len()).for_each(|_| b.push(None)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::StrColumnBuilder;
 
     fn small_file() -> Vec<u8> {
         let mut t = Table::new();
-        t.push("year", Column::Num(vec![2020.0, 2021.0, 2022.0]))
+        t.push("year", Column::numbers(vec![2020.0, 2021.0, 2022.0]))
             .unwrap();
         let mut b = StrColumnBuilder::default();
         for s in ["KOR", "JPN", "KOR"] {

@@ -149,7 +149,7 @@ pub fn distance_table() -> crate::Result<Table> {
     let mut t = Table::new();
     t.push("iso3_o", Column::Str(o.finish()))?;
     t.push("iso3_d", Column::Str(d.finish()))?;
-    t.push("distcap", Column::Num(dist))?;
+    t.push("distcap", Column::numbers(dist))?;
     Ok(t)
 }
 
