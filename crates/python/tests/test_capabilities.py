@@ -1,0 +1,102 @@
+"""Indicators, projections, scenarios, reports, ingestion and the embedded data: each equals
+the command line's JSON for the same request."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+import hallyu
+from conftest import REPO, assert_same_json
+
+
+def test_indicators_equal_the_command_line(cli):
+    res = hallyu.indicators("KOR", partner="asean", years=(1990, 2006))
+    expected = cli("indicators", "--subject", "KOR", "--partner", "asean", "--years", "1990:2006")
+    assert_same_json(res.to_dict(), expected)
+    years = res.years
+    assert isinstance(years, pd.DataFrame)
+    assert list(years["year"]) == list(range(1990, 2007))
+
+
+def test_indicators_from_a_dataframe(agtpa, cli):
+    # The embedded panel handed over as a DataFrame gives the embedded panel's answer.
+    df = agtpa[["year", "exporter", "importer", "trade"]]
+    res = hallyu.indicators("KOR", partner="JPN", data=df, value="trade", years=(2000, 2006))
+    expected = hallyu.indicators("KOR", partner="JPN", years=(2000, 2006))
+    a, b = res.to_dict(), expected.to_dict()
+    for key in ("years", "cagr", "top_partners"):
+        assert_same_json(a[key], b[key], key, rel=1e-12)
+
+
+def test_project_equals_the_command_line(cli):
+    res = hallyu.project((2021, 8.1), (2031, 20))
+    assert_same_json(res.to_dict(), cli("project", "--start", "2021:8.1", "--end", "2031:20"))
+    # (20 / 8.1) ** (1 / 10) - 1, computed here.
+    assert res["cagr_pct"] == pytest.approx(100 * ((20 / 8.1) ** 0.1 - 1), rel=1e-12)
+
+
+def test_simulate_a_toml_scenario_equals_the_command_line(cli):
+    path = REPO / "examples" / "kor_asean_rta.toml"
+    res = hallyu.simulate(path, progress=False)
+    expected = cli("simulate", str(path), "--draws", "0")
+    assert_same_json(res.to_dict(), expected, rel=1e-12)
+    # The same scenario as a dict.
+    request = json.loads(hallyu._hallyu.read_file("scenario", str(path)))
+    again = hallyu.simulate(request["scenario"], progress=False)
+    assert_same_json(again.to_dict(), expected, rel=1e-12)
+
+
+def test_report_writes_the_page_and_returns_its_data(tmp_path, cli):
+    out = tmp_path / "kor.html"
+    res = hallyu.report("KOR", out=out, draws=0, progress=False)
+    html = out.read_text()
+    assert html.startswith("<!DOCTYPE html>") and "<script" not in html
+    expected = cli("report", "--country", "KOR", "--draws", "0", ok=(0,))
+    assert_same_json(res.to_dict(), expected, rel=1e-9)
+    # Never replaces what is not a regular file.
+    link = tmp_path / "link.html"
+    link.symlink_to(out)
+    with pytest.raises(hallyu.InputError, match="not a regular file"):
+        hallyu.report("KOR", out=link, draws=0, progress=False)
+    assert out.read_text() == html
+
+
+def test_ingest_a_series_file_then_read_it(tmp_path, cli):
+    csv = tmp_path / "series.csv"
+    csv.write_text(
+        "country,year,sector,flow,value,unit\n"
+        "KOR,2019,music,exports,756,USD million\n"
+        "KOR,2020,music,exports,680,USD million\n"
+        "KOR,2020,games,exports,12,euros\n"
+    )
+    with pytest.warns(hallyu.HallyuWarning, match="1 malformed row"):
+        res = hallyu.ingest("series", csv, tmp_path / "ds", progress=False)
+    assert res.to_dict()
+    ind = hallyu.indicators("KOR", data=tmp_path / "ds", product=["music"])
+    # The dataset holds USD: 756 and 680 million.
+    assert [row["exports"] for row in ind["years"]] == [756e6, 680e6]
+
+
+def test_the_embedded_panel_equals_the_command_lines_export(agtpa, tmp_path):
+    import subprocess
+    from conftest import _binary
+
+    path = tmp_path / "agtpa.parquet"
+    subprocess.run([str(_binary()), "data", "agtpa", "--out", str(path)], check=True, capture_output=True)
+    exported = pq.read_table(path).to_pandas()
+    pd.testing.assert_frame_equal(agtpa, exported, check_dtype=False)
+    assert agtpa.shape == (99981, 17)
+
+
+def test_run_takes_a_request_as_the_command_line_prints_it(cli):
+    request = {"capability": "projection", "version": 1, "start_year": 2021, "start_value": "8.1",
+               "end_year": 2031, "end_value": "20"}
+    assert_same_json(hallyu.run(request).to_dict(), cli("project", "--start", "2021:8.1", "--end", "2031:20"))
+    with pytest.raises(hallyu.InputError, match="unknown field"):
+        hallyu.run({**request, "colour": "red"})
+    with pytest.raises(hallyu.InputError, match="KORR"):
+        hallyu.indicators("KORR")
