@@ -8,8 +8,8 @@ use hallyu_data::read::{read_path, ReadOptions};
 use hallyu_data::reference::Reference;
 use hallyu_data::{embedded, Table};
 use hallyu_estimate::{
-    estimate, estimate_fitted, Estimator, Fit, FitOptions, Fitted, Formula, Ssc, VcovChoice,
-    VcovSpec,
+    estimate, estimate_fitted, Estimator, Fit, FitOptions, Fitted, FixefValues, Formula, Ssc,
+    VcovChoice, VcovSpec,
 };
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -202,6 +202,23 @@ pub fn with_vcov(fit: &Fit, vcov: &VcovChoice, ssc: Ssc, sample: &Table) -> Resu
             fit.formula
         ))
     })
+}
+
+/// The estimated fixed effects of `fit` (fixest's `fixef()`), from the table it was
+/// estimated on and its fitted values ([`Estimated`]).
+pub fn fixef_values(fit: &Fit, sample: &Table, fitted: &Fitted) -> Result<Vec<FixefValues>> {
+    let req = hallyu_estimate::FitRequest::new(Formula::parse(&fit.formula)?, fit.estimator);
+    hallyu_estimate::fixef_values(sample, &req, fit, fitted)
+        .map_err(|e| Error::from(e).context(format!("the fixed effects of `{}`", fit.formula)))
+}
+
+/// Predictions of `fit` for each row of `data` from its coefficients and fixed effects
+/// ([`fixef_values`]): the Poisson mean, or with `link` the linear predictor; `NaN` where a
+/// variable is missing or a fixed-effect level was not estimated.
+pub fn predict(fit: &Fit, fixef: &[FixefValues], data: &Table, link: bool) -> Result<Vec<f64>> {
+    let req = hallyu_estimate::FitRequest::new(Formula::parse(&fit.formula)?, fit.estimator);
+    hallyu_estimate::predict(data, &req, fit, fixef, link)
+        .map_err(|e| Error::from(e).context(format!("predicting with `{}`", fit.formula)))
 }
 
 /// The columns a request reads from its data: those of its formulas, cluster variables

@@ -73,6 +73,9 @@ pub enum EstimateError {
         /// The value given.
         value: f64,
     },
+    /// Fixed-effect values asked of a model without fixed effects.
+    #[error("the model has no fixed effects")]
+    NoFixedEffects,
     /// A confidence level outside `(0, 1)`.
     #[error("the confidence level must be between 0 and 1 (exclusive), not {0}")]
     InvalidLevel(f64),
@@ -254,6 +257,7 @@ impl EstimateError {
             | EstimateError::ClusterVariables { .. }
             | EstimateError::InvalidTolerance { .. }
             | EstimateError::InvalidLevel(_)
+            | EstimateError::NoFixedEffects
             | EstimateError::InvalidSeparationChecks { .. }
             | EstimateError::UnknownSsc { .. }
             | EstimateError::UnknownReferenceLevel { .. }

@@ -15,6 +15,15 @@ pub enum Estimator {
 }
 
 impl Estimator {
+    /// The linear predictor of a fitted mean: `log μ` for Poisson, the value itself for
+    /// least squares.
+    pub fn link(self, mean: f64) -> f64 {
+        match self {
+            Estimator::Poisson => mean.ln(),
+            Estimator::Ols => mean,
+        }
+    }
+
     /// Command-line name (`fepois`, `feols`).
     pub fn name(self) -> &'static str {
         match self {

@@ -35,6 +35,7 @@ mod error;
 pub mod fe_operator;
 pub mod fit;
 pub mod fixef;
+mod fixef_values;
 pub mod formula;
 pub mod linalg;
 mod model;
@@ -53,6 +54,7 @@ pub use fit::{
     Coefficient, Distribution, Dropped, Estimator, Fit, FitStats, FixedEffectInfo,
     FIT_SCHEMA_VERSION,
 };
+pub use fixef_values::{fixef_values, predict, FixefValues};
 pub use formula::Formula;
 pub use registry::{VcovChoice, VcovKind};
 pub use request::{FitOptions, FitRequest, SeparationChecks};
