@@ -33,7 +33,8 @@ pub(crate) fn table_of(
         columns,
         ..Default::default()
     };
-    table_from_batches(Path::new("the DataFrame"), &schema, reader, &options)
+    // Text columns are encoded here (a pass over every string): without the GIL.
+    py.detach(|| table_from_batches(Path::new("the DataFrame"), &schema, reader, &options))
         .map_err(|e| errors::to_py(py, &hallyu_api::Error::from(e)))
 }
 

@@ -6,10 +6,13 @@ use crate::{data, errors};
 use hallyu_api::fit::{compute_estimated, FitRequest};
 use hallyu_api::{Context, DataSource, ErrorCategory, Request};
 use hallyu_data::Table;
-use hallyu_estimate::{Fit, Fitted, Ssc, VcovChoice};
+use hallyu_estimate::{Fit, Fitted, FixefValues, Ssc, VcovChoice};
 use hallyu_render::render_fits;
 use pyo3::prelude::*;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+/// One fixed-effect dimension as Python receives it: `(name, levels, values)`.
+type Dimension = (String, Vec<String>, Vec<f64>);
 
 /// One estimated model.
 #[pyclass(name = "_Fit", module = "hallyu._hallyu", frozen)]
@@ -17,6 +20,22 @@ pub(crate) struct PyFit {
     fit: Fit,
     sample: Arc<Table>,
     fitted: Arc<Fitted>,
+    /// The fixed-effect values, recovered on first use.
+    fixef: OnceLock<Vec<FixefValues>>,
+}
+
+impl PyFit {
+    fn fixef_values(&self, py: Python<'_>) -> PyResult<&Vec<FixefValues>> {
+        if let Some(v) = self.fixef.get() {
+            return Ok(v);
+        }
+        let (fit, sample, fitted) = (&self.fit, &self.sample, &self.fitted);
+        let values = off_the_gil(py, None, |_| {
+            hallyu_api::fit::fixef_values(fit, sample, fitted)
+        })?
+        .map_err(|e| errors::to_py(py, &e))?;
+        Ok(self.fixef.get_or_init(|| values))
+    }
 }
 
 #[pymethods]
@@ -52,6 +71,7 @@ impl PyFit {
             fit,
             sample: self.sample.clone(),
             fitted: self.fitted.clone(),
+            fixef: OnceLock::new(),
         })
     }
 
@@ -63,9 +83,40 @@ impl PyFit {
     }
 
     /// The fitted values: `(rows, values)`, the rows of the data the model was estimated
-    /// on (observations dropped as missing, singletons or separated have none).
-    fn fitted(&self) -> (Vec<usize>, Vec<f64>) {
-        (self.fitted.rows.clone(), self.fitted.values.clone())
+    /// on (observations dropped as missing, singletons or separated have none); with `link`
+    /// the linear predictor (`log μ` for Poisson).
+    #[pyo3(signature = (link=false))]
+    fn fitted(&self, link: bool) -> (Vec<usize>, Vec<f64>) {
+        let values = if link {
+            let e = self.fit.estimator;
+            self.fitted.values.iter().map(|&v| e.link(v)).collect()
+        } else {
+            self.fitted.values.clone()
+        };
+        (self.fitted.rows.clone(), values)
+    }
+
+    /// The estimated fixed effects: `(dimension, levels, values)` for each dimension.
+    fn fixef(&self, py: Python<'_>) -> PyResult<Vec<Dimension>> {
+        let values = self.fixef_values(py)?;
+        Ok(values
+            .iter()
+            .map(|f| (f.name.clone(), f.levels.clone(), f.values.clone()))
+            .collect())
+    }
+
+    /// Predictions for each row of `data` (an Arrow stream object): the Poisson mean, or
+    /// with `link` the linear predictor; NaN where a variable is missing or a fixed-effect
+    /// level was not estimated.
+    #[pyo3(signature = (data, link=false))]
+    fn predict(&self, py: Python<'_>, data: &Bound<'_, PyAny>, link: bool) -> PyResult<Vec<f64>> {
+        let table = data::table_of(py, data, None)?;
+        let fixef = self.fixef_values(py)?;
+        let fit = &self.fit;
+        let out = off_the_gil(py, None, |_| {
+            hallyu_api::fit::predict(fit, fixef, &table, link)
+        })?;
+        out.map_err(|e| errors::to_py(py, &e))
     }
 
     /// Rows of the data the model was given.
@@ -108,6 +159,7 @@ pub(crate) fn estimate(
             fit,
             sample: estimated.sample.clone(),
             fitted,
+            fixef: OnceLock::new(),
         })
         .collect();
     Ok((fits, notes))

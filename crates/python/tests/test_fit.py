@@ -3,7 +3,9 @@ pyfixest's methods, other variances without a refit, data types, errors."""
 
 from __future__ import annotations
 
+import csv
 import math
+import runpy
 
 import numpy as np
 import pandas as pd
@@ -11,19 +13,36 @@ import pyarrow as pa
 import pytest
 
 import hallyu
-from conftest import GUIDE_YEARS, RTA, assert_same_json
+from conftest import REPO, RTA, assert_same_json
 
 
 def test_the_guide_rta_estimate_in_a_notebook(guide_sample):
-    fit = hallyu.fepois(RTA, guide_sample, vcov={"CRV1": "pair_id"})
+    # The Advanced Guide, Chapter 1, Application 3 (repository reference table): intra-national
+    # flows share one pair level, errors clustered by pair.
+    ref = {}
+    with open(REPO / "crates" / "replicate" / "data" / "yotov2016_ch1.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["spec"] == "ch1_app3_ppml_pair":
+                ref = row
+    df = guide_sample.assign(
+        pair_id_2=np.where(guide_sample.exporter == guide_sample.importer, 0, guide_sample.pair_id)
+    )
+    fit = hallyu.fepois("trade ~ rta | exporter^year + importer^year + pair_id_2", df,
+                        vcov={"CRV1": "pair_id"}, ssc=ref["ssc"])
     tidy = fit.tidy()
-    # Yotov et al. (2016), Table 1.3 column (3) reports 0.557 (se 0.103); the repository's
-    # reference table has it to four decimals.
-    assert round(tidy.loc["rta", "Estimate"], 4) == 0.5572
-    assert round(tidy.loc["rta", "Std. Error"], 3) == 0.104
-    assert fit.nobs == 28482
+    assert round(tidy.loc["rta", "Estimate"], 4) == float(ref["estimate"]) == 0.5572
+    assert round(tidy.loc["rta", "Std. Error"], 4) == float(ref["std_error"])
+    assert fit.nobs == int(ref["nobs"])
     assert list(tidy.columns) == ["Estimate", "Std. Error", "t value", "Pr(>|t|)", "2.5%", "97.5%"]
     assert tidy.index.name == "Coefficient"
+    # The issue's one-liner: pair_id as the pair effect gives the same estimate.
+    one = hallyu.fepois(RTA, guide_sample).tidy()
+    assert round(one.loc["rta", "Estimate"], 3) == 0.557
+
+
+def test_the_notebook_example_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runpy.run_path(str(REPO / "examples" / "python_rta_scenario.py"), run_name="__main__")
 
 
 def test_a_fit_equals_the_command_line_json(guide_sample, cli, tmp_path):
@@ -150,3 +169,11 @@ def test_progress_reaches_a_callable(guide_sample):
     assert {"stage", "update"} <= kinds, events[:5]
     updates = [e for e in events if e[0] == "update"]
     assert all(isinstance(e[2], int) and isinstance(e[3], float) for e in updates)
+
+
+def test_a_column_pyarrow_cannot_convert_is_a_data_error(guide_sample):
+    df = guide_sample.copy()
+    df["exporter"] = df["exporter"].astype(object)
+    df.loc[0, "exporter"] = 3.5  # a number among the country codes
+    with pytest.raises(hallyu.DataError, match="exporter"):
+        hallyu.fepois(RTA, df)

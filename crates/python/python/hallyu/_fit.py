@@ -19,7 +19,8 @@ class Fit:
     """One estimated model (one formula under one variance).
 
     Methods follow pyfixest: ``coef()``, ``se()``, ``tstat()``, ``pvalue()``,
-    ``confint()``, ``tidy()``, ``summary()``, ``vcov(spec)``, ``predict()``; ``nobs``;
+    ``confint()``, ``tidy()``, ``summary()``, ``vcov(spec)``, ``fixef()``, ``predict()``;
+    ``nobs``;
     ``to_dict()`` gives the JSON the command line writes for the same model.
     """
 
@@ -121,13 +122,31 @@ class Fit:
         terms = self._terms()
         return pd.DataFrame(self._dict["vcov_matrix"], index=terms, columns=terms)
 
-    def predict(self) -> Any:
-        """Fitted values (the Poisson mean, or the linear prediction with the fixed effects)
-        for each row of the data the model was given, in order; NaN for rows not in the
-        estimation sample (missing values, singletons, separated observations)."""
+    def fixef(self) -> Dict[str, Dict[str, float]]:
+        """The estimated fixed effects, as fixest's ``fixef()``: for each dimension
+        (``exporter^year``) its levels (an interaction's joined with ``_``: ``KOR_2006``) and
+        values. The values are identified up to one constant per dimension after the first:
+        the first level of each of those, in sorted order, is zero. Computed on first use
+        (alternating means over the estimation sample) and kept."""
+        return {name: dict(zip(levels, values)) for name, levels, values in self._native.fixef()}
+
+    def predict(self, newdata: Any = None, type: str = "response") -> Any:
+        """Predictions, a NumPy array.
+
+        Without ``newdata``: the fitted values for each row of the data the model was given,
+        in order, NaN for rows not in the estimation sample (missing values, singletons,
+        separated observations). With ``newdata`` (a DataFrame with the model's columns):
+        predictions from the coefficients and the estimated fixed effects, NaN where a
+        variable is missing or a fixed-effect level was not estimated. ``type``:
+        ``"response"`` (the Poisson mean) or ``"link"`` (the linear predictor)."""
         import numpy as np
 
-        rows, values = self._native.fitted()
+        if type not in ("response", "link"):
+            raise InputError(f"type must be 'response' or 'link', not {type!r}")
+        link = type == "link"
+        if newdata is not None:
+            return np.asarray(self._native.predict(arrow_stream(newdata), link), dtype=float)
+        rows, values = self._native.fitted(link)
         out = np.full(self._native.data_rows, np.nan)
         out[np.asarray(rows, dtype=np.int64)] = values
         return out
