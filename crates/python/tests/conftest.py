@@ -35,9 +35,9 @@ def cli():
     """Runs the command-line binary and returns its JSON output (exit status checked)."""
     binary = _binary()
 
-    def run(*args: str, ok=(0,)):
+    def run(*args: str, ok=(0,), quiet=True):
         out = subprocess.run(
-            [str(binary), *args, "--format", "json", "--quiet"],
+            [str(binary), *args, "--format", "json", *(["--quiet"] if quiet else [])],
             capture_output=True,
             text=True,
             cwd=REPO,

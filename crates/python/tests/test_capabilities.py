@@ -75,7 +75,12 @@ def test_ingest_a_series_file_then_read_it(tmp_path, cli):
     )
     with pytest.warns(hallyu.HallyuWarning, match="1 malformed row"):
         res = hallyu.ingest("series", csv, tmp_path / "ds", progress=False)
-    assert res.to_dict()
+    # The command line's report of the same ingest into another folder: the same but for
+    # the folder's name.
+    expected = cli("ingest", "series", str(csv), "--out", str(tmp_path / "ds2"), quiet=False)
+    got = json.loads(json.dumps(res.to_dict()).replace(str(tmp_path / "ds"), str(tmp_path / "ds2")))
+    assert_same_json(got, expected)
+    assert res["items"][0]["source"]["malformed_rows"] == 1
     ind = hallyu.indicators("KOR", data=tmp_path / "ds", product=["music"])
     # The dataset holds USD: 756 and 680 million.
     assert [row["exports"] for row in ind["years"]] == [756e6, 680e6]

@@ -21,9 +21,11 @@ class Result(Mapping[str, Any]):
     read as a mapping. Attribute access gives a list of records as a pandas DataFrame
     (``result.years``), other values as they are; ``to_dict()`` gives the JSON itself."""
 
-    def __init__(self, capability: str, data: Dict[str, Any], text: str) -> None:
+    def __init__(self, capability: str, data: Any, text: str) -> None:
         self.capability = capability
-        self._data = data
+        # An answer that is a list (an ingest's reports, one per source) reads as {"items": ...}.
+        self._json = data
+        self._data: Dict[str, Any] = data if isinstance(data, dict) else {"items": data}
         self._text = text
 
     def __getitem__(self, key: str) -> Any:
@@ -46,9 +48,10 @@ class Result(Mapping[str, Any]):
             ) from None
         return records_frame(value)
 
-    def to_dict(self) -> Dict[str, Any]:
-        """The answer as the JSON contract (a copy)."""
-        return json.loads(json.dumps(self._data))
+    def to_dict(self) -> Any:
+        """The answer as the JSON contract (a copy): what the command line writes with
+        ``--format json`` (a list for answers that are lists)."""
+        return json.loads(json.dumps(self._json))
 
     def __repr__(self) -> str:
         return self._text
@@ -75,7 +78,7 @@ def _result(
 ) -> Result:
     texts, problem = call(request, data, ("json", "table"), progress)
     parsed = json.loads(texts[0])
-    result = Result(request["capability"], parsed if isinstance(parsed, dict) else {"items": parsed}, texts[1])
+    result = Result(request["capability"], parsed, texts[1])
     if problem is not None:
         category, message = problem
         if category == "numerical" and request["capability"] in ("fit", "potential"):
