@@ -4,7 +4,6 @@ pyfixest's methods, other variances without a refit, data types, errors."""
 from __future__ import annotations
 
 import csv
-import math
 import runpy
 
 import numpy as np

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _hallyu
-from ._frames import DataArg, arrow_stream, records_frame, source
+from ._frames import DataArg, arrow_stream, records_frame, request_of, source
 from ._progress import ProgressArg, reporting
 from .errors import HallyuWarning, InputError, NumericalError
 
@@ -123,20 +123,18 @@ def indicators(
     DataFrame with columns year, exporter, importer, value (and product). Other request
     fields (``perspective``, ``source``, ``product``...) go as keyword arguments."""
     data_field, frame = source(data)
-    request: Dict[str, Any] = {
-        "capability": "indicators",
-        "version": 1,
-        "subject": subject,
-        "data": data_field,
+    request = request_of(
+        "indicators",
+        subject=subject,
+        data=data_field,
+        partner=partner,
+        group=group,
+        value=value,
+        top=top,
+        years=_years(years),
+        cagr_window=_years(cagr_window),
         **fields,
-    }
-    for key, val in (("partner", partner), ("group", group), ("value", value), ("top", top)):
-        if val is not None:
-            request[key] = val
-    if years is not None:
-        request["years"] = _years(years)
-    if cagr_window is not None:
-        request["cagr_window"] = _years(cagr_window)
+    )
     return _result(request, frame)
 
 
@@ -147,16 +145,14 @@ def project(
 ) -> Result:
     """Compound growth between two dated values, or a claim check: ``project((2021, 8.1),
     (2031, 20))`` gives the growth rate; with ``cagr_pct`` the value it implies."""
-    request: Dict[str, Any] = {
-        "capability": "projection",
-        "version": 1,
-        "start_year": int(start[0]),
-        "start_value": str(start[1]),
-        "cagr_pct": None if cagr_pct is None else str(cagr_pct),
-    }
-    if end is not None:
-        request["end_year"] = int(end[0])
-        request["end_value"] = str(end[1])
+    request = request_of(
+        "projection",
+        start_year=int(start[0]),
+        start_value=str(start[1]),
+        end_year=None if end is None else int(end[0]),
+        end_value=None if end is None else str(end[1]),
+        cagr_pct=None if cagr_pct is None else str(cagr_pct),
+    )
     return _result(request)
 
 
@@ -175,7 +171,7 @@ def simulate(
     if isinstance(scenario, (str, os.PathLike)):
         request = json.loads(_hallyu.read_file("scenario", os.fspath(scenario)))
     elif isinstance(scenario, Mapping):
-        request = {"capability": "scenario", "version": 1, "scenario": dict(scenario)}
+        request = request_of("scenario", scenario=dict(scenario))
     else:
         raise InputError("a scenario is a TOML file path or a dict with baseline and change")
     frame = None
@@ -207,20 +203,16 @@ def report(
     ``out`` (default ``hallyu-report-<COUNTRY>.html``; the file is replaced atomically) and
     returns the report's data (``result.sections``...)."""
     data_field, frame = source(data)
-    request: Dict[str, Any] = {
-        "capability": "report",
-        "version": 1,
-        "country": country,
-        "data": data_field,
-        "draws": draws,
-    }
-    if peers is not None:
-        request["peers"] = list(peers)
-    for key, val in (("bloc", bloc), ("group", group)):
-        if val is not None:
-            request[key] = val
-    if years is not None:
-        request["years"] = _years(years)
+    request = request_of(
+        "report",
+        country=country,
+        data=data_field,
+        draws=draws,
+        peers=None if peers is None else list(peers),
+        bloc=bloc,
+        group=group,
+        years=_years(years),
+    )
     if scenario is not None:
         request["scenario"] = json.loads(_hallyu.read_file("scenario", os.fspath(scenario)))
         request["scenario"].pop("capability", None)
@@ -265,14 +257,13 @@ def ingest(
     ``kind`` is ``baci``, ``unctadstat``, ``comtrade``, ``series`` or ``gravity``."""
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
-    request = {
-        "capability": "ingest",
-        "version": 1,
-        "kind": kind,
-        "inputs": [os.fspath(p) for p in inputs],
-        "out": os.fspath(out),
-        "strict": strict,
-        "replace": replace,
-        "on_duplicate": on_duplicate,
-    }
+    request = request_of(
+        "ingest",
+        kind=kind,
+        inputs=[os.fspath(p) for p in inputs],
+        out=os.fspath(out),
+        strict=strict,
+        replace=replace,
+        on_duplicate=on_duplicate,
+    )
     return _result(request, None, progress)

@@ -8,7 +8,7 @@ import warnings
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from . import _hallyu
-from ._frames import DataArg, arrow_stream, source
+from ._frames import DataArg, arrow_stream, request_of, source
 from ._progress import ProgressArg, reporting
 from .errors import HallyuWarning, InputError, NumericalError
 
@@ -246,21 +246,17 @@ def _estimate(
     else:
         vcovs = [_vcov_value(vcov)]
     data_field, frame = source(data)
-    request: Dict[str, Any] = {
-        "capability": "fit",
-        "version": 1,
-        "estimator": estimator,
-        "formulas": formulas,
-        "data": data_field,
-        "vcov": vcovs,
-        "options": options,
-    }
-    if weights is not None:
-        request["weights"] = weights
-    if ssc is not None:
-        request["ssc"] = ssc
-    if where is not None:
-        request["where"] = where
+    request = request_of(
+        "fit",
+        estimator=estimator,
+        formulas=formulas,
+        data=data_field,
+        vcov=vcovs,
+        options=options,
+        weights=weights,
+        ssc=ssc,
+        where=where,
+    )
     text = json.dumps(request)
     stream = None
     if frame is not None:

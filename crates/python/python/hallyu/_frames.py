@@ -71,3 +71,11 @@ def table_frame(batch: Any) -> Any:
     import pyarrow as pa
 
     return pa.Table.from_batches([batch]).to_pandas()
+
+
+def request_of(capability: str, **fields: Any) -> Dict[str, Any]:
+    """A request in the library's JSON form: its capability, the format version, and the
+    fields given (None leaves a field to the library's default)."""
+    request: Dict[str, Any] = {"capability": capability, "version": 1}
+    request.update({k: v for k, v in fields.items() if v is not None})
+    return request
