@@ -82,3 +82,29 @@ def test_ctrl_c_interrupts_a_long_fit():
     proc.wait(timeout=60)
     assert line and line[0] == "interrupted", line
     assert waited < 10, f"the fit stopped {waited:.1f} s after Ctrl-C"
+
+
+def test_long_work_reports_progress_on_stderr_without_tqdm(capfd, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_tqdm(name, *args, **kwargs):
+        if name.startswith("tqdm"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_tqdm)
+    # Every fit counts as long work here (the threshold is half a second).
+    monkeypatch.setattr(hallyu._progress, "_DELAY_S", 0.0)
+    df = panel(60, 5)
+    hallyu.fepois(FORMULA, df)
+    err = capfd.readouterr().err
+    assert "hallyu: reading data" in err or "hallyu: fepois" in err, err
+    # Turned off, nothing is written.
+    hallyu.set_progress(False)
+    try:
+        hallyu.fepois(FORMULA, df)
+    finally:
+        hallyu.set_progress(True)
+    assert "hallyu:" not in capfd.readouterr().err

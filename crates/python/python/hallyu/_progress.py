@@ -12,6 +12,8 @@ from typing import Any, Callable, Optional, Union
 ProgressArg = Union[bool, None, Callable[[str, str, int, float], Any]]
 
 _enabled = True
+# Work shorter than this shows nothing (seconds).
+_DELAY_S = 0.5
 
 
 def set_progress(enabled: bool) -> None:
@@ -31,7 +33,7 @@ class _Reporter:
         self.lines = False
 
     def __call__(self, kind: str, stage: str, iteration: int, value: float) -> None:
-        if time.monotonic() - self.start < 0.5:
+        if time.monotonic() - self.start < _DELAY_S:
             if kind == "stage":
                 self.stage = stage
             return
