@@ -428,16 +428,117 @@ impl Serialize for Ssc {
 }
 
 impl<'de> Deserialize<'de> for Ssc {
+    /// A name, or pyfixest's `ssc()` dictionary (`{"k_adj": false, "G_adj": true}`) for
+    /// the corrections it can express.
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        String::deserialize(d)?
-            .parse()
-            .map_err(serde::de::Error::custom)
+        d.deserialize_any(SscVisitor)
+    }
+}
+
+struct SscVisitor;
+
+impl<'de> serde::de::Visitor<'de> for SscVisitor {
+    type Value = Ssc;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a small-sample correction: fixest, cluster-only, stata, none, or pyfixest's ssc() dictionary")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Ssc, E> {
+        v.parse().map_err(E::custom)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Ssc, A::Error> {
+        use serde::de::Error;
+        let mut p = PyfixestSsc {
+            k_adj: yes(),
+            k_fixef: nonnested(),
+            g_adj: yes(),
+            g_df: min(),
+        };
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "k_adj" => p.k_adj = map.next_value()?,
+                "k_fixef" => p.k_fixef = map.next_value()?,
+                "G_adj" => p.g_adj = map.next_value()?,
+                "G_df" => p.g_df = map.next_value()?,
+                other => {
+                    return Err(A::Error::custom(format!(
+                        "unknown key `{other}` in pyfixest's ssc(): its keys are k_adj, k_fixef, G_adj, G_df"
+                    )))
+                }
+            }
+        }
+        p.ssc().map_err(A::Error::custom)
+    }
+}
+
+/// pyfixest's `ssc()` dictionary.
+struct PyfixestSsc {
+    k_adj: bool,
+    k_fixef: String,
+    g_adj: bool,
+    g_df: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn nonnested() -> String {
+    "nonnested".into()
+}
+
+fn min() -> String {
+    "min".into()
+}
+
+impl PyfixestSsc {
+    /// The correction that computes the same: fixest (k and G adjusted, fixed effects nested
+    /// in a cluster not counted, the smallest G for two-way clustering), cluster-only (G
+    /// alone) or none.
+    fn ssc(&self) -> std::result::Result<Ssc, String> {
+        let defaults = self.k_fixef == "nonnested" && self.g_df == "min";
+        match (self.k_adj, self.g_adj) {
+            (true, true) if defaults => Ok(Ssc::Fixest),
+            (false, true) if self.g_df == "min" => Ok(Ssc::ClusterOnly),
+            (false, false) => Ok(Ssc::None),
+            _ => Err(format!(
+                "pyfixest's ssc(k_adj={}, k_fixef=\"{}\", G_adj={}, G_df=\"{}\") has no counterpart here; the corrections are fixest (k_adj and G_adj), cluster-only (G_adj alone), stata, none",
+                self.k_adj, self.k_fixef, self.g_adj, self.g_df
+            )),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pyfixest_ssc_dictionaries_map_to_the_same_corrections() {
+        let read = |json: &str| serde_json::from_str::<Ssc>(json);
+        assert_eq!(
+            read(r#"{"k_adj": true, "k_fixef": "nonnested", "G_adj": true, "G_df": "min"}"#)
+                .unwrap(),
+            Ssc::Fixest
+        );
+        assert_eq!(read(r#"{}"#).unwrap(), Ssc::Fixest);
+        assert_eq!(read(r#"{"k_adj": false}"#).unwrap(), Ssc::ClusterOnly);
+        assert_eq!(
+            read(r#"{"k_adj": false, "G_adj": false}"#).unwrap(),
+            Ssc::None
+        );
+        assert_eq!(read(r#""cluster-only""#).unwrap(), Ssc::ClusterOnly);
+        let err = read(r#"{"k_adj": true, "G_adj": false}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no counterpart"), "{err}");
+        assert!(read(r#"{"k_adjj": true}"#).is_err());
+    }
 
     fn formula(fe: &str) -> Formula {
         Formula::parse(&format!("y ~ x{fe}")).unwrap()

@@ -114,9 +114,21 @@ impl JsonSchema for Ssc {
             json_schema!({"description": description, "type": "string", "enum": labels})
         } else {
             json_schema!({
-                "description": description,
-                "type": "string",
-                "pattern": any_case_pattern(&SSC_READ_NAMES),
+                "description": format!("{description} When read, also pyfixest's ssc() dictionary \
+                    for the corrections it expresses (`{{\"k_adj\": false}}` is cluster-only)."),
+                "oneOf": [
+                    {"type": "string", "pattern": any_case_pattern(&SSC_READ_NAMES)},
+                    {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "properties": {
+                            "k_adj": {"type": "boolean"},
+                            "k_fixef": {"type": "string"},
+                            "G_adj": {"type": "boolean"},
+                            "G_df": {"type": "string"}
+                        }
+                    }
+                ],
             })
         }
     }

@@ -55,14 +55,16 @@ impl PyFit {
     }
 
     /// The same model under another variance, without a refit. `vcov` is the variance as
-    /// JSON (`"hetero"`, `{"CRV1": "pair_id"}`); `ssc` the small-sample correction.
+    /// JSON (`"hetero"`, `{"CRV1": "pair_id"}`); `ssc` the small-sample correction as JSON
+    /// (`"cluster-only"`, pyfixest's `{"k_adj": false}`).
     #[pyo3(signature = (vcov, ssc=None))]
     fn with_vcov(&self, py: Python<'_>, vcov: &str, ssc: Option<&str>) -> PyResult<PyFit> {
         let choice: VcovChoice =
             serde_json::from_str(vcov).map_err(|e| errors::input(py, format!("vcov: {e}")))?;
         let ssc: Ssc = match ssc {
-            Some(s) => serde_json::from_value(serde_json::Value::String(s.to_string()))
-                .map_err(|e| errors::input(py, format!("ssc: {e}")))?,
+            Some(s) => {
+                serde_json::from_str(s).map_err(|e| errors::input(py, format!("ssc: {e}")))?
+            }
             None => self.fit.ssc,
         };
         let fit = hallyu_api::fit::with_vcov(&self.fit, &choice, ssc, &self.sample)

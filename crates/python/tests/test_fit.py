@@ -176,3 +176,17 @@ def test_a_column_pyarrow_cannot_convert_is_a_data_error(guide_sample):
     df.loc[0, "exporter"] = 3.5  # a number among the country codes
     with pytest.raises(hallyu.DataError, match="exporter"):
         hallyu.fepois(RTA, df)
+
+
+def test_pyfixest_ssc_dictionaries_are_understood(guide_sample):
+    named = hallyu.fepois(RTA, guide_sample, vcov={"CRV1": "pair_id"}, ssc="cluster-only")
+    as_dict = hallyu.fepois(RTA, guide_sample, vcov={"CRV1": "pair_id"},
+                            ssc={"k_adj": False, "k_fixef": "nonnested", "G_adj": True, "G_df": "min"})
+    assert as_dict.se()["rta"] == named.se()["rta"]
+    assert as_dict.to_dict()["ssc"] == "cluster-only"
+    again = hallyu.fepois(RTA, guide_sample, vcov={"CRV1": "pair_id"}).vcov(
+        {"CRV1": "pair_id"}, ssc={"k_adj": False})
+    assert again.se()["rta"] == pytest.approx(named.se()["rta"], rel=1e-12)
+    with pytest.raises(hallyu.InputError, match="no counterpart"):
+        hallyu.fepois(RTA, guide_sample, ssc={"k_adj": True, "G_adj": False})
+

@@ -13,6 +13,7 @@ from ._progress import ProgressArg, reporting
 from .errors import HallyuWarning, InputError, NumericalError
 
 VcovArg = Union[None, str, Mapping[str, str]]
+SscArg = Union[None, str, Mapping[str, Any]]
 
 
 class Fit:
@@ -109,11 +110,12 @@ class Fit:
             [self.coef(), self.se(), self.tstat(), self.pvalue(), self.confint(alpha)], axis=1
         )
 
-    def vcov(self, vcov: Union[str, Mapping[str, str]], ssc: Optional[str] = None) -> "Fit":
+    def vcov(self, vcov: Union[str, Mapping[str, str]], ssc: SscArg = None) -> "Fit":
         """The same model under another variance, without a refit: ``"iid"``,
         ``"hetero"``, ``{"CRV1": "pair_id"}``, ``"cluster:exporter,importer"``... (and
         another small-sample correction with ``ssc``)."""
-        return Fit(self._native.with_vcov(json.dumps(_vcov_value(vcov)), ssc))
+        ssc_json = None if ssc is None else json.dumps(_ssc_value(ssc))
+        return Fit(self._native.with_vcov(json.dumps(_vcov_value(vcov)), ssc_json))
 
     def vcov_matrix(self) -> Any:
         """The variance-covariance matrix of the coefficients, a DataFrame."""
@@ -176,13 +178,23 @@ def _percent(q: float) -> str:
     return f"{text}%"
 
 
-def _vcov_value(vcov: Union[str, Mapping[str, str]]) -> Any:
+def _vcov_value(vcov: Any) -> Any:
     if isinstance(vcov, Mapping):
         return dict(vcov)
     if isinstance(vcov, str):
         return vcov
     raise InputError(
         f"vcov must be a string such as 'hetero' or a dict such as {{'CRV1': 'pair_id'}}, not {type(vcov).__name__}"
+    )
+
+
+def _ssc_value(ssc: Any) -> Any:
+    if isinstance(ssc, Mapping):
+        return dict(ssc)
+    if isinstance(ssc, str):
+        return ssc
+    raise InputError(
+        f"ssc must be a name such as 'cluster-only' or pyfixest's ssc() dict, not {type(ssc).__name__}"
     )
 
 
@@ -231,7 +243,7 @@ def _estimate(
     data: DataArg,
     vcov: Union[VcovArg, Sequence[Union[str, Mapping[str, str]]]],
     weights: Optional[str],
-    ssc: Optional[str],
+    ssc: SscArg,
     where: Optional[str],
     options: Dict[str, Any],
     progress: ProgressArg,
@@ -254,7 +266,7 @@ def _estimate(
         vcov=vcovs,
         options=options,
         weights=weights,
-        ssc=ssc,
+        ssc=None if ssc is None else _ssc_value(ssc),
         where=where,
     )
     text = json.dumps(request)
@@ -281,7 +293,7 @@ def fepois(
     data: DataArg = None,
     vcov: Union[VcovArg, Sequence[Union[str, Mapping[str, str]]]] = None,
     weights: Optional[str] = None,
-    ssc: Optional[str] = None,
+    ssc: SscArg = None,
     fixef_tol: Optional[float] = None,
     iwls_tol: Optional[float] = None,
     iwls_maxiter: Optional[int] = None,
@@ -304,7 +316,8 @@ def fepois(
             ``"cluster:exporter,importer"``, ``"twoway"``; a list gives one fit per variance.
         weights: A column of observation weights.
         ssc: Small-sample correction: ``"fixest"`` (default), ``"cluster-only"``,
-            ``"stata"``, ``"none"``.
+            ``"stata"``, ``"none"``, or pyfixest's ``pf.ssc(...)`` dictionary for the
+            corrections it expresses (``pf.ssc(k_adj=False)`` is ``"cluster-only"``).
         fixef_tol: Tolerance of the fixed-effect demeaning (default 1e-8).
         iwls_tol: Tolerance of the IRLS deviance (default 1e-8).
         iwls_maxiter: Most IRLS iterations.
@@ -336,7 +349,7 @@ def feols(
     data: DataArg = None,
     vcov: Union[VcovArg, Sequence[Union[str, Mapping[str, str]]]] = None,
     weights: Optional[str] = None,
-    ssc: Optional[str] = None,
+    ssc: SscArg = None,
     fixef_tol: Optional[float] = None,
     fixef_maxiter: Optional[int] = None,
     fixef_rm: str = "singleton",
