@@ -55,8 +55,12 @@ print(f"{np.expm1(fit.coef()['rta']):.1%}")
 # %%
 from pathlib import Path
 
-here = Path(__file__).resolve().parent if "__file__" in globals() else Path("examples")
-scenario = hallyu.simulate(here / "kor_asean_rta.toml", draws=50, seed=1)
+# Next to this file: the folder of the script, or of the notebook (Jupyter's working
+# folder), or examples/ below the repository root.
+folders = [Path(__file__).resolve().parent] if "__file__" in globals() else []
+folders += [Path.cwd(), Path.cwd() / "examples"]
+toml = next(f / "kor_asean_rta.toml" for f in folders if (f / "kor_asean_rta.toml").exists())
+scenario = hallyu.simulate(toml, draws=50, seed=1)
 effects = scenario.effects.set_index("country")
 effects.loc[["KOR", "MYS", "PHL", "SGP", "THA", "JPN"], ["exports_full", "real_gdp_full"]]
 
