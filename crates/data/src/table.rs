@@ -43,6 +43,17 @@ pub struct StrColumnBuilder {
 impl StrColumnBuilder {
     /// Appends a value (`None` for missing).
     pub fn push(&mut self, value: Option<&str>) {
+        self.push_value(value);
+    }
+
+    /// Appends the code of a value pushed before (from [`StrColumnBuilder::push_value`]):
+    /// a dictionary-encoded input looks each distinct value up once.
+    pub(crate) fn push_code(&mut self, code: u32) {
+        self.column.codes.push(code);
+    }
+
+    /// Appends a value and returns its code.
+    pub(crate) fn push_value(&mut self, value: Option<&str>) -> u32 {
         let code = match value {
             None => MISSING_CODE,
             Some(v) => match self.index.get(v) {
@@ -56,6 +67,7 @@ impl StrColumnBuilder {
             },
         };
         self.column.codes.push(code);
+        code
     }
 
     /// The finished column.

@@ -239,11 +239,15 @@ pub(crate) fn append_str(b: &mut StrColumnBuilder, array: &ArrayRef) {
                         .collect()
                 }
             };
+            // Each distinct value is looked up once, at its first row (levels stay in order
+            // of first appearance, unused categories add none).
+            let mut codes: Vec<Option<u32>> = vec![None; text.len()];
             for (i, k) in keys.iter().enumerate() {
-                if array.is_null(i) {
-                    b.push(None);
-                } else {
-                    b.push(text.get(*k).and_then(|t| t.as_deref()));
+                match codes.get(*k) {
+                    _ if array.is_null(i) => b.push(None),
+                    Some(Some(code)) => b.push_code(*code),
+                    Some(None) => codes[*k] = Some(b.push_value(text[*k].as_deref())),
+                    None => b.push(None),
                 }
             }
         }
@@ -337,6 +341,28 @@ mod tests {
             c.iter().collect::<Vec<_>>(),
             [Some("a"), Some("b"), Some("a")]
         );
+    }
+
+    #[test]
+    fn categories_become_levels_in_order_of_first_row_and_unused_ones_none() {
+        use arrow_array::{Int8Array, StringArray};
+        // Categories c, b, a (a unused); rows b, null, c, b.
+        let keys = Int8Array::from(vec![Some(1), None, Some(0), Some(1)]);
+        let values = StringArray::from(vec!["c", "b", "a"]);
+        let dict = DictionaryArray::try_new(keys, Arc::new(values)).unwrap();
+        let schema = Arc::new(Schema::new(vec![Field::new(
+            "c",
+            dict.data_type().clone(),
+            true,
+        )]));
+        let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(dict)]).unwrap();
+        let t = read(schema, vec![batch]).unwrap();
+        let c = t.text("c").unwrap();
+        assert_eq!(
+            c.iter().collect::<Vec<_>>(),
+            [Some("b"), None, Some("c"), Some("b")]
+        );
+        assert_eq!(c.levels(), ["b", "c"]);
     }
 
     #[test]
