@@ -1,0 +1,244 @@
+//! A build: the steps in COINr's order, every data set kept, scores and ranks at the end.
+
+use crate::dataset::DataSet;
+use crate::framework::Framework;
+use crate::steps::aggregate::{aggregate, Aggregate};
+use crate::steps::denominate::denominate;
+use crate::steps::impute::{impute, Impute};
+use crate::steps::normalise::{normalise, Normalise};
+use crate::steps::screen::screen;
+use crate::steps::treat::{treat, Treat, Treatment};
+use crate::units::Units;
+use crate::{IndexError, Result};
+use serde::Serialize;
+
+/// The methods of a build; a step left out passes its data set on unchanged.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Pipeline {
+    /// Divide indicators by the denominators the framework names.
+    pub denominate: bool,
+    /// Fill missing values.
+    pub impute: Impute,
+    /// Remove units whose share of available indicator values is below this.
+    pub screen: Option<f64>,
+    /// Outlier treatment.
+    pub treat: Treat,
+    /// Normalisation.
+    pub normalise: Normalise,
+    /// Aggregation.
+    pub aggregate: Aggregate,
+    /// Weights: the framework's, or equal within each parent.
+    pub weights: Weights,
+}
+
+/// Where weights come from.
+#[derive(
+    Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Weights {
+    /// As the framework gives them.
+    Meta,
+    /// Equal among the children of each parent.
+    Equal,
+}
+
+impl std::str::FromStr for Weights {
+    type Err = IndexError;
+
+    /// `meta` or `equal`.
+    fn from_str(s: &str) -> Result<Weights> {
+        match s.trim() {
+            "meta" => Ok(Weights::Meta),
+            "equal" => Ok(Weights::Equal),
+            _ => Err(IndexError::Method(format!(
+                "weights `{s}` are not known: use meta or equal"
+            ))),
+        }
+    }
+}
+
+impl Default for Pipeline {
+    /// COINr's defaults step by step: denominate by the framework's denominators, no
+    /// imputation, no screening, the default treatment, min-max to 0-100, the weighted
+    /// arithmetic mean with the framework's weights.
+    fn default() -> Pipeline {
+        Pipeline {
+            denominate: true,
+            impute: Impute::None,
+            screen: None,
+            treat: Treat::DEFAULT,
+            normalise: Normalise::Minmax { lo: 0.0, hi: 100.0 },
+            aggregate: Aggregate::Amean,
+            weights: Weights::Meta,
+        }
+    }
+}
+
+/// Everything a build produced.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Build {
+    /// Data sets in order: Raw, Denominated, Imputed, Screened, Treated, Normalised,
+    /// Aggregated.
+    pub datasets: Vec<DataSet>,
+    /// What each step did, in words.
+    pub log: Vec<String>,
+    /// Units removed by screening, with their data availability.
+    pub removed_units: Vec<(String, f64)>,
+    /// The indicators treated, and how.
+    pub treated: Vec<Treatment>,
+    /// Effective weight of every indicator and aggregate.
+    pub effective_weights: Vec<(String, f64)>,
+}
+
+impl Build {
+    /// A data set by name.
+    pub fn dataset(&self, name: &str) -> Option<&DataSet> {
+        self.datasets
+            .iter()
+            .find(|d| d.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The final data set (indicators normalised, then every aggregate).
+    pub fn aggregated(&self) -> &DataSet {
+        // build() always ends with the Aggregated data set.
+        &self.datasets[self.datasets.len() - 1]
+    }
+}
+
+/// Builds the index of `fw` on `units` with `pipeline`.
+pub fn build(fw: &Framework, units: &Units, pipeline: &Pipeline) -> Result<Build> {
+    let mut log = Vec::new();
+    let raw = units.raw(fw)?;
+    log.push(format!(
+        "raw: {} units, {} indicators, {} missing values",
+        raw.units.len(),
+        raw.columns.len(),
+        raw.missing()
+    ));
+    let denominated = if pipeline.denominate {
+        let (d, l) = denominate(&raw, fw, units)?;
+        log.push(format!(
+            "denominated: {} ({} missing values after)",
+            if l.is_empty() {
+                "no indicator has a denominator".to_string()
+            } else {
+                l.join(", ")
+            },
+            d.missing()
+        ));
+        d
+    } else {
+        raw.renamed("Denominated")
+    };
+    let (imputed, l) = impute(&denominated, &pipeline.impute, units)?;
+    log.push(format!(
+        "imputed ({:?}): {}",
+        pipeline.impute,
+        if l.is_empty() {
+            "nothing to fill".to_string()
+        } else {
+            l.join("; ")
+        }
+    ));
+    let (screened, removed) = match pipeline.screen {
+        Some(t) => {
+            if !(0.0..=1.0).contains(&t) {
+                return Err(IndexError::Method(format!(
+                    "the screening threshold is a share between 0 and 1, not {t}"
+                )));
+            }
+            let (s, r) = screen(&imputed, t);
+            log.push(format!(
+                "screened at {t}: {} units removed{}",
+                r.len(),
+                if r.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " ({})",
+                        r.iter()
+                            .map(|(u, a)| format!("{u} {a:.2}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
+            ));
+            (s, r)
+        }
+        None => (imputed.renamed("Screened"), Vec::new()),
+    };
+    if screened.units.is_empty() {
+        return Err(IndexError::Undefined(
+            "screening removed every unit: lower the threshold or impute first".into(),
+        ));
+    }
+    let (treated, treatments) = treat(&screened, pipeline.treat);
+    log.push(format!(
+        "treated: {}",
+        if treatments.is_empty() {
+            "no indicator needed it".to_string()
+        } else {
+            treatments
+                .iter()
+                .map(|t| match t.action.as_str() {
+                    "log" => format!("{} log-transformed", t.indicator),
+                    _ => format!("{} winsorised ({})", t.indicator, t.units.join(", ")),
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
+    ));
+    let normalised = normalise(&treated, fw, pipeline.normalise)?;
+    let weight_of = |code: &str| -> f64 {
+        match pipeline.weights {
+            Weights::Equal => 1.0,
+            Weights::Meta => fw
+                .indicators
+                .iter()
+                .chain(&fw.aggregates)
+                .find(|n| n.code == code)
+                .map_or(f64::NAN, |n| n.weight),
+        }
+    };
+    let aggregated = aggregate(&normalised, fw, pipeline.aggregate, &weight_of)?;
+    log.push(format!(
+        "aggregated ({:?}) over {} levels",
+        pipeline.aggregate,
+        fw.aggregate_levels().len()
+    ));
+    let mut weighted = fw.clone();
+    if pipeline.weights == Weights::Equal {
+        for n in weighted
+            .indicators
+            .iter_mut()
+            .chain(weighted.aggregates.iter_mut())
+        {
+            n.weight = 1.0;
+        }
+    }
+    Ok(Build {
+        datasets: vec![
+            raw,
+            denominated,
+            imputed,
+            screened,
+            treated,
+            normalised,
+            aggregated,
+        ],
+        log,
+        removed_units: removed,
+        treated: treatments,
+        effective_weights: weighted.effective_weights(),
+    })
+}
+
+/// Ranks of a column, highest first; ties share the lowest rank; missing values have none.
+pub fn ranks(values: &[f64]) -> Vec<Option<usize>> {
+    values
+        .iter()
+        .map(|v| (!v.is_nan()).then(|| 1 + values.iter().filter(|o| !o.is_nan() && *o > v).count()))
+        .collect()
+}
