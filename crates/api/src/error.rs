@@ -27,6 +27,9 @@ pub enum Error {
     /// A reference exercise.
     #[error(transparent)]
     Replicate(#[from] ReplicateError),
+    /// A composite index.
+    #[error(transparent)]
+    Index(#[from] hallyu_index::IndexError),
     /// A field of the request that cannot be answered as given. The message says which
     /// and why in words; `field` names it for programs.
     #[error("{message}")]
@@ -71,6 +74,7 @@ impl Error {
             Error::Measure(e) => e.category(),
             Error::Simulate(e) => e.category(),
             Error::Replicate(e) => e.category(),
+            Error::Index(e) => e.category(),
             Error::InvalidField { .. } | Error::UnsupportedVersion { .. } | Error::Parse { .. } => {
                 ErrorCategory::Input
             }

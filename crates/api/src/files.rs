@@ -44,6 +44,10 @@ impl Request {
                 out.extend(r.inputs.iter_mut());
                 out.push(&mut r.out);
             }
+            Request::Index(r) => {
+                out.push(&mut r.data);
+                out.push(&mut r.meta);
+            }
             Request::Projection(_)
             | Request::Reproduce(_)
             | Request::Claim(_)

@@ -25,6 +25,7 @@ pub mod dataset;
 mod error;
 mod files;
 pub mod fit;
+pub mod index;
 pub mod indicators;
 pub mod ingest;
 pub mod panel;

@@ -48,6 +48,8 @@ pub enum Request {
     Series(SeriesRequest),
     /// A country's creative-economy report (a composition of the requests above).
     Report(Box<ReportRequest>),
+    /// A composite index built from a framework and unit data.
+    Index(Box<crate::index::IndexRequest>),
 }
 
 /// The answer to a [`Request`], tagged the same way.
@@ -78,6 +80,8 @@ pub enum Response {
     Series(SeriesFigures),
     /// A report: every call it made, with its request and response.
     Report(Box<Report>),
+    /// A composite index: scores and ranks at every level.
+    Index(Box<crate::index::IndexResult>),
 }
 
 impl Request {
@@ -95,6 +99,7 @@ impl Request {
             Request::Scenario(_) => "scenario",
             Request::Claim(_) => "claim",
             Request::Series(_) => "series",
+            Request::Index(_) => "index",
             Request::Report(_) => "report",
         }
     }
@@ -146,7 +151,8 @@ impl Response {
             | Response::Reference(_)
             | Response::Ingest(_)
             | Response::Scenario(_)
-            | Response::Series(_) => None,
+            | Response::Series(_)
+            | Response::Index(_) => None,
         }
     }
 }
@@ -192,6 +198,7 @@ pub fn run(ctx: &Context, request: &Request) -> Result<Response> {
         Request::Scenario(r) => Response::Scenario(Box::new(crate::scenario::compute(ctx, r)?)),
         Request::Claim(r) => Response::Claim(crate::claims::compute(ctx, r)?),
         Request::Series(r) => Response::Series(crate::series::compute(ctx, r)?),
+        Request::Index(r) => Response::Index(Box::new(crate::index::compute(ctx, r)?)),
         Request::Report(r) => Response::Report(Box::new(crate::report::compute(ctx, r)?)),
     })
 }

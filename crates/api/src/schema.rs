@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Every capability, as named in the `capability` tag of requests and responses.
-pub const CAPABILITIES: [&str; 12] = [
+pub const CAPABILITIES: [&str; 13] = [
     "fit",
     "indicators",
     "projection",
@@ -29,6 +29,7 @@ pub const CAPABILITIES: [&str; 12] = [
     "claim",
     "series",
     "report",
+    "index",
 ];
 
 /// Appended to the name of a definition whose written form differs from its read form, in

@@ -58,6 +58,10 @@ pub enum Command {
     ///
     /// Example: hallyu dataset verify trade
     Dataset(DatasetArgs),
+    /// Composite indices: build a framework's scores and ranks on unit data, step by step
+    /// as COINr does.
+    #[command(long_about = INDEX_HELP)]
+    Index(IndexArgs),
     /// Run a request written as JSON: what `--print-request` prints for any command, so
     /// that any result can be reproduced from its request.
     #[command(long_about = RUN_HELP)]
@@ -466,6 +470,77 @@ pub struct IngestArgs {
 }
 
 /// `hallyu dataset`: a dataset folder against its manifest.
+const INDEX_HELP: &str =
+    "Composite indices, built step by step as COINr (the JRC's composite-indicator \
+toolkit) builds them: denomination, imputation, screening, outlier treatment, normalisation, \
+weighting and aggregation, with scores and ranks at every level.
+
+The framework and the data are COINr's own tables, so that a COINr user's framework runs \
+unchanged: --meta in its iMeta layout (Level, iCode, iName, Direction, Weight, Denominator, \
+Parent, Type) and --data in its iData layout (uCode, uName, group and denominator columns, \
+one column per indicator).
+
+Example (COINr's example build):
+  hallyu index build --data ASEM_iData.csv --meta ASEM_iMeta.csv --denominate meta \\
+    --impute group-mean:EurAsia_group --screen 0.9 --treat default --normalise minmax:0,100 \\
+    --aggregate amean
+  ... --dataset Treated --format csv    # one intermediate data set in full";
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: IndexAction,
+}
+
+/// The `hallyu index` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum IndexAction {
+    /// Build the index: scores and ranks of every unit at every level, or one intermediate
+    /// data set with --dataset.
+    ///
+    /// Example: hallyu index build --data ASEM_iData.csv --meta ASEM_iMeta.csv --impute group-mean:EurAsia_group --screen 0.9
+    Build(IndexBuildArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IndexBuildArgs {
+    /// Unit data in COINr's iData layout (.csv, .parquet or .dta).
+    #[arg(long)]
+    pub data: PathBuf,
+    /// The framework in COINr's iMeta layout (.csv, .parquet or .dta).
+    #[arg(long)]
+    pub meta: PathBuf,
+    /// Divide indicators by their denominators: `meta` (as the framework names them) or `none`.
+    #[arg(long, default_value = "meta", value_name = "meta|none")]
+    pub denominate: String,
+    /// Fill missing values: `none`, `mean`, `median`, `group-mean:COLUMN`, `group-median:COLUMN`.
+    #[arg(long, default_value = "none", value_name = "METHOD")]
+    pub impute: String,
+    /// Remove units with a smaller share of available indicator values (0 to 1), or `none`.
+    #[arg(long, default_value = "none", value_name = "SHARE|none")]
+    pub screen: String,
+    /// Outlier treatment: `default` (winsorise up to 5 points while |skewness| >= 2 and
+    /// kurtosis >= 3.5, else a log transform), `none`, `winmax:N`.
+    #[arg(long, default_value = "default", value_name = "METHOD")]
+    pub treat: String,
+    /// Normalisation: `minmax:LO,HI`, `zscore`, `zscore:MEAN,SD`, `none`.
+    #[arg(long, default_value = "minmax:0,100", value_name = "METHOD")]
+    pub normalise: String,
+    /// Aggregation at every level: `amean`, `gmean`, `hmean`.
+    #[arg(long, default_value = "amean", value_name = "METHOD")]
+    pub aggregate: String,
+    /// Weights: `meta` (the framework's) or `equal`.
+    #[arg(long, default_value = "meta", value_name = "meta|equal")]
+    pub weights: String,
+    /// Print one data set in full instead of the scores: Raw, Denominated, Imputed,
+    /// Screened, Treated, Normalised, Aggregated.
+    #[arg(long, value_name = "NAME")]
+    pub dataset: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
 #[derive(Debug, Args)]
 pub struct DatasetArgs {
     /// What to do with the folder.

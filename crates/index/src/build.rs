@@ -77,7 +77,7 @@ impl Default for Pipeline {
 }
 
 /// Everything a build produced.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Build {
     /// Data sets in order: Raw, Denominated, Imputed, Screened, Treated, Normalised,
     /// Aggregated.

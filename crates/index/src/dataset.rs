@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// Units by columns, numbers with `NaN` for a missing value.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct DataSet {
     /// The data set's name (`Raw`, `Denominated`, ... as COINr names them).
     pub name: String,
@@ -13,7 +13,10 @@ pub struct DataSet {
     pub columns: Vec<String>,
     /// `values[c][u]`: column `c` of unit `u`; `null` in JSON when missing.
     #[schemars(with = "Vec<Vec<Option<f64>>>")]
-    #[serde(serialize_with = "nullable_matrix")]
+    #[serde(
+        serialize_with = "nullable_matrix",
+        deserialize_with = "read_nullable_matrix"
+    )]
     pub values: Vec<Vec<f64>>,
 }
 
@@ -23,6 +26,13 @@ fn nullable_matrix<S: serde::Serializer>(m: &[Vec<f64>], s: S) -> Result<S::Ok, 
         .map(|c| c.iter().map(|v| v.is_finite().then_some(*v)).collect())
         .collect();
     rows.serialize(s)
+}
+
+fn read_nullable_matrix<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Vec<f64>>, D::Error> {
+    let m: Vec<Vec<Option<f64>>> = serde::Deserialize::deserialize(d)?;
+    Ok(m.into_iter()
+        .map(|c| c.into_iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+        .collect())
 }
 
 impl DataSet {

@@ -116,7 +116,28 @@ pub fn requests() -> Vec<Request> {
             year: None,
             by: None,
         }),
+        Request::Index(Box::new(index_request())),
     ]
+}
+
+/// COINr's example build on its ASEM data (the index crate's test data), asking for one
+/// data set.
+pub fn index_request() -> hallyu_api::index::IndexRequest {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../index/tests/data/coinr_asem");
+    hallyu_api::index::IndexRequest {
+        version: Version,
+        data: dir.join("ASEM_iData.csv"),
+        meta: dir.join("ASEM_iMeta.csv"),
+        denominate: "meta".into(),
+        impute: "group-mean:EurAsia_group".into(),
+        screen: Some(0.9),
+        treat: "default".into(),
+        normalise: "minmax:0,100".into(),
+        aggregate: "amean".into(),
+        weights: "meta".into(),
+        dataset: Some("Treated".into()),
+    }
 }
 
 /// The example KOR–ASEAN scenario, with three draws and bilateral effects.

@@ -5,6 +5,7 @@
 mod data;
 mod dataset;
 mod fit;
+mod index;
 mod indicators;
 mod ingest;
 mod potential;
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Serve(a) => serve::run(a),
         Command::Report(a) => report::run(a),
         Command::Potential(a) => potential::run(a),
+        Command::Index(a) => index::run(a),
     }
 }
 

@@ -60,7 +60,7 @@ impl std::str::FromStr for Treat {
 }
 
 /// What was done to one indicator.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Treatment {
     /// The indicator.
     pub indicator: String,
@@ -68,10 +68,10 @@ pub struct Treatment {
     pub action: String,
     /// The units whose values were winsorised (none for a log transform).
     pub units: Vec<String>,
-    /// Skewness and kurtosis before.
-    pub before: (f64, f64),
+    /// Skewness and kurtosis before (`null` when undefined).
+    pub before: (Option<f64>, Option<f64>),
     /// Skewness and kurtosis after.
-    pub after: (f64, f64),
+    pub after: (Option<f64>, Option<f64>),
 }
 
 /// Sample skewness, e1071's type 2: `g·√(n(n−1))/(n−2)` with `g = √n·Σd³/(Σd²)^1.5`.
@@ -107,6 +107,12 @@ pub fn kurtosis(x: &[f64]) -> f64 {
     ((n + 1.0) * (r - 3.0) + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0))
 }
 
+/// Skewness and kurtosis, `None` where undefined.
+fn moments(x: &[f64]) -> (Option<f64>, Option<f64>) {
+    let defined = |v: f64| v.is_finite().then_some(v);
+    (defined(skewness(x)), defined(kurtosis(x)))
+}
+
 /// Whether a column passes: `|skew| < skew` or `kurt < kurt` (undefined statistics pass:
 /// there is nothing to treat).
 fn passes(x: &[f64], skew_t: f64, kurt_t: f64) -> bool {
@@ -122,7 +128,7 @@ pub fn treat(data: &DataSet, method: Treat) -> (DataSet, Vec<Treatment>) {
     };
     let mut log = Vec::new();
     for (code, col) in out.columns.iter().zip(out.values.iter_mut()) {
-        let before = (skewness(col), kurtosis(col));
+        let before = moments(col);
         if passes(col, skew, kurt) {
             continue;
         }
@@ -176,7 +182,7 @@ pub fn treat(data: &DataSet, method: Treat) -> (DataSet, Vec<Treatment>) {
                 action: "winsorised".into(),
                 units: changed.iter().map(|&i| data.units[i].clone()).collect(),
                 before,
-                after: (skewness(col), kurtosis(col)),
+                after: moments(col),
             });
             continue;
         }
@@ -196,7 +202,7 @@ pub fn treat(data: &DataSet, method: Treat) -> (DataSet, Vec<Treatment>) {
             action: "log".into(),
             units: Vec::new(),
             before,
-            after: (skewness(col), kurtosis(col)),
+            after: moments(col),
         });
     }
     (out, log)

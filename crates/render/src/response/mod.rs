@@ -10,6 +10,7 @@ mod claim;
 mod contract;
 mod dataset;
 mod fit;
+mod index;
 mod indicators;
 mod ingest;
 mod potential;
@@ -24,6 +25,7 @@ pub use claim::render_claim;
 pub use contract::json_contract;
 pub use dataset::render_dataset;
 pub use fit::render_fit;
+pub use index::render_index;
 pub use indicators::render_indicators;
 pub use ingest::{ingest_warnings, render_ingest};
 pub use potential::render_potential;
@@ -55,6 +57,7 @@ pub fn render_response(response: &Response, format: Format) -> Result<String, Re
         Response::Report(r) => render_report(r, format),
         Response::Claim(c) => render_claim(c, format),
         Response::Series(s) => render_series(s, format),
+        Response::Index(r) => render_index(r, format),
     }
 }
 

@@ -43,6 +43,7 @@ fn check_contract(response: &Response) {
         Response::Scenario(s) => assert_eq!(text, pretty(s)),
         Response::Claim(c) => assert_eq!(text, pretty(c)),
         Response::Series(s) => assert_eq!(text, pretty(s)),
+        Response::Index(r) => assert_eq!(text, pretty(r)),
         Response::Report(r) => assert_eq!(text, pretty(r)),
         Response::Reference(rows) => match rows {
             ReferenceRows::Countries(all) => assert_eq!(text, pretty(all)),
@@ -191,6 +192,31 @@ fn gravity() -> GravityReport {
         columns: vec!["dist".into()],
         not_kept: Vec::new(),
         skipped_not_existing: 0,
+    }
+}
+
+#[test]
+fn an_index_renders_as_its_json_contract_and_its_data_sets_as_csv() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../index/tests/data/coinr_asem");
+    let request = format!(
+        r#"{{"capability": "index", "version": 1, "data": "{}", "meta": "{}",
+            "impute": "group-mean:EurAsia_group", "screen": 0.9, "dataset": "normalised"}}"#,
+        dir.join("ASEM_iData.csv").display(),
+        dir.join("ASEM_iMeta.csv").display()
+    );
+    let response = answer(&request);
+    check_contract(&response);
+    let csv = render_response(&response, Format::Csv).expect("csv");
+    let mut lines = csv.lines();
+    assert!(lines
+        .next()
+        .expect("header")
+        .starts_with("uCode,LPI,Flights"));
+    assert_eq!(lines.count(), 51);
+    for format in [Format::Table, Format::Markdown, Format::Html, Format::Latex] {
+        let text = render_response(&response, format).expect("text");
+        assert!(text.contains("CHE"), "{format:?}");
     }
 }
 

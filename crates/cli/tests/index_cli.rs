@@ -1,0 +1,195 @@
+//! `hallyu index build` on COINr's example (ASEM connectivity): the command of COINr's
+//! default build prints every data set COINr computed, and the scores and ranks, to 1e-9;
+//! methods and names that cannot be used are usage errors naming them.
+
+mod util;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use util::Dir;
+
+fn asem(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../index/tests/data/coinr_asem")
+        .join(name)
+}
+
+/// The flags of COINr's example build.
+fn default_build(extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = vec![
+        "index".into(),
+        "build".into(),
+        "--data".into(),
+        asem("ASEM_iData.csv").display().to_string(),
+        "--meta".into(),
+        asem("ASEM_iMeta.csv").display().to_string(),
+        "--denominate".into(),
+        "meta".into(),
+        "--impute".into(),
+        "group-mean:EurAsia_group".into(),
+        "--screen".into(),
+        "0.9".into(),
+        "--treat".into(),
+        "default".into(),
+        "--normalise".into(),
+        "minmax:0,100".into(),
+        "--aggregate".into(),
+        "amean".into(),
+    ];
+    // A flag given again replaces the default build's value (clap takes each once).
+    for pair in extra.chunks(2) {
+        match args.iter().position(|a| a == pair[0]) {
+            Some(i) if pair.len() == 2 => args[i + 1] = pair[1].to_string(),
+            _ => args.extend(pair.iter().map(|s| s.to_string())),
+        }
+    }
+    args
+}
+
+/// A CSV with `uCode` first: unit → column → value (empty or NA = NaN).
+fn read_csv(text: &str) -> HashMap<String, HashMap<String, f64>> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = r
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let mut out = HashMap::new();
+    for rec in r.records() {
+        let rec = rec.expect("record");
+        let mut row = HashMap::new();
+        for (h, v) in header.iter().zip(rec.iter()).skip(1) {
+            let x = if v.is_empty() || v == "NA" {
+                f64::NAN
+            } else {
+                v.parse().unwrap_or(f64::NAN)
+            };
+            row.insert(h.clone(), x);
+        }
+        out.insert(rec[0].to_string(), row);
+    }
+    out
+}
+
+fn close(got: f64, want: f64) -> bool {
+    (got.is_nan() && want.is_nan()) || (got - want).abs() <= 1e-9 * want.abs().max(1.0)
+}
+
+#[test]
+fn every_data_set_printed_equals_coinrs() {
+    let dir = Dir::new();
+    for name in [
+        "Raw",
+        "Denominated",
+        "Imputed",
+        "Screened",
+        "Treated",
+        "Normalised",
+        "Aggregated",
+    ] {
+        let r = dir
+            .hallyu(default_build(&["--dataset", name, "--format", "csv"]))
+            .run_ok();
+        let ours = read_csv(&r.stdout);
+        let theirs = read_csv(
+            &std::fs::read_to_string(asem(&format!("default/{name}.csv"))).expect("reference"),
+        );
+        assert_eq!(ours.len(), theirs.len(), "{name}: units");
+        for (unit, cols) in &theirs {
+            let mine = ours
+                .get(unit)
+                .unwrap_or_else(|| panic!("{name}: no unit {unit}"));
+            assert_eq!(mine.len(), cols.len(), "{name}: columns of {unit}");
+            for (col, want) in cols {
+                let got = mine[col];
+                assert!(
+                    close(got, *want),
+                    "{name} {unit} {col}: {got} vs COINr {want}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn scores_and_ranks_equal_coinrs_in_csv_and_json() {
+    let dir = Dir::new();
+    let r = dir.hallyu(default_build(&["--format", "csv"])).run_ok();
+    let ours = read_csv(&r.stdout);
+    let scores =
+        read_csv(&std::fs::read_to_string(asem("default/results_scores.csv")).expect("scores"));
+    let ranks =
+        read_csv(&std::fs::read_to_string(asem("default/results_ranks.csv")).expect("ranks"));
+    for (unit, cols) in &scores {
+        let mine = &ours[unit];
+        assert_eq!(mine["Rank"], cols["Rank"], "{unit}");
+        for code in [
+            "Index",
+            "Conn",
+            "Sust",
+            "Physical",
+            "ConEcFin",
+            "Political",
+            "Instit",
+            "P2P",
+            "Environ",
+            "Social",
+            "SusEcFin",
+        ] {
+            assert!(close(mine[code], cols[code]), "{unit} {code}");
+            assert_eq!(
+                mine[&format!("Rank_{code}")],
+                ranks[unit][code],
+                "rank of {code} for {unit}"
+            );
+        }
+    }
+    let r = dir.hallyu(default_build(&["--format", "json"])).run_ok();
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(v["index"], "Index");
+    assert_eq!(v["units"][0]["unit"], "CHE");
+    assert_eq!(v["units"][0]["rank"], 1);
+    assert_eq!(v["treated"].as_array().map(Vec::len), Some(15));
+    // The human table names the steps and the winsorised points.
+    let r = dir.hallyu(default_build(&[])).run_ok();
+    r.assert_stdout_contains("CHE")
+        .assert_stdout_contains("Bord winsorised (BEL, LUX, SGP)");
+}
+
+#[test]
+fn methods_and_names_that_cannot_be_used_are_usage_errors() {
+    let dir = Dir::new();
+    let r = dir
+        .hallyu(default_build(&["--dataset", "Treatd"]))
+        .run_usage();
+    r.assert_stderr_contains("Treated");
+    let mut args = default_build(&[]);
+    let i = args
+        .iter()
+        .position(|a| a == "group-mean:EurAsia_group")
+        .expect("impute");
+    args[i] = "group-mean:Region".into();
+    dir.hallyu(args)
+        .run_usage()
+        .assert_stderr_contains("Region");
+    dir.hallyu(default_build(&["--normalise", "minmax:100,0"]))
+        .run_usage();
+    dir.hallyu(default_build(&["--aggregate", "median"]))
+        .run_usage()
+        .assert_stderr_contains("amean");
+    // A framework naming an indicator the data lacks.
+    let meta = std::fs::read_to_string(asem("ASEM_iMeta.csv")).expect("meta");
+    let broken = dir.write("meta.csv", meta.replace("\"LPI\"", "\"LPIX\""));
+    let mut args = default_build(&[]);
+    let i = args
+        .iter()
+        .position(|a| a.ends_with("ASEM_iMeta.csv"))
+        .expect("meta");
+    args[i] = broken.display().to_string();
+    dir.hallyu(args).run_usage().assert_stderr_contains("LPIX");
+    // Geometric means of min-max scores that start at zero: an error naming what is zero.
+    dir.hallyu(default_build(&["--aggregate", "gmean"]))
+        .run_err()
+        .assert_stderr_contains("positive");
+}
