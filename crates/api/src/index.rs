@@ -35,7 +35,8 @@ pub struct IndexRequest {
     /// else log), `none`, `winmax:N`.
     #[serde(default = "default_treat")]
     pub treat: String,
-    /// `minmax:LO,HI` (default `minmax:0,100`), `zscore`, `zscore:MEAN,SD`, `none`.
+    /// `minmax:LO,HI` (default `minmax:0,100`), `zscore`, `zscore:MEAN,SD`, `rank`,
+    /// `borda`, `prank` (percentile ranks), `none`.
     #[serde(default = "minmax")]
     pub normalise: String,
     /// `amean` (default), `gmean`, `hmean`.

@@ -524,7 +524,8 @@ pub struct IndexBuildArgs {
     /// kurtosis >= 3.5, else a log transform), `none`, `winmax:N`.
     #[arg(long, default_value = "default", value_name = "METHOD")]
     pub treat: String,
-    /// Normalisation: `minmax:LO,HI`, `zscore`, `zscore:MEAN,SD`, `none`.
+    /// Normalisation: `minmax:LO,HI`, `zscore`, `zscore:MEAN,SD`, `rank`, `borda`, `prank`
+    /// (percentile ranks), `none`.
     #[arg(long, default_value = "minmax:0,100", value_name = "METHOD")]
     pub normalise: String,
     /// Aggregation at every level: `amean`, `gmean`, `hmean`.

@@ -24,6 +24,12 @@ pub enum Normalise {
         /// Target standard deviation.
         sd: f64,
     },
+    /// Ranks, lowest 1, ties sharing the lowest rank (COINr's `n_rank`).
+    Rank,
+    /// Borda scores: the rank minus one (`n_borda`).
+    Borda,
+    /// Percentile ranks: `(rank − 1)/(n − 1)` over the non-missing values (`n_prank`).
+    Prank,
     /// None: the values as they are (times the direction).
     None,
 }
@@ -31,11 +37,12 @@ pub enum Normalise {
 impl std::str::FromStr for Normalise {
     type Err = IndexError;
 
-    /// `minmax:LO,HI` (or `minmax` for 0..100), `zscore` (or `zscore:MEAN,SD`), `none`.
+    /// `minmax:LO,HI` (or `minmax` for 0..100), `zscore` (or `zscore:MEAN,SD`), `rank`,
+    /// `borda`, `prank`, `none`.
     fn from_str(s: &str) -> Result<Normalise> {
         let bad = || {
             IndexError::Method(format!(
-                "normalisation `{s}` is not known: use minmax:LO,HI, zscore, zscore:MEAN,SD or none"
+                "normalisation `{s}` is not known: use minmax:LO,HI, zscore, zscore:MEAN,SD, rank, borda, prank or none"
             ))
         };
         let (name, arg) = match s.split_once(':') {
@@ -68,6 +75,9 @@ impl std::str::FromStr for Normalise {
                 let (mean, sd) = pair(a)?;
                 Ok(Normalise::Zscore { mean, sd })
             }
+            ("rank", None) => Ok(Normalise::Rank),
+            ("borda", None) => Ok(Normalise::Borda),
+            ("prank", None) => Ok(Normalise::Prank),
             ("none", None) => Ok(Normalise::None),
             _ => Err(bad()),
         }
@@ -107,8 +117,95 @@ pub fn normalise(data: &DataSet, fw: &Framework, method: Normalise) -> Result<Da
                 }
                 col.iter_mut().for_each(|v| *v = (*v - m) / s * sd + mean);
             }
+            Normalise::Rank | Normalise::Borda | Normalise::Prank => {
+                let ranks = ascending_min_ranks(col);
+                let n = col.iter().filter(|v| !v.is_nan()).count() as f64;
+                if method == Normalise::Prank && n < 2.0 {
+                    return Err(IndexError::Undefined(format!(
+                        "indicator `{}` has fewer than two values: no percentile ranks",
+                        node.code
+                    )));
+                }
+                for (v, r) in col.iter_mut().zip(ranks) {
+                    *v = match (r, method) {
+                        (None, _) => f64::NAN,
+                        (Some(r), Normalise::Rank) => r,
+                        (Some(r), Normalise::Borda) => r - 1.0,
+                        (Some(r), _) => (r - 1.0) / (n - 1.0),
+                    };
+                }
+            }
             Normalise::None => {}
         }
     }
     Ok(out)
+}
+
+/// R's `rank(x, ties.method = "min", na.last = "keep")`: 1 for the smallest, ties the
+/// lowest of their ranks, missing values none.
+fn ascending_min_ranks(x: &[f64]) -> Vec<Option<f64>> {
+    x.iter()
+        .map(|v| {
+            (!v.is_nan()).then(|| 1.0 + x.iter().filter(|o| !o.is_nan() && *o < v).count() as f64)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::Node;
+
+    fn one(values: Vec<f64>, direction: f64, method: &str) -> Vec<f64> {
+        let fw = Framework {
+            indicators: vec![Node {
+                code: "x".into(),
+                name: "x".into(),
+                level: 1,
+                direction,
+                weight: 1.0,
+                parent: Some("I".into()),
+                denominator: None,
+            }],
+            aggregates: vec![],
+            groups: vec![],
+            denominators: vec![],
+        };
+        let d = DataSet {
+            name: "Treated".into(),
+            units: (0..values.len()).map(|i| format!("U{i}")).collect(),
+            columns: vec!["x".into()],
+            values: vec![values],
+        };
+        normalise(&d, &fw, method.parse().expect("method"))
+            .expect("normalised")
+            .values[0]
+            .clone()
+    }
+
+    #[test]
+    fn rank_borda_and_percentile_ranks_follow_rs_min_ties() {
+        let x = vec![3.0, 1.0, f64::NAN, 3.0, 2.0];
+        let r = one(x.clone(), 1.0, "rank");
+        assert_eq!(r[0], 3.0);
+        assert_eq!(r[1], 1.0);
+        assert!(r[2].is_nan());
+        assert_eq!(r[3], 3.0);
+        assert_eq!(r[4], 2.0);
+        assert_eq!(one(x.clone(), 1.0, "borda")[0], 2.0);
+        // Four values: (rank − 1)/3.
+        assert_eq!(one(x.clone(), 1.0, "prank")[0], 2.0 / 3.0);
+        // Direction −1 ranks the smallest highest.
+        assert_eq!(one(x, -1.0, "rank")[1], 4.0);
+    }
+
+    #[test]
+    fn minmax_and_zscore_use_the_direction_and_refuse_no_spread() {
+        let m = one(vec![1.0, 2.0, 3.0], -1.0, "minmax:0,10");
+        assert_eq!(m, [10.0, 5.0, 0.0]);
+        let z = one(vec![1.0, 2.0, 3.0], 1.0, "zscore");
+        assert!((z[0] + 1.0).abs() < 1e-15 && z[1].abs() < 1e-15);
+        assert!("minmax:5,1".parse::<Normalise>().is_err());
+        assert!("ranks".parse::<Normalise>().is_err());
+    }
 }
