@@ -3,8 +3,8 @@
 
 use crate::{Context, Error, Result, Version};
 use hallyu_index::{
-    build, ranks, Aggregate, Build, DataSet, Framework, Impute, Normalise, Pipeline, Treat,
-    Treatment, Units, Weights,
+    build, ranks, sensitivity, Aggregate, Build, DataSet, Framework, Impute, Normalise, Pipeline,
+    Sensitivity, Treat, Treatment, Uncertainty, Units, Weights,
 };
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -49,7 +49,50 @@ pub struct IndexRequest {
     /// `Treated`, `Normalised` or `Aggregated`.
     #[serde(default)]
     pub dataset: Option<String>,
+    /// A Monte-Carlo analysis of the index ranks under uncertain choices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<SensitivityRequest>,
 }
+
+/// What is uncertain, and how many runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SensitivityRequest {
+    /// Runs (1 to 100,000).
+    #[serde(default = "thousand")]
+    pub runs: usize,
+    /// Seed of the draws: the same seed gives the same runs.
+    #[serde(default = "one")]
+    pub seed: u64,
+    /// Each weight drawn uniformly within ±this fraction of itself (e.g. 0.25).
+    #[serde(default)]
+    pub weight_noise: Option<f64>,
+    /// Imputations drawn from, written as for `impute`.
+    #[serde(default)]
+    pub impute: Vec<String>,
+    /// Normalisations drawn from, written as for `normalise`.
+    #[serde(default)]
+    pub normalise: Vec<String>,
+    /// Aggregations drawn from, written as for `aggregate`.
+    #[serde(default)]
+    pub aggregate: Vec<String>,
+    /// Leave one indicator out (or none) in each run.
+    #[serde(default)]
+    pub drop_indicator: bool,
+    /// Return every run's choices.
+    #[serde(default)]
+    pub keep_runs: bool,
+}
+
+fn thousand() -> usize {
+    1000
+}
+fn one() -> u64 {
+    1
+}
+
+/// Most runs a request may ask for.
+pub const MAX_RUNS: usize = 100_000;
 
 fn meta() -> String {
     "meta".into()
@@ -114,6 +157,9 @@ pub struct IndexResult {
     /// The data set asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dataset: Option<DataSet>,
+    /// The Monte-Carlo analysis asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<Sensitivity>,
 }
 
 impl IndexRequest {
@@ -185,7 +231,51 @@ pub fn compute(ctx: &Context, req: &IndexRequest) -> Result<IndexResult> {
     ctx.check_rows(units.codes.len())?;
     ctx.stage("building the index");
     let b = build(&fw, &units, &pipeline)?;
-    Ok(result(&fw, &units, b, wanted))
+    let mut out = result(&fw, &units, b, wanted);
+    if let Some(s) = &req.sensitivity {
+        let u = s.uncertainty()?;
+        if s.runs == 0 || s.runs > MAX_RUNS {
+            return Err(Error::field(
+                "sensitivity.runs",
+                format!("runs must be between 1 and {MAX_RUNS}, not {}", s.runs),
+            ));
+        }
+        ctx.stage(&format!("{} Monte-Carlo runs", s.runs));
+        let mut analysis = sensitivity(&fw, &units, &pipeline, &u, s.runs, s.seed)?;
+        if !s.keep_runs {
+            analysis.choices.clear();
+        }
+        out.sensitivity = Some(analysis);
+    }
+    Ok(out)
+}
+
+impl SensitivityRequest {
+    /// The uncertain choices, parsed.
+    pub fn uncertainty(&self) -> Result<Uncertainty> {
+        let field = |name: &str, e: hallyu_index::IndexError| {
+            Error::field(format!("sensitivity.{name}"), e.to_string())
+        };
+        Ok(Uncertainty {
+            weight_noise: self.weight_noise,
+            impute: self
+                .impute
+                .iter()
+                .map(|m| m.parse::<Impute>().map_err(|e| field("impute", e)))
+                .collect::<Result<_>>()?,
+            normalise: self
+                .normalise
+                .iter()
+                .map(|m| m.parse::<Normalise>().map_err(|e| field("normalise", e)))
+                .collect::<Result<_>>()?,
+            aggregate: self
+                .aggregate
+                .iter()
+                .map(|m| m.parse::<Aggregate>().map_err(|e| field("aggregate", e)))
+                .collect::<Result<_>>()?,
+            drop_indicator: self.drop_indicator,
+        })
+    }
 }
 
 fn result(fw: &Framework, units: &Units, b: Build, wanted: Option<&&str>) -> IndexResult {
@@ -232,5 +322,6 @@ fn result(fw: &Framework, units: &Units, b: Build, wanted: Option<&&str>) -> Ind
         removed_units: b.removed_units,
         effective_weights: b.effective_weights,
         dataset,
+        sensitivity: None,
     }
 }

@@ -193,3 +193,57 @@ fn methods_and_names_that_cannot_be_used_are_usage_errors() {
         .run_err()
         .assert_stderr_contains("positive");
 }
+
+#[test]
+fn the_rank_analysis_is_reproducible_and_drawn_in_html() {
+    let dir = Dir::new();
+    let analysis = |seed: &str, format: &str| {
+        let mut args = default_build(&["--format", format]);
+        args[1] = "sensitivity".into();
+        args.extend(
+            [
+                "--runs",
+                "300",
+                "--seed",
+                seed,
+                "--weight-noise",
+                "0.25",
+                "--alt-normalise",
+                "minmax:0,100",
+                "--alt-normalise",
+                "rank",
+                "--drop-indicators",
+            ]
+            .iter()
+            .map(|s| s.to_string()),
+        );
+        dir.hallyu(args).run_ok().stdout
+    };
+    let a = analysis("5", "csv");
+    assert_eq!(
+        a,
+        analysis("5", "csv"),
+        "the same seed gives the same ranks"
+    );
+    assert_ne!(a, analysis("6", "csv"));
+    let rows = read_csv(&a);
+    assert_eq!(rows.len(), 51);
+    for (unit, r) in &rows {
+        assert!(
+            r["p05"] <= r["median"] && r["median"] <= r["p95"],
+            "{unit}: {r:?}"
+        );
+    }
+    assert_eq!(rows["CHE"]["nominal"], 1.0);
+    let v: serde_json::Value = serde_json::from_str(&analysis("5", "json")).expect("json");
+    assert_eq!(v["sensitivity"]["runs"], 300);
+    assert_eq!(v["sensitivity"]["units"].as_array().map(Vec::len), Some(51));
+    let html = analysis("5", "html");
+    assert!(
+        html.contains("<svg") && html.contains("class=\"interval\""),
+        "a rank chart with intervals"
+    );
+    let mut bad = default_build(&["--runs", "0"]);
+    bad[1] = "sensitivity".into();
+    dir.hallyu(bad).run_usage().assert_stderr_contains("runs");
+}

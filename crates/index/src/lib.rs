@@ -7,6 +7,7 @@ mod build;
 pub mod dataset;
 mod error;
 pub mod framework;
+pub mod sensitivity;
 pub mod steps;
 pub mod units;
 
@@ -14,6 +15,7 @@ pub use build::{build, ranks, Build, Pipeline, Weights};
 pub use dataset::DataSet;
 pub use error::{IndexError, Result};
 pub use framework::{Framework, Node};
+pub use sensitivity::{sensitivity, RankInterval, RunChoice, Sensitivity, Uncertainty};
 pub use steps::aggregate::Aggregate;
 pub use steps::impute::Impute;
 pub use steps::normalise::Normalise;

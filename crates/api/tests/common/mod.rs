@@ -137,6 +137,16 @@ pub fn index_request() -> hallyu_api::index::IndexRequest {
         aggregate: "amean".into(),
         weights: "meta".into(),
         dataset: Some("Treated".into()),
+        sensitivity: Some(hallyu_api::index::SensitivityRequest {
+            runs: 20,
+            seed: 3,
+            weight_noise: Some(0.2),
+            impute: vec![],
+            normalise: vec!["minmax:0,100".into(), "rank".into()],
+            aggregate: vec![],
+            drop_indicator: true,
+            keep_runs: true,
+        }),
     }
 }
 

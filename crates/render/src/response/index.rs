@@ -3,9 +3,12 @@
 
 use super::{html_page, json};
 use crate::error::CsvOut;
-use crate::{Cell, ColumnSpec, Format, RenderError, Row, Section, Table};
+use crate::{
+    Block, Cell, Chart, ChartKind, ChartSeries, ColumnSpec, Format, Positions, RenderError, Row,
+    Section, Table,
+};
 use hallyu_api::index::IndexResult;
-use hallyu_index::DataSet;
+use hallyu_index::{DataSet, Sensitivity};
 
 /// Renders an index build.
 pub fn render_index(r: &IndexResult, format: Format) -> Result<String, RenderError> {
@@ -20,6 +23,21 @@ pub fn render_index(r: &IndexResult, format: Format) -> Result<String, RenderErr
             Format::Latex => Ok(dataset_section(d).latex()),
             _ => Ok(dataset_section(d).terminal()),
         };
+    }
+    if let Some(a) = &r.sensitivity {
+        return Ok(match format {
+            Format::Csv => sensitivity_csv(a)?,
+            Format::Html => {
+                let mut section = sensitivity_section(r, a);
+                if let Some(chart) = rank_chart(r, a) {
+                    section.blocks.insert(0, Block::Chart(chart));
+                }
+                html_page(&format!("{} ranks under uncertainty", r.index), &[section])
+            }
+            Format::Markdown => sensitivity_section(r, a).markdown(),
+            Format::Latex => sensitivity_section(r, a).latex(),
+            _ => sensitivity_section(r, a).terminal(),
+        });
     }
     Ok(match format {
         Format::Csv => results_csv(r)?,
@@ -154,4 +172,112 @@ fn dataset_section(d: &DataSet) -> Section {
         })
         .collect();
     Section::of_table(vec![format!("data set {}", d.name)], table, Vec::new())
+}
+
+/// Units drawn in the rank chart (the best ranked).
+const CHARTED: usize = 30;
+
+/// `uCode,nominal,median,low,high,mean_shift` (empty where a unit has no rank).
+fn sensitivity_csv(a: &Sensitivity) -> Result<String, RenderError> {
+    let mut w = CsvOut::new("index sensitivity");
+    w.record(["uCode", "nominal", "median", "p05", "p95", "mean_shift"])?;
+    let opt = |v: Option<f64>| v.map(number).unwrap_or_default();
+    for u in &a.units {
+        w.record([
+            u.unit.clone(),
+            u.nominal.map(|x| x.to_string()).unwrap_or_default(),
+            opt(u.median),
+            opt(u.low),
+            opt(u.high),
+            opt(u.mean_shift),
+        ])?;
+    }
+    w.finish()
+}
+
+fn sensitivity_section(r: &IndexResult, a: &Sensitivity) -> Section {
+    let mut table = Table::new(vec![
+        ColumnSpec::label("unit"),
+        ColumnSpec::value("nominal rank"),
+        ColumnSpec::value("median rank"),
+        ColumnSpec::value("5%"),
+        ColumnSpec::value("95%"),
+        ColumnSpec::value("mean shift"),
+    ])
+    .null_text("–");
+    let cell = |v: Option<f64>, d: usize| match v {
+        Some(x) => Cell::number(x, d),
+        None => Cell::null("no rank in any run"),
+    };
+    table.rows = a
+        .units
+        .iter()
+        .map(|u| {
+            Row::Cells(vec![
+                Cell::text(u.unit.clone()),
+                u.nominal
+                    .map_or_else(|| Cell::null("no index score"), Cell::integer),
+                cell(u.median, 1),
+                cell(u.low, 1),
+                cell(u.high, 1),
+                cell(u.mean_shift, 2),
+            ])
+        })
+        .collect();
+    let mut notes = vec![format!(
+        "{} runs (seed {}); ranks on {}; 5% and 95%: percentiles of a unit's rank over the runs (R's type 7)",
+        a.runs, a.seed, r.index
+    )];
+    if !a.failed.is_empty() {
+        notes.push(format!(
+            "{} runs could not be built and are left out (first: run {}: {})",
+            a.failed.len(),
+            a.failed[0].0,
+            a.failed[0].1
+        ));
+    }
+    Section::of_table(
+        vec![format!("{}: ranks under uncertainty", r.index)],
+        table,
+        notes,
+    )
+}
+
+/// The best-ranked units' median rank with its 5–95% interval.
+fn rank_chart(r: &IndexResult, a: &Sensitivity) -> Option<Chart> {
+    let shown: Vec<_> = a
+        .units
+        .iter()
+        .filter(|u| u.median.is_some())
+        .take(CHARTED)
+        .collect();
+    if shown.is_empty() {
+        return None;
+    }
+    Some(Chart {
+        kind: ChartKind::Dots,
+        title: format!(
+            "{}: median rank and 5–95% interval over {} runs (the {} best-ranked units)",
+            r.index,
+            a.runs,
+            shown.len()
+        ),
+        x_label: "unit".into(),
+        value_label: "rank".into(),
+        unit: None,
+        x: Positions::Labels(shown.iter().map(|u| u.unit.clone()).collect()),
+        series: vec![ChartSeries {
+            name: "median rank".into(),
+            values: shown
+                .iter()
+                .map(|u| Cell::Interval {
+                    value: u.median.unwrap_or(f64::NAN),
+                    low: u.low.unwrap_or(f64::NAN),
+                    high: u.high.unwrap_or(f64::NAN),
+                    decimals: 1,
+                })
+                .collect(),
+        }],
+        reference: None,
+    })
 }
