@@ -109,6 +109,61 @@ impl Build {
 
 /// Builds the index of `fw` on `units` with `pipeline`.
 pub fn build(fw: &Framework, units: &Units, pipeline: &Pipeline) -> Result<Build> {
+    let Prepared {
+        mut datasets,
+        mut log,
+        removed_units,
+        treated,
+    } = prepare(fw, units, pipeline)?;
+    let weight_of = |code: &str| -> f64 {
+        match pipeline.weights {
+            Weights::Equal => 1.0,
+            Weights::Meta => fw
+                .indicators
+                .iter()
+                .chain(&fw.aggregates)
+                .find(|n| n.code == code)
+                .map_or(f64::NAN, |n| n.weight),
+        }
+    };
+    let normalised = &datasets[datasets.len() - 1];
+    let aggregated = aggregate(normalised, fw, pipeline.aggregate, &weight_of)?;
+    log.push(format!(
+        "aggregated ({:?}) over {} levels",
+        pipeline.aggregate,
+        fw.aggregate_levels().len()
+    ));
+    datasets.push(aggregated);
+    let mut weighted = fw.clone();
+    if pipeline.weights == Weights::Equal {
+        for n in weighted
+            .indicators
+            .iter_mut()
+            .chain(weighted.aggregates.iter_mut())
+        {
+            n.weight = 1.0;
+        }
+    }
+    Ok(Build {
+        datasets,
+        log,
+        removed_units,
+        treated,
+        effective_weights: weighted.effective_weights(),
+    })
+}
+
+/// The steps before aggregation.
+pub(crate) struct Prepared {
+    /// Raw, Denominated, Imputed, Screened, Treated, Normalised.
+    pub(crate) datasets: Vec<DataSet>,
+    pub(crate) log: Vec<String>,
+    pub(crate) removed_units: Vec<(String, f64)>,
+    pub(crate) treated: Vec<Treatment>,
+}
+
+/// Every step up to normalisation.
+pub(crate) fn prepare(fw: &Framework, units: &Units, pipeline: &Pipeline) -> Result<Prepared> {
     let mut log = Vec::new();
     let raw = units.raw(fw)?;
     log.push(format!(
@@ -191,47 +246,11 @@ pub fn build(fw: &Framework, units: &Units, pipeline: &Pipeline) -> Result<Build
         }
     ));
     let normalised = normalise(&treated, fw, pipeline.normalise)?;
-    let weight_of = |code: &str| -> f64 {
-        match pipeline.weights {
-            Weights::Equal => 1.0,
-            Weights::Meta => fw
-                .indicators
-                .iter()
-                .chain(&fw.aggregates)
-                .find(|n| n.code == code)
-                .map_or(f64::NAN, |n| n.weight),
-        }
-    };
-    let aggregated = aggregate(&normalised, fw, pipeline.aggregate, &weight_of)?;
-    log.push(format!(
-        "aggregated ({:?}) over {} levels",
-        pipeline.aggregate,
-        fw.aggregate_levels().len()
-    ));
-    let mut weighted = fw.clone();
-    if pipeline.weights == Weights::Equal {
-        for n in weighted
-            .indicators
-            .iter_mut()
-            .chain(weighted.aggregates.iter_mut())
-        {
-            n.weight = 1.0;
-        }
-    }
-    Ok(Build {
-        datasets: vec![
-            raw,
-            denominated,
-            imputed,
-            screened,
-            treated,
-            normalised,
-            aggregated,
-        ],
+    Ok(Prepared {
+        datasets: vec![raw, denominated, imputed, screened, treated, normalised],
         log,
         removed_units: removed,
         treated: treatments,
-        effective_weights: weighted.effective_weights(),
     })
 }
 

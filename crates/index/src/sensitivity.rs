@@ -3,8 +3,10 @@
 //! left out), each run drawn from its own seeded stream and run in parallel; per unit the
 //! nominal rank, the median rank and its 5–95% interval.
 
-use crate::build::{build, ranks, Pipeline, Weights};
+use crate::build::{build, prepare, ranks, Pipeline, Weights};
+use crate::dataset::DataSet;
 use crate::framework::Framework;
+use crate::steps::aggregate::aggregate;
 use crate::steps::aggregate::Aggregate;
 use crate::steps::impute::Impute;
 use crate::steps::normalise::Normalise;
@@ -12,6 +14,7 @@ use crate::units::Units;
 use crate::{IndexError, Result};
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
+use std::collections::HashMap;
 
 /// What is uncertain. Empty alternatives keep the pipeline's own method.
 #[derive(
@@ -120,9 +123,23 @@ pub fn sensitivity(
             .unwrap_or(&[]),
     );
     let choices: Vec<RunChoice> = (0..runs).map(|r| draw(fw, base, u, seed, r)).collect();
+    // The steps up to normalisation depend only on the imputation and the normalisation
+    // (and, with screening, on the indicator left out: availability counts indicators), so
+    // each distinct combination is built once; a run then aggregates with its weights.
+    let mut representatives: HashMap<Key, &RunChoice> = HashMap::new();
+    for c in &choices {
+        representatives.entry(key(base, c)).or_insert(c);
+    }
+    let prepared: HashMap<Key, std::result::Result<DataSet, String>> = representatives
+        .into_par_iter()
+        .map(|(k, c)| (k, prepare_for(fw, units, base, c)))
+        .collect();
     let outcomes: Vec<std::result::Result<Vec<Option<usize>>, String>> = choices
         .par_iter()
-        .map(|c| run_one(fw, units, base, c, &index_code, &nominal_units))
+        .map(|c| match &prepared[&key(base, c)] {
+            Ok(normalised) => aggregate_run(fw, base, c, normalised, &index_code, &nominal_units),
+            Err(e) => Err(e.clone()),
+        })
         .collect();
     let mut failed = Vec::new();
     let mut per_unit: Vec<Vec<f64>> = vec![Vec::new(); nominal_units.len()];
@@ -223,8 +240,124 @@ fn draw(fw: &Framework, base: &Pipeline, u: &Uncertainty, seed: u64, r: usize) -
     }
 }
 
-/// One run: the framework with its weights and indicators as chosen, built; the index
-/// ranks of the nominal units (a unit screened out has none).
+/// What the steps up to normalisation depend on: the imputation, the normalisation and,
+/// with screening, the indicator left out.
+type Key = (String, String, Option<String>);
+
+fn key(base: &Pipeline, c: &RunChoice) -> Key {
+    (
+        format!("{:?}", c.impute),
+        format!("{:?}", c.normalise),
+        base.screen.and(c.dropped.clone()),
+    )
+}
+
+/// The framework without indicator `d`, unless it is alone under its parent (dropping it
+/// would empty the parent: it is kept).
+fn without(fw: &Framework, d: &str) -> Framework {
+    let mut f = fw.clone();
+    let parent = f
+        .indicators
+        .iter()
+        .find(|n| n.code == d)
+        .and_then(|n| n.parent.clone());
+    let siblings = parent.as_ref().map_or(0, |p| {
+        f.indicators
+            .iter()
+            .filter(|n| n.parent.as_ref() == Some(p))
+            .count()
+    });
+    if siblings > 1 {
+        f.indicators.retain(|n| n.code != d);
+    }
+    f
+}
+
+/// The normalised data set of a combination, from a run that has it.
+fn prepare_for(
+    fw: &Framework,
+    units: &Units,
+    base: &Pipeline,
+    c: &RunChoice,
+) -> std::result::Result<DataSet, String> {
+    let f = match (&c.dropped, base.screen) {
+        (Some(d), Some(_)) => without(fw, d),
+        _ => fw.clone(),
+    };
+    let pipeline = Pipeline {
+        impute: c.impute.clone(),
+        normalise: c.normalise,
+        ..base.clone()
+    };
+    prepare(&f, units, &pipeline)
+        .map(|mut p| {
+            p.datasets.pop().unwrap_or_else(|| DataSet {
+                name: String::new(),
+                units: vec![],
+                columns: vec![],
+                values: vec![],
+            })
+        })
+        .map_err(|e| e.to_string())
+}
+
+/// One run from its combination's normalised data set: the indicator left out (without
+/// screening), the weights drawn, aggregated; the index ranks of the nominal units.
+fn aggregate_run(
+    fw: &Framework,
+    base: &Pipeline,
+    c: &RunChoice,
+    normalised: &DataSet,
+    index_code: &str,
+    nominal_units: &[String],
+) -> std::result::Result<Vec<Option<usize>>, String> {
+    let mut f = match &c.dropped {
+        Some(d) => without(fw, d),
+        None => fw.clone(),
+    };
+    let mut data = normalised.clone();
+    if let Some(i) = data
+        .columns
+        .iter()
+        .position(|col| !f.indicators.iter().any(|n| n.code == *col))
+    {
+        data.columns.remove(i);
+        data.values.remove(i);
+    }
+    if base.weights == Weights::Equal {
+        for n in f.indicators.iter_mut().chain(f.aggregates.iter_mut()) {
+            n.weight = 1.0;
+        }
+    }
+    let factors: HashMap<&str, f64> = c
+        .weight_factors
+        .iter()
+        .map(|(k, v)| (k.as_str(), *v))
+        .collect();
+    let weights: HashMap<&str, f64> = f
+        .indicators
+        .iter()
+        .chain(&f.aggregates)
+        .map(|n| {
+            (
+                n.code.as_str(),
+                n.weight * factors.get(n.code.as_str()).copied().unwrap_or(1.0),
+            )
+        })
+        .collect();
+    let weight_of = |code: &str| weights.get(code).copied().unwrap_or(f64::NAN);
+    let agg = aggregate(&data, &f, c.aggregate, &weight_of).map_err(|e| e.to_string())?;
+    let r = ranks(agg.column(index_code).unwrap_or(&[]));
+    Ok(nominal_units
+        .iter()
+        .map(|u| agg.units.iter().position(|x| x == u).and_then(|i| r[i]))
+        .collect())
+}
+
+/// One run built from scratch: the framework with its weights and indicators as chosen;
+/// the index ranks of the nominal units (a unit screened out has none). The reference the
+/// cached path is tested against.
+#[cfg(test)]
 fn run_one(
     fw: &Framework,
     units: &Units,
@@ -280,4 +413,52 @@ fn run_one(
         .iter()
         .map(|u| agg.units.iter().position(|x| x == u).and_then(|i| r[i]))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::steps::normalise::Normalise;
+    use std::path::PathBuf;
+
+    fn asem() -> (Framework, Units) {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/coinr_asem");
+        (
+            Framework::from_imeta(&dir.join("ASEM_iMeta.csv")).expect("framework"),
+            Units::read(&dir.join("ASEM_iData.csv")).expect("units"),
+        )
+    }
+
+    /// The cached path (steps up to normalisation built once per combination) gives the
+    /// ranks a build from scratch gives, run by run, with and without screening.
+    #[test]
+    fn cached_runs_equal_runs_built_from_scratch() {
+        let (fw, units) = asem();
+        let u = Uncertainty {
+            weight_noise: Some(0.3),
+            impute: vec![Impute::GroupMean("EurAsia_group".into()), Impute::Median],
+            normalise: vec![Normalise::Minmax { lo: 1.0, hi: 100.0 }, Normalise::Rank],
+            aggregate: vec![Aggregate::Amean, Aggregate::Gmean],
+            drop_indicator: true,
+        };
+        for screen in [None, Some(0.9)] {
+            let base = Pipeline {
+                screen,
+                ..Pipeline::default()
+            };
+            let nominal = build(&fw, &units, &base).expect("build");
+            let code = fw.index().code.clone();
+            let names = nominal.aggregated().units.clone();
+            let s = sensitivity(&fw, &units, &base, &u, 60, 11).expect("analysis");
+            let mut representatives: HashMap<Key, &RunChoice> = HashMap::new();
+            for c in &s.choices {
+                representatives.entry(key(&base, c)).or_insert(c);
+                let normalised = prepare_for(&fw, &units, &base, c).expect("prepared");
+                let fast = aggregate_run(&fw, &base, c, &normalised, &code, &names);
+                let slow = run_one(&fw, &units, &base, c, &code, &names);
+                assert_eq!(fast, slow, "run {} ({c:?})", c.run);
+            }
+            assert!(representatives.len() < s.choices.len());
+        }
+    }
 }
