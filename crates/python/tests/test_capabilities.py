@@ -105,3 +105,19 @@ def test_run_takes_a_request_as_the_command_line_prints_it(cli):
         hallyu.run({**request, "colour": "red"})
     with pytest.raises(hallyu.InputError, match="KORR"):
         hallyu.indicators("KORR")
+
+
+def test_index_equals_the_command_line(cli):
+    asem = REPO / "crates" / "index" / "tests" / "data" / "coinr_asem"
+    res = hallyu.index(asem / "ASEM_iData.csv", asem / "ASEM_iMeta.csv",
+                       impute="group-mean:EurAsia_group", screen=0.9,
+                       sensitivity={"runs": 50, "seed": 2, "weight_noise": 0.2})
+    expected = cli("index", "sensitivity", "--data", str(asem / "ASEM_iData.csv"),
+                   "--meta", str(asem / "ASEM_iMeta.csv"), "--impute", "group-mean:EurAsia_group",
+                   "--screen", "0.9", "--runs", "50", "--seed", "2", "--weight-noise", "0.2")
+    assert_same_json(res.to_dict(), expected)
+    units = res.units
+    assert units.loc[0, "unit"] == "CHE" and units.loc[0, "rank"] == 1
+    with pytest.raises(hallyu.InputError, match="group-mean"):
+        hallyu.index(asem / "ASEM_iData.csv", asem / "ASEM_iMeta.csv", impute="group-means:X")
+

@@ -14,7 +14,7 @@ Estimation follows pyfixest's names::
 from __future__ import annotations
 
 from . import data, errors
-from ._capabilities import Result, indicators, ingest, project, report, run, simulate
+from ._capabilities import Result, index, indicators, ingest, project, report, run, simulate
 from ._fit import Fit, etable, feols, fepois
 from ._hallyu import __version__
 from ._progress import set_progress
@@ -35,6 +35,7 @@ __all__ = [
     "fepois",
     "etable",
     "indicators",
+    "index",
     "project",
     "simulate",
     "report",

@@ -267,3 +267,44 @@ def ingest(
         on_duplicate=on_duplicate,
     )
     return _result(request, None, progress)
+
+
+def index(
+    data: Union[str, "os.PathLike[str]"],
+    meta: Union[str, "os.PathLike[str]"],
+    denominate: str = "meta",
+    impute: str = "none",
+    screen: Optional[float] = None,
+    treat: str = "default",
+    normalise: str = "minmax:0,100",
+    aggregate: str = "amean",
+    weights: str = "meta",
+    dataset: Optional[str] = None,
+    sensitivity: Optional[Mapping[str, Any]] = None,
+    progress: ProgressArg = None,
+) -> Result:
+    """A composite index, as ``hallyu index build``: COINr's ``iData`` (``data``) and
+    ``iMeta`` (``meta``) tables, each step's method written as on the command line
+    (``impute="group-mean:EurAsia_group"``, ``normalise="rank"``...).
+
+    ``result.units`` has each unit's rank and its scores and ranks on every aggregate
+    (``result["aggregates"]`` names them, in order); ``dataset="Treated"`` adds that data
+    set in full; ``sensitivity={"runs": 1000, "weight_noise": 0.25, "normalise":
+    ["minmax:0,100", "rank"], "drop_indicator": True}`` adds the ranks' intervals under
+    those choices (``result["sensitivity"]``)."""
+    request = request_of(
+        "index",
+        data=os.fspath(data),
+        meta=os.fspath(meta),
+        denominate=denominate,
+        impute=impute,
+        screen=screen,
+        treat=treat,
+        normalise=normalise,
+        aggregate=aggregate,
+        weights=weights,
+        dataset=dataset,
+        sensitivity=None if sensitivity is None else dict(sensitivity),
+    )
+    return _result(request, None, progress)
+
