@@ -3,8 +3,8 @@
 
 use crate::{Context, Error, Result, Version};
 use hallyu_index::{
-    build, ranks, sensitivity, Aggregate, Build, DataSet, Framework, Impute, Normalise, Pipeline,
-    Sensitivity, Treat, Treatment, Uncertainty, Units, Weights,
+    analyse, build, ranks, sensitivity, Aggregate, Analysis, Build, DataSet, Framework, Impute,
+    Normalise, Pipeline, Sensitivity, Treat, Treatment, Uncertainty, Units, Weights,
 };
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -52,6 +52,10 @@ pub struct IndexRequest {
     /// A Monte-Carlo analysis of the index ranks under uncertain choices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<SensitivityRequest>,
+    /// The framework's statistical coherence: correlations, Cronbach's alpha and the first
+    /// principal component of each group, and flags.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub analysis: bool,
 }
 
 /// What is uncertain, and how many runs.
@@ -160,6 +164,9 @@ pub struct IndexResult {
     /// The Monte-Carlo analysis asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<Sensitivity>,
+    /// The coherence analysis asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub analysis: Option<Analysis>,
 }
 
 impl IndexRequest {
@@ -231,7 +238,9 @@ pub fn compute(ctx: &Context, req: &IndexRequest) -> Result<IndexResult> {
     ctx.check_rows(units.codes.len())?;
     ctx.stage("building the index");
     let b = build(&fw, &units, &pipeline)?;
+    let analysis = req.analysis.then(|| analyse(&fw, &b));
     let mut out = result(&fw, &units, b, wanted);
+    out.analysis = analysis;
     if let Some(s) = &req.sensitivity {
         let u = s.uncertainty()?;
         if s.runs == 0 || s.runs > MAX_RUNS {
@@ -323,5 +332,6 @@ fn result(fw: &Framework, units: &Units, b: Build, wanted: Option<&&str>) -> Ind
         effective_weights: b.effective_weights,
         dataset,
         sensitivity: None,
+        analysis: None,
     }
 }

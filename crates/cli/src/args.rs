@@ -572,6 +572,12 @@ pub struct IndexBuildArgs {
     /// Screened, Treated, Normalised, Aggregated.
     #[arg(long, value_name = "NAME")]
     pub dataset: Option<String>,
+    /// Add the framework's coherence: per aggregate, Cronbach's alpha and the first
+    /// principal component's share of its children, their correlations with it and with the
+    /// index; flags for children negatively correlated with their parent or duplicating a
+    /// sibling (r > 0.9).
+    #[arg(long)]
+    pub analysis: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -155,6 +155,10 @@ fn scores_and_ranks_equal_coinrs_in_csv_and_json() {
     let r = dir.hallyu(default_build(&[])).run_ok();
     r.assert_stdout_contains("CHE")
         .assert_stdout_contains("Bord winsorised (BEL, LUX, SGP)");
+    // With --analysis, each group's coherence and the flag COINr's example is known for.
+    let r = dir.hallyu(default_build(&["--analysis"])).run_ok();
+    r.assert_stdout_contains("Cronbach's alpha")
+        .assert_stdout_contains("flag TBTs: negatively correlated with its parent Instit");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! screening, outlier treatment, normalisation, weighting, aggregation — with every
 //! intermediate data set kept for inspection.
 
+pub mod analysis;
 mod build;
 pub mod dataset;
 mod error;
@@ -11,6 +12,7 @@ pub mod sensitivity;
 pub mod steps;
 pub mod units;
 
+pub use analysis::{analyse, Analysis, Flag, GroupAnalysis};
 pub use build::{build, ranks, Build, Pipeline, Weights};
 pub use dataset::DataSet;
 pub use error::{IndexError, Result};

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -120,4 +121,27 @@ def test_index_equals_the_command_line(cli):
     assert units.loc[0, "unit"] == "CHE" and units.loc[0, "rank"] == 1
     with pytest.raises(hallyu.InputError, match="group-mean"):
         hallyu.index(asem / "ASEM_iData.csv", asem / "ASEM_iMeta.csv", impute="group-means:X")
+
+
+def test_index_coherence_equals_pandas():
+    asem = REPO / "crates" / "index" / "tests" / "data" / "coinr_asem"
+    res = hallyu.index(asem / "ASEM_iData.csv", asem / "ASEM_iMeta.csv",
+                       impute="group-mean:EurAsia_group", screen=0.9, analysis=True,
+                       dataset="Aggregated")
+    d = res["dataset"]
+    frame = pd.DataFrame({c: v for c, v in zip(d["columns"], d["values"])})
+    groups = {g["aggregate"]: g for g in res["analysis"]["groups"]}
+    for name, g in groups.items():
+        children = frame[g["children"]]
+        cov = children.cov()  # pairwise complete, as COINr's get_cronbach
+        k = len(g["children"])
+        total = cov.to_numpy().sum()
+        off = (total - cov.to_numpy().trace()) / (k * (k - 1))
+        assert g["cronbach_alpha"] == pytest.approx(k * k * off / total, rel=1e-10), name
+        for child, r in g["child_parent"]:
+            assert r == pytest.approx(frame[child].corr(frame[name]), rel=1e-10), (name, child)
+        eig = np.linalg.eigvalsh(children.corr().to_numpy())
+        assert g["pc1_share"] == pytest.approx(eig.max() / k, rel=1e-9), name
+    flags = res["analysis"]["flags"]
+    assert any(f["code"] == "TBTs" and "negatively" in f["message"] for f in flags)
 

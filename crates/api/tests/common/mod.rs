@@ -147,6 +147,7 @@ pub fn index_request() -> hallyu_api::index::IndexRequest {
             drop_indicator: true,
             keep_runs: true,
         }),
+        analysis: true,
     }
 }
 

@@ -55,5 +55,6 @@ fn request(a: &IndexBuildArgs, sensitivity: Option<SensitivityRequest>) -> Resul
         weights: a.weights.clone(),
         dataset: a.dataset.clone(),
         sensitivity,
+        analysis: a.analysis,
     })))
 }

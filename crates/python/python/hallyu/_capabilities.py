@@ -281,6 +281,7 @@ def index(
     weights: str = "meta",
     dataset: Optional[str] = None,
     sensitivity: Optional[Mapping[str, Any]] = None,
+    analysis: bool = False,
     progress: ProgressArg = None,
 ) -> Result:
     """A composite index, as ``hallyu index build``: COINr's ``iData`` (``data``) and
@@ -291,7 +292,9 @@ def index(
     (``result["aggregates"]`` names them, in order); ``dataset="Treated"`` adds that data
     set in full; ``sensitivity={"runs": 1000, "weight_noise": 0.25, "normalise":
     ["minmax:0,100", "rank"], "drop_indicator": True}`` adds the ranks' intervals under
-    those choices (``result["sensitivity"]``)."""
+    those choices (``result["sensitivity"]``); ``analysis=True`` adds each group's
+    Cronbach's alpha, first-component share and correlations, and flags
+    (``result["analysis"]``)."""
     request = request_of(
         "index",
         data=os.fspath(data),
@@ -305,6 +308,7 @@ def index(
         weights=weights,
         dataset=dataset,
         sensitivity=None if sensitivity is None else dict(sensitivity),
+        analysis=analysis or None,
     )
     return _result(request, None, progress)
 

@@ -8,7 +8,7 @@ use crate::{
     Section, Table,
 };
 use hallyu_api::index::IndexResult;
-use hallyu_index::{DataSet, Sensitivity};
+use hallyu_index::{Analysis, DataSet, Sensitivity};
 
 /// Renders an index build.
 pub fn render_index(r: &IndexResult, format: Format) -> Result<String, RenderError> {
@@ -39,15 +39,15 @@ pub fn render_index(r: &IndexResult, format: Format) -> Result<String, RenderErr
             _ => sensitivity_section(r, a).terminal(),
         });
     }
+    let mut sections = vec![results_section(r)];
+    sections.extend(r.analysis.as_ref().map(analysis_section));
+    let joined = |f: fn(&Section) -> String| sections.iter().map(f).collect::<Vec<_>>().join("\n");
     Ok(match format {
         Format::Csv => results_csv(r)?,
-        Format::Html => html_page(
-            &format!("{} scores and ranks", r.index),
-            &[results_section(r)],
-        ),
-        Format::Markdown => results_section(r).markdown(),
-        Format::Latex => results_section(r).latex(),
-        _ => results_section(r).terminal(),
+        Format::Html => html_page(&format!("{} scores and ranks", r.index), &sections),
+        Format::Markdown => joined(Section::markdown),
+        Format::Latex => joined(Section::latex),
+        _ => joined(Section::terminal),
     })
 }
 
@@ -280,4 +280,51 @@ fn rank_chart(r: &IndexResult, a: &Sensitivity) -> Option<Chart> {
         }],
         reference: None,
     })
+}
+
+/// Each aggregate's coherence: its children's alpha and first-component share, their
+/// weakest correlation with it; the flags below.
+fn analysis_section(a: &Analysis) -> Section {
+    let mut table = Table::new(vec![
+        ColumnSpec::label("aggregate"),
+        ColumnSpec::value("children"),
+        ColumnSpec::value("Cronbach's alpha"),
+        ColumnSpec::value("PC1 share"),
+        ColumnSpec::value("lowest r with it"),
+        ColumnSpec::label("child"),
+    ])
+    .null_text("–");
+    let opt = |v: Option<f64>, why: &str| match v {
+        Some(x) => Cell::number(x, 3),
+        None => Cell::null(why.to_string()),
+    };
+    table.rows = a
+        .groups
+        .iter()
+        .map(|g| {
+            let lowest = g
+                .child_parent
+                .iter()
+                .filter_map(|(c, r)| r.map(|r| (c, r)))
+                .min_by(|x, y| x.1.total_cmp(&y.1));
+            Row::Cells(vec![
+                Cell::text(g.aggregate.clone()),
+                Cell::integer(g.children.len()),
+                opt(g.cronbach_alpha, "fewer than two children"),
+                opt(g.pc1_share, "fewer than two children or complete units"),
+                opt(lowest.map(|l| l.1), "no correlation defined"),
+                Cell::text(lowest.map(|l| l.0.clone()).unwrap_or_default()),
+            ])
+        })
+        .collect();
+    let mut notes = vec![format!(
+        "on the {} data set; r: Pearson over the units where both are present; PC1 share: largest eigenvalue of the children's correlation matrix over their number",
+        a.dataset
+    )];
+    notes.extend(
+        a.flags
+            .iter()
+            .map(|f| format!("flag {}: {}", f.code, f.message)),
+    );
+    Section::of_table(vec!["coherence of the framework".into()], table, notes)
 }
