@@ -136,7 +136,46 @@ fn every_html_page_reads_well_in_a_browser() {
         "-q",
     ])
     .run_ok();
-    let stdout_pages: [(&str, Vec<String>, i32); 5] = [
+    let asem = |f: &str| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../index/tests/data/coinr_asem")
+            .join(f)
+            .display()
+            .to_string()
+    };
+    let index = |action: &str, extra: &[&str]| -> Vec<String> {
+        let mut args: Vec<String> = vec![
+            "index".into(),
+            action.into(),
+            "--data".into(),
+            asem("ASEM_iData.csv"),
+            "--meta".into(),
+            asem("ASEM_iMeta.csv"),
+            "--impute".into(),
+            "group-mean:EurAsia_group".into(),
+            "--format".into(),
+            "html".into(),
+            "-q".into(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        args
+    };
+    let stdout_pages: [(&str, Vec<String>, i32); 7] = [
+        ("index.html", index("build", &["--analysis"]), 0),
+        (
+            "index-sensitivity.html",
+            index(
+                "sensitivity",
+                &[
+                    "--runs",
+                    "200",
+                    "--weight-noise",
+                    "0.25",
+                    "--drop-indicators",
+                ],
+            ),
+            0,
+        ),
         (
             "fepois.html",
             [
@@ -215,6 +254,8 @@ fn every_html_page_reads_well_in_a_browser() {
         "simulate.html",
         "reproduce.html",
         "project.html",
+        "index.html",
+        "index-sensitivity.html",
     ];
     let pages: Vec<PathBuf> = names.iter().map(|n| d.join(n)).collect();
     let shots = util::browser::screenshot_dir();
