@@ -290,15 +290,12 @@ fn prepare_for(
         ..base.clone()
     };
     prepare(&f, units, &pipeline)
-        .map(|mut p| {
-            p.datasets.pop().unwrap_or_else(|| DataSet {
-                name: String::new(),
-                units: vec![],
-                columns: vec![],
-                values: vec![],
-            })
-        })
         .map_err(|e| e.to_string())
+        .and_then(|mut p| {
+            p.datasets
+                .pop()
+                .ok_or_else(|| "the build produced no normalised data set".to_string())
+        })
 }
 
 /// One run from its combination's normalised data set: the indicator left out (without
@@ -347,11 +344,17 @@ fn aggregate_run(
         .collect();
     let weight_of = |code: &str| weights.get(code).copied().unwrap_or(f64::NAN);
     let agg = aggregate(&data, &f, c.aggregate, &weight_of).map_err(|e| e.to_string())?;
+    Ok(index_ranks(&agg, index_code, nominal_units))
+}
+
+/// The index ranks of the nominal units in an aggregated data set (a unit screened out of
+/// it has none).
+fn index_ranks(agg: &DataSet, index_code: &str, nominal_units: &[String]) -> Vec<Option<usize>> {
     let r = ranks(agg.column(index_code).unwrap_or(&[]));
-    Ok(nominal_units
+    nominal_units
         .iter()
         .map(|u| agg.units.iter().position(|x| x == u).and_then(|i| r[i]))
-        .collect())
+        .collect()
 }
 
 /// One run built from scratch: the framework with its weights and indicators as chosen;
@@ -383,21 +386,7 @@ fn run_one(
         }
     }
     if let Some(d) = &c.dropped {
-        let parent = f
-            .indicators
-            .iter()
-            .find(|n| n.code == *d)
-            .and_then(|n| n.parent.clone());
-        let siblings = parent.as_ref().map_or(0, |p| {
-            f.indicators
-                .iter()
-                .filter(|n| n.parent.as_ref() == Some(p))
-                .count()
-        });
-        // An indicator alone under its parent is kept: dropping it would empty the parent.
-        if siblings > 1 {
-            f.indicators.retain(|n| n.code != *d);
-        }
+        f = without(&f, d);
     }
     let pipeline = Pipeline {
         impute: c.impute.clone(),
@@ -407,12 +396,7 @@ fn run_one(
         ..base.clone()
     };
     let b = build(&f, units, &pipeline).map_err(|e| e.to_string())?;
-    let agg = b.aggregated();
-    let r = ranks(agg.column(index_code).unwrap_or(&[]));
-    Ok(nominal_units
-        .iter()
-        .map(|u| agg.units.iter().position(|x| x == u).and_then(|i| r[i]))
-        .collect())
+    Ok(index_ranks(b.aggregated(), index_code, nominal_units))
 }
 
 #[cfg(test)]
