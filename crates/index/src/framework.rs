@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// One indicator or aggregate.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct Node {
     /// Code (`LPI`, `Physical`, `Index`).
     pub code: String,
@@ -27,6 +27,36 @@ pub struct Node {
     pub parent: Option<String>,
     /// The denominator column an indicator is divided by, if any.
     pub denominator: Option<String>,
+    /// The indicator's target for distance-to-target normalisation (iMeta `Target`, in the
+    /// indicator's units).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<f64>,
+    /// Whether distance-to-target scores above 1 are capped at 1 (iMeta
+    /// `dist2targ_cap_max`; absent means no, as in COINr).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dist2targ_cap_max: Option<bool>,
+    /// The lower goalpost, in the indicator's units (iMeta `goalpost_lower`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goalpost_lower: Option<f64>,
+    /// The upper goalpost, in the indicator's units (iMeta `goalpost_upper`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goalpost_upper: Option<f64>,
+    /// The factor goalpost fractions are multiplied by (iMeta `goalpost_scale`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goalpost_scale: Option<f64>,
+    /// Whether values beyond the goalposts are truncated to them (iMeta
+    /// `goalpost_trunc2posts`; absent means yes, COINr's default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goalpost_trunc2posts: Option<bool>,
+    /// `l` of the `scaled` normalisation `(x − l)/(u − l)·factor` (iMeta `scaled_lower`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scaled_lower: Option<f64>,
+    /// `u` of the `scaled` normalisation (iMeta `scaled_upper`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scaled_upper: Option<f64>,
+    /// `factor` of the `scaled` normalisation (iMeta `scale_factor`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale_factor: Option<f64>,
 }
 
 /// A framework: its nodes and the unit metadata columns it names.
@@ -59,6 +89,48 @@ impl Framework {
         } else {
             vec![None; t.nrows()]
         };
+        // Optional normalisation parameters (COINr's `use_iMeta` columns): missing columns
+        // and NA cells are none.
+        let optional_numbers = |col: &str| -> Result<Vec<Option<f64>>> {
+            Ok(if t.has(col) {
+                number_column(&t, col)?
+                    .into_iter()
+                    .map(|x| (!x.is_nan()).then_some(x))
+                    .collect()
+            } else {
+                vec![None; t.nrows()]
+            })
+        };
+        let optional_flags = |col: &str| -> Result<Vec<Option<bool>>> {
+            if !t.has(col) {
+                return Ok(vec![None; t.nrows()]);
+            }
+            text_column(&t, col)?
+                .into_iter()
+                .enumerate()
+                .map(|(row, cell)| {
+                    let Some(cell) = cell else { return Ok(None) };
+                    match cell.trim().to_ascii_lowercase().as_str() {
+                        "" | "na" => Ok(None),
+                        "true" | "t" | "1" => Ok(Some(true)),
+                        "false" | "f" | "0" => Ok(Some(false)),
+                        _ => Err(IndexError::Framework(format!(
+                            "{}: `{col}` is `{cell}`; it is TRUE or FALSE",
+                            what(row)
+                        ))),
+                    }
+                })
+                .collect()
+        };
+        let target = optional_numbers("Target")?;
+        let dist2targ_cap_max = optional_flags("dist2targ_cap_max")?;
+        let goalpost_lower = optional_numbers("goalpost_lower")?;
+        let goalpost_upper = optional_numbers("goalpost_upper")?;
+        let goalpost_scale = optional_numbers("goalpost_scale")?;
+        let goalpost_trunc2posts = optional_flags("goalpost_trunc2posts")?;
+        let scaled_lower = optional_numbers("scaled_lower")?;
+        let scaled_upper = optional_numbers("scaled_upper")?;
+        let scale_factor = optional_numbers("scale_factor")?;
         let mut fw = Framework {
             indicators: Vec::new(),
             aggregates: Vec::new(),
@@ -111,6 +183,15 @@ impl Framework {
                         weight: w,
                         parent: parent[row].clone(),
                         denominator: denominator[row].clone(),
+                        target: target[row],
+                        dist2targ_cap_max: dist2targ_cap_max[row],
+                        goalpost_lower: goalpost_lower[row],
+                        goalpost_upper: goalpost_upper[row],
+                        goalpost_scale: goalpost_scale[row],
+                        goalpost_trunc2posts: goalpost_trunc2posts[row],
+                        scaled_lower: scaled_lower[row],
+                        scaled_upper: scaled_upper[row],
+                        scale_factor: scale_factor[row],
                     };
                     if k == "Indicator" {
                         fw.indicators.push(node);
@@ -191,6 +272,12 @@ impl Framework {
             if self.children(&a.code).next().is_none() {
                 return err(format!("aggregate `{}` has no children", a.code));
             }
+            if self.children(&a.code).all(|c| c.weight == 0.0) {
+                return err(format!(
+                    "every child of `{}` has weight 0: its score would be undefined",
+                    a.code
+                ));
+            }
         }
         Ok(())
     }
@@ -217,6 +304,19 @@ impl Framework {
         let mut levels: Vec<u32> = self.aggregates.iter().map(|n| n.level).collect();
         levels.dedup();
         levels
+    }
+
+    /// The aggregates whose children's weights do not sum to 1, with the sum: their weights
+    /// are used relative to it.
+    pub fn rescaled_groups(&self) -> Vec<(String, f64)> {
+        self.aggregates
+            .iter()
+            .map(|a| {
+                let total: f64 = self.children(&a.code).map(|c| c.weight).sum();
+                (a.code.clone(), total)
+            })
+            .filter(|(_, total)| (total - 1.0).abs() > 1e-9)
+            .collect()
     }
 
     /// The effective weight of every node: its weight over the sum of its siblings'

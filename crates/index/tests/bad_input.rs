@@ -14,6 +14,7 @@ fn node(code: &str, level: u32, parent: Option<&str>) -> Node {
         weight: 1.0,
         parent: parent.map(str::to_string),
         denominator: None,
+        ..Default::default()
     }
 }
 
