@@ -55,6 +55,9 @@ pub enum Error {
         /// The parser's message (line and column included).
         message: String,
     },
+    /// A defect of the program (an embedded file that does not read): please report it.
+    #[error("internal error: {0}")]
+    Internal(String),
     /// An error with what was being done when it happened (`estimating \`y ~ x\``).
     #[error("{context}: {source}")]
     Context {
@@ -79,6 +82,7 @@ impl Error {
                 ErrorCategory::Input
             }
             Error::Context { source, .. } => source.category(),
+            Error::Internal(_) => ErrorCategory::Internal,
         }
     }
 
@@ -88,6 +92,11 @@ impl Error {
             context: context.into(),
             source: Box::new(self),
         }
+    }
+
+    /// A defect of the program.
+    pub fn internal(message: impl Into<String>) -> Error {
+        Error::Internal(message.into())
     }
 
     /// An invalid field.

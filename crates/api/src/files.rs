@@ -45,8 +45,10 @@ impl Request {
                 out.push(&mut r.out);
             }
             Request::Index(r) => {
-                out.push(&mut r.data);
-                out.push(&mut r.meta);
+                out.extend(r.data.as_mut());
+                out.extend(r.meta.as_mut());
+                out.extend(r.framework.as_mut());
+                data_files(&mut r.trade, &mut out);
             }
             Request::Projection(_)
             | Request::Reproduce(_)

@@ -113,6 +113,21 @@ impl IndicatorsRequest {
 
 /// Computes the indicators.
 pub fn compute(ctx: &Context, req: &IndicatorsRequest) -> Result<Indicators> {
+    let subjects = [(req.subject.clone(), req.partner.clone())];
+    compute_each(ctx, req, |_, _| subjects.to_vec())?
+        .pop()
+        .unwrap_or_else(|| Err(Error::field("subject", "no subject")))
+}
+
+/// The indicators of several subjects (each with its partner, if any; `subjects` chooses
+/// them knowing the data) on the data, group and years of `req` (whose own subject and
+/// partner are not used): the data is read and the group resolved once. An error of one subject is its entry's; one of the data or
+/// the group is the whole call's.
+pub(crate) fn compute_each(
+    ctx: &Context,
+    req: &IndicatorsRequest,
+    subjects: impl FnOnce(&Flows, &Reference) -> Vec<(String, Option<String>)>,
+) -> Result<Vec<Result<Indicators>>> {
     if req.group.is_some() && req.product.is_some() {
         return Err(Error::field(
             "product",
@@ -137,11 +152,6 @@ pub fn compute(ctx: &Context, req: &IndicatorsRequest) -> Result<Indicators> {
     };
     let flows = Flows::new(&table, &cols)?;
     ctx.stage("computing indicators");
-    let subject = countries("subject", &req.subject, &reference, &flows)?;
-    let partner = match &req.partner {
-        Some(p) => Some(countries("partner", p, &reference, &flows)?),
-        None => None,
-    };
     // The rows are already those of the products named, so the group is all of them.
     let (resolved, group_note) = match &chosen.products {
         Some(_) => (ResolvedGroup::All, None),
@@ -172,25 +182,38 @@ pub fn compute(ctx: &Context, req: &IndicatorsRequest) -> Result<Indicators> {
         Some(names) => Products::group(&names.join(", "), |_| true),
         None => resolved.products(),
     };
-    let request = indicators::Request {
-        subject: &subject,
-        partner: partner.as_ref(),
-        products: &group,
-        years: req.years,
-        cagr_window: req.cagr_window,
-        top: req.top,
-        unit,
-        perspective: req.perspective,
+    let group_editions = match &resolved {
+        ResolvedGroup::InEditions(g) => Some(g.coverage(&flows, req.perspective)),
+        _ => None,
     };
-    let mut result = indicators::compute(&flows, &request)?;
-    if let Some(source) = &chosen.source {
-        result.notes.insert(0, format!("source: {source}"));
-    }
-    result.notes.extend(group_note);
-    if let ResolvedGroup::InEditions(g) = &resolved {
-        result.group_editions = Some(g.coverage(&flows, req.perspective));
-    }
-    Ok(result)
+    let one = |subject: &str, partner: Option<&str>| -> Result<Indicators> {
+        let subject = countries("subject", subject, &reference, &flows)?;
+        let partner = match partner {
+            Some(p) => Some(countries("partner", p, &reference, &flows)?),
+            None => None,
+        };
+        let request = indicators::Request {
+            subject: &subject,
+            partner: partner.as_ref(),
+            products: &group,
+            years: req.years,
+            cagr_window: req.cagr_window,
+            top: req.top,
+            unit: unit.clone(),
+            perspective: req.perspective,
+        };
+        let mut result = indicators::compute(&flows, &request)?;
+        if let Some(source) = &chosen.source {
+            result.notes.insert(0, format!("source: {source}"));
+        }
+        result.notes.extend(group_note.clone());
+        result.group_editions = group_editions.clone();
+        Ok(result)
+    };
+    Ok(subjects(&flows, &reference)
+        .iter()
+        .map(|(s, p)| one(s, p.as_deref()))
+        .collect())
 }
 
 /// Loads the flows: the table and which of its columns are which, and the unit. A dataset

@@ -469,21 +469,29 @@ pub struct IngestArgs {
     pub print_request: bool,
 }
 
-/// `hallyu dataset`: a dataset folder against its manifest.
+/// `hallyu index`: composite indices.
 const INDEX_HELP: &str =
     "Composite indices, built step by step as COINr (the JRC's composite-indicator \
 toolkit) builds them: denomination, imputation, screening, outlier treatment, normalisation, \
 weighting and aggregation, with scores and ranks at every level.
 
-The framework and the data are COINr's own tables, so that a COINr user's framework runs \
-unchanged: --meta in its iMeta layout (Level, iCode, iName, Direction, Weight, Denominator, \
-Parent, Type) and --data in its iData layout (uCode, uName, group and denominator columns, \
-one column per indicator).
+The framework is a native TOML file (FRAMEWORK.toml: the index, its aggregates and \
+indicators with direction, weight and parent, unit groupings, and the steps in order; see \
+the README) or COINr's own tables, so that a COINr user's framework runs unchanged: --meta \
+in its iMeta layout (Level, iCode, iName, Direction, Weight, Denominator, Parent, Type). The \
+unit data (--data) is in COINr's iData layout (uCode, uName, group and denominator columns, \
+one column per indicator). Every step is also a flag, which overrides the framework's.
 
-Example (COINr's example build):
+With no framework, the embedded example runs: a creative-trade competitiveness scoreboard \
+(an example, not an official index) of the countries in the trade data (--trade; the \
+embedded panel by default), from indicators hallyu computes.
+
+Examples:
+  hallyu index build                                   # the example scoreboard
+  hallyu index build framework.toml --data units.csv
   hallyu index build --data ASEM_iData.csv --meta ASEM_iMeta.csv --denominate meta \\
     --impute group-mean:EurAsia_group --screen 0.9 --treat default --normalise minmax:0,100 \\
-    --aggregate amean
+    --aggregate amean                                  # COINr's example build
   ... --dataset Treated --format csv    # one intermediate data set in full";
 
 #[derive(Debug, Args)]
@@ -539,35 +547,50 @@ pub struct IndexSensitivityArgs {
 
 #[derive(Debug, Args)]
 pub struct IndexBuildArgs {
+    /// The framework in the native TOML format. Without it and without --meta: the
+    /// embedded example scoreboard.
+    #[arg(value_name = "FRAMEWORK.toml")]
+    pub framework: Option<PathBuf>,
     /// Unit data in COINr's iData layout (.csv, .parquet or .dta).
     #[arg(long)]
-    pub data: PathBuf,
+    pub data: Option<PathBuf>,
     /// The framework in COINr's iMeta layout (.csv, .parquet or .dta).
-    #[arg(long)]
-    pub meta: PathBuf,
-    /// Divide indicators by their denominators: `meta` (as the framework names them) or `none`.
-    #[arg(long, default_value = "meta", value_name = "meta|none")]
-    pub denominate: String,
-    /// Fill missing values: `none`, `mean`, `median`, `group-mean:COLUMN`, `group-median:COLUMN`.
-    #[arg(long, default_value = "none", value_name = "METHOD")]
-    pub impute: String,
-    /// Remove units with a smaller share of available indicator values (0 to 1), or `none`.
-    #[arg(long, default_value = "none", value_name = "SHARE|none")]
-    pub screen: String,
+    #[arg(long, conflicts_with = "framework")]
+    pub meta: Option<PathBuf>,
+    /// Trade flows the example scoreboard is computed from (a file or a dataset folder);
+    /// default: the embedded panel. Only without a framework.
+    #[arg(long, value_name = "PATH")]
+    pub trade: Option<PathBuf>,
+    /// Divide indicators by their denominators: `meta` (as the framework names them; the
+    /// default) or `none`.
+    #[arg(long, value_name = "meta|none")]
+    pub denominate: Option<String>,
+    /// Fill missing values: `none` (default), `mean`, `median`, `group-mean:COLUMN`,
+    /// `group-median:COLUMN`.
+    #[arg(long, value_name = "METHOD")]
+    pub impute: Option<String>,
+    /// Remove units with a smaller share of available indicator values (0 to 1), or `none`
+    /// (the default).
+    #[arg(long, value_name = "SHARE|none")]
+    pub screen: Option<String>,
     /// Outlier treatment: `default` (winsorise up to 5 points while |skewness| >= 2 and
     /// kurtosis >= 3.5, else a log transform), `none`, `winmax:N`.
-    #[arg(long, default_value = "default", value_name = "METHOD")]
-    pub treat: String,
-    /// Normalisation: `minmax:LO,HI`, `zscore`, `zscore:MEAN,SD`, `rank`, `borda`, `prank`
-    /// (percentile ranks), `none`.
-    #[arg(long, default_value = "minmax:0,100", value_name = "METHOD")]
-    pub normalise: String,
-    /// Aggregation at every level: `amean`, `gmean`, `hmean`.
-    #[arg(long, default_value = "amean", value_name = "METHOD")]
-    pub aggregate: String,
-    /// Weights: `meta` (the framework's) or `equal`.
-    #[arg(long, default_value = "meta", value_name = "meta|equal")]
-    pub weights: String,
+    #[arg(long, value_name = "METHOD")]
+    pub treat: Option<String>,
+    /// Normalisation: `minmax:LO,HI` (default minmax:0,100), `zscore`, `zscore:MEAN,SD`,
+    /// `rank`, `borda`, `prank` (percentile ranks), `scaled:LO,HI[,FACTOR]`, `fracmax`,
+    /// `dist2max`, `dist2ref:UNIT[,CAP]` (distance to a reference unit), `dist2targ[:CAP]`
+    /// (to each indicator's target in the framework), `goalposts` (the framework's) or
+    /// `goalposts:LO,HI,SCALE[,TRUNC]`, `none`.
+    #[arg(long, value_name = "METHOD")]
+    pub normalise: Option<String>,
+    /// Aggregation at every level: `amean` (default), `gmean`, `hmean`, `genmean:P`
+    /// (generalised mean), `copeland` (Copeland count), `borda` (weighted Borda count).
+    #[arg(long, value_name = "METHOD")]
+    pub aggregate: Option<String>,
+    /// Weights: `meta` (the framework's; the default) or `equal`.
+    #[arg(long, value_name = "meta|equal")]
+    pub weights: Option<String>,
     /// Print one data set in full instead of the scores: Raw, Denominated, Imputed,
     /// Screened, Treated, Normalised, Aggregated.
     #[arg(long, value_name = "NAME")]

@@ -2,6 +2,7 @@
 
 use crate::dataset::DataSet;
 use crate::framework::Framework;
+use crate::native::Step;
 use crate::steps::aggregate::{aggregate, Aggregate};
 use crate::steps::denominate::denominate;
 use crate::steps::impute::{impute, Impute};
@@ -30,6 +31,14 @@ pub struct Pipeline {
     pub aggregate: Aggregate,
     /// Weights: the framework's, or equal within each parent.
     pub weights: Weights,
+    /// The order of the steps before aggregation: each of denominate, impute, screen,
+    /// treat and normalise once (COINr's order by default).
+    #[serde(default = "default_order")]
+    pub order: Vec<Step>,
+}
+
+fn default_order() -> Vec<Step> {
+    Step::DATA.to_vec()
 }
 
 /// Where weights come from.
@@ -72,7 +81,31 @@ impl Default for Pipeline {
             normalise: Normalise::Minmax { lo: 0.0, hi: 100.0 },
             aggregate: Aggregate::Amean,
             weights: Weights::Meta,
+            order: default_order(),
         }
+    }
+}
+
+impl Pipeline {
+    /// Checks that the order names each step before aggregation once.
+    pub fn check_order(&self) -> Result<()> {
+        for step in Step::DATA {
+            let n = self.order.iter().filter(|s| **s == step).count();
+            if n != 1 {
+                return Err(IndexError::Method(format!(
+                    "the order of the steps has `{}` {n} times: each of {} comes once",
+                    step.key(),
+                    Step::DATA.map(Step::key).join(", ")
+                )));
+            }
+        }
+        if let Some(s) = self.order.iter().find(|s| !Step::DATA.contains(s)) {
+            return Err(IndexError::Method(format!(
+                "`{}` is not ordered with the data steps: weights and aggregation come last",
+                s.key()
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -134,6 +167,23 @@ pub fn build(fw: &Framework, units: &Units, pipeline: &Pipeline) -> Result<Build
         fw.aggregate_levels().len()
     ));
     datasets.push(aggregated);
+    if pipeline.weights == Weights::Meta {
+        let rescaled = fw.rescaled_groups();
+        if !rescaled.is_empty() {
+            let shown: Vec<String> = rescaled
+                .iter()
+                .take(5)
+                .map(|(code, total)| format!("{code} {total}"))
+                .collect();
+            log.push(format!(
+                "weights re-scaled to sum to 1 within {} of {} groups (sums: {}{})",
+                rescaled.len(),
+                fw.aggregates.len(),
+                shown.join(", "),
+                if rescaled.len() > 5 { ", ..." } else { "" }
+            ));
+        }
+    }
     let mut weighted = fw.clone();
     if pipeline.weights == Weights::Equal {
         for n in weighted
@@ -162,8 +212,9 @@ pub(crate) struct Prepared {
     pub(crate) treated: Vec<Treatment>,
 }
 
-/// Every step up to normalisation.
+/// Every step up to normalisation, in the pipeline's order.
 pub(crate) fn prepare(fw: &Framework, units: &Units, pipeline: &Pipeline) -> Result<Prepared> {
+    pipeline.check_order()?;
     let mut log = Vec::new();
     let raw = units.raw(fw)?;
     log.push(format!(
@@ -172,65 +223,122 @@ pub(crate) fn prepare(fw: &Framework, units: &Units, pipeline: &Pipeline) -> Res
         raw.columns.len(),
         raw.missing()
     ));
-    let denominated = if pipeline.denominate {
-        let (d, l) = denominate(&raw, fw, units)?;
-        log.push(format!(
-            "denominated: {} ({} missing values after)",
-            if l.is_empty() {
-                "no indicator has a denominator".to_string()
-            } else {
-                l.join(", ")
-            },
-            d.missing()
-        ));
-        d
-    } else {
-        raw.renamed("Denominated")
-    };
-    let (imputed, l) = impute(&denominated, &pipeline.impute, units)?;
+    let mut datasets = vec![raw];
+    let mut removed_units = Vec::new();
+    let mut treated = Vec::new();
+    for step in &pipeline.order {
+        let last = &datasets[datasets.len() - 1];
+        let next = match step {
+            Step::Denominate => denominate_step(last, fw, units, pipeline, &mut log)?,
+            Step::Impute => {
+                let (imputed, l) = impute(last, &pipeline.impute, units)?;
+                log.push(format!(
+                    "imputed ({:?}): {}",
+                    pipeline.impute,
+                    if l.is_empty() {
+                        "nothing to fill".to_string()
+                    } else {
+                        l.join("; ")
+                    }
+                ));
+                imputed
+            }
+            Step::Screen => {
+                let (s, r) = screen_step(last, pipeline.screen, &mut log)?;
+                removed_units = r;
+                s
+            }
+            Step::Treat => {
+                let (t, treatments) = treat(last, pipeline.treat);
+                log.push(treat_log(&treatments));
+                treated = treatments;
+                t
+            }
+            Step::Normalise => normalise(last, fw, pipeline.normalise)?,
+            Step::Weights | Step::Aggregate => unreachable_step(*step)?,
+        };
+        let mut next = next;
+        next.name = step.dataset().to_string();
+        datasets.push(next);
+    }
+    Ok(Prepared {
+        datasets,
+        log,
+        removed_units,
+        treated,
+    })
+}
+
+/// `check_order` refuses these; an error rather than a panic keeps that promise local.
+fn unreachable_step(step: Step) -> Result<DataSet> {
+    Err(IndexError::Method(format!(
+        "`{}` is not a step before aggregation",
+        step.key()
+    )))
+}
+
+fn denominate_step(
+    data: &DataSet,
+    fw: &Framework,
+    units: &Units,
+    pipeline: &Pipeline,
+    log: &mut Vec<String>,
+) -> Result<DataSet> {
+    if !pipeline.denominate {
+        return Ok(data.clone());
+    }
+    let (d, l) = denominate(data, fw, units)?;
     log.push(format!(
-        "imputed ({:?}): {}",
-        pipeline.impute,
+        "denominated: {} ({} missing values after)",
         if l.is_empty() {
-            "nothing to fill".to_string()
+            "no indicator has a denominator".to_string()
         } else {
-            l.join("; ")
+            l.join(", ")
+        },
+        d.missing()
+    ));
+    Ok(d)
+}
+
+fn screen_step(
+    data: &DataSet,
+    threshold: Option<f64>,
+    log: &mut Vec<String>,
+) -> Result<(DataSet, Vec<(String, f64)>)> {
+    let Some(t) = threshold else {
+        return Ok((data.clone(), Vec::new()));
+    };
+    if !(0.0..=1.0).contains(&t) {
+        return Err(IndexError::Method(format!(
+            "the screening threshold is a share between 0 and 1, not {t}"
+        )));
+    }
+    let (s, r) = screen(data, t);
+    log.push(format!(
+        "screened at {t}: {} units removed{}",
+        r.len(),
+        if r.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({})",
+                r.iter()
+                    .map(|(u, a)| format!("{u} {a:.2}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         }
     ));
-    let (screened, removed) = match pipeline.screen {
-        Some(t) => {
-            if !(0.0..=1.0).contains(&t) {
-                return Err(IndexError::Method(format!(
-                    "the screening threshold is a share between 0 and 1, not {t}"
-                )));
-            }
-            let (s, r) = screen(&imputed, t);
-            log.push(format!(
-                "screened at {t}: {} units removed{}",
-                r.len(),
-                if r.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        " ({})",
-                        r.iter()
-                            .map(|(u, a)| format!("{u} {a:.2}"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                }
-            ));
-            (s, r)
-        }
-        None => (imputed.renamed("Screened"), Vec::new()),
-    };
-    if screened.units.is_empty() {
+    if s.units.is_empty() {
         return Err(IndexError::Undefined(
             "screening removed every unit: lower the threshold or impute first".into(),
         ));
     }
-    let (treated, treatments) = treat(&screened, pipeline.treat);
-    log.push(format!(
+    Ok((s, r))
+}
+
+fn treat_log(treatments: &[Treatment]) -> String {
+    format!(
         "treated: {}",
         if treatments.is_empty() {
             "no indicator needed it".to_string()
@@ -244,14 +352,7 @@ pub(crate) fn prepare(fw: &Framework, units: &Units, pipeline: &Pipeline) -> Res
                 .collect::<Vec<_>>()
                 .join("; ")
         }
-    ));
-    let normalised = normalise(&treated, fw, pipeline.normalise)?;
-    Ok(Prepared {
-        datasets: vec![raw, denominated, imputed, screened, treated, normalised],
-        log,
-        removed_units: removed,
-        treated: treatments,
-    })
+    )
 }
 
 /// Ranks of a column, highest first; ties share the lowest rank; missing values have none.

@@ -5,7 +5,8 @@
 use hallyu_data::read::{read_path, ReadOptions};
 use hallyu_data::{ColumnView, Table};
 use hallyu_index::{
-    build, ranks, Aggregate, Build, Framework, Impute, Normalise, Pipeline, Treat, Units, Weights,
+    build, ranks, Aggregate, Build, Framework, Impute, Normalise, Pipeline, Step, Treat, Units,
+    Weights,
 };
 use std::path::PathBuf;
 
@@ -26,6 +27,7 @@ fn default_build() -> Build {
         normalise: Normalise::Minmax { lo: 0.0, hi: 100.0 },
         aggregate: Aggregate::Amean,
         weights: Weights::Meta,
+        order: Step::DATA.to_vec(),
     };
     build(&fw, &units, &pipeline).expect("build")
 }
@@ -179,4 +181,70 @@ fn another_method_changes_the_result_so_the_comparison_can_fail() {
     let d = default_build();
     let che_default = d.aggregated().column("Index").expect("Index")[che];
     assert!(close(che_default, 68.383_724_238_341_71), "{che_default}");
+}
+
+#[test]
+fn steps_run_in_the_order_given_each_on_the_previous_data_set() {
+    use hallyu_index::steps::{denominate::denominate, impute::impute, normalise::normalise};
+    use hallyu_index::steps::{screen::screen, treat::treat};
+    let fw = Framework::from_imeta(&data("ASEM_iMeta.csv")).expect("framework");
+    let units = Units::read(&data("ASEM_iData.csv")).expect("units");
+    // Outliers treated before imputation and screening: COINr lets the user choose.
+    let order = vec![
+        Step::Denominate,
+        Step::Treat,
+        Step::Impute,
+        Step::Screen,
+        Step::Normalise,
+    ];
+    let pipeline = Pipeline {
+        impute: Impute::GroupMean("EurAsia_group".into()),
+        screen: Some(0.9),
+        order: order.clone(),
+        ..Pipeline::default()
+    };
+    let b = build(&fw, &units, &pipeline).expect("build");
+    let names: Vec<&str> = b.datasets.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Raw",
+            "Denominated",
+            "Treated",
+            "Imputed",
+            "Screened",
+            "Normalised",
+            "Aggregated"
+        ]
+    );
+    // The same steps composed by hand, in that order.
+    let raw = units.raw(&fw).expect("raw");
+    let (d, _) = denominate(&raw, &fw, &units).expect("denominate");
+    let (t, _) = treat(&d, Treat::DEFAULT);
+    assert!(t.missing() > 0, "treated before imputation: gaps remain");
+    let (i, _) = impute(&t, &pipeline.impute, &units).expect("impute");
+    let (s, _) = screen(&i, 0.9);
+    let n = normalise(&s, &fw, pipeline.normalise).expect("normalise");
+    let built = b.dataset("Normalised").expect("Normalised");
+    assert_eq!(built.units, n.units);
+    assert_eq!(built.values, n.values);
+    // And it is not the default order's result.
+    let default = default_build();
+    assert_ne!(
+        default.dataset("Normalised").expect("Normalised").values,
+        built.values
+    );
+    // An order that leaves a step out, or repeats one, is refused.
+    let bad = Pipeline {
+        order: vec![
+            Step::Impute,
+            Step::Impute,
+            Step::Treat,
+            Step::Screen,
+            Step::Normalise,
+        ],
+        ..Pipeline::default()
+    };
+    let e = build(&fw, &units, &bad).expect_err("bad order").to_string();
+    assert!(e.contains("`denominate` 0 times"), "{e}");
 }

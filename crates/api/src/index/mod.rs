@@ -1,15 +1,25 @@
-//! Composite indices: a framework (COINr's iMeta layout) built on unit data (its iData
-//! layout) step by step, with scores and ranks at every level and any intermediate data set.
+//! Composite indices: a framework (native TOML, or COINr's iMeta layout) built on unit data
+//! (COINr's iData layout) step by step, with scores and ranks at every level and any
+//! intermediate data set; with no framework, the embedded example scoreboard computed from
+//! trade data.
 
-use crate::{Context, Error, Result, Version};
+pub mod example;
+
+use crate::{Context, DataSource, Error, Result, Version};
 use hallyu_index::{
-    analyse, build, ranks, sensitivity, Aggregate, Analysis, Build, DataSet, Framework, Impute,
-    Normalise, Pipeline, Sensitivity, Treat, Treatment, Uncertainty, Units, Weights,
+    analyse, build, ranks, sensitivity, Aggregate, Analysis, Build, DataSet, Framework,
+    FrameworkFile, Impute, Normalise, Pipeline, Sensitivity, Step, StepSetting, Treat, Treatment,
+    Uncertainty, Units, Weights,
 };
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
-/// A composite-index build. Methods are written as on the command line.
+/// A composite-index build. Methods are written as on the command line; a method left
+/// out is the framework file's, or the default.
+///
+/// The framework is a native TOML file (`framework`) or COINr's iMeta table (`meta`), each
+/// with the unit data (`data`); with neither, the embedded example scoreboard is built
+/// from the trade data (`trade`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IndexRequest {
@@ -18,33 +28,46 @@ pub struct IndexRequest {
     pub version: Version,
     /// Unit data in COINr's iData layout (`uCode`, `uName`, group and denominator columns,
     /// one column per indicator): CSV, Parquet or Stata.
-    pub data: PathBuf,
+    #[serde(default)]
+    pub data: Option<PathBuf>,
     /// The framework in COINr's iMeta layout (`Level`, `iCode`, `iName`, `Direction`,
     /// `Weight`, `Denominator`, `Parent`, `Type`).
-    pub meta: PathBuf,
-    /// `meta` (divide by the framework's denominators, default) or `none`.
-    #[serde(default = "meta")]
-    pub denominate: String,
-    /// `none` (default), `mean`, `median`, `group-mean:COLUMN`, `group-median:COLUMN`.
-    #[serde(default = "none")]
-    pub impute: String,
-    /// Remove units whose share of available indicator values is below this (0 to 1).
     #[serde(default)]
-    pub screen: Option<f64>,
+    pub meta: Option<PathBuf>,
+    /// The framework in the native TOML format (index, aggregates, indicators, group and
+    /// denominator columns, steps in order).
+    #[serde(default)]
+    pub framework: Option<PathBuf>,
+    /// The trade flows the example scoreboard is computed from (only without a framework):
+    /// the embedded panel by default, a file or a dataset folder.
+    #[serde(default)]
+    pub trade: DataSource,
+    /// `meta` (divide by the framework's denominators; the default) or `none`.
+    #[serde(default)]
+    pub denominate: Option<String>,
+    /// `none` (default), `mean`, `median`, `group-mean:COLUMN`, `group-median:COLUMN`.
+    #[serde(default)]
+    pub impute: Option<String>,
+    /// Remove units whose share of available indicator values is below this (0 to 1), or
+    /// `"none"` (no screening, also when the framework file asks for it; the default).
+    #[serde(default)]
+    pub screen: Option<Screen>,
     /// `default` (COINr's: winsorise up to 5 points while |skew| ≥ 2 and kurtosis ≥ 3.5,
-    /// else log), `none`, `winmax:N`.
-    #[serde(default = "default_treat")]
-    pub treat: String,
+    /// else log; the default), `none`, `winmax:N`.
+    #[serde(default)]
+    pub treat: Option<String>,
     /// `minmax:LO,HI` (default `minmax:0,100`), `zscore`, `zscore:MEAN,SD`, `rank`,
-    /// `borda`, `prank` (percentile ranks), `none`.
-    #[serde(default = "minmax")]
-    pub normalise: String,
-    /// `amean` (default), `gmean`, `hmean`.
-    #[serde(default = "amean")]
-    pub aggregate: String,
+    /// `borda`, `prank` (percentile ranks), `scaled:LO,HI[,FACTOR]`, `fracmax`, `dist2max`,
+    /// `dist2ref:UNIT[,CAP]`, `dist2targ[:CAP]` (targets from the framework),
+    /// `goalposts` (the framework's) or `goalposts:LO,HI,SCALE[,TRUNC]`, `none`.
+    #[serde(default)]
+    pub normalise: Option<String>,
+    /// `amean` (default), `gmean`, `hmean`, `genmean:P`, `copeland`, `borda`.
+    #[serde(default)]
+    pub aggregate: Option<String>,
     /// `meta` (the framework's weights, default) or `equal`.
-    #[serde(default = "meta")]
-    pub weights: String,
+    #[serde(default)]
+    pub weights: Option<String>,
     /// A data set to return in full: `Raw`, `Denominated`, `Imputed`, `Screened`,
     /// `Treated`, `Normalised` or `Aggregated`.
     #[serde(default)]
@@ -56,6 +79,48 @@ pub struct IndexRequest {
     /// principal component of each group, and flags.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub analysis: bool,
+}
+
+impl IndexRequest {
+    /// A request for the embedded example on the embedded panel, every method the
+    /// framework's.
+    pub fn example() -> IndexRequest {
+        IndexRequest {
+            version: Version,
+            data: None,
+            meta: None,
+            framework: None,
+            trade: DataSource::Embedded,
+            denominate: None,
+            impute: None,
+            screen: None,
+            treat: None,
+            normalise: None,
+            aggregate: None,
+            weights: None,
+            dataset: None,
+            sensitivity: None,
+            analysis: false,
+        }
+    }
+}
+
+/// Screening: a share of available values, or `"none"`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum Screen {
+    /// Remove units whose share of available indicator values is below this.
+    Share(f64),
+    /// No screening.
+    Off(ScreenOff),
+}
+
+/// The word `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ScreenOff {
+    /// No screening.
+    None,
 }
 
 /// What is uncertain, and how many runs.
@@ -97,22 +162,6 @@ fn one() -> u64 {
 
 /// Most runs a request may ask for.
 pub const MAX_RUNS: usize = 100_000;
-
-fn meta() -> String {
-    "meta".into()
-}
-fn none() -> String {
-    "none".into()
-}
-fn default_treat() -> String {
-    "default".into()
-}
-fn minmax() -> String {
-    "minmax:0,100".into()
-}
-fn amean() -> String {
-    "amean".into()
-}
 
 /// The data set names, in build order.
 pub const DATASETS: [&str; 7] = [
@@ -167,48 +216,154 @@ pub struct IndexResult {
     /// The coherence analysis asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analysis: Option<Analysis>,
+    /// What the framework is and what was assumed (the example's indicators), in words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 impl IndexRequest {
-    /// The pipeline the request's methods describe.
-    pub fn pipeline(&self) -> Result<Pipeline> {
+    /// The pipeline: each method the request's, else the framework file's step, else the
+    /// default. When the file lists steps, a data step it leaves out is not run (unless
+    /// the request names it); the order is the file's, with steps the request adds in
+    /// COINr's place for them.
+    pub fn pipeline(&self, file: &[StepSetting]) -> Result<Pipeline> {
+        let from_file = |step: Step| {
+            file.iter()
+                .find(|s| s.step == step)
+                .map(|s| s.method.clone())
+        };
+        let listed = !file.is_empty();
+        // The method of a step and where it came from (for messages).
+        let method = |step: Step, given: &Option<String>, default: &str| -> (String, String) {
+            if let Some(m) = given {
+                return (m.clone(), step.key().to_string());
+            }
+            if let Some(m) = from_file(step) {
+                return (m, format!("the framework's {} step", step.key()));
+            }
+            let unlisted_means_none = listed && Step::DATA.contains(&step);
+            (
+                if unlisted_means_none { "none" } else { default }.to_string(),
+                step.key().to_string(),
+            )
+        };
         let field = |name: &str, e: hallyu_index::IndexError| Error::field(name, e.to_string());
+        let (denominate, at) = method(Step::Denominate, &self.denominate, "meta");
+        let denominate = match denominate.as_str() {
+            "meta" => true,
+            "none" => false,
+            other => {
+                return Err(Error::field(
+                    at,
+                    format!("denomination `{other}` is not known: use meta or none"),
+                ))
+            }
+        };
+        let screen = match (self.screen, from_file(Step::Screen)) {
+            (Some(Screen::Share(s)), _) => Some(s),
+            (Some(Screen::Off(_)), _) => None,
+            (None, Some(m)) if m.trim() == "none" => None,
+            (None, Some(m)) => Some(m.trim().parse::<f64>().map_err(|_| {
+                Error::field(
+                    "the framework's screen step",
+                    format!("`{m}` is not a share between 0 and 1 or none"),
+                )
+            })?),
+            (None, None) => None,
+        };
+        let (impute, at_i) = method(Step::Impute, &self.impute, "none");
+        let (treat, at_t) = method(Step::Treat, &self.treat, "default");
+        let (normalise, at_n) = method(Step::Normalise, &self.normalise, "minmax:0,100");
+        let (aggregate, at_a) = method(Step::Aggregate, &self.aggregate, "amean");
+        let (weights, at_w) = method(Step::Weights, &self.weights, "meta");
+        let mut order: Vec<Step> = file
+            .iter()
+            .map(|s| s.step)
+            .filter(|s| Step::DATA.contains(s))
+            .collect();
+        let rank = |s: &Step| Step::DATA.iter().position(|d| d == s).unwrap_or(0);
+        for step in Step::DATA {
+            if !order.contains(&step) {
+                let at = order
+                    .iter()
+                    .position(|o| rank(o) > rank(&step))
+                    .unwrap_or(order.len());
+                order.insert(at, step);
+            }
+        }
         Ok(Pipeline {
-            denominate: match self.denominate.as_str() {
-                "meta" => true,
-                "none" => false,
-                other => {
-                    return Err(Error::field(
-                        "denominate",
-                        format!("denomination `{other}` is not known: use meta or none"),
-                    ))
-                }
-            },
-            impute: self
-                .impute
-                .parse::<Impute>()
-                .map_err(|e| field("impute", e))?,
-            screen: self.screen,
-            treat: self.treat.parse::<Treat>().map_err(|e| field("treat", e))?,
-            normalise: self
-                .normalise
+            denominate,
+            impute: impute.parse::<Impute>().map_err(|e| field(&at_i, e))?,
+            screen,
+            treat: treat.parse::<Treat>().map_err(|e| field(&at_t, e))?,
+            normalise: normalise
                 .parse::<Normalise>()
-                .map_err(|e| field("normalise", e))?,
-            aggregate: self
-                .aggregate
+                .map_err(|e| field(&at_n, e))?,
+            aggregate: aggregate
                 .parse::<Aggregate>()
-                .map_err(|e| field("aggregate", e))?,
-            weights: self
-                .weights
-                .parse::<Weights>()
-                .map_err(|e| field("weights", e))?,
+                .map_err(|e| field(&at_a, e))?,
+            weights: weights.parse::<Weights>().map_err(|e| field(&at_w, e))?,
+            order,
         })
+    }
+}
+
+/// The framework, its steps, the units and notes, from wherever the request says.
+fn inputs(ctx: &Context, req: &IndexRequest) -> Result<(FrameworkFile, Units, Vec<String>)> {
+    let read_units = |path: &PathBuf| -> Result<Units> {
+        ctx.stage("reading the unit data");
+        Units::read(path).map_err(|e| Error::from(e).context(format!("reading {}", path.display())))
+    };
+    let needs_data = |what: &str| {
+        Error::field(
+            "data",
+            format!("a framework ({what}) is built on unit data: give the data (COINr's iData layout: uCode, uName, group and indicator columns)"),
+        )
+    };
+    if req.trade != DataSource::Embedded && (req.framework.is_some() || req.meta.is_some()) {
+        return Err(Error::field(
+            "trade",
+            "the trade data is used by the example scoreboard only: with a framework, give the unit data",
+        ));
+    }
+    match (&req.framework, &req.meta, &req.data) {
+        (Some(_), Some(_), _) => Err(Error::field(
+            "meta",
+            "give one framework: a native TOML file or COINr's iMeta table, not both",
+        )),
+        (Some(path), None, data) => {
+            ctx.stage("reading the framework");
+            let file = FrameworkFile::read(path)?;
+            let data = data.as_ref().ok_or_else(|| needs_data("TOML"))?;
+            Ok((file, read_units(data)?, Vec::new()))
+        }
+        (None, Some(path), data) => {
+            ctx.stage("reading the framework");
+            let framework = Framework::from_imeta(path)
+                .map_err(|e| Error::from(e).context(format!("reading {}", path.display())))?;
+            let data = data.as_ref().ok_or_else(|| needs_data("iMeta"))?;
+            Ok((
+                FrameworkFile {
+                    framework,
+                    steps: Vec::new(),
+                },
+                read_units(data)?,
+                Vec::new(),
+            ))
+        }
+        (None, None, Some(_)) => Err(Error::field(
+            "framework",
+            "unit data needs its framework: a native TOML file or COINr's iMeta table",
+        )),
+        (None, None, None) => {
+            let e = example::example(ctx, &req.trade)?;
+            Ok((e.file, e.units, e.notes))
+        }
     }
 }
 
 /// Builds the index.
 pub fn compute(ctx: &Context, req: &IndexRequest) -> Result<IndexResult> {
-    let pipeline = req.pipeline()?;
     let wanted = match &req.dataset {
         None => None,
         Some(d) => Some(
@@ -229,18 +384,16 @@ pub fn compute(ctx: &Context, req: &IndexRequest) -> Result<IndexResult> {
                 })?,
         ),
     };
-    ctx.stage("reading the framework");
-    let fw = Framework::from_imeta(&req.meta)
-        .map_err(|e| Error::from(e).context(format!("reading {}", req.meta.display())))?;
-    ctx.stage("reading the unit data");
-    let units = Units::read(&req.data)
-        .map_err(|e| Error::from(e).context(format!("reading {}", req.data.display())))?;
+    let (file, units, notes) = inputs(ctx, req)?;
+    let fw = file.framework;
     ctx.check_rows(units.codes.len())?;
+    let pipeline = req.pipeline(&file.steps)?;
     ctx.stage("building the index");
     let b = build(&fw, &units, &pipeline)?;
     let analysis = req.analysis.then(|| analyse(&fw, &b));
     let mut out = result(&fw, &units, b, wanted);
     out.analysis = analysis;
+    out.notes = notes;
     if let Some(s) = &req.sensitivity {
         let u = s.uncertainty()?;
         if s.runs == 0 || s.runs > MAX_RUNS {
@@ -333,5 +486,6 @@ fn result(fw: &Framework, units: &Units, b: Build, wanted: Option<&&str>) -> Ind
         dataset,
         sensitivity: None,
         analysis: None,
+        notes: Vec::new(),
     }
 }

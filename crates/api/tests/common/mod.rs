@@ -126,16 +126,15 @@ pub fn index_request() -> hallyu_api::index::IndexRequest {
     let dir =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../index/tests/data/coinr_asem");
     hallyu_api::index::IndexRequest {
-        version: Version,
-        data: dir.join("ASEM_iData.csv"),
-        meta: dir.join("ASEM_iMeta.csv"),
-        denominate: "meta".into(),
-        impute: "group-mean:EurAsia_group".into(),
-        screen: Some(0.9),
-        treat: "default".into(),
-        normalise: "minmax:0,100".into(),
-        aggregate: "amean".into(),
-        weights: "meta".into(),
+        data: Some(dir.join("ASEM_iData.csv")),
+        meta: Some(dir.join("ASEM_iMeta.csv")),
+        denominate: Some("meta".into()),
+        impute: Some("group-mean:EurAsia_group".into()),
+        screen: Some(hallyu_api::index::Screen::Share(0.9)),
+        treat: Some("default".into()),
+        normalise: Some("minmax:0,100".into()),
+        aggregate: Some("amean".into()),
+        weights: Some("meta".into()),
         dataset: Some("Treated".into()),
         sensitivity: Some(hallyu_api::index::SensitivityRequest {
             runs: 20,
@@ -148,6 +147,7 @@ pub fn index_request() -> hallyu_api::index::IndexRequest {
             keep_runs: true,
         }),
         analysis: true,
+        ..hallyu_api::index::IndexRequest::example()
     }
 }
 

@@ -2,8 +2,8 @@
 
 use crate::args::{IndexAction, IndexArgs, IndexBuildArgs};
 use anyhow::Result;
-use hallyu_api::index::{IndexRequest, SensitivityRequest};
-use hallyu_api::{Request, Version};
+use hallyu_api::index::{IndexRequest, Screen, ScreenOff, SensitivityRequest};
+use hallyu_api::{DataSource, Request};
 
 /// Runs the command.
 pub fn run(a: IndexArgs) -> Result<u8> {
@@ -34,21 +34,27 @@ pub fn run(a: IndexArgs) -> Result<u8> {
 
 /// The request of the build flags, with an analysis when asked.
 fn request(a: &IndexBuildArgs, sensitivity: Option<SensitivityRequest>) -> Result<Request> {
-    let screen = match a.screen.trim() {
-        "none" => None,
-        s => Some(s.parse::<f64>().map_err(|_| {
+    let screen = match a.screen.as_deref().map(str::trim) {
+        None => None,
+        // `none` given on the command line overrides a framework's screening.
+        Some("none") => Some(Screen::Off(ScreenOff::None)),
+        Some(s) => Some(Screen::Share(s.parse::<f64>().map_err(|_| {
             crate::exit::usage(format!(
                 "--screen {s}: give a share between 0 and 1 (e.g. 0.9) or none"
             ))
-        })?),
+        })?)),
     };
-    Ok(Request::Index(Box::new(IndexRequest {
-        version: Version,
+    let request = IndexRequest {
+        screen,
         data: a.data.clone(),
         meta: a.meta.clone(),
+        framework: a.framework.clone(),
+        trade: a
+            .trade
+            .clone()
+            .map_or(DataSource::Embedded, DataSource::from_path),
         denominate: a.denominate.clone(),
         impute: a.impute.clone(),
-        screen,
         treat: a.treat.clone(),
         normalise: a.normalise.clone(),
         aggregate: a.aggregate.clone(),
@@ -56,5 +62,7 @@ fn request(a: &IndexBuildArgs, sensitivity: Option<SensitivityRequest>) -> Resul
         dataset: a.dataset.clone(),
         sensitivity,
         analysis: a.analysis,
-    })))
+        ..IndexRequest::example()
+    };
+    Ok(Request::Index(Box::new(request)))
 }

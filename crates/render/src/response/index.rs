@@ -132,7 +132,8 @@ fn results_section(r: &IndexResult) -> Section {
             Row::Cells(cells)
         })
         .collect();
-    let mut notes = r.steps.clone();
+    let mut notes = r.notes.clone();
+    notes.extend(r.steps.iter().cloned());
     if shown < r.aggregates.len() {
         notes.push(format!(
             "{} more aggregates in --format csv or json: {}",
