@@ -34,6 +34,9 @@ impl Request {
                 for c in r.claims.iter_mut().flatten() {
                     out.extend(c.request.files_mut());
                 }
+                if let Some(i) = r.index.as_mut() {
+                    index_files(i, &mut out);
+                }
             }
             Request::Reference(r) => {
                 out.extend(r.reference.as_mut());
@@ -44,12 +47,7 @@ impl Request {
                 out.extend(r.inputs.iter_mut());
                 out.push(&mut r.out);
             }
-            Request::Index(r) => {
-                out.extend(r.data.as_mut());
-                out.extend(r.meta.as_mut());
-                out.extend(r.framework.as_mut());
-                data_files(&mut r.trade, &mut out);
-            }
+            Request::Index(r) => index_files(r, &mut out),
             Request::Projection(_)
             | Request::Reproduce(_)
             | Request::Claim(_)
@@ -65,6 +63,17 @@ impl Request {
             Request::Dataset(r) => r.action == crate::dataset::DatasetAction::Repair,
             _ => false,
         }
+    }
+}
+
+/// The files of an index request (alone or in a report).
+fn index_files<'a>(r: &'a mut crate::index::IndexRequest, out: &mut Vec<&'a mut PathBuf>) {
+    out.extend(r.data.as_mut());
+    out.extend(r.meta.as_mut());
+    out.extend(r.framework.as_mut());
+    data_files(&mut r.trade, out);
+    if let Some(s) = r.sensitivity.as_mut() {
+        out.extend(s.replay.as_mut());
     }
 }
 
@@ -90,6 +99,25 @@ mod tests {
     use super::*;
     use crate::indicators::IndicatorsRequest;
     use crate::report::ReportRequest;
+
+    #[test]
+    fn the_files_of_a_reports_index_are_listed() {
+        let report = ReportRequest {
+            index: Some(Box::new(crate::index::IndexRequest {
+                meta: Some("iMeta.csv".into()),
+                data: Some("iData.csv".into()),
+                ..crate::index::IndexRequest::example()
+            })),
+            ..ReportRequest::default()
+        };
+        let mut r = Request::Report(Box::new(report));
+        let names: Vec<String> = r
+            .files_mut()
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        assert_eq!(names, ["iData.csv", "iMeta.csv"]);
+    }
 
     #[test]
     fn every_path_of_a_request_is_listed() {

@@ -55,6 +55,12 @@ pub struct ReportRequest {
     /// none for other countries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<Vec<ReportClaim>>,
+    /// A composite index to place the country on (section `index`, "Composite index"):
+    /// a framework with its unit data, or the embedded example scoreboard (give its
+    /// `trade` as this report's `data`). The report asks it for the `Normalised` data set
+    /// (drawn as a heat map). Default: none, and no such section.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<Box<crate::index::IndexRequest>>,
 }
 
 /// A claim the report checks: what it says, and the request that checks it (a `claim`
@@ -89,6 +95,7 @@ impl Default for ReportRequest {
             scenario: None,
             draws: default_draws(),
             claims: None,
+            index: None,
         }
     }
 }
@@ -417,6 +424,10 @@ pub fn compute(ctx: &Context, req: &ReportRequest) -> Result<Report> {
     }
     report.sections.push(integration);
 
+    if let Some(index) = &req.index {
+        report.sections.push(index_section(&country, index, &call));
+    }
+
     let models = Models::of(req);
     report
         .sections
@@ -501,6 +512,48 @@ pub fn compute(ctx: &Context, req: &ReportRequest) -> Result<Report> {
         }
     }
     Ok(report)
+}
+
+/// The composite index: one call building it with its `Normalised` data set (the heat
+/// map's), and a note when the country is not among its units.
+fn index_section(
+    country: &str,
+    index: &crate::index::IndexRequest,
+    call: &dyn Fn(&str, Request) -> Call,
+) -> ReportSection {
+    let mut request = index.clone();
+    request.dataset = Some("Normalised".into());
+    let what = match (&request.framework, &request.meta) {
+        (Some(p), _) | (None, Some(p)) => format!(
+            "the framework {}",
+            p.file_name()
+                .map_or_else(|| p.display().to_string(), |f| f.to_string_lossy().into())
+        ),
+        (None, None) => "the example scoreboard (not an official index)".to_string(),
+    };
+    let c = call(
+        &format!("{country} on {what}"),
+        Request::Index(Box::new(request)),
+    );
+    let mut notes = vec![format!(
+        "{country}'s rank and score on the index and on each of its aggregates, the \
+         best-ranked units, and the normalised indicators by unit (heat map); scores and \
+         ranks are relative to the units of the index."
+    )];
+    if let Some(Response::Index(r)) = &c.response {
+        if !r.units.iter().any(|u| u.unit.eq_ignore_ascii_case(country)) {
+            notes.push(format!(
+                "{country} is not among the index's {} units: it has no rank or score on it.",
+                r.units.len()
+            ));
+        }
+    }
+    ReportSection {
+        id: "index".into(),
+        title: "Composite index".into(),
+        notes,
+        calls: vec![c],
+    }
 }
 
 /// When the bloc's membership changes within the years, the year and who joined or left:

@@ -136,6 +136,19 @@ pub struct ReportArgs {
     /// Coefficient draws for the scenario's 95% intervals.
     #[arg(long, default_value_t = 100)]
     pub draws: usize,
+    /// A composite index to place the country on (section "Composite index"): a native
+    /// framework (TOML, with --index-data), or `example` for the embedded example
+    /// scoreboard built on the report's own trade data. With --index-meta instead, COINr's
+    /// iMeta layout.
+    #[arg(long, value_name = "FRAMEWORK.toml|example")]
+    pub index: Option<String>,
+    /// The index's framework in COINr's iMeta layout (with --index-data).
+    #[arg(long, value_name = "iMeta.csv")]
+    pub index_meta: Option<PathBuf>,
+    /// The index's unit data in COINr's iData layout (uCode, uName, group and indicator
+    /// columns), for --index FRAMEWORK.toml or --index-meta.
+    #[arg(long, value_name = "UNITS.csv")]
+    pub index_data: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -543,6 +556,23 @@ pub struct IndexSensitivityArgs {
     /// Leave one indicator out (or none) in each run.
     #[arg(long)]
     pub drop_indicators: bool,
+    /// Variance-based sensitivity indices (first-order and total) of the mean absolute
+    /// rank change for each uncertain input, from Saltelli's design: --runs is then the
+    /// base sample N, and N·(d + 2) runs are made for d inputs (as COINr's SA_type = "SA").
+    #[arg(long)]
+    pub indices: bool,
+    /// Bootstrap resamples for the indices' 5-95% intervals (0: none).
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub bootstrap: usize,
+    /// Take the runs from a file instead of drawing them, to compare run by run with
+    /// another implementation: one row per run, columns impute, normalise, aggregate, drop
+    /// and w:CODE (a node's weight); with --indices, rows in Saltelli's order and the
+    /// inputs in the file's column order.
+    #[arg(long, value_name = "FILE")]
+    pub replay: Option<PathBuf>,
+    /// Keep every run's choices and ranks in the JSON output.
+    #[arg(long)]
+    pub keep_runs: bool,
 }
 
 #[derive(Debug, Args)]
@@ -588,9 +618,15 @@ pub struct IndexBuildArgs {
     /// (generalised mean), `copeland` (Copeland count), `borda` (weighted Borda count).
     #[arg(long, value_name = "METHOD")]
     pub aggregate: Option<String>,
-    /// Weights: `meta` (the framework's; the default) or `equal`.
-    #[arg(long, value_name = "meta|equal")]
+    /// Weights: `meta` (the framework's; the default), `equal`, `pca` (each indicator
+    /// weighted by its loading on its group's first principal component, as COINr's
+    /// get_PCA) or `pca:LEVEL` (the aggregates of that level).
+    #[arg(long, value_name = "meta|equal|pca[:LEVEL]")]
     pub weights: Option<String>,
+    /// A unit with a smaller share of a group's children present gets no value for that
+    /// group (COINr's dat_thresh, 0 to 1); by default one child present is enough.
+    #[arg(long, value_name = "SHARE")]
+    pub data_threshold: Option<f64>,
     /// Print one data set in full instead of the scores: Raw, Denominated, Imputed,
     /// Screened, Treated, Normalised, Aggregated.
     #[arg(long, value_name = "NAME")]

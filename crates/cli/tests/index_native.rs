@@ -130,7 +130,7 @@ fn close(got: f64, want: f64) -> bool {
     (got.is_nan() && want.is_nan()) || (got - want).abs() <= 1e-9 * want.abs().max(1.0)
 }
 
-fn build(dir: &Dir, framework: &PathBuf, extra: &[&str]) -> util::Run {
+fn build(dir: &Dir, framework: &std::path::Path, extra: &[&str]) -> util::Run {
     let mut args = vec![
         "index".to_string(),
         "build".into(),

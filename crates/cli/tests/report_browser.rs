@@ -1,7 +1,8 @@
-//! The HTML pages in a real browser: headless Chromium opens the report and every cheap
-//! `--format html` page at a desktop size, a phone size and in print, and
-//! `tests/data/browser/check_page.py` fails on a console error, a chart with no drawn
-//! mark, text overflowing its box, SVG text outside its drawing, or a blank page.
+//! The HTML pages in a real browser: headless Chromium opens the report (with and without
+//! a composite index) and every cheap `--format html` page at a desktop size, a phone size
+//! and in print, and `tests/data/browser/check_page.py` fails on a console error, a chart
+//! with no drawn mark, text overflowing its box, SVG text outside its drawing, or a blank
+//! page.
 //! Screenshots go to `target/browser-screenshots/`.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` and a Python with `selenium` 4 and
@@ -136,6 +137,19 @@ fn every_html_page_reads_well_in_a_browser() {
         "-q",
     ])
     .run_ok();
+    // The composite-index section: the country's rank, the best-ranked units and the
+    // heat map of normalised indicators with the country highlighted.
+    d.hallyu([
+        "report",
+        "--index",
+        "example",
+        "--draws",
+        "0",
+        "--out",
+        "report-index.html",
+        "-q",
+    ])
+    .run_ok();
     let asem = |f: &str| {
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../index/tests/data/coinr_asem")
@@ -160,8 +174,24 @@ fn every_html_page_reads_well_in_a_browser() {
         args.extend(extra.iter().map(|s| s.to_string()));
         args
     };
-    let stdout_pages: [(&str, Vec<String>, i32); 7] = [
+    let stdout_pages: [(&str, Vec<String>, i32); 8] = [
         ("index.html", index("build", &["--analysis"]), 0),
+        // The example scoreboard's normalised indicators, drawn as a heat map.
+        (
+            "index-normalised.html",
+            [
+                "index",
+                "build",
+                "--dataset",
+                "Normalised",
+                "--format",
+                "html",
+                "-q",
+            ]
+            .map(String::from)
+            .to_vec(),
+            0,
+        ),
         (
             "index-sensitivity.html",
             index(
@@ -256,6 +286,8 @@ fn every_html_page_reads_well_in_a_browser() {
         "project.html",
         "index.html",
         "index-sensitivity.html",
+        "index-normalised.html",
+        "report-index.html",
     ];
     let pages: Vec<PathBuf> = names.iter().map(|n| d.join(n)).collect();
     let shots = util::browser::screenshot_dir();
@@ -286,6 +318,12 @@ fn every_html_page_reads_well_in_a_browser() {
     }
     for name in ["report-KOR.html", "report-USA.html", "indicators-KOR.html"] {
         assert!(d.read(name).contains("role=\"img\""), "{name} has charts");
+    }
+    for name in ["index-normalised.html", "report-index.html"] {
+        assert!(
+            d.read(name).contains("<desc>Heat map of"),
+            "{name} has a heat map"
+        );
     }
     // On a desktop screen the report's first table, the country's indicators year by
     // year, shows all its columns without scrolling sideways (its headings wrap).

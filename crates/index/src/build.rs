@@ -35,6 +35,10 @@ pub struct Pipeline {
     /// treat and normalise once (COINr's order by default).
     #[serde(default = "default_order")]
     pub order: Vec<Step>,
+    /// COINr's `dat_thresh`: a unit whose share of a group's children present is below
+    /// this gets no value for the group (by default any child present gives one).
+    #[serde(default)]
+    pub data_threshold: Option<f64>,
 }
 
 fn default_order() -> Vec<Step> {
@@ -51,19 +55,38 @@ pub enum Weights {
     Meta,
     /// Equal among the children of each parent.
     Equal,
+    /// The nodes of one level weighted by their loadings on the first principal component
+    /// of their group (COINr's `get_PCA` weights: the loadings as they are, so a child
+    /// negatively correlated with the rest gets a negative weight; a component's sign is
+    /// arbitrary, and it is taken so that the loadings sum to a positive number); the
+    /// others as the framework gives them.
+    Pca {
+        /// The level whose nodes get PCA weights (1: indicators).
+        level: u32,
+    },
 }
 
 impl std::str::FromStr for Weights {
     type Err = IndexError;
 
-    /// `meta` or `equal`.
+    /// `meta`, `equal`, `pca` (indicators) or `pca:LEVEL`.
     fn from_str(s: &str) -> Result<Weights> {
+        let bad = || {
+            IndexError::Method(format!(
+                "weights `{s}` are not known: use meta, equal, pca or pca:LEVEL"
+            ))
+        };
         match s.trim() {
             "meta" => Ok(Weights::Meta),
             "equal" => Ok(Weights::Equal),
-            _ => Err(IndexError::Method(format!(
-                "weights `{s}` are not known: use meta or equal"
-            ))),
+            "pca" => Ok(Weights::Pca { level: 1 }),
+            other => match other.strip_prefix("pca:") {
+                Some(l) => match l.trim().parse::<u32>() {
+                    Ok(level) if level >= 1 => Ok(Weights::Pca { level }),
+                    _ => Err(bad()),
+                },
+                None => Err(bad()),
+            },
         }
     }
 }
@@ -82,6 +105,7 @@ impl Default for Pipeline {
             aggregate: Aggregate::Amean,
             weights: Weights::Meta,
             order: default_order(),
+            data_threshold: None,
         }
     }
 }
@@ -148,23 +172,31 @@ pub fn build(fw: &Framework, units: &Units, pipeline: &Pipeline) -> Result<Build
         removed_units,
         treated,
     } = prepare(fw, units, pipeline)?;
-    let weight_of = |code: &str| -> f64 {
-        match pipeline.weights {
-            Weights::Equal => 1.0,
-            Weights::Meta => fw
-                .indicators
-                .iter()
-                .chain(&fw.aggregates)
-                .find(|n| n.code == code)
-                .map_or(f64::NAN, |n| n.weight),
+    if let Some(t) = pipeline.data_threshold {
+        if !(0.0..=1.0).contains(&t) {
+            return Err(IndexError::Method(format!(
+                "the data availability threshold is a share between 0 and 1, not {t}"
+            )));
         }
-    };
+    }
     let normalised = &datasets[datasets.len() - 1];
-    let aggregated = aggregate(normalised, fw, pipeline.aggregate, &weight_of)?;
-    log.push(format!(
-        "aggregated ({:?}) over {} levels",
+    let weighted = weighted_framework(fw, pipeline, normalised, &mut log)?;
+    let weight_of = |code: &str| -> f64 { node_weight(&weighted, code) };
+    let aggregated = aggregate(
+        normalised,
+        &weighted,
         pipeline.aggregate,
-        fw.aggregate_levels().len()
+        &weight_of,
+        pipeline.data_threshold,
+    )?;
+    log.push(format!(
+        "aggregated ({:?}) over {} levels{}",
+        pipeline.aggregate,
+        fw.aggregate_levels().len(),
+        pipeline
+            .data_threshold
+            .map(|t| format!("; a group with less than {t} of its children present has no value"))
+            .unwrap_or_default()
     ));
     datasets.push(aggregated);
     if pipeline.weights == Weights::Meta {
@@ -184,16 +216,6 @@ pub fn build(fw: &Framework, units: &Units, pipeline: &Pipeline) -> Result<Build
             ));
         }
     }
-    let mut weighted = fw.clone();
-    if pipeline.weights == Weights::Equal {
-        for n in weighted
-            .indicators
-            .iter_mut()
-            .chain(weighted.aggregates.iter_mut())
-        {
-            n.weight = 1.0;
-        }
-    }
     Ok(Build {
         datasets,
         log,
@@ -201,6 +223,129 @@ pub fn build(fw: &Framework, units: &Units, pipeline: &Pipeline) -> Result<Build
         treated,
         effective_weights: weighted.effective_weights(),
     })
+}
+
+fn node_weight(fw: &Framework, code: &str) -> f64 {
+    fw.indicators
+        .iter()
+        .chain(&fw.aggregates)
+        .find(|n| n.code == code)
+        .map_or(f64::NAN, |n| n.weight)
+}
+
+/// The framework with the weights the pipeline uses: the framework's, equal ones, or PCA
+/// loadings for one level computed on the normalised data (that level's aggregates first
+/// built with the framework's weights).
+pub(crate) fn weighted_framework(
+    fw: &Framework,
+    pipeline: &Pipeline,
+    normalised: &DataSet,
+    log: &mut Vec<String>,
+) -> Result<Framework> {
+    let mut weighted = fw.clone();
+    match pipeline.weights {
+        Weights::Meta => {}
+        Weights::Equal => {
+            for n in weighted
+                .indicators
+                .iter_mut()
+                .chain(weighted.aggregates.iter_mut())
+            {
+                n.weight = 1.0;
+            }
+        }
+        Weights::Pca { level } => {
+            let top = fw.index().level;
+            if level >= top {
+                return Err(IndexError::Method(format!(
+                    "PCA weights are for a level below the index (1 to {}), not {level}",
+                    top - 1
+                )));
+            }
+            let source = if level == 1 {
+                normalised.clone()
+            } else {
+                let w = |code: &str| node_weight(fw, code);
+                aggregate(
+                    normalised,
+                    fw,
+                    pipeline.aggregate,
+                    &w,
+                    pipeline.data_threshold,
+                )?
+            };
+            let mut said = Vec::new();
+            for parent in &fw.aggregates {
+                let children: Vec<&crate::Node> = fw
+                    .children(&parent.code)
+                    .filter(|c| c.level == level)
+                    .collect();
+                if children.is_empty() {
+                    continue;
+                }
+                if children.len() == 1 {
+                    said.push(format!("{}: {} alone", parent.code, children[0].code));
+                    continue;
+                }
+                let columns: Vec<&[f64]> = children
+                    .iter()
+                    .map(|c| {
+                        source.column(&c.code).ok_or_else(|| {
+                            IndexError::Framework(format!("`{}` has no values", c.code))
+                        })
+                    })
+                    .collect::<Result<_>>()?;
+                let (loadings, share) = crate::analysis::first_component(&columns).ok_or_else(|| {
+                    IndexError::Undefined(format!(
+                        "PCA weights of `{}`: fewer than two units have every child, or a child does not vary",
+                        parent.code
+                    ))
+                })?;
+                // COINr uses the loadings as they are; one below zero makes its child count
+                // against the group, which the log says.
+                let against: Vec<&str> = children
+                    .iter()
+                    .zip(&loadings)
+                    .filter(|(_, l)| **l < 0.0)
+                    .map(|(c, _)| c.code.as_str())
+                    .collect();
+                for (c, l) in children.iter().zip(&loadings) {
+                    if let Some(n) = weighted
+                        .indicators
+                        .iter_mut()
+                        .chain(weighted.aggregates.iter_mut())
+                        .find(|n| n.code == c.code)
+                    {
+                        n.weight = *l;
+                    }
+                }
+                said.push(format!(
+                    "{} ({:.0}% of variance): {}{}",
+                    parent.code,
+                    share * 100.0,
+                    children
+                        .iter()
+                        .zip(&loadings)
+                        .map(|(c, l)| format!("{} {l:.3}", c.code))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if against.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " — negative: {} counts against its group",
+                            against.join(", ")
+                        )
+                    }
+                ));
+            }
+            log.push(format!(
+                "PCA weights at level {level} (first-component loadings): {}",
+                said.join("; ")
+            ));
+        }
+    }
+    Ok(weighted)
 }
 
 /// The steps before aggregation.

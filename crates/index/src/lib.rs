@@ -9,9 +9,11 @@ pub mod dataset;
 mod error;
 pub mod framework;
 pub mod native;
+pub mod replay;
 pub mod sensitivity;
 pub mod steps;
 pub mod units;
+pub mod variance;
 
 pub use analysis::{analyse, Analysis, Flag, GroupAnalysis};
 pub use build::{build, ranks, Build, Pipeline, Weights};
@@ -19,9 +21,14 @@ pub use dataset::DataSet;
 pub use error::{IndexError, Result};
 pub use framework::{Framework, Node};
 pub use native::{FrameworkFile, Step, StepSetting};
-pub use sensitivity::{sensitivity, RankInterval, RunChoice, Sensitivity, Uncertainty};
+pub use replay::read_replay;
+pub use sensitivity::{
+    analyse_uncertainty, sensitivity, Design, RankInterval, Replay, RunChoice, Sensitivity, Spec,
+    Uncertainty,
+};
 pub use steps::aggregate::Aggregate;
 pub use steps::impute::Impute;
 pub use steps::normalise::Normalise;
 pub use steps::treat::{Treat, Treatment};
 pub use units::Units;
+pub use variance::SensitivityIndex;

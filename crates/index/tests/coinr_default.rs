@@ -28,6 +28,7 @@ fn default_build() -> Build {
         aggregate: Aggregate::Amean,
         weights: Weights::Meta,
         order: Step::DATA.to_vec(),
+        data_threshold: None,
     };
     build(&fw, &units, &pipeline).expect("build")
 }
@@ -247,4 +248,46 @@ fn steps_run_in_the_order_given_each_on_the_previous_data_set() {
     };
     let e = build(&fw, &units, &bad).expect_err("bad order").to_string();
     assert!(e.contains("`denominate` 0 times"), "{e}");
+}
+
+#[test]
+fn the_data_threshold_leaves_groups_with_too_few_children_missing() {
+    let fw = Framework::from_imeta(&data("ASEM_iMeta.csv")).expect("framework");
+    let units = Units::read(&data("ASEM_iData.csv")).expect("units");
+    let plain = build(&fw, &units, &Pipeline::default()).expect("build");
+    let strict = Pipeline {
+        data_threshold: Some(0.8),
+        ..Pipeline::default()
+    };
+    let b = build(&fw, &units, &strict).expect("build");
+    let normalised = b.dataset("Normalised").expect("Normalised");
+    let mut emptied = 0;
+    // Level-2 groups (indicators as children): availability from the normalised data.
+    for a in fw.aggregates.iter().filter(|a| a.level == 2) {
+        let children: Vec<&[f64]> = fw
+            .children(&a.code)
+            .map(|c| normalised.column(&c.code).expect("child"))
+            .collect();
+        let with = b.aggregated().column(&a.code).expect("group");
+        let without = plain.aggregated().column(&a.code).expect("group");
+        for u in 0..normalised.units.len() {
+            let present = children.iter().filter(|c| !c[u].is_nan()).count();
+            let share = present as f64 / children.len() as f64;
+            if share < 0.8 {
+                assert!(with[u].is_nan(), "{} {}", a.code, normalised.units[u]);
+                emptied += usize::from(!without[u].is_nan());
+            } else {
+                assert_eq!(with[u].to_bits(), without[u].to_bits());
+            }
+        }
+    }
+    assert!(
+        emptied > 0,
+        "the threshold removed nothing: the test would not fail"
+    );
+    let bad = Pipeline {
+        data_threshold: Some(1.5),
+        ..Pipeline::default()
+    };
+    assert!(build(&fw, &units, &bad).is_err());
 }

@@ -140,8 +140,89 @@ def test_index_coherence_equals_pandas():
         assert g["cronbach_alpha"] == pytest.approx(k * k * off / total, rel=1e-10), name
         for child, r in g["child_parent"]:
             assert r == pytest.approx(frame[child].corr(frame[name]), rel=1e-10), (name, child)
-        eig = np.linalg.eigvalsh(children.corr().to_numpy())
-        assert g["pc1_share"] == pytest.approx(eig.max() / k, rel=1e-9), name
+        complete = children.dropna()
+        values, vectors = np.linalg.eigh(complete.corr().to_numpy())
+        assert g["pc1_share"] == pytest.approx(values.max() / k, rel=1e-9), name
+        v = vectors[:, np.argmax(values)]
+        v = -v if v.sum() < 0 else v
+        loadings = [x for _, x in g["pc1_loadings"]]
+        assert loadings == pytest.approx(list(v), rel=1e-9, abs=1e-12), name
     flags = res["analysis"]["flags"]
     assert any(f["code"] == "TBTs" and "negatively" in f["message"] for f in flags)
 
+
+
+def test_index_example_and_native_framework_equal_the_command_line(cli, tmp_path):
+    assert_same_json(hallyu.index().to_dict(), cli("index", "build"))
+    asem = REPO / "crates" / "index" / "tests" / "data" / "coinr_asem"
+    framework = tmp_path / "small.toml"
+    framework.write_text(
+        '[index]\ncode = "Index"\n'
+        '[[aggregate]]\ncode = "Physical"\nparent = "Index"\n'
+        '[[aggregate]]\ncode = "Political"\nparent = "Index"\n'
+        + "".join(f'[[indicator]]\ncode = "{c}"\nparent = "Physical"\n' for c in ["LPI", "Flights", "Ship"])
+        + "".join(f'[[indicator]]\ncode = "{c}"\nparent = "Political"\n' for c in ["Embs", "IGOs", "UNVote"])
+        + '[[step]]\nimpute = "mean"\n[[step]]\nnormalise = "rank"\n'
+    )
+    res = hallyu.index(asem / "ASEM_iData.csv", framework=framework)
+    expected = cli("index", "build", str(framework), "--data", str(asem / "ASEM_iData.csv"))
+    assert_same_json(res.to_dict(), expected)
+    # Ranks normalisation (the file's step): an indicator's normalised values are its ranks.
+    norm = hallyu.index(asem / "ASEM_iData.csv", framework=framework, dataset="Normalised")
+    d = norm["dataset"]
+    frame = pd.DataFrame({c: v for c, v in zip(d["columns"], d["values"])})
+    imputed = hallyu.index(asem / "ASEM_iData.csv", framework=framework, dataset="Imputed")["dataset"]
+    lpi = pd.Series(imputed["values"][imputed["columns"].index("LPI")])
+    assert list(frame["LPI"]) == list(lpi.rank(method="min"))
+
+
+def test_index_pca_weights_are_numpys_first_component():
+    asem = REPO / "crates" / "index" / "tests" / "data" / "coinr_asem"
+    args = dict(impute="group-mean:EurAsia_group", screen=0.9)
+    norm = hallyu.index(asem / "ASEM_iData.csv", asem / "ASEM_iMeta.csv", dataset="Normalised", **args)
+    d = norm["dataset"]
+    frame = pd.DataFrame({c: v for c, v in zip(d["columns"], d["values"])})
+    res = hallyu.index(asem / "ASEM_iData.csv", asem / "ASEM_iMeta.csv", weights="pca", **args)
+    nominal = hallyu.index(asem / "ASEM_iData.csv", asem / "ASEM_iMeta.csv", **args)
+    eff = dict(map(tuple, res["effective_weights"]))
+    eff_meta = dict(map(tuple, nominal["effective_weights"]))
+    meta = pd.read_csv(asem / "ASEM_iMeta.csv")
+    ind = meta[meta["Type"] == "Indicator"]
+    for parent, group in ind.groupby("Parent"):
+        codes = list(group["iCode"])
+        corr = frame[codes].dropna().corr().to_numpy()
+        values, vectors = np.linalg.eigh(corr)
+        v = vectors[:, np.argmax(values)]
+        if v.sum() < 0:
+            v = -v
+        # Effective weight: the loading over the group's sum, times the parent's own.
+        for code, loading in zip(codes, v):
+            want = loading / v.sum() * eff_meta[parent]
+            assert eff[code] == pytest.approx(want, rel=1e-9, abs=1e-12), (parent, code)
+
+
+def test_index_sensitivity_indices_follow_coinrs_estimators(cli):
+    asem = REPO / "crates" / "index" / "tests" / "data" / "coinr_asem"
+    res = hallyu.index(asem / "ASEM_iData.csv", asem / "ASEM_iMeta.csv",
+                       impute="group-mean:EurAsia_group", normalise="minmax:1,100",
+                       sensitivity={"runs": 40, "design": "saltelli", "bootstrap": 0,
+                                    "normalise": ["minmax:1,100", "rank"],
+                                    "aggregate": ["amean", "gmean"], "weight_noise": 0.2,
+                                    "keep_runs": True})
+    s = res["sensitivity"]
+    inputs = [i["input"] for i in s["indices"]]
+    assert inputs == ["weights", "normalise", "aggregate"]
+    n, d = 40, len(inputs)
+    assert s["runs"] == n * (d + 2)
+    # COINr's output per run: the mean absolute rank change from the nominal ranks.
+    nominal = {u["unit"]: u["nominal"] for u in s["units"]}
+    base = np.array([nominal[u] for u in s["run_units"]], dtype=float)
+    ranks = np.array([[np.nan if r is None else r for r in run] for run in s["run_ranks"]])
+    y = np.nanmean(np.abs(ranks - base), axis=1)
+    ya, yb = y[:n], y[n:2 * n]
+    var = np.var(np.concatenate([ya, yb]), ddof=1)
+    assert s["output_variance"] == pytest.approx(var, rel=1e-12)
+    for i, idx in enumerate(s["indices"]):
+        yab = y[(2 + i) * n:(3 + i) * n]
+        assert idx["first_order"] == pytest.approx(np.mean(yb * (yab - ya)) / var, rel=1e-10, abs=1e-13)
+        assert idx["total"] == pytest.approx(np.sum((ya - yab) ** 2) / (2 * n * var), rel=1e-10, abs=1e-13)

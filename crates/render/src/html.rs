@@ -4,7 +4,7 @@
 //! cell its reason as a numbered footnote (and a `title`), every chart its text
 //! alternative and the table of its numbers one click away. All text is escaped.
 
-use crate::chart::{Chart, Drawn};
+use crate::chart::{Chart, Drawn, HeatMap};
 use crate::format;
 use crate::markup::escape;
 use crate::model::{Align, Block, Cell, Row, Section, Table};
@@ -113,6 +113,7 @@ fn section(s: &Section, ids: &mut Ids, out: &mut String) {
                 out.push_str("</div>");
             }
             Block::Chart(c) => chart(c, ids, out),
+            Block::HeatMap(h) => heat_map(h, ids, out),
             // A series is data for a chart; a section shows it through a chart block.
             Block::Notes { .. } | Block::Series(_) => {}
         }
@@ -202,8 +203,29 @@ fn table(t: &Table, caption: &str, ids: &mut Ids, out: &mut String) {
 /// A chart (or the sentence saying why there is none), what it could not draw, and the
 /// table of its numbers behind a click.
 fn chart(c: &Chart, ids: &mut Ids, out: &mut String) {
+    figure(c.svg(), &c.title, &[c.table()], ids, out);
+}
+
+/// Columns of values in one table of a heat map's numbers: a printed page holds them.
+const HEAT_MAP_TABLE_COLUMNS: usize = 8;
+
+/// A heat map, as a chart: its drawing, the rows it leaves out, its numbers behind a
+/// click (in tables narrow enough to print).
+fn heat_map(h: &HeatMap, ids: &mut Ids, out: &mut String) {
+    figure(
+        h.svg(),
+        &h.title,
+        &h.tables(HEAT_MAP_TABLE_COLUMNS),
+        ids,
+        out,
+    );
+}
+
+/// A drawing (or why there is none), what it leaves out, and its tables of numbers
+/// behind a click.
+fn figure(drawn: Drawn, title: &str, numbers: &[Table], ids: &mut Ids, out: &mut String) {
     out.push_str("<figure class=\"chart\">");
-    match c.svg() {
+    match drawn {
         Drawn::Svg { svg, unplotted } => {
             out.push_str(&svg);
             if !unplotted.is_empty() {
@@ -220,9 +242,11 @@ fn chart(c: &Chart, ids: &mut Ids, out: &mut String) {
     }
     out.push_str(&format!(
         "<figcaption><details><summary>Numbers plotted: {}</summary>",
-        escape(&c.title)
+        escape(title)
     ));
-    table(&c.table(), &c.title, ids, out);
+    for t in numbers {
+        table(t, title, ids, out);
+    }
     out.push_str("</details></figcaption></figure>");
 }
 

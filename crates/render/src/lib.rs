@@ -31,7 +31,7 @@ pub mod response;
 mod scenario;
 mod text;
 
-pub use chart::{Chart, ChartKind, ChartSeries, Drawn, Positions, Reference};
+pub use chart::{Chart, ChartKind, ChartSeries, Drawn, HeatColumn, HeatMap, Positions, Reference};
 pub use error::RenderError;
 pub use fits::{coefficient_section, comparison_section, fits_csv, fits_json};
 pub use format::{num, stars};

@@ -29,6 +29,8 @@ pub enum Block {
     },
     /// A chart; text formats show the numbers it plots as a table.
     Chart(crate::chart::Chart),
+    /// A heat map; text formats show its numbers as a table.
+    HeatMap(crate::chart::HeatMap),
 }
 
 /// How a column's cells are aligned.

@@ -5,11 +5,13 @@
 
 pub mod example;
 
+pub use hallyu_index::Design;
+
 use crate::{Context, DataSource, Error, Result, Version};
 use hallyu_index::{
-    analyse, build, ranks, sensitivity, Aggregate, Analysis, Build, DataSet, Framework,
-    FrameworkFile, Impute, Normalise, Pipeline, Sensitivity, Step, StepSetting, Treat, Treatment,
-    Uncertainty, Units, Weights,
+    analyse, analyse_uncertainty, build, ranks, read_replay, Aggregate, Analysis, Build, DataSet,
+    Framework, FrameworkFile, Impute, Normalise, Pipeline, Sensitivity, Spec, Step, StepSetting,
+    Treat, Treatment, Uncertainty, Units, Weights,
 };
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -65,9 +67,14 @@ pub struct IndexRequest {
     /// `amean` (default), `gmean`, `hmean`, `genmean:P`, `copeland`, `borda`.
     #[serde(default)]
     pub aggregate: Option<String>,
-    /// `meta` (the framework's weights, default) or `equal`.
+    /// `meta` (the framework's weights, default), `equal`, `pca` (indicators weighted by
+    /// their loadings on their group's first principal component) or `pca:LEVEL`.
     #[serde(default)]
     pub weights: Option<String>,
+    /// A unit with a smaller share of a group's children present gets no value for the
+    /// group (COINr's `dat_thresh`, 0 to 1); by default one child present is enough.
+    #[serde(default)]
+    pub data_threshold: Option<f64>,
     /// A data set to return in full: `Raw`, `Denominated`, `Imputed`, `Screened`,
     /// `Treated`, `Normalised` or `Aggregated`.
     #[serde(default)]
@@ -98,6 +105,7 @@ impl IndexRequest {
             normalise: None,
             aggregate: None,
             weights: None,
+            data_threshold: None,
             dataset: None,
             sensitivity: None,
             analysis: false,
@@ -148,9 +156,26 @@ pub struct SensitivityRequest {
     /// Leave one indicator out (or none) in each run.
     #[serde(default)]
     pub drop_indicator: bool,
-    /// Return every run's choices.
+    /// Return every run's choices and its rank of every unit.
     #[serde(default)]
     pub keep_runs: bool,
+    /// `random` (each run draws every choice; the default) or `saltelli` (Saltelli's
+    /// design of N·(d + 2) runs, `runs` being N, giving first-order and total sensitivity
+    /// indices of the mean absolute rank change for each of the d uncertain inputs).
+    #[serde(default)]
+    pub design: Design,
+    /// Bootstrap resamples for the sensitivity indices' 5–95% intervals (0: none).
+    #[serde(default = "hundred")]
+    pub bootstrap: usize,
+    /// Runs given outright instead of drawn (CSV, Parquet or Stata: columns `impute`,
+    /// `normalise`, `aggregate`, `drop`, `w:CODE`, one row per run); with the `saltelli`
+    /// design, rows in its order and the inputs in the file's column order.
+    #[serde(default)]
+    pub replay: Option<PathBuf>,
+}
+
+fn hundred() -> usize {
+    100
 }
 
 fn thousand() -> usize {
@@ -162,6 +187,9 @@ fn one() -> u64 {
 
 /// Most runs a request may ask for.
 pub const MAX_RUNS: usize = 100_000;
+
+/// Most bootstrap resamples a request may ask for.
+pub const MAX_BOOTSTRAP: usize = 10_000;
 
 /// The data set names, in build order.
 pub const DATASETS: [&str; 7] = [
@@ -219,6 +247,22 @@ pub struct IndexResult {
     /// What the framework is and what was assumed (the example's indicators), in words.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The framework's tree: every indicator and aggregate with its name, level and parent.
+    #[serde(default)]
+    pub tree: Vec<TreeNode>,
+}
+
+/// One node of the framework.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct TreeNode {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Level: 1 for indicators, the index's the highest.
+    pub level: u32,
+    /// The aggregate it belongs to (none for the index).
+    pub parent: Option<String>,
 }
 
 impl IndexRequest {
@@ -304,6 +348,7 @@ impl IndexRequest {
                 .map_err(|e| field(&at_a, e))?,
             weights: weights.parse::<Weights>().map_err(|e| field(&at_w, e))?,
             order,
+            data_threshold: self.data_threshold,
         })
     }
 }
@@ -396,18 +441,52 @@ pub fn compute(ctx: &Context, req: &IndexRequest) -> Result<IndexResult> {
     out.notes = notes;
     if let Some(s) = &req.sensitivity {
         let u = s.uncertainty()?;
-        if s.runs == 0 || s.runs > MAX_RUNS {
+        if s.replay.is_none() && (s.runs == 0 || s.runs > MAX_RUNS) {
             return Err(Error::field(
                 "sensitivity.runs",
                 format!("runs must be between 1 and {MAX_RUNS}, not {}", s.runs),
             ));
         }
-        ctx.stage(&format!("{} Monte-Carlo runs", s.runs));
-        let mut analysis = sensitivity(&fw, &units, &pipeline, &u, s.runs, s.seed)?;
-        if !s.keep_runs {
-            analysis.choices.clear();
+        let replay = match &s.replay {
+            Some(path) => {
+                ctx.stage("reading the replayed runs");
+                let mut r = read_replay(path, &fw, &pipeline)
+                    .map_err(|e| Error::from(e).context(format!("reading {}", path.display())))?;
+                if r.choices.len() > MAX_RUNS {
+                    return Err(Error::field(
+                        "sensitivity.replay",
+                        format!("{} runs: at most {MAX_RUNS}", r.choices.len()),
+                    ));
+                }
+                if s.design == Design::Random {
+                    // Not a design: the runs' rank statistics only.
+                    r.inputs.clear();
+                }
+                Some(r)
+            }
+            None => None,
+        };
+        if s.bootstrap > MAX_BOOTSTRAP {
+            return Err(Error::field(
+                "sensitivity.bootstrap",
+                format!("at most {MAX_BOOTSTRAP} resamples, not {}", s.bootstrap),
+            ));
         }
-        out.sensitivity = Some(analysis);
+        ctx.stage(&match (&replay, s.design) {
+            (Some(r), _) => format!("{} replayed runs", r.choices.len()),
+            (None, Design::Saltelli) => format!("Saltelli design on N = {}", s.runs),
+            (None, Design::Random) => format!("{} Monte-Carlo runs", s.runs),
+        });
+        let spec = Spec {
+            uncertainty: u,
+            runs: s.runs,
+            seed: s.seed,
+            design: s.design,
+            bootstrap: s.bootstrap,
+            replay,
+            keep_runs: s.keep_runs,
+        };
+        out.sensitivity = Some(analyse_uncertainty(&fw, &units, &pipeline, &spec)?);
     }
     Ok(out)
 }
@@ -487,5 +566,16 @@ fn result(fw: &Framework, units: &Units, b: Build, wanted: Option<&&str>) -> Ind
         sensitivity: None,
         analysis: None,
         notes: Vec::new(),
+        tree: fw
+            .indicators
+            .iter()
+            .chain(&fw.aggregates)
+            .map(|n| TreeNode {
+                code: n.code.clone(),
+                name: n.name.clone(),
+                level: n.level,
+                parent: n.parent.clone(),
+            })
+            .collect(),
     }
 }

@@ -145,6 +145,9 @@ pub fn index_request() -> hallyu_api::index::IndexRequest {
             aggregate: vec![],
             drop_indicator: true,
             keep_runs: true,
+            design: hallyu_api::index::Design::Random,
+            bootstrap: 0,
+            replay: None,
         }),
         analysis: true,
         ..hallyu_api::index::IndexRequest::example()

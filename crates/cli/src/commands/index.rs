@@ -2,7 +2,7 @@
 
 use crate::args::{IndexAction, IndexArgs, IndexBuildArgs};
 use anyhow::Result;
-use hallyu_api::index::{IndexRequest, Screen, ScreenOff, SensitivityRequest};
+use hallyu_api::index::{Design, IndexRequest, Screen, ScreenOff, SensitivityRequest};
 use hallyu_api::{DataSource, Request};
 
 /// Runs the command.
@@ -18,7 +18,14 @@ pub fn run(a: IndexArgs) -> Result<u8> {
                 normalise: s.alt_normalise,
                 aggregate: s.alt_aggregate,
                 drop_indicator: s.drop_indicators,
-                keep_runs: false,
+                keep_runs: s.keep_runs,
+                design: if s.indices {
+                    Design::Saltelli
+                } else {
+                    Design::Random
+                },
+                bootstrap: s.bootstrap,
+                replay: s.replay,
             };
             (request(&s.build, Some(analysis))?, s.build.output)
         }
@@ -59,6 +66,7 @@ fn request(a: &IndexBuildArgs, sensitivity: Option<SensitivityRequest>) -> Resul
         normalise: a.normalise.clone(),
         aggregate: a.aggregate.clone(),
         weights: a.weights.clone(),
+        data_threshold: a.data_threshold,
         dataset: a.dataset.clone(),
         sensitivity,
         analysis: a.analysis,

@@ -89,6 +89,7 @@ pub fn aggregate(
     fw: &Framework,
     method: Aggregate,
     weights: &dyn Fn(&str) -> f64,
+    threshold: Option<f64>,
 ) -> Result<DataSet> {
     let mut out = data.renamed("Aggregated");
     for level in fw.aggregate_levels() {
@@ -113,6 +114,18 @@ pub fn aggregate(
                     .map(|u| unit_mean(method, node, &children, u, &out.units[u]))
                     .collect::<Result<_>>()?,
             };
+            let mut col = col;
+            if let Some(t) = threshold {
+                // COINr's `dat_thresh`: a unit with a smaller share of its children present
+                // gets no value for the parent.
+                let n = children.len() as f64;
+                for (u, v) in col.iter_mut().enumerate() {
+                    let present = children.iter().filter(|c| !c.values[u].is_nan()).count();
+                    if (present as f64) / n < t {
+                        *v = f64::NAN;
+                    }
+                }
+            }
             out.columns.push(node.code.clone());
             out.values.push(col);
         }
@@ -291,7 +304,7 @@ mod tests {
                 .find(|n| n.code == code)
                 .map_or(f64::NAN, |n| n.weight)
         };
-        let out = aggregate(&d, &fw, method.parse()?, &weight_of)?;
+        let out = aggregate(&d, &fw, method.parse()?, &weight_of, None)?;
         assert_eq!(out.columns.last().map(String::as_str), Some("I"));
         Ok(out.values.last().cloned().unwrap_or_default())
     }

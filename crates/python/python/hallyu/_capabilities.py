@@ -270,35 +270,53 @@ def ingest(
 
 
 def index(
-    data: Union[str, "os.PathLike[str]"],
-    meta: Union[str, "os.PathLike[str]"],
-    denominate: str = "meta",
-    impute: str = "none",
-    screen: Optional[float] = None,
-    treat: str = "default",
-    normalise: str = "minmax:0,100",
-    aggregate: str = "amean",
-    weights: str = "meta",
+    data: Optional[Union[str, "os.PathLike[str]"]] = None,
+    meta: Optional[Union[str, "os.PathLike[str]"]] = None,
+    *,
+    framework: Optional[Union[str, "os.PathLike[str]"]] = None,
+    trade: Any = None,
+    denominate: Optional[str] = None,
+    impute: Optional[str] = None,
+    screen: Union[float, str, None] = None,
+    treat: Optional[str] = None,
+    normalise: Optional[str] = None,
+    aggregate: Optional[str] = None,
+    weights: Optional[str] = None,
+    data_threshold: Optional[float] = None,
     dataset: Optional[str] = None,
     sensitivity: Optional[Mapping[str, Any]] = None,
     analysis: bool = False,
     progress: ProgressArg = None,
 ) -> Result:
-    """A composite index, as ``hallyu index build``: COINr's ``iData`` (``data``) and
-    ``iMeta`` (``meta``) tables, each step's method written as on the command line
-    (``impute="group-mean:EurAsia_group"``, ``normalise="rank"``...).
+    """A composite index, as ``hallyu index build``: unit data in COINr's ``iData`` layout
+    (``data``) with its framework, COINr's ``iMeta`` table (``meta``) or a native TOML file
+    (``framework``); with neither, the embedded example scoreboard computed from ``trade``
+    (a path to flows or a dataset folder; the embedded panel by default). Each step's method
+    is written as on the command line (``impute="group-mean:EurAsia_group"``,
+    ``normalise="rank"``, ``weights="pca"``...); a method left as ``None`` is the
+    framework file's, else the default; ``screen="none"`` lifts a framework's screening.
 
     ``result.units`` has each unit's rank and its scores and ranks on every aggregate
     (``result["aggregates"]`` names them, in order); ``dataset="Treated"`` adds that data
     set in full; ``sensitivity={"runs": 1000, "weight_noise": 0.25, "normalise":
     ["minmax:0,100", "rank"], "drop_indicator": True}`` adds the ranks' intervals under
-    those choices (``result["sensitivity"]``); ``analysis=True`` adds each group's
-    Cronbach's alpha, first-component share and correlations, and flags
+    those choices (``result["sensitivity"]``), and with ``"design": "saltelli"`` the
+    first-order and total sensitivity indices of each uncertain input; ``analysis=True``
+    adds each group's Cronbach's alpha, first-component share and correlations, and flags
     (``result["analysis"]``)."""
+    def path(p: Any) -> Optional[str]:
+        return None if p is None else os.fspath(p)
+    trade_source = None
+    if trade is not None:
+        if not isinstance(trade, (str, os.PathLike)):
+            raise InputError("trade is a path to trade flows (a file or a dataset folder)")
+        trade_source, _ = source(trade)
     request = request_of(
         "index",
-        data=os.fspath(data),
-        meta=os.fspath(meta),
+        data=path(data),
+        meta=path(meta),
+        framework=path(framework),
+        trade=trade_source,
         denominate=denominate,
         impute=impute,
         screen=screen,
@@ -306,6 +324,7 @@ def index(
         normalise=normalise,
         aggregate=aggregate,
         weights=weights,
+        data_threshold=data_threshold,
         dataset=dataset,
         sensitivity=None if sensitivity is None else dict(sensitivity),
         analysis=analysis or None,

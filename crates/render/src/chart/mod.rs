@@ -4,7 +4,8 @@
 //! give the chart, the table of plotted numbers beside it ([`Chart::table`]) and the text
 //! formats, and a missing value keeps its reason. [`Chart::svg`] draws it: a line chart
 //! over years, stacked bars, horizontal bars (with error bars where the cells are
-//! intervals) or a dot plot with a reference line; every chart has a title, a text
+//! intervals) or a dot plot with a reference line. A [`HeatMap`] draws a value per row
+//! and column as a colour on one sequential scale. Every chart has a title, a text
 //! alternative (`<title>`, `<desc>`, `role="img"`, `aria-label`), labelled axes with the
 //! unit, and colours from one palette readable by colour-blind readers and in grey print.
 //!
@@ -17,6 +18,7 @@
 //! with a dot per value is 31 kB; the same chart here is 11 kB, a tooltip per value and
 //! the text alternative included.
 
+mod heat;
 mod layout;
 mod scale;
 mod svg;
@@ -24,6 +26,7 @@ mod svg;
 use crate::model::{Cell, ColumnSpec, Row, Table};
 use serde::{Deserialize, Serialize};
 
+pub use heat::{HeatColumn, HeatMap};
 pub use svg::Drawn;
 
 /// A chart and the numbers it plots.

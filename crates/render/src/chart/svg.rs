@@ -29,13 +29,13 @@ pub enum Drawn {
 /// Height of the plotting area of line charts and stacked bars.
 const PLOT_HEIGHT: f64 = 220.0;
 /// Top of the legend under a title of one line.
-const LEGEND_TOP: f64 = 34.0;
+pub(super) const LEGEND_TOP: f64 = 34.0;
 /// Height of a line of the legend.
 const LEGEND_LINE: f64 = 18.0;
 /// Characters of the title that fit across the drawing at its size (15, bold).
-const TITLE_CHARS: usize = 48;
+pub(super) const TITLE_CHARS: usize = 48;
 /// Height of a line of the title.
-const TITLE_LINE: f64 = 18.0;
+pub(super) const TITLE_LINE: f64 = 18.0;
 
 pub(super) fn draw(chart: &Chart) -> Drawn {
     let unplotted: Vec<String> = chart
@@ -99,7 +99,7 @@ pub(super) fn draw(chart: &Chart) -> Drawn {
 
 /// `text` in at most `lines` lines of at most `width` characters, broken between words;
 /// what does not fit ends in an ellipsis.
-fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
+pub(super) fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let words: Vec<&str> = text.split_whitespace().collect();
     for (k, word) in words.iter().enumerate() {

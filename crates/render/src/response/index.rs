@@ -18,25 +18,37 @@ pub fn render_index(r: &IndexResult, format: Format) -> Result<String, RenderErr
     if let Some(d) = &r.dataset {
         return match format {
             Format::Csv => dataset_csv(d),
-            Format::Html => Ok(html_page(&d.name, &[dataset_section(d)])),
+            Format::Html => {
+                let mut section = dataset_section(d);
+                section
+                    .blocks
+                    .splice(0..0, normalised_heat_map(r, None).map(Block::HeatMap));
+                Ok(html_page(&d.name, &[section]))
+            }
             Format::Markdown => Ok(dataset_section(d).markdown()),
             Format::Latex => Ok(dataset_section(d).latex()),
             _ => Ok(dataset_section(d).terminal()),
         };
     }
     if let Some(a) = &r.sensitivity {
+        let mut sections = vec![sensitivity_section(r, a)];
+        sections.extend(indices_section(r, a));
+        let joined =
+            |f: fn(&Section) -> String| sections.iter().map(f).collect::<Vec<_>>().join("\n");
         return Ok(match format {
             Format::Csv => sensitivity_csv(a)?,
             Format::Html => {
-                let mut section = sensitivity_section(r, a);
                 if let Some(chart) = rank_chart(r, a) {
+                    sections[0].blocks.insert(0, Block::Chart(chart));
+                }
+                if let (Some(chart), Some(section)) = (indices_chart(r, a), sections.get_mut(1)) {
                     section.blocks.insert(0, Block::Chart(chart));
                 }
-                html_page(&format!("{} ranks under uncertainty", r.index), &[section])
+                html_page(&format!("{} ranks under uncertainty", r.index), &sections)
             }
-            Format::Markdown => sensitivity_section(r, a).markdown(),
-            Format::Latex => sensitivity_section(r, a).latex(),
-            _ => sensitivity_section(r, a).terminal(),
+            Format::Markdown => joined(Section::markdown),
+            Format::Latex => joined(Section::latex),
+            _ => joined(Section::terminal),
         });
     }
     let mut sections = vec![results_section(r)];
@@ -226,8 +238,8 @@ fn sensitivity_section(r: &IndexResult, a: &Sensitivity) -> Section {
         })
         .collect();
     let mut notes = vec![format!(
-        "{} runs (seed {}); ranks on {}; 5% and 95%: percentiles of a unit's rank over the runs (R's type 7)",
-        a.runs, a.seed, r.index
+        "{} runs ({}, seed {}); ranks on {}; 5% and 95%: percentiles of a unit's rank over the runs (R's type 7)",
+        a.runs, a.design, a.seed, r.index
     )];
     if !a.failed.is_empty() {
         notes.push(format!(
@@ -242,6 +254,114 @@ fn sensitivity_section(r: &IndexResult, a: &Sensitivity) -> Section {
         table,
         notes,
     )
+}
+
+/// Which uncertain input drives the ranks: first-order and total sensitivity indices with
+/// their bootstrap intervals (a Saltelli design only).
+fn indices_section(r: &IndexResult, a: &Sensitivity) -> Option<Section> {
+    if a.indices.is_empty() && a.indices_undefined.is_none() {
+        return None;
+    }
+    let mut table = Table::new(vec![
+        ColumnSpec::label("input"),
+        ColumnSpec::value("first-order"),
+        ColumnSpec::value("5%"),
+        ColumnSpec::value("95%"),
+        ColumnSpec::value("total"),
+        ColumnSpec::value("5%"),
+        ColumnSpec::value("95%"),
+    ])
+    .null_text("–");
+    let opt = |v: Option<f64>| match v {
+        Some(x) => Cell::number(x, 3),
+        None => Cell::null("no bootstrap"),
+    };
+    table.rows = a
+        .indices
+        .iter()
+        .map(|i| {
+            Row::Cells(vec![
+                Cell::text(i.input.clone()),
+                Cell::number(i.first_order, 3),
+                opt(i.first_order_low),
+                opt(i.first_order_high),
+                Cell::number(i.total, 3),
+                opt(i.total_low),
+                opt(i.total_high),
+            ])
+        })
+        .collect();
+    let mut notes = vec![format!(
+        "output: the mean absolute change of the units' {} ranks from the nominal ones, per run (COINr's); first-order by Saltelli's 2010 estimator, total by Jansen's; {} runs in Saltelli's design{}",
+        r.index,
+        a.runs,
+        a.output_variance
+            .map(|v| format!("; output variance {}", number(v)))
+            .unwrap_or_default()
+    )];
+    notes.push(
+        "first-order: the share of the variance an input explains alone; total: with its interactions. Rank statistics above use the design's A and B runs only".into(),
+    );
+    notes.extend(
+        a.indices_undefined
+            .as_ref()
+            .map(|why| format!("no indices: {why}")),
+    );
+    Some(Section::of_table(
+        vec![format!(
+            "{}: what drives the ranks (sensitivity indices)",
+            r.index
+        )],
+        table,
+        notes,
+    ))
+}
+
+/// An index and its interval, from one input's indices.
+type IndexParts = fn(&hallyu_index::SensitivityIndex) -> (f64, Option<f64>, Option<f64>);
+
+/// First-order and total indices per input, with their bootstrap intervals.
+fn indices_chart(r: &IndexResult, a: &Sensitivity) -> Option<Chart> {
+    if a.indices.is_empty() {
+        return None;
+    }
+    let series = |name: &str, get: IndexParts| ChartSeries {
+        name: name.into(),
+        values: a
+            .indices
+            .iter()
+            .map(|i| {
+                let (v, lo, hi) = get(i);
+                match (lo, hi) {
+                    (Some(low), Some(high)) => Cell::Interval {
+                        value: v,
+                        low,
+                        high,
+                        decimals: 3,
+                    },
+                    _ => Cell::number(v, 3),
+                }
+            })
+            .collect(),
+    };
+    Some(Chart {
+        kind: ChartKind::Dots,
+        title: format!(
+            "{}: sensitivity indices of the mean rank change, with 5–95% bootstrap intervals",
+            r.index
+        ),
+        x_label: "uncertain input".into(),
+        value_label: "share of variance".into(),
+        unit: None,
+        x: Positions::Labels(a.indices.iter().map(|i| i.input.clone()).collect()),
+        series: vec![
+            series("first-order", |i| {
+                (i.first_order, i.first_order_low, i.first_order_high)
+            }),
+            series("total", |i| (i.total, i.total_low, i.total_high)),
+        ],
+        reference: None,
+    })
 }
 
 /// The best-ranked units' median rank with its 5–95% interval.
@@ -328,4 +448,79 @@ fn analysis_section(a: &Analysis) -> Section {
             .map(|f| format!("flag {}: {}", f.code, f.message)),
     );
     Section::of_table(vec!["coherence of the framework".into()], table, notes)
+}
+
+/// Units drawn in the heat map (the best ranked, and the unit of interest).
+pub const HEAT_MAP_ROWS: usize = 30;
+
+/// The normalised indicators by unit as a heat map, when the result holds the
+/// `Normalised` data set: units by index rank (the best [`HEAT_MAP_ROWS`] drawn, and
+/// `highlight`, highlighted, wherever it ranks), indicators in the framework's order.
+pub fn normalised_heat_map(r: &IndexResult, highlight: Option<&str>) -> Option<crate::HeatMap> {
+    let d = r.dataset.as_ref().filter(|d| d.name == "Normalised")?;
+    // Units in rank order; a unit of the data set without a result (none: both are the
+    // units kept by screening) goes last.
+    let mut order: Vec<(usize, String)> = Vec::new();
+    for u in &r.units {
+        if let Some(i) = d.units.iter().position(|c| *c == u.unit) {
+            let rank = u.rank.map_or_else(|| "–".to_string(), |k| k.to_string());
+            order.push((i, format!("{rank} {}", u.unit)));
+        }
+    }
+    for (i, code) in d.units.iter().enumerate() {
+        if !order.iter().any(|(j, _)| *j == i) {
+            order.push((i, format!("– {code}")));
+        }
+    }
+    // Columns grouped under their aggregate, groups in the framework's order.
+    let parent_of = |code: &str| {
+        r.tree
+            .iter()
+            .find(|n| n.code == code)
+            .and_then(|n| n.parent.clone())
+    };
+    let mut groups: Vec<Option<String>> = Vec::new();
+    for c in &d.columns {
+        let p = parent_of(c);
+        if !groups.contains(&p) {
+            groups.push(p);
+        }
+    }
+    let mut columns: Vec<usize> = (0..d.columns.len()).collect();
+    columns.sort_by_key(|&c| groups.iter().position(|g| *g == parent_of(&d.columns[c])));
+    let values: Vec<Vec<Option<f64>>> = order
+        .iter()
+        .map(|(i, _)| {
+            columns
+                .iter()
+                .map(|&c| d.values[c].get(*i).copied().filter(|v| v.is_finite()))
+                .collect()
+        })
+        .collect();
+    let highlighted = highlight.and_then(|h| order.iter().position(|(i, _)| d.units[*i] == h));
+    let shown = order.len().min(HEAT_MAP_ROWS);
+    let which = if shown < order.len() {
+        format!("the {shown} best-ranked of {} units", order.len())
+    } else {
+        format!("{} units", order.len())
+    };
+    Some(crate::HeatMap {
+        title: format!(
+            "{}: normalised indicators by unit ({which}, by rank)",
+            r.index
+        ),
+        row_label: "rank and unit".into(),
+        value_label: "normalised score".into(),
+        rows: order.into_iter().map(|(_, label)| label).collect(),
+        columns: columns
+            .iter()
+            .map(|&c| crate::HeatColumn {
+                name: d.columns[c].clone(),
+                group: parent_of(&d.columns[c]),
+            })
+            .collect(),
+        values,
+        highlight: highlighted,
+        max_rows: HEAT_MAP_ROWS,
+    })
 }

@@ -30,6 +30,10 @@ pub(super) fn render(s: &Section) -> String {
                 out.push_str(&format!("\\par {}\n", esc(&c.title)));
                 table(&c.table(), &mut out);
             }
+            Block::HeatMap(h) => {
+                out.push_str(&format!("\\par {}\n", esc(&h.title)));
+                table(&h.table(), &mut out);
+            }
             Block::Notes { lines } if !lines.is_empty() => {
                 out.push_str(&format!("\\par\\footnotesize {}\n", esc(&lines.join(" "))));
             }

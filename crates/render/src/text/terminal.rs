@@ -18,6 +18,11 @@ pub(super) fn render(s: &Section) -> String {
                 out.push('\n');
                 table(&c.table(), &mut out);
             }
+            Block::HeatMap(h) => {
+                out.push_str(&h.title);
+                out.push('\n');
+                table(&h.table(), &mut out);
+            }
             Block::Notes { lines } => {
                 for n in lines {
                     out.push_str(n);

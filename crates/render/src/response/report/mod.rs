@@ -7,6 +7,7 @@
 mod calls;
 mod charts;
 mod figures;
+mod index;
 mod tables;
 
 use super::{html_page, json, render_response};
@@ -15,7 +16,8 @@ use calls::response_sections;
 use charts::section_charts;
 use figures::key_figures;
 use hallyu_api::report::Report;
-use hallyu_api::Request;
+use hallyu_api::{Request, Response};
+use index::index_sections;
 use tables::{section_tables, sources_table};
 
 /// The formats a report is written in.
@@ -70,6 +72,10 @@ pub fn report_sections(r: &Report) -> Result<Vec<Section>, RenderError> {
                 // Each subgroup's indicators are drawn together above; their own tables
                 // are in the JSON.
                 (Some(_), _) if SUMMARISED.contains(&s.id.as_str()) => {}
+                // The country on the index: its rank, the best-ranked, the heat map.
+                (Some(Response::Index(i)), _) if s.id == INDEX => {
+                    sections.extend(index_sections(&r.country, &c.purpose, i))
+                }
                 (Some(resp), _) => sections.extend(response_sections(&c.purpose, resp)?),
                 (None, Some(f)) => sections.push(Section {
                     title: vec![c.purpose.clone()],
@@ -120,6 +126,9 @@ fn request_json(request: &Request) -> Result<String, RenderError> {
 /// call's numbers are in the JSON format.
 const SUMMARISED: [&str; 3] = ["composition", "markets", "integration"];
 
+/// The composite-index section, drawn for the report's country.
+const INDEX: &str = "index";
+
 /// The report in Markdown: its charts as their tables of numbers, each other call as
 /// its command renders it in Markdown.
 fn markdown(r: &Report) -> Result<String, RenderError> {
@@ -166,6 +175,12 @@ fn markdown(r: &Report) -> Result<String, RenderError> {
         for c in &s.calls {
             out.push_str(&format!("### {}\n\n", c.purpose));
             match (&c.response, &c.failure) {
+                (Some(Response::Index(i)), _) if s.id == INDEX => {
+                    for section in index_sections(&r.country, &c.purpose, i) {
+                        out.push_str(&section.markdown());
+                        out.push('\n');
+                    }
+                }
                 (Some(resp), _) => {
                     out.push_str(&render_response(resp, Format::Markdown)?);
                     out.push('\n');
