@@ -226,3 +226,13 @@ def test_index_sensitivity_indices_follow_coinrs_estimators(cli):
         yab = y[(2 + i) * n:(3 + i) * n]
         assert idx["first_order"] == pytest.approx(np.mean(yb * (yab - ya)) / var, rel=1e-10, abs=1e-13)
         assert idx["total"] == pytest.approx(np.sum((ya - yab) ** 2) / (2 * n * var), rel=1e-10, abs=1e-13)
+
+
+def test_report_with_the_example_index_equals_the_command_line(cli, tmp_path):
+    res = hallyu.report("KOR", out=tmp_path / "r.html", draws=0, index="example", progress=False)
+    expected = cli("report", "--country", "KOR", "--draws", "0", "--index", "example")
+    assert_same_json(res.to_dict(), expected, rel=1e-9)
+    section = [s for s in res["sections"] if s["id"] == "index"]
+    assert len(section) == 1
+    with pytest.raises(hallyu.InputError, match="index_data"):
+        hallyu.report("KOR", out=tmp_path / "r.html", draws=0, index="framework.toml")

@@ -197,12 +197,21 @@ def report(
     scenario: Union[None, str, "os.PathLike[str]"] = None,
     claims: Union[None, str, "os.PathLike[str]"] = None,
     draws: int = 100,
+    index: Union[None, str, "os.PathLike[str]", Mapping[str, Any]] = None,
+    index_data: Union[None, str, "os.PathLike[str]"] = None,
+    index_meta: Union[None, str, "os.PathLike[str]"] = None,
     progress: ProgressArg = None,
 ) -> Result:
     """A country's creative-trade report, as ``hallyu report``: writes the HTML page to
     ``out`` (default ``hallyu-report-<COUNTRY>.html``; the file is replaced atomically) and
-    returns the report's data (``result.sections``...)."""
+    returns the report's data (``result.sections``...).
+
+    ``index="example"`` adds the country's place on the embedded example scoreboard built on
+    the report's own trade data; ``index="framework.toml", index_data="units.csv"`` (or
+    ``index_meta="iMeta.csv", index_data=...``) on your own index; a dict is an index
+    request as :func:`index` builds it."""
     data_field, frame = source(data)
+    index_request = _report_index(index, index_data, index_meta, data_field, frame)
     request = request_of(
         "report",
         country=country,
@@ -218,6 +227,8 @@ def report(
         request["scenario"].pop("capability", None)
     if claims is not None:
         request["claims"] = json.loads(_hallyu.read_file("claims", os.fspath(claims)))
+    if index_request is not None:
+        request["index"] = index_request
     texts, problem = call(request, frame, ("json", "html"), progress)
     target = Path(out) if out is not None else Path(f"hallyu-report-{country.upper()}.html")
     _write_atomically(target, texts[1])
@@ -225,6 +236,31 @@ def report(
     if problem is not None:
         warnings.warn(problem[1], HallyuWarning, stacklevel=2)
     return result
+
+
+def _report_index(index: Any, index_data: Any, index_meta: Any, data_field: Dict[str, Any],
+                  frame: Any) -> Optional[Dict[str, Any]]:
+    """The report's index request from ``report``'s arguments (as the command line's
+    ``--index``, ``--index-data``, ``--index-meta``)."""
+    if index is None and index_meta is None:
+        if index_data is not None:
+            raise InputError("index_data needs its framework: index='framework.toml' or index_meta='iMeta.csv'")
+        return None
+    if isinstance(index, Mapping):
+        return {k: v for k, v in index.items() if k != "capability"}
+    if index is not None and index_meta is not None:
+        raise InputError("give one framework: index (a TOML file or 'example') or index_meta, not both")
+    if isinstance(index, str) and index.lower() == "example":
+        if index_data is not None:
+            raise InputError("index='example' is built on the report's trade data: leave out index_data")
+        if frame is not None:
+            raise InputError("index='example' needs the report's data as a path (or the embedded panel), not a DataFrame")
+        return {"trade": data_field}
+    if index_data is None:
+        raise InputError("a framework is built on unit data: give index_data='units.csv' (COINr's iData layout)")
+    if index_meta is not None:
+        return {"meta": os.fspath(index_meta), "data": os.fspath(index_data)}
+    return {"framework": os.fspath(index), "data": os.fspath(index_data)}
 
 
 def _write_atomically(target: Path, text: str) -> None:
