@@ -596,7 +596,8 @@ pub struct IndexBuildArgs {
     #[arg(long, value_name = "meta|none")]
     pub denominate: Option<String>,
     /// Fill missing values: `none` (default), `mean`, `median`, `group-mean:COLUMN`,
-    /// `group-median:COLUMN`.
+    /// `group-median:COLUMN`, `em` (expectation-maximisation, the indicators of each
+    /// aggregate together).
     #[arg(long, value_name = "METHOD")]
     pub impute: Option<String>,
     /// Remove units with a smaller share of available indicator values (0 to 1), or `none`

@@ -5,6 +5,7 @@ use crate::framework::Framework;
 use crate::native::Step;
 use crate::steps::aggregate::{aggregate, Aggregate};
 use crate::steps::denominate::denominate;
+use crate::steps::em::em_impute;
 use crate::steps::impute::{impute, Impute};
 use crate::steps::normalise::{normalise, Normalise};
 use crate::steps::screen::screen;
@@ -376,7 +377,10 @@ pub(crate) fn prepare(fw: &Framework, units: &Units, pipeline: &Pipeline) -> Res
         let next = match step {
             Step::Denominate => denominate_step(last, fw, units, pipeline, &mut log)?,
             Step::Impute => {
-                let (imputed, l) = impute(last, &pipeline.impute, units)?;
+                let (imputed, l) = match pipeline.impute {
+                    Impute::Em => em_impute(last, fw)?,
+                    _ => impute(last, &pipeline.impute, units)?,
+                };
                 log.push(format!(
                     "imputed ({:?}): {}",
                     pipeline.impute,

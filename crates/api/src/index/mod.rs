@@ -47,7 +47,8 @@ pub struct IndexRequest {
     /// `meta` (divide by the framework's denominators; the default) or `none`.
     #[serde(default)]
     pub denominate: Option<String>,
-    /// `none` (default), `mean`, `median`, `group-mean:COLUMN`, `group-median:COLUMN`.
+    /// `none` (default), `mean`, `median`, `group-mean:COLUMN`, `group-median:COLUMN`,
+    /// `em` (expectation–maximisation, the indicators of each aggregate together).
     #[serde(default)]
     pub impute: Option<String>,
     /// Remove units whose share of available indicator values is below this (0 to 1), or

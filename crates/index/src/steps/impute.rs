@@ -19,12 +19,15 @@ pub enum Impute {
     GroupMean(String),
     /// The median over the units of the same group.
     GroupMedian(String),
+    /// Expectation–maximisation under a multivariate normal model, the indicators of each
+    /// aggregate together (see [`super::em`]).
+    Em,
 }
 
 impl std::str::FromStr for Impute {
     type Err = IndexError;
 
-    /// `none`, `mean`, `median`, `group-mean:COL`, `group-median:COL`.
+    /// `none`, `mean`, `median`, `group-mean:COL`, `group-median:COL`, `em`.
     fn from_str(s: &str) -> Result<Impute> {
         let (name, arg) = match s.split_once(':') {
             Some((n, a)) => (n, Some(a.trim().to_string())),
@@ -34,10 +37,11 @@ impl std::str::FromStr for Impute {
             ("none", None) => Ok(Impute::None),
             ("mean", None) => Ok(Impute::Mean),
             ("median", None) => Ok(Impute::Median),
+            ("em", None) => Ok(Impute::Em),
             ("group-mean", Some(g)) if !g.is_empty() => Ok(Impute::GroupMean(g)),
             ("group-median", Some(g)) if !g.is_empty() => Ok(Impute::GroupMedian(g)),
             _ => Err(IndexError::Method(format!(
-                "imputation `{s}` is not known: use none, mean, median, group-mean:COLUMN or group-median:COLUMN"
+                "imputation `{s}` is not known: use none, mean, median, group-mean:COLUMN, group-median:COLUMN or em"
             ))),
         }
     }
@@ -45,6 +49,11 @@ impl std::str::FromStr for Impute {
 
 /// Fills the missing values; returns the data set and what was filled.
 pub fn impute(data: &DataSet, method: &Impute, units: &Units) -> Result<(DataSet, Vec<String>)> {
+    if *method == Impute::Em {
+        return Err(IndexError::Method(
+            "EM imputation needs the framework's groups: it runs through the build".into(),
+        ));
+    }
     let mut out = data.renamed("Imputed");
     let groups = match method {
         Impute::GroupMean(g) | Impute::GroupMedian(g) => Some(units.groups(g)?),

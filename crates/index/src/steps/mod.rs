@@ -2,6 +2,7 @@
 
 pub mod aggregate;
 pub mod denominate;
+pub mod em;
 pub mod impute;
 pub mod normalise;
 pub mod screen;
