@@ -510,10 +510,18 @@ pub fn quantile(sorted: &[f64], p: f64) -> Option<f64> {
     if sorted.is_empty() {
         return None;
     }
-    let h = (sorted.len() - 1) as f64 * p;
-    let lo = h.floor() as usize;
-    let hi = h.ceil() as usize;
-    Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
+    // R's own arithmetic (1-based `index = 1 + (n − 1)·p`, `(1 − h)·x[lo] + h·x[hi]`), so
+    // that percentiles equal R's to the last bit, not only to rounding.
+    let index = 1.0 + (sorted.len() - 1) as f64 * p;
+    let lo = index.floor();
+    let hi = index.ceil();
+    let (xl, xh) = (sorted[lo as usize - 1], sorted[hi as usize - 1]);
+    if index > lo && xh != xl {
+        let h = index - lo;
+        Some((1.0 - h) * xl + h * xh)
+    } else {
+        Some(xl)
+    }
 }
 
 /// The choices of run `r`: drawn from a stream seeded by `(seed, r)`, so a run's choices do
