@@ -544,6 +544,10 @@ pub struct IndexSensitivityArgs {
     /// Draw each weight uniformly within this fraction of itself (0.25: ±25%).
     #[arg(long, value_name = "FRACTION")]
     pub weight_noise: Option<f64>,
+    /// Only the weights of this level get noise (repeat for several; 1: indicators, 2: the
+    /// aggregates above them...), as COINr's get_noisy_weights; default every level.
+    #[arg(long, value_name = "LEVEL")]
+    pub noise_level: Vec<u32>,
     /// An imputation drawn from (repeat the flag for each alternative).
     #[arg(long, value_name = "METHOD")]
     pub alt_impute: Vec<String>,

@@ -26,6 +26,10 @@ pub struct Uncertainty {
     /// Each weight drawn uniformly between `w·(1 − f)` and `w·(1 + f)` (0 ≤ f < 1).
     #[serde(default)]
     pub weight_noise: Option<f64>,
+    /// The levels whose weights get the noise (COINr's `get_noisy_weights` noise levels);
+    /// empty: every node under the index.
+    #[serde(default)]
+    pub noise_levels: Vec<u32>,
     /// Imputations drawn from, equally likely.
     #[serde(default)]
     pub impute: Vec<Impute>,
@@ -470,6 +474,7 @@ fn saltelli_choices(
 ) -> Vec<RunChoice> {
     let weights_only = Uncertainty {
         weight_noise: u.weight_noise,
+        noise_levels: u.noise_levels.clone(),
         ..Uncertainty::default()
     };
     let weight_sets: Vec<Vec<(String, f64)>> = (0..WEIGHT_SETS)
@@ -554,6 +559,7 @@ fn draw(fw: &Framework, base: &Pipeline, u: &Uncertainty, seed: u64, r: usize) -
             .iter()
             .chain(&fw.aggregates)
             .filter(|n| n.parent.is_some())
+            .filter(|n| u.noise_levels.is_empty() || u.noise_levels.contains(&n.level))
             .map(|n| (n.code.clone(), 1.0 + f * (2.0 * rng.random::<f64>() - 1.0)))
             .collect(),
         _ => Vec::new(),
@@ -760,6 +766,37 @@ mod tests {
         )
     }
 
+    /// Noise on chosen levels only touches those levels' weights.
+    #[test]
+    fn noise_levels_restrict_which_weights_move() {
+        let (fw, _) = asem();
+        let u = Uncertainty {
+            weight_noise: Some(0.25),
+            noise_levels: vec![2, 3],
+            ..Uncertainty::default()
+        };
+        let c = draw(&fw, &Pipeline::default(), &u, 5, 0);
+        let level = |code: &str| {
+            fw.indicators
+                .iter()
+                .chain(&fw.aggregates)
+                .find(|n| n.code == code)
+                .map(|n| n.level)
+        };
+        assert!(!c.weight_factors.is_empty());
+        assert!(c
+            .weight_factors
+            .iter()
+            .all(|(code, _)| matches!(level(code), Some(2 | 3))));
+        // Every aggregate of levels 2 and 3 is drawn.
+        let n = fw
+            .aggregates
+            .iter()
+            .filter(|a| a.level == 2 || a.level == 3)
+            .count();
+        assert_eq!(c.weight_factors.len(), n);
+    }
+
     /// The cached path (steps up to normalisation built once per combination) gives the
     /// ranks a build from scratch gives, run by run, with and without screening.
     #[test]
@@ -767,6 +804,7 @@ mod tests {
         let (fw, units) = asem();
         let u = Uncertainty {
             weight_noise: Some(0.3),
+            noise_levels: vec![],
             impute: vec![Impute::GroupMean("EurAsia_group".into()), Impute::Median],
             normalise: vec![Normalise::Minmax { lo: 1.0, hi: 100.0 }, Normalise::Rank],
             aggregate: vec![Aggregate::Amean, Aggregate::Gmean],

@@ -264,10 +264,25 @@ fn framework_toml_parses_to_a_tree_or_fails_cleanly() {
 /// iMeta rows: types, levels, weights, directions and parents of any kind.
 fn imeta_text() -> impl Strategy<Value = String> {
     let row = (
-        prop_oneof![Just("1"), Just("2"), Just("3"), Just("0"), Just("1.5"), Just("NA"), Just("x")],
+        prop_oneof![
+            Just("1"),
+            Just("2"),
+            Just("3"),
+            Just("0"),
+            Just("1.5"),
+            Just("NA"),
+            Just("x")
+        ],
         code(),
         prop_oneof![Just("1"), Just("-1"), Just("2"), Just("NA"), Just("")],
-        prop_oneof![Just("1"), Just("0"), Just("-3"), Just("NA"), Just("1e308"), Just("w")],
+        prop_oneof![
+            Just("1"),
+            Just("0"),
+            Just("-3"),
+            Just("NA"),
+            Just("1e308"),
+            Just("w")
+        ],
         prop_oneof![code(), Just("NA".to_string())],
         prop_oneof![
             Just("Indicator"),
@@ -305,7 +320,15 @@ fn imeta_tables_parse_to_a_tree_or_fail_cleanly() {
 fn replay_text() -> impl Strategy<Value = String> {
     let columns = prop::collection::vec(
         prop::sample::select(vec![
-            "run", "impute", "normalise", "aggregate", "drop", "w:x", "w:A", "w:Q", "colour",
+            "run",
+            "impute",
+            "normalise",
+            "aggregate",
+            "drop",
+            "w:x",
+            "w:A",
+            "w:Q",
+            "colour",
         ]),
         1..5,
     );
@@ -325,8 +348,11 @@ fn replay_text() -> impl Strategy<Value = String> {
         Just("NA"),
         Just("1e309"),
     ];
-    (columns, prop::collection::vec(prop::collection::vec(cell, 5), 0..6)).prop_map(
-        |(mut cols, rows)| {
+    (
+        columns,
+        prop::collection::vec(prop::collection::vec(cell, 5), 0..6),
+    )
+        .prop_map(|(mut cols, rows)| {
             let mut seen = std::collections::HashSet::new();
             cols.retain(|c| seen.insert(*c));
             let mut s = cols.join(",");
@@ -336,8 +362,7 @@ fn replay_text() -> impl Strategy<Value = String> {
                 s.push('\n');
             }
             s
-        },
-    )
+        })
 }
 
 #[test]

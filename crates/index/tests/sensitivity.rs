@@ -54,6 +54,7 @@ fn the_same_seed_gives_the_same_runs_and_intervals_hold_the_median() {
         aggregate: vec![Aggregate::Amean],
         impute: vec![Impute::GroupMean("EurAsia_group".into()), Impute::Mean],
         drop_indicator: true,
+        noise_levels: vec![],
     };
     let a = sensitivity(&fw, &units, &p, &u, 200, 42).expect("analysis");
     let b = sensitivity(&fw, &units, &p, &u, 200, 42).expect("analysis");

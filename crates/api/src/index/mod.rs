@@ -145,6 +145,10 @@ pub struct SensitivityRequest {
     /// Each weight drawn uniformly within ±this fraction of itself (e.g. 0.25).
     #[serde(default)]
     pub weight_noise: Option<f64>,
+    /// The levels whose weights get the noise (2: the aggregates above indicators);
+    /// empty: every indicator and aggregate under the index.
+    #[serde(default)]
+    pub noise_levels: Vec<u32>,
     /// Imputations drawn from, written as for `impute`.
     #[serde(default)]
     pub impute: Vec<String>,
@@ -500,6 +504,7 @@ impl SensitivityRequest {
         };
         Ok(Uncertainty {
             weight_noise: self.weight_noise,
+            noise_levels: self.noise_levels.clone(),
             impute: self
                 .impute
                 .iter()

@@ -140,6 +140,7 @@ pub fn index_request() -> hallyu_api::index::IndexRequest {
             runs: 20,
             seed: 3,
             weight_noise: Some(0.2),
+            noise_levels: vec![],
             impute: vec![],
             normalise: vec!["minmax:0,100".into(), "rank".into()],
             aggregate: vec![],

@@ -14,6 +14,7 @@ pub fn run(a: IndexArgs) -> Result<u8> {
                 runs: s.runs,
                 seed: s.seed,
                 weight_noise: s.weight_noise,
+                noise_levels: s.noise_level,
                 impute: s.alt_impute,
                 normalise: s.alt_normalise,
                 aggregate: s.alt_aggregate,
