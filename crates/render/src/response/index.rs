@@ -139,7 +139,7 @@ fn results_section(r: &IndexResult) -> Section {
             ];
             cells.extend(u.scores[..shown].iter().map(|s| match s {
                 Some(v) => Cell::number(*v, 2),
-                None => Cell::null("every child is missing for this unit"),
+                None => Cell::null("no value: every child is missing (or below the data threshold), or the weights of those present sum to zero or less"),
             }));
             Row::Cells(cells)
         })

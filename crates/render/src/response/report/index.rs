@@ -105,7 +105,7 @@ fn position_table(r: &IndexResult, u: &UnitResult) -> Table {
                 Cell::text(name),
                 match u.scores.get(k).copied().flatten() {
                     Some(s) => Cell::number(s, 2),
-                    None => Cell::null("every child is missing for this unit"),
+                    None => Cell::null("no value: every child is missing (or below the data threshold), or the weights of those present sum to zero or less"),
                 },
                 match u.ranks.get(k).copied().flatten() {
                     Some(x) => Cell::integer(x),
@@ -135,7 +135,7 @@ fn top_table(r: &IndexResult, unit: Option<&UnitResult>) -> Table {
             Cell::text(u.name.clone()),
             match u.scores.first().copied().flatten() {
                 Some(s) => Cell::number(s, 2),
-                None => Cell::null("every child is missing for this unit"),
+                None => Cell::null("no value: every child is missing (or below the data threshold), or the weights of those present sum to zero or less"),
             },
         ])
     };
