@@ -399,9 +399,17 @@ pub struct SynthArgs {
     /// codes) instead of a gravity panel.
     #[arg(long)]
     pub baci: bool,
-    /// With --baci: flows per year (BACI 2021 has about 11 million).
-    #[arg(long, default_value_t = 11_000_000)]
-    pub rows: usize,
+    /// With --baci: flows per year (BACI 2021 has about 11 million); with --graph: the
+    /// observations (default 1,000,000).
+    #[arg(long)]
+    pub rows: Option<usize>,
+    /// Write a panel whose two fixed effects form a graph on which demeaning is slow,
+    /// columns y, x, fe1, fe2, to fit `y ~ x | fe1 + fe2` (true coefficient 0.3):
+    /// `worker-firm` (sparse bipartite, few movers), `chain` (one long path),
+    /// `components` (many small connected components), `nested` (fe2 nearly nested in
+    /// fe1).
+    #[arg(long, value_name = "KIND", conflicts_with = "baci")]
+    pub graph: Option<String>,
 }
 
 /// Input kinds of `hallyu ingest`.

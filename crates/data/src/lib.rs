@@ -28,6 +28,7 @@ pub mod reference;
 mod suggest;
 pub mod synth;
 pub mod synth_baci;
+pub mod synth_graph;
 mod table;
 pub mod write;
 

@@ -175,6 +175,10 @@ pub struct Fit {
     pub converged: bool,
     /// IRLS iterations (Poisson) or the largest number of demeaning sweeps (OLS).
     pub iterations: usize,
+    /// Passes over the data by the fixed-effect solver, summed over the columns demeaned
+    /// and the IRLS iterations (absent in fits from older versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demean_sweeps: Option<usize>,
     /// The variance estimator, written as its label, e.g. `cluster(pair_id)`.
     pub vcov: VcovSpec,
     /// The small-sample correction used, written `fixest`, `cluster-only`, `stata` or `none`.

@@ -255,6 +255,7 @@ fn estimate_keeping(
     }
     let converged = core.converged && !relu_failed;
 
+    let has_fe = !d.fe.names.is_empty();
     let fixed_effects =
         d.fe.names
             .iter()
@@ -292,6 +293,7 @@ fn estimate_keeping(
         dropped,
         converged,
         iterations: core.iterations,
+        demean_sweeps: has_fe.then_some(core.demean_sweeps),
         vcov,
         ssc: req.ssc,
         coefficients: inference.coefficients,

@@ -16,6 +16,9 @@ pub struct Core {
     pub sigma2: f64,
     /// Iterations reported to the user.
     pub iterations: usize,
+    /// Passes over the data by the fixed-effect solver: sweeps summed over the columns
+    /// demeaned and the IRLS iterations.
+    pub demean_sweeps: usize,
     /// Whether everything converged.
     pub converged: bool,
     /// Deviance (RSS for OLS).

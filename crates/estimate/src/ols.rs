@@ -58,7 +58,9 @@ pub fn fit(d: &Design, opts: DemeanOptions) -> Result<Core> {
     // The within residual is the full model's residual once the fixed effects are
     // absorbed, so the fitted value is the outcome less it.
     let fitted = d.y.iter().zip(&resid).map(|(y, e)| y - e).collect();
+    let demean_sweeps = infos.iter().map(|i| i.sweeps).sum();
     Ok(Core {
+        demean_sweeps,
         kept,
         beta,
         bread,

@@ -143,6 +143,7 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
     let mut beta_prev: Option<Vec<f64>> = None;
     let mut floor_reached = false;
     let mut demean_stalled = false;
+    let mut demean_sweeps = 0usize;
     let mut demean_broke_down = false;
     let mut w = vec![0.0; n];
     let mut z = vec![0.0; n];
@@ -167,6 +168,7 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
                 last_change: inner_tol,
             });
         }
+        demean_sweeps += infos.iter().map(|i| i.sweeps).sum::<usize>();
         demean_stalled |= infos.iter().any(|i| i.stalled);
         demean_broke_down |= broke_down(&infos);
         let zt = &demeaned[0];
@@ -315,6 +317,7 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
     let mu0 = vec![ybar; n];
     let ll0 = log_likelihood(y, &mu0, uw);
     Ok(Core {
+        demean_sweeps,
         kept,
         beta,
         bread,

@@ -6,11 +6,15 @@ use crate::exit::{usage, usage_bail};
 use crate::output::write_atomic;
 use anyhow::{Context, Result};
 use hallyu_data::synth::{generate, SynthOptions};
+use hallyu_data::synth_graph::{generate_graph, GraphKind};
 
 /// Runs the command.
 pub fn run(a: SynthArgs) -> Result<u8> {
     if a.baci {
         return baci(&a);
+    }
+    if let Some(kind) = &a.graph {
+        return graph(&a, kind);
     }
     let years = match &a.years {
         None => 25,
@@ -90,7 +94,7 @@ fn baci(a: &SynthArgs) -> Result<u8> {
     };
     let years = baci_years(a.years.as_deref())?;
     let options = BaciSynthOptions {
-        rows: a.rows,
+        rows: a.rows.unwrap_or(11_000_000),
         countries: a.countries,
         // The panel's default of one product means "BACI's usual ~5,000" here.
         products: if a.products == 1 { 5_000 } else { a.products },
@@ -124,6 +128,32 @@ fn baci(a: &SynthArgs) -> Result<u8> {
         if !a.quiet {
             eprintln!("wrote {rows} flows to {}", a.out.join(&name).display());
         }
+    }
+    Ok(0)
+}
+
+/// `--graph KIND`: a panel on a hard fixed-effect graph.
+fn graph(a: &SynthArgs, kind: &str) -> Result<u8> {
+    let Some(k) = GraphKind::from_name(kind) else {
+        let names: Vec<&str> = GraphKind::ALL.iter().map(|k| k.name()).collect();
+        usage_bail!(
+            "--graph {kind}: not a graph; the graphs are {}",
+            names.join(", ")
+        );
+    };
+    let rows = a.rows.unwrap_or(1_000_000);
+    let spinner = crate::progress::Spinner::new("generating panel", a.quiet);
+    let table = generate_graph(k, rows, a.seed)?;
+    spinner.set(format!("writing {}", a.out.display()));
+    write_table(&table, &a.out)?;
+    drop(spinner);
+    if !a.quiet {
+        eprintln!(
+            "wrote {} rows on the {} graph to {} (fit y ~ x | fe1 + fe2; true coefficient 0.3)",
+            table.nrows(),
+            k.name(),
+            a.out.display()
+        );
     }
     Ok(0)
 }
