@@ -34,11 +34,13 @@ fn build_ranks(v: &serde_json::Value) -> std::collections::HashMap<String, Optio
         .collect()
 }
 
-fn sensitivity(dir: &Dir, meta: &str, extra: &[&str]) -> serde_json::Value {
+/// `hallyu index ACTION` on COINr's data with the framework `meta`, group-mean imputation
+/// and min-max 1-100 unless `extra` says otherwise; its JSON.
+fn index(dir: &Dir, action: &str, meta: &str, extra: &[&str]) -> serde_json::Value {
     let data = asem("ASEM_iData.csv");
     let mut args = vec![
         "index",
-        "sensitivity",
+        action,
         "--data",
         data.as_str(),
         "--meta",
@@ -60,29 +62,12 @@ fn sensitivity(dir: &Dir, meta: &str, extra: &[&str]) -> serde_json::Value {
     json(&dir.hallyu(args).run_ok())
 }
 
+fn sensitivity(dir: &Dir, meta: &str, extra: &[&str]) -> serde_json::Value {
+    index(dir, "sensitivity", meta, extra)
+}
+
 fn build(dir: &Dir, meta: &str, extra: &[&str]) -> serde_json::Value {
-    let data = asem("ASEM_iData.csv");
-    let mut args = vec![
-        "index",
-        "build",
-        "--data",
-        data.as_str(),
-        "--meta",
-        meta,
-        "--impute",
-        "group-mean:EurAsia_group",
-        "--normalise",
-        "minmax:1,100",
-        "--format",
-        "json",
-    ];
-    // A flag given again replaces the default's (clap takes each once).
-    if extra.contains(&"--normalise") {
-        let i = args.iter().position(|a| *a == "--normalise").expect("flag");
-        args.drain(i..i + 2);
-    }
-    args.extend_from_slice(extra);
-    json(&dir.hallyu(args).run_ok())
+    index(dir, "build", meta, extra)
 }
 
 /// Each replayed run's ranks equal those of a build with the same methods, framework and

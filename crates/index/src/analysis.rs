@@ -231,56 +231,10 @@ pub fn cronbach(columns: &[&[f64]]) -> Option<f64> {
 /// child) over the number of children: the share of standardised variance along the first
 /// principal component.
 pub fn pc1_share(columns: &[&[f64]]) -> Option<f64> {
-    let k = columns.len();
-    if k < 2 {
+    if columns.len() < 2 {
         return None;
     }
-    let n = columns[0].len();
-    let complete: Vec<usize> = (0..n)
-        .filter(|&u| columns.iter().all(|c| !c[u].is_nan()))
-        .collect();
-    if complete.len() < 2 {
-        return None;
-    }
-    let cols: Vec<Vec<f64>> = columns
-        .iter()
-        .map(|c| complete.iter().map(|&u| c[u]).collect())
-        .collect();
-    let mut corr = vec![vec![0.0; k]; k];
-    for i in 0..k {
-        for j in 0..k {
-            corr[i][j] = if i == j {
-                1.0
-            } else {
-                pearson(&cols[i], &cols[j])?
-            };
-        }
-    }
-    // Power iteration: the correlation matrix is symmetric positive semi-definite, so it
-    // converges to the largest eigenvalue.
-    let mut v = vec![1.0 / (k as f64).sqrt(); k];
-    let mut lambda = 0.0;
-    for _ in 0..10_000 {
-        let w: Vec<f64> = (0..k)
-            .map(|i| (0..k).map(|j| corr[i][j] * v[j]).sum())
-            .collect();
-        let norm = w.iter().map(|x| x * x).sum::<f64>().sqrt();
-        if norm == 0.0 {
-            return None;
-        }
-        let next: Vec<f64> = w.iter().map(|x| x / norm).collect();
-        let change = next
-            .iter()
-            .zip(&v)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f64::max);
-        v = next;
-        lambda = norm;
-        if change < 1e-13 {
-            break;
-        }
-    }
-    Some(lambda / k as f64)
+    first_component(columns).map(|(_, share)| share)
 }
 
 /// Eigenvalues and eigenvectors of a symmetric matrix by cyclic Jacobi rotations
