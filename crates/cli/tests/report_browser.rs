@@ -196,11 +196,17 @@ fn every_html_page_reads_well_in_a_browser() {
             "index-sensitivity.html",
             index(
                 "sensitivity",
+                // Saltelli's design: the rank intervals and the indices' chart on one page.
                 &[
+                    "--indices",
                     "--runs",
-                    "200",
+                    "60",
                     "--weight-noise",
                     "0.25",
+                    "--alt-normalise",
+                    "minmax:0,100",
+                    "--alt-normalise",
+                    "rank",
                     "--drop-indicators",
                 ],
             ),
