@@ -4,9 +4,8 @@
 
 mod util;
 
-use std::collections::HashMap;
 use std::path::PathBuf;
-use util::Dir;
+use util::{close_1e9, read_unit_csv, Dir};
 
 fn asem(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -46,36 +45,6 @@ fn default_build(extra: &[&str]) -> Vec<String> {
     args
 }
 
-/// A CSV with `uCode` first: unit → column → value (empty or NA = NaN).
-fn read_csv(text: &str) -> HashMap<String, HashMap<String, f64>> {
-    let mut r = csv::Reader::from_reader(text.as_bytes());
-    let header: Vec<String> = r
-        .headers()
-        .expect("header")
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let mut out = HashMap::new();
-    for rec in r.records() {
-        let rec = rec.expect("record");
-        let mut row = HashMap::new();
-        for (h, v) in header.iter().zip(rec.iter()).skip(1) {
-            let x = if v.is_empty() || v == "NA" {
-                f64::NAN
-            } else {
-                v.parse().unwrap_or(f64::NAN)
-            };
-            row.insert(h.clone(), x);
-        }
-        out.insert(rec[0].to_string(), row);
-    }
-    out
-}
-
-fn close(got: f64, want: f64) -> bool {
-    (got.is_nan() && want.is_nan()) || (got - want).abs() <= 1e-9 * want.abs().max(1.0)
-}
-
 #[test]
 fn every_data_set_printed_equals_coinrs() {
     let dir = Dir::new();
@@ -91,8 +60,8 @@ fn every_data_set_printed_equals_coinrs() {
         let r = dir
             .hallyu(default_build(&["--dataset", name, "--format", "csv"]))
             .run_ok();
-        let ours = read_csv(&r.stdout);
-        let theirs = read_csv(
+        let ours = read_unit_csv(&r.stdout);
+        let theirs = read_unit_csv(
             &std::fs::read_to_string(asem(&format!("default/{name}.csv"))).expect("reference"),
         );
         assert_eq!(ours.len(), theirs.len(), "{name}: units");
@@ -104,7 +73,7 @@ fn every_data_set_printed_equals_coinrs() {
             for (col, want) in cols {
                 let got = mine[col];
                 assert!(
-                    close(got, *want),
+                    close_1e9(got, *want),
                     "{name} {unit} {col}: {got} vs COINr {want}"
                 );
             }
@@ -116,11 +85,12 @@ fn every_data_set_printed_equals_coinrs() {
 fn scores_and_ranks_equal_coinrs_in_csv_and_json() {
     let dir = Dir::new();
     let r = dir.hallyu(default_build(&["--format", "csv"])).run_ok();
-    let ours = read_csv(&r.stdout);
-    let scores =
-        read_csv(&std::fs::read_to_string(asem("default/results_scores.csv")).expect("scores"));
+    let ours = read_unit_csv(&r.stdout);
+    let scores = read_unit_csv(
+        &std::fs::read_to_string(asem("default/results_scores.csv")).expect("scores"),
+    );
     let ranks =
-        read_csv(&std::fs::read_to_string(asem("default/results_ranks.csv")).expect("ranks"));
+        read_unit_csv(&std::fs::read_to_string(asem("default/results_ranks.csv")).expect("ranks"));
     for (unit, cols) in &scores {
         let mine = &ours[unit];
         assert_eq!(mine["Rank"], cols["Rank"], "{unit}");
@@ -137,7 +107,7 @@ fn scores_and_ranks_equal_coinrs_in_csv_and_json() {
             "Social",
             "SusEcFin",
         ] {
-            assert!(close(mine[code], cols[code]), "{unit} {code}");
+            assert!(close_1e9(mine[code], cols[code]), "{unit} {code}");
             assert_eq!(
                 mine[&format!("Rank_{code}")],
                 ranks[unit][code],
@@ -230,7 +200,7 @@ fn the_rank_analysis_is_reproducible_and_drawn_in_html() {
         "the same seed gives the same ranks"
     );
     assert_ne!(a, analysis("6", "csv"));
-    let rows = read_csv(&a);
+    let rows = read_unit_csv(&a);
     assert_eq!(rows.len(), 51);
     for (unit, r) in &rows {
         assert!(

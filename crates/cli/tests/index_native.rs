@@ -5,10 +5,9 @@
 
 mod util;
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use util::{product_level_dataset, Dir};
+use util::{close_1e9, product_level_dataset, read_unit_csv, Dir};
 
 fn asem(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -102,34 +101,6 @@ normalise = "minmax:0,100"
 aggregate = "amean"
 "#;
 
-/// A CSV with `uCode` first: unit → column → value (empty or NA = NaN).
-fn read_csv(text: &str) -> HashMap<String, HashMap<String, f64>> {
-    let mut r = csv::Reader::from_reader(text.as_bytes());
-    let header: Vec<String> = r
-        .headers()
-        .expect("header")
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let mut out = HashMap::new();
-    for rec in r.records() {
-        let rec = rec.expect("record");
-        let unit = rec.get(0).expect("unit").to_string();
-        let row = header
-            .iter()
-            .zip(rec.iter())
-            .skip(1)
-            .map(|(h, v)| (h.clone(), v.parse::<f64>().unwrap_or(f64::NAN)))
-            .collect();
-        out.insert(unit, row);
-    }
-    out
-}
-
-fn close(got: f64, want: f64) -> bool {
-    (got.is_nan() && want.is_nan()) || (got - want).abs() <= 1e-9 * want.abs().max(1.0)
-}
-
 fn build(dir: &Dir, framework: &std::path::Path, extra: &[&str]) -> util::Run {
     let mut args = vec![
         "index".to_string(),
@@ -146,25 +117,34 @@ fn build(dir: &Dir, framework: &std::path::Path, extra: &[&str]) -> util::Run {
 fn coinrs_example_as_a_native_framework_gives_coinrs_build() {
     let dir = Dir::new();
     let fw = dir.write("asem.toml", asem_toml(COINR_STEPS));
-    let ours = read_csv(&build(&dir, &fw, &["--format", "csv"]).stdout);
-    let scores =
-        read_csv(&std::fs::read_to_string(asem("default/results_scores.csv")).expect("scores"));
+    let ours = read_unit_csv(&build(&dir, &fw, &["--format", "csv"]).stdout);
+    let scores = read_unit_csv(
+        &std::fs::read_to_string(asem("default/results_scores.csv")).expect("scores"),
+    );
     assert_eq!(ours.len(), scores.len());
     for (unit, cols) in &scores {
         assert_eq!(ours[unit]["Rank"], cols["Rank"], "{unit}");
         for (code, want) in cols {
             if let Some(got) = ours[unit].get(code) {
-                assert!(close(*got, *want), "{unit} {code}: {got} vs COINr {want}");
+                assert!(
+                    close_1e9(*got, *want),
+                    "{unit} {code}: {got} vs COINr {want}"
+                );
             }
         }
-        assert!(close(ours[unit]["Index"], cols["Index"]), "{unit}");
+        assert!(close_1e9(ours[unit]["Index"], cols["Index"]), "{unit}");
     }
-    let treated = read_csv(&build(&dir, &fw, &["--dataset", "Treated", "--format", "csv"]).stdout);
-    let theirs = read_csv(&std::fs::read_to_string(asem("default/Treated.csv")).expect("Treated"));
+    let treated =
+        read_unit_csv(&build(&dir, &fw, &["--dataset", "Treated", "--format", "csv"]).stdout);
+    let theirs =
+        read_unit_csv(&std::fs::read_to_string(asem("default/Treated.csv")).expect("Treated"));
     for (unit, cols) in &theirs {
         for (col, want) in cols {
             let got = treated[unit][col];
-            assert!(close(got, *want), "Treated {unit} {col}: {got} vs {want}");
+            assert!(
+                close_1e9(got, *want),
+                "Treated {unit} {col}: {got} vs {want}"
+            );
         }
     }
 }
@@ -173,12 +153,15 @@ fn coinrs_example_as_a_native_framework_gives_coinrs_build() {
 fn a_flag_overrides_the_frameworks_step_and_unlisted_steps_do_not_run() {
     let dir = Dir::new();
     let fw = dir.write("asem.toml", asem_toml(COINR_STEPS));
-    let index_of = |run: &util::Run, unit: &str| read_csv(&run.stdout)[unit]["Index"];
+    let index_of = |run: &util::Run, unit: &str| read_unit_csv(&run.stdout)[unit]["Index"];
     let coinr = build(&dir, &fw, &["--format", "csv"]);
     let untreated = build(&dir, &fw, &["--format", "csv", "--treat", "none"]);
     // COINr's CHE is 68.3837...; without the treatment the index moves.
-    assert!(close(index_of(&coinr, "CHE"), 68.383_724_238_341_71));
-    assert!(!close(index_of(&untreated, "CHE"), 68.383_724_238_341_71));
+    assert!(close_1e9(index_of(&coinr, "CHE"), 68.383_724_238_341_71));
+    assert!(!close_1e9(
+        index_of(&untreated, "CHE"),
+        68.383_724_238_341_71
+    ));
     // The same as a framework whose steps leave treatment out.
     let no_treat = dir.write(
         "no_treat.toml",
@@ -193,7 +176,7 @@ fn a_flag_overrides_the_frameworks_step_and_unlisted_steps_do_not_run() {
         &fw,
         &["--format", "csv", "--impute", "none", "--screen", "none"],
     );
-    assert!(read_csv(&unscreened.stdout).len() > read_csv(&screened.stdout).len());
+    assert!(read_unit_csv(&unscreened.stdout).len() > read_unit_csv(&screened.stdout).len());
     // Treatment before imputation, as the file orders it: its own data set order.
     let reordered = dir.write(
         "reordered.toml",
@@ -296,7 +279,7 @@ fn the_example_scoreboard_runs_with_no_file_on_hallyus_own_indicators() {
     let raw = dir
         .hallyu(["index", "build", "--dataset", "Raw", "--format", "csv"])
         .run_ok();
-    let raw = read_csv(&raw.stdout);
+    let raw = read_unit_csv(&raw.stdout);
     let kor = indicators(&dir, &["KOR"]);
     let k2006 = year(&kor, 2006);
     assert_eq!(
@@ -359,7 +342,7 @@ fn the_example_on_a_dataset_with_products_adds_creative_specialisation() {
             "csv",
         ])
         .run_ok();
-    let raw = read_csv(&raw.stdout);
+    let raw = read_unit_csv(&raw.stdout);
     let vnm = indicators(&dir, &["VNM", "--data", "trade", "--group", "creative"]);
     assert_eq!(
         raw["VNM"]["creative_rca"],

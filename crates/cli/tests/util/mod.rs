@@ -451,3 +451,34 @@ pub fn product_level_dataset(d: &Dir) -> std::path::PathBuf {
         .run_ok();
     d.join("trade")
 }
+
+/// A CSV of units with `uCode` first (as `hallyu index ... --format csv` writes it): unit →
+/// column → value (empty or `NA` is NaN).
+pub fn read_unit_csv(
+    text: &str,
+) -> std::collections::HashMap<String, std::collections::HashMap<String, f64>> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = r
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let mut out = std::collections::HashMap::new();
+    for rec in r.records() {
+        let rec = rec.expect("record");
+        let row = header
+            .iter()
+            .zip(rec.iter())
+            .skip(1)
+            .map(|(h, v)| (h.clone(), v.parse::<f64>().unwrap_or(f64::NAN)))
+            .collect();
+        out.insert(rec.get(0).expect("unit").to_string(), row);
+    }
+    out
+}
+
+/// Equal to 1e-9 relative (absolute near zero), both missing counting as equal.
+pub fn close_1e9(got: f64, want: f64) -> bool {
+    (got.is_nan() && want.is_nan()) || (got - want).abs() <= 1e-9 * want.abs().max(1.0)
+}

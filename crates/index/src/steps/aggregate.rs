@@ -309,20 +309,7 @@ mod tests {
         Ok(out.values.last().cloned().unwrap_or_default())
     }
 
-    /// Element-wise within 1e-12 relative (absolute near zero); NaN only where expected.
-    fn close(got: &[f64], want: &[f64]) {
-        assert_eq!(got.len(), want.len(), "{got:?} vs {want:?}");
-        for (g, w) in got.iter().zip(want) {
-            if w.is_nan() {
-                assert!(g.is_nan(), "{got:?} vs {want:?}: expected missing");
-            } else {
-                assert!(
-                    (g - w).abs() <= 1e-12 * w.abs().max(1.0),
-                    "{got:?} vs {want:?}"
-                );
-            }
-        }
-    }
+    use crate::steps::assert_close as close;
 
     /// Six units (rows) by three children (columns a, b, c); U1 and U4 are equal in every
     /// child, U0 and U1 tie on c.

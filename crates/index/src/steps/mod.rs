@@ -46,3 +46,19 @@ pub(crate) fn sd(values: &[f64]) -> f64 {
     }
     (v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (v.len() - 1) as f64).sqrt()
 }
+
+/// Element-wise within 1e-12 relative (absolute near zero); NaN only where expected.
+#[cfg(test)]
+pub(crate) fn assert_close(got: &[f64], want: &[f64]) {
+    assert_eq!(got.len(), want.len(), "{got:?} vs {want:?}");
+    for (g, w) in got.iter().zip(want) {
+        if w.is_nan() {
+            assert!(g.is_nan(), "{got:?} vs {want:?}: expected missing");
+        } else {
+            assert!(
+                (g - w).abs() <= 1e-12 * w.abs().max(1.0),
+                "{got:?} vs {want:?}"
+            );
+        }
+    }
+}
