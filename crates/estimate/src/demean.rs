@@ -331,13 +331,20 @@ impl<'a> Demeaner<'a> {
             .collect();
         let mut p = z.clone();
         let dot = |x: &[[f64; J]], y: &[[f64; J]]| -> [f64; J] {
-            let mut d = [0.0; J];
-            for (a, c) in x.iter().zip(y) {
-                for j in 0..J {
-                    d[j] += a[j] * c[j];
-                }
-            }
-            d
+            sum_chunks(
+                x.par_chunks(VECTOR_CHUNK)
+                    .zip(y.par_chunks(VECTOR_CHUNK))
+                    .map(|(x, y)| {
+                        let mut d = [0.0; J];
+                        for (a, c) in x.iter().zip(y) {
+                            for j in 0..J {
+                                d[j] += a[j] * c[j];
+                            }
+                        }
+                        d
+                    })
+                    .collect(),
+            )
         };
         let mut rz = dot(&r, &z);
         let mut infos = vec![
@@ -355,12 +362,21 @@ impl<'a> Demeaner<'a> {
             .collect();
         let mut passes = 1;
         while passes < opts.max_iter {
+            let within = z
+                .par_chunks(VECTOR_CHUNK)
+                .zip(alpha.par_chunks(VECTOR_CHUNK))
+                .map(|(z, alpha)| {
+                    let mut ok = [true; J];
+                    for (zz, a) in z.iter().zip(alpha) {
+                        for j in 0..J {
+                            ok[j] &= zz[j].abs() <= opts.tol * (0.1 + a[j].abs());
+                        }
+                    }
+                    ok
+                })
+                .reduce(|| [true; J], |a, b| std::array::from_fn(|j| a[j] && b[j]));
             for j in 0..J {
-                if running[j]
-                    && z.iter()
-                        .zip(&alpha)
-                        .all(|(zz, a)| zz[j].abs() <= opts.tol * (0.1 + a[j].abs()))
-                {
+                if running[j] && within[j] {
                     running[j] = false;
                     infos[j].status = DemeanStatus::Converged;
                 }
@@ -384,21 +400,38 @@ impl<'a> Demeaner<'a> {
                     step[j] = rz[j] / pap[j];
                 }
             }
-            for g in 0..g_all {
-                for j in 0..J {
-                    alpha[g][j] += step[j] * p[g][j];
-                    r[g][j] -= step[j] * ap[g][j];
-                    z[g][j] = r[g][j] * inv[g];
-                }
-            }
-            let rz_new = dot(&r, &z);
+            // The updates and the new `rᵀz` in one parallel pass over the groups.
+            let rz_new = sum_chunks(
+                alpha
+                    .par_chunks_mut(VECTOR_CHUNK)
+                    .zip(r.par_chunks_mut(VECTOR_CHUNK))
+                    .zip(z.par_chunks_mut(VECTOR_CHUNK))
+                    .zip(p.par_chunks(VECTOR_CHUNK))
+                    .zip(ap.par_chunks(VECTOR_CHUNK))
+                    .zip(inv.par_chunks(VECTOR_CHUNK))
+                    .map(|(((((alpha, r), z), p), ap), inv)| {
+                        let mut d = [0.0; J];
+                        for g in 0..alpha.len() {
+                            for j in 0..J {
+                                alpha[g][j] += step[j] * p[g][j];
+                                r[g][j] -= step[j] * ap[g][j];
+                                z[g][j] = r[g][j] * inv[g];
+                                d[j] += r[g][j] * z[g][j];
+                            }
+                        }
+                        d
+                    })
+                    .collect(),
+            );
             let mut beta = [0.0; J];
             for j in 0..J {
                 if step[j] != 0.0 {
                     beta[j] = rz_new[j] / rz[j];
                     rz[j] = rz_new[j];
                     if best[j].record(rz[j], |b| {
-                        b.iter_mut().zip(&alpha).for_each(|(b, a)| *b = a[j])
+                        b.par_iter_mut()
+                            .zip(alpha.par_iter())
+                            .for_each(|(b, a)| *b = a[j])
                     }) {
                         // The precision floor: converged as far as double precision goes.
                         running[j] = false;
@@ -407,13 +440,17 @@ impl<'a> Demeaner<'a> {
                     }
                 }
             }
-            for g in 0..g_all {
-                for j in 0..J {
-                    if step[j] != 0.0 {
-                        p[g][j] = z[g][j] + beta[j] * p[g][j];
+            p.par_chunks_mut(VECTOR_CHUNK)
+                .zip(z.par_chunks(VECTOR_CHUNK))
+                .for_each(|(p, z)| {
+                    for (p, z) in p.iter_mut().zip(z) {
+                        for j in 0..J {
+                            if step[j] != 0.0 {
+                                p[j] = z[j] + beta[j] * p[j];
+                            }
+                        }
                     }
-                }
-            }
+                });
         }
         for (j, (st, (info, best))) in states
             .iter_mut()
@@ -505,6 +542,22 @@ impl<'a> Demeaner<'a> {
             }
         }
     }
+}
+
+/// Coefficients per task in the conjugate gradient's vector updates and inner products.
+/// Fixed, so that the inner products add the same partial sums in the same order whatever
+/// the thread count.
+const VECTOR_CHUNK: usize = 1 << 13;
+
+/// The chunks' partial sums of `J` columns, added in chunk order.
+fn sum_chunks<const J: usize>(parts: Vec<[f64; J]>) -> [f64; J] {
+    let mut total = [0.0; J];
+    for p in parts {
+        for j in 0..J {
+            total[j] += p[j];
+        }
+    }
+    total
 }
 
 /// Whether a conjugate-gradient step length `rz / pᵀAp` is undefined: `A` is positive

@@ -5,6 +5,7 @@ use crate::fixef::{interaction_codes, FixedEffects};
 use crate::formula::{Expr, Formula, Term};
 use crate::{EstimateError, Result};
 use hallyu_data::{Column, ColumnView, DataError, Table, MISSING_CODE};
+use rayon::prelude::*;
 
 /// The numeric problem, restricted to complete observations.
 #[derive(Debug, Clone)]
@@ -263,22 +264,39 @@ pub fn build(
         }
         None => None,
     };
-    let mut fe_codes = Vec::new();
-    for fe in &formula.fixed_effects {
-        let (codes, levels) = interaction_codes(table, fe)?;
-        for (o, c) in ok.iter_mut().zip(&codes) {
+    // Every fixed effect and cluster encoded at once, one per thread; a cluster that is
+    // also a fixed effect (`| pair` with `cluster:pair`) is encoded once.
+    let mut distinct: Vec<&[String]> = Vec::new();
+    for v in formula.fixed_effects.iter().chain(clusters) {
+        if !distinct.contains(&v.as_slice()) {
+            distinct.push(v);
+        }
+    }
+    let encoded: Vec<(Vec<u32>, usize)> = distinct
+        .par_iter()
+        .map(|v| interaction_codes(table, v))
+        .collect::<hallyu_data::Result<_>>()?;
+    let codes_of = |v: &[String]| {
+        let i = distinct.iter().position(|d| *d == v).unwrap_or_default();
+        &encoded[i]
+    };
+    for (codes, _) in &encoded {
+        for (o, c) in ok.iter_mut().zip(codes) {
             *o &= *c != MISSING_CODE;
         }
-        fe_codes.push((Formula::fe_name(fe), codes, levels));
     }
-    let mut cluster_codes = Vec::new();
-    for cl in clusters {
-        let (codes, _) = interaction_codes(table, cl)?;
-        for (o, c) in ok.iter_mut().zip(&codes) {
-            *o &= *c != MISSING_CODE;
-        }
-        cluster_codes.push((cl.join("^"), codes));
-    }
+    let fe_codes: Vec<(String, &Vec<u32>, usize)> = formula
+        .fixed_effects
+        .iter()
+        .map(|fe| {
+            let (codes, levels) = codes_of(fe);
+            (Formula::fe_name(fe), codes, *levels)
+        })
+        .collect();
+    let cluster_codes: Vec<(String, &Vec<u32>)> = clusters
+        .iter()
+        .map(|cl| (cl.join("^"), &codes_of(cl).0))
+        .collect();
 
     let dropped_missing = ok.iter().filter(|k| !**k).count();
     // Zero weights are counted apart from missing values: the user asked for them.
@@ -356,13 +374,26 @@ pub fn build(
             }
         }
     }
+    // The sample's rows of each fixed effect, renumbered densely (as
+    // `FixedEffects::subset` does), one dimension per thread.
+    let sampled: Vec<(Vec<u32>, usize)> = fe_codes
+        .par_iter()
+        .map(|(_, codes, levels)| {
+            let kept: Vec<u32> = codes
+                .iter()
+                .zip(&ok)
+                .filter(|(_, &k)| k)
+                .map(|(c, _)| *c)
+                .collect();
+            crate::fixef::densify(&kept, *levels)
+        })
+        .collect();
     let mut fe = FixedEffects::empty();
-    for (name, codes, levels) in fe_codes {
+    for ((name, _, _), (ids, levels)) in fe_codes.into_iter().zip(sampled) {
         fe.names.push(name);
-        fe.ids.push(codes);
+        fe.ids.push(ids);
         fe.levels.push(levels);
     }
-    let fe = fe.subset(&ok);
     let clusters = cluster_codes
         .into_iter()
         .map(|(name, codes)| {

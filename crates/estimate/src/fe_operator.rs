@@ -114,8 +114,16 @@ impl<'a> FeOperator<'a> {
     /// Group weight totals `Σ_{n∈g} w_n` of all dimensions (group sizes when unweighted).
     pub fn weight_sums(&self) -> Vec<f64> {
         let mut out = vec![0.0; self.groups];
-        for q in 0..self.dims() {
-            let (ids, block) = (self.ids[q], self.block_mut(q, &mut out));
+        // One dimension per task.
+        let mut blocks = Vec::with_capacity(self.dims());
+        let mut rest = out.as_mut_slice();
+        for &l in &self.levels {
+            let (head, tail) = rest.split_at_mut(l);
+            blocks.push(head);
+            rest = tail;
+        }
+        blocks.into_par_iter().enumerate().for_each(|(q, block)| {
+            let ids = self.ids[q];
             match self.weights {
                 Some(w) => {
                     for (&g, &wn) in ids.iter().zip(w) {
@@ -124,7 +132,7 @@ impl<'a> FeOperator<'a> {
                 }
                 None => ids.iter().for_each(|&g| block[g as usize] += 1.0),
             }
-        }
+        });
         out
     }
 
@@ -259,14 +267,23 @@ impl<'a> FeOperator<'a> {
             let end = ((t + 1) * chunk).min(n);
             self.normal_apply_rows(alpha, start..end, acc);
         });
-        out.copy_from_slice(&parts[0]);
-        for part in &parts[1..] {
-            for (o, p) in out.iter_mut().zip(part) {
-                for j in 0..J {
-                    o[j] += p[j];
+        // The threads' sums added group range by group range, in parallel (the pair
+        // dimension of a large panel has a quarter of a million groups), and in thread
+        // order within each group.
+        let parts = &scratch.parts;
+        out.par_chunks_mut(REDUCE_CHUNK)
+            .enumerate()
+            .for_each(|(c, o)| {
+                let base = c * REDUCE_CHUNK;
+                o.copy_from_slice(&parts[0][base..base + o.len()]);
+                for part in &parts[1..] {
+                    for (o, p) in o.iter_mut().zip(&part[base..]) {
+                        for j in 0..J {
+                            o[j] += p[j];
+                        }
+                    }
                 }
-            }
-        }
+            });
     }
 
     /// The rows `range` of [`Self::normal_apply`], summed into `acc`.
@@ -345,6 +362,9 @@ impl<'a> FeOperator<'a> {
         }
     }
 }
+
+/// Groups per task when [`FeOperator::normal_apply`] adds the threads' sums.
+const REDUCE_CHUNK: usize = 1 << 14;
 
 /// Per-thread accumulators of [`FeOperator::normal_apply`], allocated once per solve.
 pub struct NormalScratch<const J: usize> {

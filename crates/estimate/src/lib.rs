@@ -43,6 +43,7 @@ pub mod ols;
 pub mod poisson;
 pub mod registry;
 mod request;
+mod rows;
 pub mod schema;
 pub mod separation;
 pub mod variance;

@@ -12,7 +12,9 @@
 
 use crate::demean::{DemeanAlgorithm, DemeanOptions, Demeaner};
 use crate::fixef::FixedEffects;
+use crate::rows;
 use crate::wls;
+use rayon::prelude::*;
 
 /// Tolerance below which a fitted value counts as zero (ppmlhdfe's default).
 pub const RELU_TOL: f64 = 1e-4;
@@ -58,19 +60,25 @@ pub fn relu(y: &[f64], x: &[Vec<f64>], fe: &FixedEffects, max_iter: usize) -> Re
     // Which regressors are collinear is a property of the design, judged with unit
     // weights: under the heavy weights a regressor that varies only where y = 0 looks
     // collinear to any relative tolerance, and that is exactly the regressor that separates.
-    let ones = vec![1.0; n];
-    let unit = Demeaner::new(fe, &ones);
-    let mut unit_states = vec![Vec::new(); x.len()];
-    let (xt_unit, infos) = unit.demean_many(&raw, &mut unit_states, opts);
-    if infos.iter().any(|i| !i.converged()) {
-        return fail(n);
-    }
-    let xt_unit_ref: Vec<&[f64]> = xt_unit.iter().map(Vec::as_slice).collect();
-    let kept = wls::select_columns(&raw, &xt_unit_ref, &ones);
+    // (In a block of its own: the unit weights and columns are freed before the loop,
+    // whose vectors are the peak memory of a large fit.)
+    let kept = {
+        let ones = vec![1.0; n];
+        let unit = Demeaner::new(fe, &ones);
+        let mut unit_states = vec![Vec::new(); x.len()];
+        let (xt_unit, infos) = unit.demean_many(&raw, &mut unit_states, opts);
+        if infos.iter().any(|i| !i.converged()) {
+            return fail(n);
+        }
+        let xt_unit_ref: Vec<&[f64]> = xt_unit.iter().map(Vec::as_slice).collect();
+        wls::select_columns(&raw, &xt_unit_ref, &ones)
+    };
     let kept_raw: Vec<&[f64]> = kept.iter().map(|&j| raw[j]).collect();
     let mut states = vec![Vec::new(); kept.len()];
     let mut xt: Vec<Vec<f64>> = Vec::new();
-    let mut w_xt: Option<Vec<f64>> = None;
+    // The weights the regressors were last demeaned with: `None` not yet, `Some(None)`
+    // the base weights (not copied), `Some(Some(w))` accelerated ones.
+    let mut xt_under: Option<Option<Vec<f64>>> = None;
     let mut u: Vec<f64> = y.iter().map(|v| f64::from(u8::from(*v == 0.0))).collect();
     let mut state = Vec::new();
     let mut ut = vec![0.0; n];
@@ -81,40 +89,50 @@ pub fn relu(y: &[f64], x: &[Vec<f64>], fe: &FixedEffects, max_iter: usize) -> Re
         // when they do.
         let w_now = stuck.weights(&w);
         let dm = Demeaner::new(fe, &w_now);
-        if w_xt.as_deref() != Some(w_now.as_slice()) {
+        let same = match &xt_under {
+            None => false,
+            Some(None) => *w == *w_now,
+            Some(Some(prev)) => *prev == *w_now,
+        };
+        if !same {
+            xt.clear();
             let (d, infos) = dm.demean_many(&kept_raw, &mut states, opts);
             if infos.iter().any(|i| !i.converged()) {
                 return fail(n);
             }
             xt = d;
-            w_xt = Some(w_now.clone());
+            xt_under = Some(match &w_now {
+                std::borrow::Cow::Borrowed(_) => None,
+                std::borrow::Cow::Owned(v) => Some(v.clone()),
+            });
         }
         let xk: Vec<&[f64]> = xt.iter().map(Vec::as_slice).collect();
         if !dm.demean(&u, &mut state, opts, &mut ut).converged() {
             return fail(n);
         }
-        let mut resid = ut.clone();
-        if !xk.is_empty() {
-            if let Some(beta) = wls::solve_qr(&xk, &w_now, &ut) {
-                for (c, b) in xk.iter().zip(&beta) {
-                    resid
-                        .iter_mut()
-                        .zip(c.iter())
-                        .for_each(|(r, x)| *r -= b * x);
-                }
+        let beta = if xk.is_empty() {
+            None
+        } else {
+            wls::solve_qr(&xk, &w_now, &ut)
+        };
+        let resid = rows::collect(n, |i| {
+            let mut r = ut[i];
+            for (c, b) in xk.iter().zip(beta.iter().flatten()) {
+                r -= b * c[i];
             }
-        }
-        let fitted: Vec<f64> = (0..n).map(|i| u[i] - resid[i]).collect();
-        let mut all_nonneg = true;
-        for i in 0..n {
+            r
+        });
+        let fitted = rows::collect(n, |i| u[i] - resid[i]);
+        rows::fill(&mut uhat, |i| {
             let v = fitted[i];
-            uhat[i] = if y[i] > 0.0 || (v > -0.1 * RELU_TOL && v < RELU_TOL) {
+            if y[i] > 0.0 || (v > -0.1 * RELU_TOL && v < RELU_TOL) {
                 0.0
             } else {
                 v
-            };
-            all_nonneg &= uhat[i] >= 0.0;
-        }
+            }
+        });
+        // (A NaN is not non-negative.)
+        let all_nonneg = uhat.par_iter().all(|v| *v >= 0.0);
         if all_nonneg {
             return ReluOutcome {
                 separated: uhat.iter().map(|v| *v > 0.0).collect(),
@@ -194,13 +212,17 @@ impl Stuck {
         }
     }
 
-    /// The base weights with the accelerated observations' weight raised.
-    fn weights(&self, base: &[f64]) -> Vec<f64> {
+    /// The base weights with the accelerated observations' weight raised (the base
+    /// itself, not a copy, while none is).
+    fn weights<'w>(&self, base: &'w [f64]) -> std::borrow::Cow<'w, [f64]> {
+        if self.accelerated.is_empty() {
+            return std::borrow::Cow::Borrowed(base);
+        }
         let mut w = base.to_vec();
         for &i in &self.accelerated {
             w[i] = self.value;
         }
-        w
+        std::borrow::Cow::Owned(w)
     }
 
     fn update(&mut self, y: &[f64], fitted: &[f64], resid: &[f64]) {
