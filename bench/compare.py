@@ -1,9 +1,14 @@
-"""hallyu vs pyfixest on the same files: PPML with exporter-year, importer-year and pair
-fixed effects, standard errors clustered by pair.
+"""hallyu vs pyfixest (and fixest, when an R library holding it is named) on the same
+files: PPML with exporter-year, importer-year and pair fixed effects, standard errors
+clustered by pair.
 
 Every measured run is a fresh process; its wall time is taken from outside (spawn to
 exit) and its peak RSS is that process's own (GNU time's %M), so one run's memory never
-leaks into another's. Runs of the two tools are interleaved and the median is reported.
+leaks into another's. Runs of the tools are interleaved and the median is reported.
+hallyu runs once per thread count of --threads (RAYON_NUM_THREADS); pyfixest uses its
+defaults (every core). fixest runs when HALLYU_FIXEST_LIB names an R library holding it
+(bench/fixest_fit.R, on a CSV copy of the panel, fit time with the data in memory, as many
+threads as the largest of --threads).
 
 Usually started by bench/run.sh, which builds hallyu and prepares bench/.venv; it can also
 be run directly with a Python that has pyfixest:
@@ -13,7 +18,8 @@ be run directly with a Python that has pyfixest:
     python bench/compare.py --sizes 30x10 --runs 1      # any COUNTRIESxYEARS panel
 
 Exit status: 0 when every comparison passed, 1 when a coefficient differs by more than
---coef-tol (relative), 2 when a run failed or a file could not be prepared.
+--coef-tol (relative) from pyfixest's or fixest's, 2 when a run failed or a file could
+not be prepared.
 """
 
 from __future__ import annotations
@@ -206,6 +212,20 @@ def prepare_book(hallyu: Path, regen: bool) -> Case:
     return Case("book", path, BOOK_FML, BOOK_CLUSTER)
 
 
+def csv_copy(path: Path) -> Path:
+    """A CSV copy of a Parquet panel for fixest (R reads it with data.table::fread),
+    written again when the panel is newer."""
+    import pandas as pd
+
+    out = path.with_suffix(".csv")
+    if stale(out, path):
+        print(f"  writing {out.relative_to(ROOT)} for fixest", flush=True)
+        tmp = out.with_suffix(".csv.tmp")
+        pd.read_parquet(path).to_csv(tmp, index=False)
+        tmp.replace(out)
+    return out
+
+
 def file_rows(path: Path) -> int | None:
     try:
         import pyarrow.parquet as pq
@@ -225,58 +245,49 @@ def fmt(x, spec=".2f", none="-"):
     return format(x, spec)
 
 
-def summarize(case: Case, h: list[Run], p: list[Run]) -> dict:
-    hok = [r for r in h if r.ok]
-    pok = [r for r in p if r.ok]
+def summarize(case: Case, runs: dict[str, list[Run]], threads: list[int]) -> dict:
+    """Medians per tool, the thread scaling of hallyu, the ratios to the other tools (at
+    hallyu's largest thread count) and the largest coefficient differences."""
     med = lambda xs: statistics.median(xs) if xs else None  # noqa: E731
-    s = {
-        "case": case.name,
-        "rows": case.rows,
-        "h_wall": med([r.wall_s for r in hok]),
-        "h_rss": med([r.peak_rss_mb for r in hok]),
-        "p_wall": med([r.wall_s for r in pok]),
-        "p_fit": med([r.result.get("fit_s") for r in pok if r.result.get("fit_s") is not None]),
-        "p_read": med([r.result.get("read_s") for r in pok if r.result.get("read_s") is not None]),
-        "p_rss": med([r.peak_rss_mb for r in pok]),
-        "h_nobs": hok[-1].result.get("nobs") if hok else None,
-        "p_nobs": pok[-1].result.get("nobs") if pok else None,
-        "h_iter": hok[-1].result.get("iterations") if hok else None,
-        "p_iter": pok[-1].result.get("iterations") if pok else None,
-        "coef_diff": None,
-        "se_diff": None,
-        "missing_terms": [],
-        "h_failed": len(h) - len(hok),
-        "p_failed": len(p) - len(pok),
-    }
-    if s["h_wall"] and s["p_wall"]:
-        s["speed"] = s["p_wall"] / s["h_wall"]
-        s["speed_fit"] = s["p_fit"] / s["h_wall"] if s["p_fit"] else None
-        s["mem"] = s["h_rss"] / s["p_rss"]
-    else:
-        s["speed"] = s["speed_fit"] = s["mem"] = None
-    # Largest relative differences over all terms and all pairs of runs (the fits are
-    # deterministic, so in practice every pair gives the same number).
-    cd, sd = [], []
-    for hr in hok:
-        hc = coefficients(hr.result)
-        for pr in pok:
-            pc = coefficients(pr.result)
-            for term, (pb, pse) in pc.items():
-                if term not in hc:
-                    s["missing_terms"].append(term)
-                    continue
-                hb, hse = hc[term]
-                cd.append(rel_diff(hb, pb))
-                sd.append(rel_diff(hse, pse))
-    if cd:
-        s["coef_diff"], s["se_diff"] = max(cd), max(sd)
-    s["missing_terms"] = sorted(set(s["missing_terms"]))
-    if pok:
-        c = coefficients(pok[-1].result)
-        s["p_coef"] = next(iter(c.values()), (None, None))
-    if hok:
-        c = coefficients(hok[-1].result)
-        s["h_coef"] = next(iter(c.values()), (None, None))
+    ok = {tool: [r for r in rs if r.ok] for tool, rs in runs.items()}
+    s: dict = {"case": case.name, "rows": case.rows, "threads": threads, "failed": {}}
+    for tool, rs in runs.items():
+        good = ok[tool]
+        s["failed"][tool] = len(rs) - len(good)
+        s[tool] = {
+            "wall": med([r.wall_s for r in good]),
+            "rss": med([r.peak_rss_mb for r in good]),
+            "fit": med([r.result["fit_s"] for r in good if r.result.get("fit_s") is not None]),
+            "nobs": good[-1].result.get("nobs") if good else None,
+            "iter": good[-1].result.get("iterations") if good else None,
+            "passes": good[-1].result.get("demean_sweeps") if good else None,
+            "coef": next(iter(coefficients(good[-1].result).values()), (None, None)) if good else (None, None),
+        }
+    one, top = f"hallyu-{threads[0]}", f"hallyu-{threads[-1]}"
+    h1, ht = s.get(one, {}).get("wall"), s.get(top, {}).get("wall")
+    s["scaling"] = h1 / ht if h1 and ht and len(threads) > 1 else None
+    for other in ("pyfixest", "fixest"):
+        o = s.get(other, {})
+        s[f"speed_{other}"] = o["wall"] / ht if ht and o.get("wall") else None
+        s[f"speed_{other}_fit"] = o["fit"] / ht if ht and o.get("fit") else None
+        s[f"mem_{other}"] = s[top]["rss"] / o["rss"] if ht and o.get("rss") else None
+        # Largest relative differences over all terms and all pairs of runs (the fits are
+        # deterministic, so in practice every pair gives the same number).
+        cd, sd, missing = [], [], set()
+        for tool in [t for t in runs if t.startswith("hallyu-")]:
+            for hr in ok[tool]:
+                hc = coefficients(hr.result)
+                for orun in ok.get(other, []):
+                    for term, (ob, ose) in coefficients(orun.result).items():
+                        if term not in hc:
+                            missing.add(term)
+                            continue
+                        hb, hse = hc[term]
+                        cd.append(rel_diff(hb, ob))
+                        sd.append(rel_diff(hse, ose))
+        s[f"coef_diff_{other}"] = max(cd) if cd else None
+        s[f"se_diff_{other}"] = max(sd) if sd else None
+        s[f"missing_{other}"] = sorted(missing)
     return s
 
 
@@ -286,18 +297,52 @@ def rows_text(s: dict) -> str:
     return f"{s['rows']:,}"
 
 
-def print_text_table(summaries: list[dict]) -> None:
-    head = ["panel", "rows", "obs h/p", "hallyu s", "hallyu MB", "pyfixest s", "(fit s)", "pyfixest MB",
-            "speed p/h", "(fit)", "mem h/p", "max rel dcoef", "max rel dSE", "iter h/p"]
+def table_rows(summaries: list[dict], with_fixest: bool) -> tuple[list[str], list[list[str]]]:
+    """Header and cells shared by the text and Markdown tables."""
+    threads = summaries[0]["threads"]
+    head = ["panel", "rows"]
+    for t in threads:
+        head += [f"hallyu {t} thr (s)", f"hallyu {t} thr (MB)"]
+    head += [f"scaling {threads[0]}→{threads[-1]} thr", "pyfixest total (s)", "pyfixest fit (s)", "pyfixest (MB)"]
+    if with_fixest:
+        head += ["fixest fit (s)", "fixest (MB)"]
+    head += [f"speed-up vs pyfixest total (fit), {threads[-1]} thr"]
+    if with_fixest:
+        head += [f"speed-up vs fixest fit, {threads[-1]} thr"]
+    head += ["memory hallyu/pyfixest", "IRLS iterations h/p" + ("/f" if with_fixest else ""), "FE solver passes (hallyu)",
+             "max rel. diff coef vs pyfixest"]
+    if with_fixest:
+        head += ["max rel. diff coef vs fixest"]
+    head += ["max rel. diff SE vs pyfixest"]
     body = []
     for s in summaries:
-        body.append([
-            s["case"], rows_text(s), f"{fmt(s['h_nobs'], ',')}/{fmt(s['p_nobs'], ',')}",
-            fmt(s["h_wall"]), fmt(s["h_rss"], ".0f"), fmt(s["p_wall"]), fmt(s["p_fit"]), fmt(s["p_rss"], ".0f"),
-            fmt(s["speed"], ".1f") + ("x" if s["speed"] else ""),
-            fmt(s["speed_fit"], ".1f") + ("x" if s["speed_fit"] else ""), fmt(s["mem"], ".2f"),
-            fmt(s["coef_diff"], ".1e"), fmt(s["se_diff"], ".1e"), f"{fmt(s['h_iter'], 'd')}/{fmt(s['p_iter'], 'd')}",
-        ])
+        top = s.get(f"hallyu-{threads[-1]}", {})
+        p, f = s.get("pyfixest", {}), s.get("fixest", {})
+        row = [s["case"], rows_text(s)]
+        for t in threads:
+            h = s.get(f"hallyu-{t}", {})
+            row += [fmt(h.get("wall")), fmt(h.get("rss"), ".0f")]
+        row += [fmt(s["scaling"], ".2f") + ("×" if s["scaling"] else ""), fmt(p.get("wall")), fmt(p.get("fit")),
+                fmt(p.get("rss"), ".0f")]
+        if with_fixest:
+            row += [fmt(f.get("fit")), fmt(f.get("rss"), ".0f")]
+        sp, spf = s["speed_pyfixest"], s["speed_pyfixest_fit"]
+        row += [f"{fmt(sp, '.1f')}{'×' if sp else ''} ({fmt(spf, '.1f')}{'×' if spf else ''})"]
+        if with_fixest:
+            sf = s["speed_fixest_fit"]
+            row += [f"{fmt(sf, '.1f')}{'×' if sf else ''}"]
+        iters = [fmt(top.get("iter"), "d"), fmt(p.get("iter"), "d")] + ([fmt(f.get("iter"), "d")] if with_fixest else [])
+        row += [fmt(s["mem_pyfixest"], ".2f"), " / ".join(iters), fmt(top.get("passes"), ",d"),
+                fmt(s["coef_diff_pyfixest"], ".1e")]
+        if with_fixest:
+            row += [fmt(s["coef_diff_fixest"], ".1e")]
+        row += [fmt(s["se_diff_pyfixest"], ".1e")]
+        body.append(row)
+    return head, body
+
+
+def print_text_table(summaries: list[dict], with_fixest: bool) -> None:
+    head, body = table_rows(summaries, with_fixest)
     widths = [max(len(r[i]) for r in [head, *body]) for i in range(len(head))]
     line = lambda r: "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))  # noqa: E731
     print(line(head))
@@ -306,21 +351,10 @@ def print_text_table(summaries: list[dict]) -> None:
         print(line(r))
 
 
-def markdown_table(summaries: list[dict]) -> str:
-    out = [
-        "| panel | rows | obs used | hallyu (s) | hallyu peak RSS (MB) | pyfixest total (s) | pyfixest fit only (s) "
-        "| pyfixest peak RSS (MB) | speed-up total (fit only) | memory hallyu/pyfixest | max rel. diff coef "
-        "| max rel. diff SE | IRLS iterations hallyu/pyfixest |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
-    ]
-    for s in summaries:
-        nobs = fmt(s["h_nobs"], ",") if s["h_nobs"] == s["p_nobs"] else f"{fmt(s['h_nobs'], ',')} / {fmt(s['p_nobs'], ',')}"
-        out.append(
-            f"| {s['case']} | {rows_text(s)} | {nobs} | {fmt(s['h_wall'])} | {fmt(s['h_rss'], '.0f')} "
-            f"| {fmt(s['p_wall'])} | {fmt(s['p_fit'])} | {fmt(s['p_rss'], '.0f')} "
-            f"| {fmt(s['speed'], '.1f')}× ({fmt(s['speed_fit'], '.1f')}×) | {fmt(s['mem'], '.2f')} "
-            f"| {fmt(s['coef_diff'], '.1e')} | {fmt(s['se_diff'], '.1e')} | {fmt(s['h_iter'], 'd')} / {fmt(s['p_iter'], 'd')} |"
-        )
+def markdown_table(summaries: list[dict], with_fixest: bool) -> str:
+    head, body = table_rows(summaries, with_fixest)
+    out = ["| " + " | ".join(head) + " |", "|---|" + "--:|" * (len(head) - 1)]
+    out += ["| " + " | ".join(r) + " |" for r in body]
     return "\n".join(out)
 
 
@@ -386,6 +420,8 @@ def main() -> int:
     ap.add_argument("--sizes", default="1m,5m", help="comma list of 1m, 5m, book, CxY (default 1m,5m)")
     ap.add_argument("--book", action="store_true", help="add the Advanced Guide RTA specification (28k rows)")
     ap.add_argument("--runs", type=int, default=3, help="measured runs per tool and size (median reported)")
+    ap.add_argument("--threads", default="1,2",
+                    help="comma list of hallyu thread counts (RAYON_NUM_THREADS), smallest first (default 1,2)")
     ap.add_argument("--hallyu", type=Path, default=ROOT / "target" / "release" / "hallyu")
     ap.add_argument("--python", default=sys.executable, help="Python with pyfixest for the pyfixest runs")
     ap.add_argument("--pyfixest-backend", default="map:rust",
@@ -404,6 +440,12 @@ def main() -> int:
     args = ap.parse_args()
     if args.runs < 1:
         ap.error("--runs must be at least 1")
+    try:
+        threads = sorted({int(t) for t in args.threads.split(",") if t.strip()})
+    except ValueError:
+        ap.error(f"--threads takes a comma list of counts, not {args.threads!r}")
+    if not threads or threads[0] < 1:
+        ap.error("--threads needs at least one count of 1 or more")
 
     sizes = parse_sizes(args.sizes)
     if args.book and "book" not in sizes:
@@ -441,30 +483,49 @@ def main() -> int:
         print(f"warning: the 1-minute load average is {load:.1f} before the first run: other work on "
               f"this {os.cpu_count()}-core machine will slow both tools unevenly", file=sys.stderr)
     started = dt.datetime.now()
-    summaries, raw, last_p = [], [], None
+    fixest_lib = os.environ.get("HALLYU_FIXEST_LIB", "")
+    with_fixest = bool(fixest_lib)
+    summaries, raw, last = [], [], {}
     for case in cases:
-        h_cmd = [str(hallyu), "fepois", case.fml, "--data", str(case.data), "--cluster", case.cluster,
-                 "--format", "json", "--quiet"]
-        p_cmd = [args.python, str(BENCH / "pyfixest_fit.py"), "--data", str(case.data), "--fml", case.fml,
-                 "--cluster", case.cluster, "--backend", args.pyfixest_backend,
-                 "--fixef-tol", repr(args.fixef_tol), "--iwls-tol", repr(args.iwls_tol)]
+        tools: list[tuple[str, list[str], dict[str, str]]] = []
+        if not args.skip_hallyu:
+            for t in threads:
+                tools.append((f"hallyu-{t}", [str(hallyu), "fepois", case.fml, "--data", str(case.data), "--cluster",
+                                             case.cluster, "--format", "json", "--quiet"],
+                              {**env, "RAYON_NUM_THREADS": str(t)}))
+        if not args.skip_pyfixest:
+            tools.append(("pyfixest", [args.python, str(BENCH / "pyfixest_fit.py"), "--data", str(case.data), "--fml",
+                                       case.fml, "--cluster", case.cluster, "--backend", args.pyfixest_backend,
+                                       "--fixef-tol", repr(args.fixef_tol), "--iwls-tol", repr(args.iwls_tol)], env))
+        if with_fixest:
+            try:
+                csv_path = csv_copy(case.data)
+            except Exception as e:  # noqa: BLE001 - reported, the other tools still run
+                print(f"error: could not write a CSV copy of {case.data} for fixest: {e}", file=sys.stderr)
+                failed = True
+            else:
+                tools.append(("fixest", ["Rscript", str(BENCH / "fixest_fit.R"), "--data", str(csv_path), "--fml",
+                                         case.fml, "--cluster", case.cluster, "--fixef-tol", repr(args.fixef_tol),
+                                         "--glm-tol", repr(args.iwls_tol), "--threads", str(threads[-1])],
+                              {**env, "HALLYU_FIXEST_LIB": fixest_lib}))
         print(f"\n== {case.name}: {case.data.relative_to(ROOT)}, {rows_text({'rows': case.rows})} rows, "
               f"{args.runs} run(s) each", flush=True)
-        h_runs, p_runs = [], []
+        runs: dict[str, list[Run]] = {tool: [] for tool, _, _ in tools}
         for i in range(args.runs):
-            for tool, cmd, runs in (("hallyu", h_cmd, h_runs), ("pyfixest", p_cmd, p_runs)):
-                if (tool == "hallyu" and args.skip_hallyu) or (tool == "pyfixest" and args.skip_pyfixest):
-                    continue
+            for tool, cmd, tool_env in tools:
                 load = os.getloadavg()[0]
-                r = measure(cmd, env, args.timeout)
-                runs.append(r)
+                r = measure(cmd, tool_env, args.timeout)
+                runs[tool].append(r)
                 res = r.result
                 extra = ""
-                if tool == "pyfixest" and r.ok:
-                    extra = f" (import {res['import_s']:.2f} s, read {res['read_s']:.2f} s, fit {res['fit_s']:.2f} s)"
-                    last_p = res
+                if tool in ("pyfixest", "fixest") and r.ok:
+                    parts = [f"{k} {res[k + '_s']:.2f} s" for k in ("import", "read", "fit") if k + "_s" in res]
+                    extra = f" ({', '.join(parts)})"
+                    last[tool] = res
+                if tool.startswith("hallyu") and r.ok and res.get("demean_sweeps") is not None:
+                    extra = f" ({res.get('iterations')} IRLS iterations, {res['demean_sweeps']:,} FE solver passes)"
                 status = "ok" if r.ok else "FAILED"
-                print(f"  run {i + 1} {tool:8s} {r.wall_s:8.2f} s {r.peak_rss_mb:8.0f} MB  cpu {r.cpu_s:7.2f} s  "
+                print(f"  run {i + 1} {tool:9s} {r.wall_s:8.2f} s {r.peak_rss_mb:8.0f} MB  cpu {r.cpu_s:7.2f} s  "
                       f"{status}{extra}", flush=True)
                 if not r.ok:
                     print("    " + r.error.replace("\n", "\n    "), file=sys.stderr)
@@ -487,6 +548,7 @@ def main() -> int:
                     "fit_s": round(res["fit_s"], 4) if "fit_s" in res else "",
                     "nobs": res.get("nobs", ""),
                     "iterations": res.get("iterations", ""),
+                    "fe_passes": res.get("demean_sweeps", ""),
                     "term": first[0] or "",
                     "estimate": repr(first[1][0]) if first[1][0] is not None else "",
                     "std_error": repr(first[1][1]) if first[1][1] is not None else "",
@@ -495,28 +557,35 @@ def main() -> int:
                     "fml": case.fml,
                     "cluster": case.cluster,
                 })
-        summaries.append(summarize(case, h_runs, p_runs))
+        summaries.append(summarize(case, runs, threads))
 
     if not summaries:
         return 2
 
-    notes = machine_notes(hallyu, last_p, args)
+    notes = machine_notes(hallyu, last.get("pyfixest"), args)
+    if with_fixest:
+        f = last.get("fixest", {})
+        notes["fixest"] = f"{f.get('fixest_version', '-')} (R {f.get('r_version', '-')}, {threads[-1]} thread(s))"
     print("\n" + "=" * 100)
-    print(f"PPML, SEs clustered; median of {args.runs} run(s), each a fresh process. hallyu: whole command; "
-          f"pyfixest: python + import + pandas read + fit (fit only in brackets).")
+    print(f"PPML, SEs clustered; median of {args.runs} run(s), each a fresh process. hallyu: whole command "
+          f"(reading the Parquet file included) at {', '.join(map(str, threads))} thread(s); "
+          f"pyfixest: python + import + pandas read + fit (fit only in brackets)"
+          + ("; fixest: fit only, data in memory." if with_fixest else "."))
     print("; ".join(f"{k}: {v}" for k, v in notes.items()))
     print()
-    print_text_table(summaries)
+    print_text_table(summaries, with_fixest)
+    top = f"hallyu-{threads[-1]}"
     for s in summaries:
-        if "h_coef" in s and "p_coef" in s:
-            (hb, hse), (pb, pse) = s["h_coef"], s["p_coef"]
-            print(f"  {s['case']}: rta hallyu {fmt(hb, '.10f')} ({fmt(hse, '.6f')}), "
-                  f"pyfixest {fmt(pb, '.10f')} ({fmt(pse, '.6f')})")
-        if s["h_nobs"] is not None and s["p_nobs"] is not None and s["h_nobs"] != s["p_nobs"]:
-            print(f"  warning: {s['case']}: hallyu used {s['h_nobs']} observations, pyfixest {s['p_nobs']}")
-        if s["missing_terms"]:
-            print(f"  warning: {s['case']}: hallyu reports no {', '.join(s['missing_terms'])}")
-    md = markdown_table(summaries)
+        vals = [f"{tool} {fmt(s[tool]['coef'][0], '.10f')} ({fmt(s[tool]['coef'][1], '.6f')})"
+                for tool in (top, "pyfixest", "fixest") if tool in s]
+        print(f"  {s['case']}: first coefficient (SE): " + ", ".join(vals))
+        nobs = {tool: s[tool]["nobs"] for tool in (top, "pyfixest", "fixest") if tool in s and s[tool]["nobs"]}
+        if len(set(nobs.values())) > 1:
+            print(f"  warning: {s['case']}: observations used differ: {nobs}")
+        for other in ("pyfixest", "fixest"):
+            if s[f"missing_{other}"]:
+                print(f"  warning: {s['case']}: hallyu reports no {', '.join(s[f'missing_{other}'])} ({other} does)")
+    md = markdown_table(summaries, with_fixest)
     print("\nMarkdown:\n")
     print(md)
 
@@ -538,12 +607,14 @@ def main() -> int:
 
     status = 2 if failed else 0
     for s in summaries:
-        if s["coef_diff"] is not None and s["coef_diff"] > args.coef_tol:
-            print(f"FAIL: {s['case']}: coefficients differ by {s['coef_diff']:.2e} relative "
-                  f"(allowed {args.coef_tol:g})", file=sys.stderr)
-            status = status or 1
-        if s["missing_terms"]:
-            status = status or 1
+        for other in ("pyfixest", "fixest"):
+            diff = s[f"coef_diff_{other}"]
+            if diff is not None and diff > args.coef_tol:
+                print(f"FAIL: {s['case']}: coefficients differ from {other}'s by {diff:.2e} relative "
+                      f"(allowed {args.coef_tol:g})", file=sys.stderr)
+                status = status or 1
+            if s[f"missing_{other}"]:
+                status = status or 1
     return status
 
 

@@ -8,7 +8,9 @@
 # Usage: bench/run.sh [--sizes 1m,5m] [--runs 3] [--book] [--no-build] [compare.py options]
 #        bench/run.sh --help     (all compare.py options)
 # Environment: PYTHON (interpreter that creates the venv, default python3),
-#              CARGO_TARGET_DIR (honoured when locating the binary).
+#              CARGO_TARGET_DIR (honoured when locating the binary),
+#              HALLYU_FIXEST_LIB (an R library folder holding fixest: adds a fixest column,
+#              run by bench/fixest_fit.R with Rscript on a CSV copy of each panel).
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,7 +25,7 @@ while [[ $# -gt 0 ]]; do
     case "$1" in
         --no-build) build=0 ;;
         -h|--help)
-            sed -n "2,11p" "$BENCH/run.sh" | sed 's/^# \{0,1\}//'
+            sed -n "2,13p" "$BENCH/run.sh" | sed 's/^# \{0,1\}//'
             echo
             py="$BENCH/.venv/bin/python"; [[ -x "$py" ]] || py="${PYTHON:-python3}"
             exec "$py" "$BENCH/compare.py" --help ;;
