@@ -10,9 +10,19 @@ use std::path::PathBuf;
 #[command(name = "hallyu", version, about, long_about = None, propagate_version = true,
     after_help = EXIT_STATUSES)]
 pub struct Cli {
+    /// Worker threads for the parallel work of any command (estimation, simulation,
+    /// indices, ingest), 1 to 1024. Default: every core (or RAYON_NUM_THREADS when set).
+    /// Estimates do not depend on it beyond the last digits.
+    #[arg(long, global = true, value_name = "N",
+        value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
+    pub threads: Option<u16>,
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The most threads `--threads` takes: far above any machine's cores, far below what would
+/// exhaust the system's threads.
+const MAX_THREADS: i64 = 1024;
 
 /// The exit statuses, the same for every command (see `crate::exit`).
 const EXIT_STATUSES: &str = "Exit status (every command): 0 ok; 1 invalid input or data (a file \

@@ -26,6 +26,16 @@ static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
+    if let Some(n) = cli.threads {
+        // The global pool is built here, before any parallel work; this cannot fail then.
+        if let Err(e) = rayon::ThreadPoolBuilder::new()
+            .num_threads(usize::from(n))
+            .build_global()
+        {
+            eprintln!("error: internal error, please report it ({REPORT_AT}): thread pool: {e}");
+            return ExitCode::from(exit::Status::Internal.code());
+        }
+    }
     // A panic is a bug, never a verdict on the input: it exits with the internal-error
     // status (4), not Rust's 101, with one line that says so instead of a backtrace hint.
     std::panic::set_hook(Box::new(|info| {

@@ -405,6 +405,39 @@ fn json_several_formulas_is_an_array_in_order() {
     assert_eq!(numbers(&alone), numbers(&fits[1]));
 }
 
+/// `--threads N` sizes the pool every parallel loop runs on, before or after the
+/// command; the estimates agree whatever N (only the order of partial sums changes), and
+/// a count outside 1..=1024 is a usage error naming the range.
+#[test]
+fn threads_option_keeps_the_estimates() {
+    let d = Dir::new();
+    let one = fit(&d, "fepois", RTA, &["--where", YEARS, "--threads", "1"]);
+    let mut c = d.hallyu(["--threads", "3", "fepois", RTA, "--where", YEARS]);
+    c.args(["--format", "json", "--quiet"]);
+    let three: FitJson = c.run_ok().json();
+    assert_eq!(one.nobs, three.nobs);
+    assert_eq!(one.terms(), three.terms());
+    for (a, b) in one.coefficients.iter().zip(&three.coefficients) {
+        let rel = (a.estimate - b.estimate).abs() / b.estimate.abs();
+        assert!(rel < 1e-10, "{}: {} vs {}", a.term, a.estimate, b.estimate);
+        let (sa, sb) = (
+            a.std_error.unwrap_or(f64::NAN),
+            b.std_error.unwrap_or(f64::NAN),
+        );
+        assert!(
+            (sa - sb).abs() / sb.abs() < 1e-8,
+            "{}: SE {sa} vs {sb}",
+            a.term
+        );
+    }
+    for bad in ["0", "1025", "2.5", "many"] {
+        let r = d.hallyu(["fepois", RTA, "--threads", bad]).run_usage();
+        assert!(r.stderr.contains("--threads"), "{bad}: {}", r.stderr);
+    }
+    let r = d.hallyu(["--threads", "0", "fepois", RTA]).run_usage();
+    assert!(r.stderr.contains("1..=1024"), "{}", r.stderr);
+}
+
 // ---------------------------------------------------------------------------------------
 // Data formats
 // ---------------------------------------------------------------------------------------

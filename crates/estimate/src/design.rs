@@ -378,15 +378,7 @@ pub fn build(
     // `FixedEffects::subset` does), one dimension per thread.
     let sampled: Vec<(Vec<u32>, usize)> = fe_codes
         .par_iter()
-        .map(|(_, codes, levels)| {
-            let kept: Vec<u32> = codes
-                .iter()
-                .zip(&ok)
-                .filter(|(_, &k)| k)
-                .map(|(c, _)| *c)
-                .collect();
-            crate::fixef::densify(&kept, *levels)
-        })
+        .map(|(_, codes, levels)| crate::fixef::densify(&sampled_codes(codes, &ok), *levels))
         .collect();
     let mut fe = FixedEffects::empty();
     for ((name, _, _), (ids, levels)) in fe_codes.into_iter().zip(sampled) {
@@ -396,15 +388,7 @@ pub fn build(
     }
     let clusters = cluster_codes
         .into_iter()
-        .map(|(name, codes)| {
-            let kept: Vec<u32> = codes
-                .iter()
-                .zip(&ok)
-                .filter(|(_, &k)| k)
-                .map(|(c, _)| *c)
-                .collect();
-            (name, densify(&kept))
-        })
+        .map(|(name, codes)| (name, densify(&sampled_codes(codes, &ok))))
         .collect();
     Ok(Design {
         y: pick(&y),
@@ -436,4 +420,14 @@ fn preview(labels: &[String]) -> String {
         s.push_str(", ...");
     }
     s
+}
+
+/// The codes of the rows flagged in `ok`.
+fn sampled_codes(codes: &[u32], ok: &[bool]) -> Vec<u32> {
+    codes
+        .iter()
+        .zip(ok)
+        .filter(|(_, &k)| k)
+        .map(|(c, _)| *c)
+        .collect()
 }
