@@ -265,37 +265,43 @@ pub fn build(
         None => None,
     };
     // Every fixed effect and cluster encoded at once, one per thread; a cluster that is
-    // also a fixed effect (`| pair` with `cluster:pair`) is encoded once.
+    // also a fixed effect (`| pair` with `cluster:pair`) is encoded once. `slot[k]` is the
+    // encoding of the k-th fixed effect, then of the k-th cluster.
     let mut distinct: Vec<&[String]> = Vec::new();
-    for v in formula.fixed_effects.iter().chain(clusters) {
-        if !distinct.contains(&v.as_slice()) {
-            distinct.push(v);
-        }
-    }
+    let slot: Vec<usize> = formula
+        .fixed_effects
+        .iter()
+        .chain(clusters)
+        .map(|v| {
+            distinct
+                .iter()
+                .position(|d| *d == v.as_slice())
+                .unwrap_or_else(|| {
+                    distinct.push(v);
+                    distinct.len() - 1
+                })
+        })
+        .collect();
     let encoded: Vec<(Vec<u32>, usize)> = distinct
         .par_iter()
         .map(|v| interaction_codes(table, v))
         .collect::<hallyu_data::Result<_>>()?;
-    let codes_of = |v: &[String]| {
-        let i = distinct.iter().position(|d| *d == v).unwrap_or_default();
-        &encoded[i]
-    };
     for (codes, _) in &encoded {
         for (o, c) in ok.iter_mut().zip(codes) {
             *o &= *c != MISSING_CODE;
         }
     }
+    let (fe_slots, cluster_slots) = slot.split_at(formula.fixed_effects.len());
     let fe_codes: Vec<(String, &Vec<u32>, usize)> = formula
         .fixed_effects
         .iter()
-        .map(|fe| {
-            let (codes, levels) = codes_of(fe);
-            (Formula::fe_name(fe), codes, *levels)
-        })
+        .zip(fe_slots)
+        .map(|(fe, &k)| (Formula::fe_name(fe), &encoded[k].0, encoded[k].1))
         .collect();
     let cluster_codes: Vec<(String, &Vec<u32>)> = clusters
         .iter()
-        .map(|cl| (cl.join("^"), &codes_of(cl).0))
+        .zip(cluster_slots)
+        .map(|(cl, &k)| (cl.join("^"), &encoded[k].0))
         .collect();
 
     let dropped_missing = ok.iter().filter(|k| !**k).count();
