@@ -7,7 +7,7 @@ mod util;
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use util::{close_1e9, product_level_dataset, read_unit_csv, Dir};
+use util::{close_1e9, csv_header, product_level_dataset, read_unit_csv, Dir};
 
 fn asem(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -18,12 +18,7 @@ fn asem(name: &str) -> PathBuf {
 /// COINr's iMeta table written as a native framework, with `steps` appended.
 fn asem_toml(steps: &str) -> String {
     let mut r = csv::Reader::from_path(asem("ASEM_iMeta.csv")).expect("iMeta");
-    let header: Vec<String> = r
-        .headers()
-        .expect("header")
-        .iter()
-        .map(str::to_string)
-        .collect();
+    let header = csv_header(&mut r);
     let col = |name: &str| header.iter().position(|h| h == name).expect(name);
     let (kind, code, name, dir, weight, den, parent) = (
         col("Type"),

@@ -452,18 +452,22 @@ pub fn product_level_dataset(d: &Dir) -> std::path::PathBuf {
     d.join("trade")
 }
 
+/// The header row of a CSV reader, as owned names.
+pub fn csv_header<R: std::io::Read>(r: &mut csv::Reader<R>) -> Vec<String> {
+    r.headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect()
+}
+
 /// A CSV of units with `uCode` first (as `hallyu index ... --format csv` writes it): unit →
 /// column → value (empty or `NA` is NaN).
 pub fn read_unit_csv(
     text: &str,
 ) -> std::collections::HashMap<String, std::collections::HashMap<String, f64>> {
     let mut r = csv::Reader::from_reader(text.as_bytes());
-    let header: Vec<String> = r
-        .headers()
-        .expect("header")
-        .iter()
-        .map(str::to_string)
-        .collect();
+    let header = csv_header(&mut r);
     let mut out = std::collections::HashMap::new();
     for rec in r.records() {
         let rec = rec.expect("record");
