@@ -21,6 +21,7 @@
 
 use crate::fe_operator::{FeOperator, NormalScratch};
 use crate::fixef::FixedEffects;
+use crate::precond::BlockJacobi;
 use rayon::prelude::*;
 
 /// How the fixed-effect normal equations are solved (`alternating_projections` or
@@ -32,8 +33,9 @@ use rayon::prelude::*;
 pub enum DemeanAlgorithm {
     /// Alternating projections (block Gauss-Seidel) with Irons-Tuck acceleration (fixest).
     AlternatingProjections,
-    /// Conjugate gradient on `D'WD α = D'Wx` with the block-diagonal (group weight)
-    /// preconditioner: one pass over the data per iteration.
+    /// Conjugate gradient on `D'WD α = D'Wx`, preconditioned by the group weights and
+    /// 2×2 blocks for groups that share their heaviest observation
+    /// ([`crate::precond`]): one pass over the data per iteration.
     ConjugateGradient,
 }
 
@@ -104,7 +106,8 @@ pub enum DemeanStatus {
     /// The iteration limit (max_iter) was reached first.
     MaxIter,
     /// The conjugate gradient broke down: its step length was undefined (`pᵀAp` not
-    /// positive and finite). Never counted as convergence; see [`DemeanInfo::fallback`].
+    /// finite: the products overflowed). Never counted as convergence; see
+    /// [`DemeanInfo::fallback`].
     Breakdown,
 }
 
@@ -185,21 +188,29 @@ const LOCKSTEP: usize = 4;
 /// Demeans columns for fixed fixed effects and weights.
 pub struct Demeaner<'a> {
     op: FeOperator<'a>,
-    /// `1 / Σ_{n∈g} w_n` (0 for a group without weight): the Jacobi preconditioner and
-    /// the diagonal of the Gauss-Seidel updates.
+    /// `1 / Σ_{n∈g} w_n` (0 for a group without weight): the diagonal of the
+    /// Gauss-Seidel updates.
     inv_weight_g: Vec<f64>,
+    /// The conjugate gradient's preconditioner.
+    precond: BlockJacobi,
 }
 
 impl<'a> Demeaner<'a> {
     /// Prepares group weight totals.
     pub fn new(fe: &'a FixedEffects, weights_n: &'a [f64]) -> Self {
         let op = FeOperator::new(fe, Some(weights_n));
-        let inv_weight_g = op
-            .weight_sums()
-            .into_iter()
-            .map(|t| if t > 0.0 { 1.0 / t } else { 0.0 })
+        let weight_g = op.weight_sums();
+        let inv_weight_g = weight_g
+            .iter()
+            .map(|&t| if t > 0.0 { 1.0 / t } else { 0.0 })
             .collect();
-        Demeaner { op, inv_weight_g }
+        let ids: Vec<&[u32]> = fe.ids.iter().map(Vec::as_slice).collect();
+        let precond = BlockJacobi::new(&ids, &fe.levels, Some(weights_n), &weight_g);
+        Demeaner {
+            op,
+            inv_weight_g,
+            precond,
+        }
     }
 
     /// A fresh (all-zero) coefficient state for one column.
@@ -298,7 +309,7 @@ impl<'a> Demeaner<'a> {
     /// each pass over the data reads the group ids and weights once for all columns. The
     /// system is singular but consistent, which CG handles from any start.
     ///
-    /// A breakdown (`pᵀ A p` not positive and finite, e.g. when it overflows) ends the
+    /// A breakdown (`pᵀ A p` not finite: it overflowed) ends the
     /// column's CG; alternating projections then go on from its best iterate.
     fn conjugate_gradient<const J: usize>(
         &self,
@@ -315,7 +326,7 @@ impl<'a> Demeaner<'a> {
                 b[g][j] = b_cols[j][g];
             }
         }
-        let inv = &self.inv_weight_g;
+        let pre = &self.precond;
         let mut scratch = NormalScratch::<J>::new(&self.op);
         let mut ap = vec![[0.0; J]; g_all];
         self.op.normal_apply(&alpha, &mut scratch, &mut ap);
@@ -324,11 +335,7 @@ impl<'a> Demeaner<'a> {
             .zip(&ap)
             .map(|(b, a)| std::array::from_fn(|j| b[j] - a[j]))
             .collect();
-        let mut z: Vec<[f64; J]> = r
-            .iter()
-            .zip(inv)
-            .map(|(r, i)| std::array::from_fn(|j| r[j] * i))
-            .collect();
+        let mut z: Vec<[f64; J]> = (0..g_all).map(|g| pre.apply_group(g, &r)).collect();
         let mut p = z.clone();
         let dot = |x: &[[f64; J]], y: &[[f64; J]]| -> [f64; J] {
             sum_chunks(
@@ -393,30 +400,46 @@ impl<'a> Demeaner<'a> {
                     continue;
                 }
                 infos[j].sweeps += 1;
-                if breaks_down(pap[j]) {
+                if !pap[j].is_finite() {
                     running[j] = false;
                     infos[j].status = DemeanStatus::Breakdown;
+                } else if pap[j] <= 0.0 {
+                    // `A` is positive semi-definite: a finite `pᵀAp ≤ 0` is rounding, the
+                    // search direction has no component left that the data can see. The
+                    // precision floor, as in a stall (the best iterate is kept).
+                    running[j] = false;
+                    infos[j].status = DemeanStatus::Converged;
+                    infos[j].stalled = true;
                 } else {
                     step[j] = rz[j] / pap[j];
                 }
             }
-            // The updates and the new `rᵀz` in one parallel pass over the groups.
+            // The updates in one parallel pass over the groups; the preconditioned residual
+            // and the new `rᵀz` in a second (a block reads its partner's residual).
+            alpha
+                .par_chunks_mut(VECTOR_CHUNK)
+                .zip(r.par_chunks_mut(VECTOR_CHUNK))
+                .zip(p.par_chunks(VECTOR_CHUNK))
+                .zip(ap.par_chunks(VECTOR_CHUNK))
+                .for_each(|(((alpha, r), p), ap)| {
+                    for g in 0..alpha.len() {
+                        for j in 0..J {
+                            alpha[g][j] += step[j] * p[g][j];
+                            r[g][j] -= step[j] * ap[g][j];
+                        }
+                    }
+                });
             let rz_new = sum_chunks(
-                alpha
-                    .par_chunks_mut(VECTOR_CHUNK)
-                    .zip(r.par_chunks_mut(VECTOR_CHUNK))
-                    .zip(z.par_chunks_mut(VECTOR_CHUNK))
-                    .zip(p.par_chunks(VECTOR_CHUNK))
-                    .zip(ap.par_chunks(VECTOR_CHUNK))
-                    .zip(inv.par_chunks(VECTOR_CHUNK))
-                    .map(|(((((alpha, r), z), p), ap), inv)| {
+                z.par_chunks_mut(VECTOR_CHUNK)
+                    .enumerate()
+                    .map(|(c, z)| {
+                        let base = c * VECTOR_CHUNK;
                         let mut d = [0.0; J];
-                        for g in 0..alpha.len() {
+                        for (k, zg) in z.iter_mut().enumerate() {
+                            let g = base + k;
+                            *zg = pre.apply_group(g, &r);
                             for j in 0..J {
-                                alpha[g][j] += step[j] * p[g][j];
-                                r[g][j] -= step[j] * ap[g][j];
-                                z[g][j] = r[g][j] * inv[g];
-                                d[j] += r[g][j] * z[g][j];
+                                d[j] += r[g][j] * zg[j];
                             }
                         }
                         d
@@ -558,13 +581,6 @@ fn sum_chunks<const J: usize>(parts: Vec<[f64; J]>) -> [f64; J] {
         }
     }
     total
-}
-
-/// Whether a conjugate-gradient step length `rz / pᵀAp` is undefined: `A` is positive
-/// semi-definite, so `pᵀAp ≤ 0` means `p` lies in its null space (or rounding says so),
-/// and a non-finite value means the products overflowed.
-fn breaks_down(pap: f64) -> bool {
-    pap <= 0.0 || !pap.is_finite()
 }
 
 fn converged(a: &[f64], b: &[f64], tol: f64) -> bool {

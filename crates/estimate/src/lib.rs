@@ -41,6 +41,7 @@ pub mod linalg;
 mod model;
 pub mod ols;
 pub mod poisson;
+pub mod precond;
 pub mod registry;
 mod request;
 mod rows;
