@@ -151,8 +151,12 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
     let mut demean_stalled = false;
     let mut demean_sweeps = 0usize;
     let mut demean_broke_down = false;
+    // Buffers of the loop, kept across iterations (see `Demeaner::demean_many_into`).
     let mut w = vec![0.0; n];
     let mut z = vec![0.0; n];
+    let mut demeaned: Vec<Vec<f64>> = Vec::new();
+    let mut eta_new = vec![0.0; n];
+    let mut mu_new = vec![0.0; n];
     while iterations < opts.max_iter {
         iterations += 1;
         rows::update_pair(&mut w, &mut z, |i, w, z| {
@@ -166,7 +170,7 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
             tol: inner_tol,
             ..opts.demean
         };
-        let (demeaned, infos) = dm.demean_many(&cols, &mut states, demean_opts);
+        let infos = dm.demean_many_into(&cols, &mut states, demean_opts, &mut demeaned);
         if infos.iter().any(|i| !i.converged()) {
             return Err(EstimateError::NotConverged {
                 algorithm: "fixed-effect demeaning".into(),
@@ -193,14 +197,13 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
                 .1
         };
         // η_new = z - (z̃ - X̃β)
-        let mut eta_new = rows::collect(n, |i| {
-            let mut e = z[i] - zt[i];
+        rows::update_pair(&mut eta_new, &mut mu_new, |i, e, m| {
+            *e = z[i] - zt[i];
             for (c, b) in xk.iter().zip(&beta) {
-                e += b * c[i];
+                *e += b * c[i];
             }
-            e
+            *m = e.exp();
         });
-        let mut mu_new = rows::collect(n, |i| eta_new[i].exp());
         let mut dev_new = deviance(y, &mu_new, uw);
         let mut beta = beta;
         let mut halvings = 0;
@@ -252,8 +255,8 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
         if progress.cancelled() {
             return Err(EstimateError::Cancelled);
         }
-        eta = eta_new;
-        mu = mu_new;
+        std::mem::swap(&mut eta, &mut eta_new);
+        std::mem::swap(&mut mu, &mut mu_new);
         dev = dev_new;
         // A first step shrunk towards the starting values is no fitted model either.
         if beta_prev.is_some() || halvings == 0 {
@@ -271,6 +274,8 @@ pub fn fit(d: &Design, opts: IrlsOptions, progress: &dyn Progress) -> Result<Cor
             inner_tol = inner_tol.min((crit * INNER_TOL_FORCING).max(opts.demean.tol));
         }
     }
+    // The loop's buffers go before the variance's vectors are made.
+    drop((w, z, demeaned, eta, eta_new, mu_new));
     let mut notes = Vec::new();
     if demean_stalled {
         notes.push(demean_stall_note(opts.demean.tol));
