@@ -38,26 +38,46 @@ impl Design {
 
     /// Keeps the flagged observations.
     pub fn subset(&mut self, keep: &[bool]) {
-        self.y = keep_rows(&self.y, keep);
-        self.x = self.x.iter().map(|c| keep_rows(c, keep)).collect();
-        self.weights = self.weights.as_ref().map(|w| keep_rows(w, keep));
-        self.fe = self.fe.subset(keep);
-        self.rows = self
-            .rows
-            .iter()
-            .zip(keep)
-            .filter(|(_, &k)| k)
-            .map(|(r, _)| *r)
-            .collect();
-        for (_, ids) in &mut self.clusters {
-            let kept: Vec<u32> = ids
-                .iter()
-                .zip(keep)
-                .filter(|(_, &k)| k)
-                .map(|(i, _)| *i)
-                .collect();
-            *ids = densify(&kept);
-        }
+        // Every column on its own task: serial, this was a twentieth of a 5M-row fit on
+        // two threads.
+        let Design {
+            y,
+            x,
+            weights,
+            fe,
+            clusters,
+            rows,
+            ..
+        } = self;
+        rayon::scope(|s| {
+            s.spawn(|_| *y = keep_rows(y, keep));
+            for c in x.iter_mut() {
+                s.spawn(move |_| *c = keep_rows(c, keep));
+            }
+            if let Some(w) = weights.as_mut() {
+                s.spawn(move |_| *w = keep_rows(w, keep));
+            }
+            s.spawn(|_| *fe = fe.subset(keep));
+            s.spawn(|_| {
+                *rows = rows
+                    .iter()
+                    .zip(keep)
+                    .filter(|(_, &k)| k)
+                    .map(|(r, _)| *r)
+                    .collect();
+            });
+            for (_, ids) in clusters.iter_mut() {
+                s.spawn(move |_| {
+                    let kept: Vec<u32> = ids
+                        .iter()
+                        .zip(keep)
+                        .filter(|(_, &k)| k)
+                        .map(|(i, _)| *i)
+                        .collect();
+                    *ids = densify(&kept);
+                });
+            }
+        });
     }
 }
 

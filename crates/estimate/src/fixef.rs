@@ -7,7 +7,40 @@
 
 use crate::fe_operator::FeOperator;
 use hallyu_data::{Column, ColumnView, Table, MISSING_CODE};
+use rayon::prelude::*;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Hashes one `u64` key (the bits of a number, a combined pair of codes) with the
+/// splitmix64 finaliser: every input bit reaches every output bit, which the hash table
+/// needs (the bits of whole numbers such as years end in zeros), at a few instructions
+/// instead of SipHash's rounds, a third of the time it took to encode a 5M-row panel's
+/// `exporter^year` and `importer^year`. The keys come from the data, not from an adversary
+/// who could pick colliding values to slow a fit down.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        let mut z = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+}
+
+/// Map from a `u64` key to its dense code.
+type CodeMap = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
 
 /// Encoded fixed-effect dimensions over the estimation sample.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,19 +75,21 @@ impl FixedEffects {
 
     /// Keeps the observations flagged in `keep` and renumbers groups densely.
     pub fn subset(&self, keep: &[bool]) -> FixedEffects {
-        let mut ids = Vec::with_capacity(self.len());
-        let mut levels = Vec::with_capacity(self.len());
-        for (ids_n, &g) in self.ids.iter().zip(&self.levels) {
-            let kept: Vec<u32> = ids_n
-                .iter()
-                .zip(keep)
-                .filter(|(_, &k)| k)
-                .map(|(i, _)| *i)
-                .collect();
-            let (dense, n) = densify(&kept, g);
-            ids.push(dense);
-            levels.push(n);
-        }
+        // One dimension per task.
+        let (ids, levels): (Vec<Vec<u32>>, Vec<usize>) = self
+            .ids
+            .par_iter()
+            .zip(&self.levels)
+            .map(|(ids_n, &g)| {
+                let kept: Vec<u32> = ids_n
+                    .iter()
+                    .zip(keep)
+                    .filter(|(_, &k)| k)
+                    .map(|(i, _)| *i)
+                    .collect();
+                densify(&kept, g)
+            })
+            .unzip();
         FixedEffects {
             names: self.names.clone(),
             ids,
@@ -93,7 +128,7 @@ pub fn codes_of(column: &Column) -> (Vec<u32>, usize) {
     match column.view() {
         ColumnView::Text(s) => (s.level_ids().to_vec(), s.levels().len()),
         ColumnView::Numbers(v) => {
-            let mut map: HashMap<u64, u32> = HashMap::new();
+            let mut map = CodeMap::default();
             let codes = v
                 .iter()
                 .map(|x| {
@@ -150,7 +185,7 @@ pub fn interaction_codes(
                 })
                 .collect()
         } else {
-            let mut map: HashMap<u64, u32> = HashMap::new();
+            let mut map = CodeMap::default();
             combined
                 .iter()
                 .map(|&k| {
