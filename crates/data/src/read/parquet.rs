@@ -3,15 +3,107 @@
 use super::arrow::{check_types, ColumnBuilder};
 use super::{io_error, resolve_columns, ReadOptions};
 use crate::{Column, DataError, Result, Table};
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
 use parquet::arrow::ProjectionMask;
 use parquet::file::reader::ChunkReader;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Reads a Parquet file.
 pub fn read_parquet(path: &Path, options: &ReadOptions) -> Result<Table> {
     let file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
-    read_from(file, path.to_path_buf(), options)
+    #[cfg(unix)]
+    {
+        read_from(
+            positioned::PositionedFile::new(file),
+            path.to_path_buf(),
+            options,
+        )
+    }
+    #[cfg(not(unix))]
+    {
+        // Without positioned reads the columns cannot share the file: read it whole.
+        use std::io::Read;
+        let mut buffer = Vec::new();
+        let mut file = file;
+        file.read_to_end(&mut buffer)
+            .map_err(|e| io_error(path, e))?;
+        read_from(bytes::Bytes::from(buffer), path.to_path_buf(), options)
+    }
+}
+
+#[cfg(unix)]
+mod positioned {
+    //! A Parquet source that several column decoders read at once: every read names its
+    //! offset (`pread`), so no decoder moves another's position, which `File`'s own
+    //! reader (clones sharing one offset) would.
+
+    use bytes::Bytes;
+    use parquet::errors::Result;
+    use parquet::file::reader::{ChunkReader, Length};
+    use std::fs::File;
+    use std::io::{BufReader, Read};
+    use std::os::unix::fs::FileExt;
+    use std::sync::Arc;
+
+    /// An open file shared by the decoders.
+    #[derive(Clone)]
+    pub struct PositionedFile {
+        file: Arc<File>,
+        len: u64,
+    }
+
+    impl PositionedFile {
+        pub fn new(file: File) -> Self {
+            let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+            PositionedFile {
+                file: Arc::new(file),
+                len,
+            }
+        }
+    }
+
+    impl Length for PositionedFile {
+        fn len(&self) -> u64 {
+            self.len
+        }
+    }
+
+    /// Reads from `pos` on, advancing its own position only.
+    pub struct At {
+        file: Arc<File>,
+        pos: u64,
+    }
+
+    impl Read for At {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.file.read_at(buf, self.pos)?;
+            self.pos += n as u64;
+            Ok(n)
+        }
+    }
+
+    impl ChunkReader for PositionedFile {
+        type T = BufReader<At>;
+
+        fn get_read(&self, start: u64) -> Result<Self::T> {
+            Ok(BufReader::new(At {
+                file: Arc::clone(&self.file),
+                pos: start,
+            }))
+        }
+
+        fn get_bytes(&self, start: u64, length: usize) -> Result<Bytes> {
+            // `length` comes from the file's metadata, checked against the file's size
+            // before any column is read (`check_chunk_ranges`); a footer read asks for
+            // less than the file holds.
+            let mut buf = vec![0; length];
+            self.file.read_exact_at(&mut buf, start)?;
+            Ok(Bytes::from(buf))
+        }
+    }
 }
 
 /// The column names of a Parquet file.
@@ -104,7 +196,7 @@ fn check_chunk_ranges(
     Ok(())
 }
 
-fn read_from<R: ChunkReader + 'static>(
+fn read_from<R: ChunkReader + Clone + 'static>(
     source: R,
     path: PathBuf,
     options: &ReadOptions,
@@ -112,7 +204,7 @@ fn read_from<R: ChunkReader + 'static>(
     guarded(&path.clone(), || read_unguarded(source, path, options))
 }
 
-fn read_unguarded<R: ChunkReader + 'static>(
+fn read_unguarded<R: ChunkReader + Clone + 'static>(
     source: R,
     path: PathBuf,
     options: &ReadOptions,
@@ -122,37 +214,46 @@ fn read_unguarded<R: ChunkReader + 'static>(
         message: e.to_string(),
     };
     let file_len = source.len();
-    let builder = ParquetRecordBatchReaderBuilder::try_new(source).map_err(|e| err(&e))?;
-    check_chunk_ranges(builder.metadata(), file_len).map_err(|m| err(&m))?;
-    let schema = builder.schema().clone();
+    let metadata =
+        ArrowReaderMetadata::load(&source, ArrowReaderOptions::default()).map_err(|e| err(&e))?;
+    check_chunk_ranges(metadata.metadata(), file_len).map_err(|m| err(&m))?;
+    let schema = metadata.schema().clone();
     let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
     let selected = resolve_columns(&path, &names, &options.selection(&names))?;
     check_types(&schema, &selected)?;
-    let mask = ProjectionMask::roots(builder.parquet_schema(), selected.iter().copied());
-    let reader = builder
-        .with_projection(mask)
-        .with_batch_size(65_536)
-        .build()
-        .map_err(|e| err(&e))?;
 
-    // The projected batch keeps the file's column order; map each back to its slot.
+    // Each column decoded on its own task, from its own reader over the shared source:
+    // decoding (strings into levels above all) was the serial part of a 5M-row fit.
     let mut order: Vec<usize> = selected.clone();
     order.sort_unstable();
-    let mut builders: Vec<ColumnBuilder> = order
-        .iter()
-        .map(|&i| ColumnBuilder::new(schema.field(i).data_type()))
+    let decoded: Vec<Result<Column>> = order
+        .par_iter()
+        .map(|&i| {
+            let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(
+                source.clone(),
+                metadata.clone(),
+            );
+            let mask = ProjectionMask::roots(builder.parquet_schema(), [i]);
+            let reader = builder
+                .with_projection(mask)
+                .with_batch_size(65_536)
+                .build()
+                .map_err(|e| err(&e))?;
+            let mut column = ColumnBuilder::new(schema.field(i).data_type());
+            for batch in reader {
+                let batch = batch.map_err(|e| err(&e))?;
+                for array in batch.columns() {
+                    column.append(array);
+                }
+            }
+            Ok(column.finish())
+        })
         .collect();
-    for batch in reader {
-        let batch = batch.map_err(|e| err(&e))?;
-        for (b, array) in builders.iter_mut().zip(batch.columns()) {
-            b.append(array);
-        }
-    }
     let mut by_index: Vec<(usize, Column)> = order
         .into_iter()
-        .zip(builders)
-        .map(|(i, b)| (i, b.finish()))
-        .collect();
+        .zip(decoded)
+        .map(|(i, c)| c.map(|c| (i, c)))
+        .collect::<Result<_>>()?;
     let mut table = Table::new();
     for &i in &selected {
         let pos = by_index
