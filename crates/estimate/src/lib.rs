@@ -47,6 +47,7 @@ mod request;
 mod rows;
 pub mod schema;
 pub mod separation;
+pub mod two_way_separation;
 pub mod variance;
 pub mod vcov;
 mod wls;
@@ -180,6 +181,7 @@ fn estimate_keeping(
         let mut separated = 0;
         if req.estimator == Estimator::Poisson && req.options.separation.fixed_effects {
             separated += fixef::flag_zero_groups(&d.fe, &d.y, &mut keep);
+            separated += two_way_separation::flag_two_way(&d.fe, &d.y, &mut keep);
         }
         if req.options.drop_singletons {
             singles += fixef::flag_singletons(&d.fe, &mut keep);

@@ -15,7 +15,8 @@ use std::str::FromStr;
 /// default), `fe`, `relu` or `none`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SeparationChecks {
-    /// Drop observations in fixed-effect groups whose outcome is all zero.
+    /// Drop observations in fixed-effect groups whose outcome is all zero, and those that
+    /// two fixed-effect dimensions separate ([`crate::two_way_separation`]).
     pub fixed_effects: bool,
     /// Run the iterative rectifier (regressor- and FE-combination-driven separation).
     pub relu: bool,
