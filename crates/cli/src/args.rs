@@ -298,7 +298,10 @@ pub struct FitArgs {
     /// Keep observations alone in a fixed-effect group (dropped by default).
     #[arg(long)]
     pub keep_singletons: bool,
-    /// Separation checks for Poisson: "fe,relu" (default), "fe", "relu" or "none".
+    /// Separation checks for Poisson: "fe" (all-zero fixed-effect groups, and observations
+    /// that two fixed-effect dimensions separate, found on their graph), "relu" (the
+    /// iterative rectifier, for separation involving regressors): "fe,relu" (default),
+    /// "fe", "relu" or "none".
     #[arg(long, default_value = "fe,relu")]
     pub separation: String,
 }
