@@ -3,6 +3,7 @@
 
 use crate::fixef::{interaction_codes, FixedEffects};
 use crate::formula::{Expr, Formula, Term};
+use crate::rows;
 use crate::{EstimateError, Result};
 use hallyu_data::{Column, ColumnView, DataError, Table, MISSING_CODE};
 use rayon::prelude::*;
@@ -46,36 +47,21 @@ impl Design {
             weights,
             fe,
             clusters,
-            rows,
+            rows: row_numbers,
             ..
         } = self;
         rayon::scope(|s| {
-            s.spawn(|_| *y = keep_rows(y, keep));
+            s.spawn(|_| *y = rows::kept(y, keep));
             for c in x.iter_mut() {
-                s.spawn(move |_| *c = keep_rows(c, keep));
+                s.spawn(move |_| *c = rows::kept(c, keep));
             }
             if let Some(w) = weights.as_mut() {
-                s.spawn(move |_| *w = keep_rows(w, keep));
+                s.spawn(move |_| *w = rows::kept(w, keep));
             }
             s.spawn(|_| *fe = fe.subset(keep));
-            s.spawn(|_| {
-                *rows = rows
-                    .iter()
-                    .zip(keep)
-                    .filter(|(_, &k)| k)
-                    .map(|(r, _)| *r)
-                    .collect();
-            });
+            s.spawn(|_| *row_numbers = rows::kept(row_numbers, keep));
             for (_, ids) in clusters.iter_mut() {
-                s.spawn(move |_| {
-                    let kept: Vec<u32> = ids
-                        .iter()
-                        .zip(keep)
-                        .filter(|(_, &k)| k)
-                        .map(|(i, _)| *i)
-                        .collect();
-                    *ids = densify(&kept);
-                });
+                s.spawn(move |_| *ids = densify(&rows::kept(ids, keep)));
             }
         });
     }
@@ -116,14 +102,6 @@ impl Design {
         }
         Ok(())
     }
-}
-
-fn keep_rows(v: &[f64], keep: &[bool]) -> Vec<f64> {
-    v.iter()
-        .zip(keep)
-        .filter(|(_, &k)| k)
-        .map(|(x, _)| *x)
-        .collect()
 }
 
 pub(crate) fn densify(ids: &[u32]) -> Vec<u32> {
@@ -335,13 +313,7 @@ pub fn build(
             }
         }
     }
-    let pick = |v: &[f64]| {
-        v.iter()
-            .zip(&ok)
-            .filter(|(_, &k)| k)
-            .map(|(x, _)| *x)
-            .collect::<Vec<f64>>()
-    };
+    let pick = |v: &[f64]| rows::kept(v, &ok);
     let mut x = Vec::new();
     let mut names = Vec::new();
     if formula.intercept {
@@ -404,7 +376,7 @@ pub fn build(
     // `FixedEffects::subset` does), one dimension per thread.
     let sampled: Vec<(Vec<u32>, usize)> = fe_codes
         .par_iter()
-        .map(|(_, codes, levels)| crate::fixef::densify(&sampled_codes(codes, &ok), *levels))
+        .map(|(_, codes, levels)| crate::fixef::densify(&rows::kept(codes, &ok), *levels))
         .collect();
     let mut fe = FixedEffects::empty();
     for ((name, _, _), (ids, levels)) in fe_codes.into_iter().zip(sampled) {
@@ -414,7 +386,7 @@ pub fn build(
     }
     let clusters = cluster_codes
         .into_iter()
-        .map(|(name, codes)| (name, densify(&sampled_codes(codes, &ok))))
+        .map(|(name, codes)| (name, densify(&rows::kept(codes, &ok))))
         .collect();
     Ok(Design {
         y: pick(&y),
@@ -446,14 +418,4 @@ fn preview(labels: &[String]) -> String {
         s.push_str(", ...");
     }
     s
-}
-
-/// The codes of the rows flagged in `ok`.
-fn sampled_codes(codes: &[u32], ok: &[bool]) -> Vec<u32> {
-    codes
-        .iter()
-        .zip(ok)
-        .filter(|(_, &k)| k)
-        .map(|(c, _)| *c)
-        .collect()
 }

@@ -80,15 +80,7 @@ impl FixedEffects {
             .ids
             .par_iter()
             .zip(&self.levels)
-            .map(|(ids_n, &g)| {
-                let kept: Vec<u32> = ids_n
-                    .iter()
-                    .zip(keep)
-                    .filter(|(_, &k)| k)
-                    .map(|(i, _)| *i)
-                    .collect();
-                densify(&kept, g)
-            })
+            .map(|(ids_n, &g)| densify(&crate::rows::kept(ids_n, keep), g))
             .unzip();
         FixedEffects {
             names: self.names.clone(),

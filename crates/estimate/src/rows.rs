@@ -63,6 +63,16 @@ pub fn update_pair(
         });
 }
 
+/// The entries of `v` at the rows flagged in `keep`, in order: the sample after a dropping
+/// rule, for any column type.
+pub fn kept<T: Copy>(v: &[T], keep: &[bool]) -> Vec<T> {
+    v.iter()
+        .zip(keep)
+        .filter(|(_, &k)| k)
+        .map(|(x, _)| *x)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
