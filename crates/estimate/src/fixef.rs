@@ -266,25 +266,29 @@ pub fn absorbed_dof(fe: &FixedEffects, include: &[bool], exact: bool) -> usize {
 fn components(fe: &FixedEffects, a: usize, b: usize) -> usize {
     let na = fe.levels[a];
     let mut parent: Vec<usize> = (0..na + fe.levels[b]).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
     for (&ga, &gb) in fe.ids[a].iter().zip(&fe.ids[b]) {
-        let (ra, rb) = (
-            find(&mut parent, ga as usize),
-            find(&mut parent, na + gb as usize),
-        );
-        if ra != rb {
-            parent[ra] = rb;
-        }
+        union(&mut parent, ga as usize, na + gb as usize);
     }
     (0..parent.len())
         .filter(|&x| find(&mut parent, x) == x)
         .count()
+}
+
+/// The root of `x` in a union-find forest (`parent[r] == r` at a root), halving the path.
+pub(crate) fn find(parent: &mut [usize], mut x: usize) -> usize {
+    while parent[x] != x {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    x
+}
+
+/// Joins the trees of `x` and `y` (the smaller root becomes the root).
+pub(crate) fn union(parent: &mut [usize], x: usize, y: usize) {
+    let (rx, ry) = (find(parent, x), find(parent, y));
+    if rx != ry {
+        parent[rx.max(ry)] = rx.min(ry);
+    }
 }
 
 /// Whether every group of dimension `q` lies within a single cluster (the fixed effect is

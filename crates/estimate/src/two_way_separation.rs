@@ -19,7 +19,7 @@
 //! solves do not reach the precision it needs, and it missed most of these observations:
 //! 34,050 of them on a 1M-row chain, confirmed by a linear program on a small one.
 
-use crate::fixef::FixedEffects;
+use crate::fixef::{find, union, FixedEffects};
 use rayon::prelude::*;
 
 /// Flags (in `keep`) the kept observations separated by some pair of fixed-effect
@@ -102,21 +102,6 @@ fn separated_by_pair(
         .filter(|(_, &(u, v))| scc[u] != scc[v])
         .map(|(&(_, _, n), _)| n)
         .collect()
-}
-
-fn find(parent: &mut [usize], mut x: usize) -> usize {
-    while parent[x] != x {
-        parent[x] = parent[parent[x]];
-        x = parent[x];
-    }
-    x
-}
-
-fn union(parent: &mut [usize], x: usize, y: usize) {
-    let (rx, ry) = (find(parent, x), find(parent, y));
-    if rx != ry {
-        parent[rx.max(ry)] = rx.min(ry);
-    }
 }
 
 /// Strongly connected component of each node of a directed graph (Tarjan's algorithm with
