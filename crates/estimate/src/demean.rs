@@ -199,13 +199,14 @@ impl<'a> Demeaner<'a> {
     /// Prepares group weight totals.
     pub fn new(fe: &'a FixedEffects, weights_n: &'a [f64]) -> Self {
         let op = FeOperator::new(fe, Some(weights_n));
-        let weight_g = op.weight_sums();
-        let inv_weight_g = weight_g
+        let ids: Vec<&[u32]> = fe.ids.iter().map(Vec::as_slice).collect();
+        // The preconditioner's pass over the rows sums the group weights too.
+        let precond = BlockJacobi::new(&ids, &fe.levels, Some(weights_n));
+        let inv_weight_g = precond
+            .weight_sums()
             .iter()
             .map(|&t| if t > 0.0 { 1.0 / t } else { 0.0 })
             .collect();
-        let ids: Vec<&[u32]> = fe.ids.iter().map(Vec::as_slice).collect();
-        let precond = BlockJacobi::new(&ids, &fe.levels, Some(weights_n), &weight_g);
         Demeaner {
             op,
             inv_weight_g,
@@ -256,12 +257,11 @@ impl<'a> Demeaner<'a> {
         let infos = self.solve(columns, states, opts);
         let n = self.op.rows();
         out.resize_with(columns.len(), Vec::new);
-        out.par_iter_mut()
-            .zip(columns.par_iter().zip(states.par_iter()))
-            .for_each(|(o, (x, st))| {
-                o.resize(n, 0.0);
-                self.op.residual(x, st, o);
-            });
+        // Each residual splits its rows between threads.
+        for ((o, x), st) in out.iter_mut().zip(columns).zip(states.iter()) {
+            o.resize(n, 0.0);
+            self.op.residual(x, st, o);
+        }
         infos
     }
 

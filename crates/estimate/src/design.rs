@@ -7,6 +7,7 @@ use crate::rows;
 use crate::{EstimateError, Result};
 use hallyu_data::{Column, ColumnView, DataError, Table, MISSING_CODE};
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 /// The numeric problem, restricted to complete observations.
 #[derive(Debug, Clone)]
@@ -23,6 +24,10 @@ pub struct Design {
     pub fe: FixedEffects,
     /// Cluster variables: name and dense ids.
     pub clusters: Vec<(String, Vec<u32>)>,
+    /// For each cluster variable, the fixed-effect dimension with the same variables, whose
+    /// ids it equals (both number groups by first appearance in the sample): a subset
+    /// copies them instead of renumbering twice.
+    pub cluster_is_fe: Vec<Option<usize>>,
     /// Rows dropped because a variable (or the weight) was missing or not finite.
     pub dropped_missing: usize,
     /// Complete rows dropped because their weight is zero (they carry no information).
@@ -48,6 +53,7 @@ impl Design {
             fe,
             clusters,
             rows: row_numbers,
+            cluster_is_fe,
             ..
         } = self;
         rayon::scope(|s| {
@@ -60,10 +66,17 @@ impl Design {
             }
             s.spawn(|_| *fe = fe.subset(keep));
             s.spawn(|_| *row_numbers = rows::kept(row_numbers, keep));
-            for (_, ids) in clusters.iter_mut() {
-                s.spawn(move |_| *ids = densify(&rows::kept(ids, keep)));
+            for ((_, ids), same) in clusters.iter_mut().zip(cluster_is_fe.iter()) {
+                if same.is_none() {
+                    s.spawn(move |_| *ids = densify(&rows::kept(ids, keep)));
+                }
             }
         });
+        for ((_, ids), same) in clusters.iter_mut().zip(cluster_is_fe.iter()) {
+            if let Some(q) = same {
+                ids.clone_from(&fe.ids[*q]);
+            }
+        }
     }
 }
 
@@ -120,11 +133,13 @@ fn numeric<'a>(table: &'a Table, name: &str, formula: &str) -> Result<&'a [f64]>
     }
 }
 
-fn eval(table: &Table, e: &Expr, formula: &str) -> Result<Vec<f64>> {
+/// A term's values over all rows: the table's own column when the term is a column (no
+/// copy: only the sample's rows are copied, once).
+fn eval<'a>(table: &'a Table, e: &Expr, formula: &str) -> Result<Cow<'a, [f64]>> {
     let v = numeric(table, e.column(), formula)?;
     Ok(match e {
-        Expr::Column(_) => v.to_vec(),
-        Expr::Call(f, _) => v.iter().map(|&x| f.apply(x)).collect(),
+        Expr::Column(_) => Cow::Borrowed(v),
+        Expr::Call(f, _) => Cow::Owned(v.par_iter().map(|&x| f.apply(x)).collect()),
     })
 }
 
@@ -200,13 +215,16 @@ pub fn build(
     mark_finite(&mut ok, &y);
 
     // Numeric product terms.
-    let mut products: Vec<(String, Vec<f64>)> = Vec::new();
+    let mut products: Vec<(String, Cow<[f64]>)> = Vec::new();
     for t in &formula.terms {
         if let Term::Product(es) = t {
             let mut v = eval(table, &es[0], text)?;
             for e in &es[1..] {
                 let w = eval(table, e, text)?;
-                v.iter_mut().zip(w).for_each(|(a, b)| *a *= b);
+                v.to_mut()
+                    .par_iter_mut()
+                    .zip(&*w)
+                    .for_each(|(a, b)| *a *= b);
             }
             mark_finite(&mut ok, &v);
             let name = es.iter().map(Expr::label).collect::<Vec<_>>().join(":");
@@ -384,9 +402,17 @@ pub fn build(
         fe.ids.push(ids);
         fe.levels.push(levels);
     }
+    let cluster_is_fe: Vec<Option<usize>> = cluster_slots
+        .iter()
+        .map(|k| fe_slots.iter().position(|f| f == k))
+        .collect();
     let clusters = cluster_codes
         .into_iter()
-        .map(|(name, codes)| (name, densify(&rows::kept(codes, &ok))))
+        .zip(&cluster_is_fe)
+        .map(|((name, codes), same)| match same {
+            Some(q) => (name, fe.ids[*q].clone()),
+            None => (name, densify(&rows::kept(codes, &ok))),
+        })
         .collect();
     Ok(Design {
         y: pick(&y),
@@ -395,16 +421,17 @@ pub fn build(
         weights: weight_values.as_deref().map(pick),
         fe,
         clusters,
+        cluster_is_fe,
         dropped_missing,
         dropped_zero_weight,
-        rows: (0..n_all).filter(|&r| ok[r]).collect(),
+        rows: rows::kept_with(&ok, |r| r),
     })
 }
 
 fn mark_finite(ok: &mut [bool], v: &[f64]) {
-    for (o, x) in ok.iter_mut().zip(v) {
-        *o &= x.is_finite();
-    }
+    ok.par_iter_mut()
+        .zip(v)
+        .for_each(|(o, x)| *o &= x.is_finite());
 }
 
 fn preview(labels: &[String]) -> String {

@@ -18,6 +18,7 @@
 //! order.
 
 use crate::fixef::FixedEffects;
+use crate::rows;
 use rayon::prelude::*;
 
 /// `D` (with row weights) over the encoded fixed effects of one sample.
@@ -102,38 +103,24 @@ impl<'a> FeOperator<'a> {
         &mut v[self.offsets[q]..self.offsets[q] + self.levels[q]]
     }
 
-    /// `out_g ← Σ_{n∈g} value(n)` over the groups of dimension `q`, rows in order: the
-    /// scatter every group sum is made of.
-    pub fn sum_by_group(&self, q: usize, out_g: &mut [f64], value: impl Fn(usize) -> f64) {
-        out_g.iter_mut().for_each(|v| *v = 0.0);
-        for (n, &g) in self.ids[q].iter().enumerate() {
-            out_g[g as usize] += value(n);
-        }
-    }
-
-    /// Group weight totals `Σ_{n∈g} w_n` of all dimensions (group sizes when unweighted).
+    /// Group weight totals `Σ_{n∈g} w_n` of all dimensions (group sizes when unweighted),
+    /// rows split between threads (see [`rows::scatter`]).
     pub fn weight_sums(&self) -> Vec<f64> {
-        let mut out = vec![0.0; self.groups];
-        // One dimension per task.
-        let mut blocks = Vec::with_capacity(self.dims());
-        let mut rest = out.as_mut_slice();
-        for &l in &self.levels {
-            let (head, tail) = rest.split_at_mut(l);
-            blocks.push(head);
-            rest = tail;
-        }
-        blocks.into_par_iter().enumerate().for_each(|(q, block)| {
-            let ids = self.ids[q];
-            match self.weights {
-                Some(w) => {
-                    for (&g, &wn) in ids.iter().zip(w) {
-                        block[g as usize] += wn;
+        let w = |n: usize| self.weights.map_or(1.0, |w| w[n]);
+        rows::scatter(
+            self.rows,
+            self.groups,
+            0.0,
+            |range, acc| {
+                for (ids, off) in self.ids.iter().zip(&self.offsets) {
+                    let acc = &mut acc[*off..];
+                    for n in range.clone() {
+                        acc[ids[n] as usize] += w(n);
                     }
                 }
-                None => ids.iter().for_each(|&g| block[g as usize] += 1.0),
-            }
-        });
-        out
+            },
+            |a, b| *a += b,
+        )
     }
 
     /// `out_g ← Dᵀ W x`: the weighted sum of `x_n` over each group of every dimension.
@@ -187,19 +174,31 @@ impl<'a> FeOperator<'a> {
 
     /// `out_n ← x_n - D α`: the residual of a column net of the fixed effects.
     pub fn residual(&self, x_n: &[f64], alpha: &[f64], out_n: &mut [f64]) {
-        out_n.copy_from_slice(x_n);
+        out_n
+            .par_chunks_mut(GATHER_CHUNK)
+            .zip(x_n.par_chunks(GATHER_CHUNK))
+            .for_each(|(o, x)| o.copy_from_slice(x));
         self.subtract_gather(alpha, out_n);
     }
 
-    /// `out_n -= α_q[g_q(n)]`, dimension by dimension (the order the residuals of the
-    /// golden tests were computed in).
+    /// `out_n -= α_q[g_q(n)]`, dimension by dimension within each row (the order the
+    /// residuals of the golden tests were computed in), rows split between threads: one
+    /// column is demeaned at a time in the rectifier, so a split by column would leave a
+    /// core idle.
     fn subtract_gather(&self, alpha: &[f64], out_n: &mut [f64]) {
-        for q in 0..self.dims() {
-            let a = self.block(q, alpha);
-            for (o, &g) in out_n.iter_mut().zip(self.ids[q]) {
-                *o -= a[g as usize];
-            }
-        }
+        out_n
+            .par_chunks_mut(GATHER_CHUNK)
+            .enumerate()
+            .for_each(|(c, o)| {
+                let base = c * GATHER_CHUNK;
+                for q in 0..self.dims() {
+                    let a = self.block(q, alpha);
+                    let ids = &self.ids[q][base..base + o.len()];
+                    for (o, &g) in o.iter_mut().zip(ids) {
+                        *o -= a[g as usize];
+                    }
+                }
+            });
     }
 
     /// `rows_n[n] *= factor_g[g_q(n)]`: the multiplicative gather of alternating scaling.
@@ -362,6 +361,10 @@ impl<'a> FeOperator<'a> {
         }
     }
 }
+
+/// Rows per task of the gathers (`D α`): a few hundred kilobytes of ids and values, so
+/// that a chunk stays in cache across the dimensions.
+const GATHER_CHUNK: usize = 1 << 14;
 
 /// Groups per task when [`FeOperator::normal_apply`] adds the threads' sums.
 const REDUCE_CHUNK: usize = 1 << 14;

@@ -89,6 +89,42 @@ impl FixedEffects {
         }
     }
 
+    /// `Σ_{n∈g} value(n)` for every group `g` of every dimension (`out[q][g]`), rows
+    /// split between threads.
+    pub fn totals<T>(&self, value: impl Fn(usize) -> T + Sync) -> Vec<Vec<T>>
+    where
+        T: Copy + Default + Send + Sync + std::ops::AddAssign,
+    {
+        let offsets: Vec<usize> = self
+            .levels
+            .iter()
+            .scan(0, |acc, &l| {
+                *acc += l;
+                Some(*acc - l)
+            })
+            .collect();
+        let rows = self.ids.first().map_or(0, Vec::len);
+        let all = crate::rows::scatter(
+            rows,
+            self.levels.iter().sum(),
+            T::default(),
+            |range, acc| {
+                for (ids, &off) in self.ids.iter().zip(&offsets) {
+                    let acc = &mut acc[off..];
+                    for n in range.clone() {
+                        acc[ids[n] as usize] += value(n);
+                    }
+                }
+            },
+            |a, b| *a += *b,
+        );
+        offsets
+            .iter()
+            .zip(&self.levels)
+            .map(|(&off, &l)| all[off..off + l].to_vec())
+            .collect()
+    }
+
     /// Observation counts per group of dimension `q`.
     pub fn counts(&self, q: usize) -> Vec<u32> {
         let sizes = FeOperator::new(self, None).dimension(q).weight_sums();
@@ -198,21 +234,16 @@ pub fn interaction_codes(
 
 /// Flags observations in singleton groups (one observation) of any dimension, repeating
 /// until none is left, since dropping one can create another. Returns how many were flagged.
+///
+/// Each round judges every dimension on the same sample, rows split between threads. The
+/// result does not depend on the order: a row alone in its group stays alone in any
+/// smaller sample, so every order of removal ends at the same (largest) sample without
+/// singletons.
 pub fn flag_singletons(fe: &FixedEffects, keep: &mut [bool]) -> usize {
-    let op = FeOperator::new(fe, None);
     let mut dropped = 0;
     loop {
-        let mut changed = 0;
-        for q in 0..fe.len() {
-            let mut counts = vec![0.0; fe.levels[q]];
-            op.sum_by_group(q, &mut counts, |n| f64::from(u8::from(keep[n])));
-            for (n, &g) in fe.ids[q].iter().enumerate() {
-                if keep[n] && counts[g as usize] == 1.0 {
-                    keep[n] = false;
-                    changed += 1;
-                }
-            }
-        }
+        let counts = fe.totals(|n| u32::from(keep[n]));
+        let changed = flag_rows(fe, keep, |q, g| counts[q][g] == 1);
         if changed == 0 {
             return dropped;
         }
@@ -222,21 +253,35 @@ pub fn flag_singletons(fe: &FixedEffects, keep: &mut [bool]) -> usize {
 
 /// Flags observations in groups whose outcome is zero for every observation: their fixed
 /// effect goes to minus infinity in Poisson (separation by fixed effects, Correia, Guimarães
-/// and Zylkin 2020). Returns how many were flagged.
+/// and Zylkin 2020). Returns how many were flagged. (Dropping a zero-outcome row leaves
+/// every group's total as it was, so all dimensions are judged on the same sample.)
 pub fn flag_zero_groups(fe: &FixedEffects, y: &[f64], keep: &mut [bool]) -> usize {
-    let op = FeOperator::new(fe, None);
-    let mut dropped = 0;
-    for q in 0..fe.len() {
-        let mut total = vec![0.0f64; fe.levels[q]];
-        op.sum_by_group(q, &mut total, |n| if keep[n] { y[n] } else { 0.0 });
-        for (n, &g) in fe.ids[q].iter().enumerate() {
-            if keep[n] && total[g as usize] == 0.0 {
-                keep[n] = false;
-                dropped += 1;
+    let total = fe.totals(|n| if keep[n] { y[n] } else { 0.0 });
+    flag_rows(fe, keep, |q, g| total[q][g] == 0.0)
+}
+
+/// Clears `keep` for the kept rows with a group `g` of some dimension `q` where
+/// `flagged(q, g)`, rows split between threads; returns how many.
+fn flag_rows(
+    fe: &FixedEffects,
+    keep: &mut [bool],
+    flagged: impl Fn(usize, usize) -> bool + Sync,
+) -> usize {
+    keep.par_chunks_mut(crate::rows::CHUNK)
+        .enumerate()
+        .map(|(c, keep)| {
+            let base = c * crate::rows::CHUNK;
+            let mut count = 0;
+            for (i, k) in keep.iter_mut().enumerate() {
+                let n = base + i;
+                if *k && (0..fe.len()).any(|q| flagged(q, fe.ids[q][n] as usize)) {
+                    *k = false;
+                    count += 1;
+                }
             }
-        }
-    }
-    dropped
+            count
+        })
+        .sum()
 }
 
 /// Degrees of freedom absorbed by the included fixed-effect dimensions.

@@ -21,7 +21,7 @@
 //! when the groups nearly coincide. Two groups with the same observations (determinant 0:
 //! a direction of the null space) stay Jacobi.
 
-use rayon::prelude::*;
+use crate::rows;
 
 /// Block-Jacobi preconditioner over all groups of all dimensions (dimension `q`'s groups at
 /// its offset, as in [`crate::fe_operator::FeOperator`]).
@@ -34,6 +34,26 @@ pub struct BlockJacobi {
     /// Off-diagonal entry of the inverse block (0 when unpaired).
     off: Vec<f64>,
     pairs: usize,
+    /// Each group's weight total `Σ_{n∈g} w_n`.
+    weight: Vec<f64>,
+}
+
+/// What [`BlockJacobi::new`] needs of each group: its weight total and heaviest row.
+#[derive(Clone, Copy)]
+struct GroupWeight {
+    total: f64,
+    heaviest_weight: f64,
+    heaviest: usize,
+}
+
+impl Default for GroupWeight {
+    fn default() -> Self {
+        GroupWeight {
+            total: 0.0,
+            heaviest_weight: f64::NEG_INFINITY,
+            heaviest: NONE,
+        }
+    }
 }
 
 /// No observation: a group without rows.
@@ -41,14 +61,8 @@ const NONE: usize = usize::MAX;
 
 impl BlockJacobi {
     /// The preconditioner of dimensions `ids` (`ids[q][n] < levels[q]`) with row weights
-    /// `weights`, for groups whose weight totals are `weight_sums` (all dimensions side by
-    /// side).
-    pub fn new(
-        ids: &[&[u32]],
-        levels: &[usize],
-        weights: Option<&[f64]>,
-        weight_sums: &[f64],
-    ) -> Self {
+    /// `weights` (`None`: unit weights).
+    pub fn new(ids: &[&[u32]], levels: &[usize], weights: Option<&[f64]>) -> Self {
         let offsets: Vec<usize> = levels
             .iter()
             .scan(0, |acc, &l| {
@@ -57,8 +71,41 @@ impl BlockJacobi {
                 Some(o)
             })
             .collect();
-        let groups = weight_sums.len();
-        let diag: Vec<f64> = weight_sums
+        let groups: usize = levels.iter().sum();
+        let rows = ids.first().map_or(0, |i| i.len());
+        let dims = ids.len();
+        let w = |n: usize| weights.map_or(1.0, |w| w[n]);
+        // One pass over the rows, split between threads: every group's weight total and
+        // heaviest observation.
+        let stats = rows::scatter(
+            rows,
+            groups,
+            GroupWeight::default(),
+            |range, acc| {
+                // Dimension by dimension within the range: one group array at a time
+                // stays in cache.
+                for (ids_q, off) in ids.iter().zip(&offsets) {
+                    let acc = &mut acc[*off..];
+                    for n in range.clone() {
+                        let (s, wn) = (&mut acc[ids_q[n] as usize], w(n));
+                        s.total += wn;
+                        if wn > s.heaviest_weight {
+                            s.heaviest_weight = wn;
+                            s.heaviest = n;
+                        }
+                    }
+                }
+            },
+            |a, b| {
+                a.total += b.total;
+                if b.heaviest_weight > a.heaviest_weight {
+                    a.heaviest_weight = b.heaviest_weight;
+                    a.heaviest = b.heaviest;
+                }
+            },
+        );
+        let weight: Vec<f64> = stats.iter().map(|s| s.total).collect();
+        let diag: Vec<f64> = weight
             .iter()
             .map(|&t| if t > 0.0 { 1.0 / t } else { 0.0 })
             .collect();
@@ -67,44 +114,27 @@ impl BlockJacobi {
             diag,
             off: vec![0.0; groups],
             pairs: 0,
+            weight,
         };
-        if ids.len() < 2 {
+        if dims < 2 {
             return pre;
         }
-        let w = |n: usize| weights.map_or(1.0, |w| w[n]);
-        // Each group's heaviest observation, one dimension per task.
-        let heaviest: Vec<Vec<usize>> = ids
-            .par_iter()
-            .zip(levels)
-            .map(|(ids_q, &l)| {
-                let mut best = vec![NONE; l];
-                let mut best_w = vec![f64::NEG_INFINITY; l];
-                for (n, &g) in ids_q.iter().enumerate() {
-                    let g = g as usize;
-                    let wn = w(n);
-                    if wn > best_w[g] {
-                        best_w[g] = wn;
-                        best[g] = n;
-                    }
-                }
-                best
-            })
-            .collect();
+        let heaviest = |q: usize, g: usize| stats[offsets[q] + g].heaviest;
         // Mutual pairs, greedily by dimension pair. `dim_of_partner[g]` is the partner's
         // dimension (meaningful only for paired groups).
-        let dims = ids.len();
         let mut dim_of_partner = vec![0usize; groups];
         let mut paired = vec![false; groups];
         for q in 0..dims {
             for r in q + 1..dims {
-                for (g, &n) in heaviest[q].iter().enumerate() {
+                for g in 0..levels[q] {
+                    let n = heaviest(q, g);
                     let gg = offsets[q] + g;
                     if n == NONE || paired[gg] {
                         continue;
                     }
                     let h = ids[r][n] as usize;
                     let hh = offsets[r] + h;
-                    if paired[hh] || heaviest[r][h] != n {
+                    if paired[hh] || heaviest(r, h) != n {
                         continue;
                     }
                     paired[gg] = true;
@@ -116,45 +146,38 @@ impl BlockJacobi {
                 }
             }
         }
-        // Shared and unshared weight of every paired group, one dimension per task (each
-        // writes only its own groups, rows in order: the same sums whatever the threads).
-        let mut shared = vec![0.0; groups];
-        let mut alone = vec![0.0; groups];
-        {
-            let mut tasks = Vec::with_capacity(dims);
-            let (mut s_rest, mut a_rest) = (shared.as_mut_slice(), alone.as_mut_slice());
-            for &l in levels {
-                let (s, st) = s_rest.split_at_mut(l);
-                let (a, at) = a_rest.split_at_mut(l);
-                tasks.push((s, a));
-                s_rest = st;
-                a_rest = at;
-            }
-            let (partner, paired, dim_of_partner, offsets) =
-                (&pre.partner, &paired, &dim_of_partner, &offsets);
-            tasks.into_par_iter().enumerate().for_each(|(q, (s, a))| {
-                let base = offsets[q];
-                for (n, &g) in ids[q].iter().enumerate() {
-                    let gg = base + g as usize;
-                    if !paired[gg] {
-                        continue;
-                    }
-                    let r = dim_of_partner[gg];
-                    if offsets[r] + ids[r][n] as usize == partner[gg] {
-                        s[g as usize] += w(n);
-                    } else {
-                        a[g as usize] += w(n);
+        // Shared and unshared weight of every paired group, in a second pass. (`shared[g]`
+        // and `shared[h]` add the same rows with the same bracketing: equal to the bit.)
+        let (partner, paired, dim_of_partner) = (&pre.partner, &paired, &dim_of_partner);
+        let split = rows::scatter(
+            rows,
+            groups,
+            [0.0f64; 2],
+            |range, acc| {
+                for q in 0..dims {
+                    for n in range.clone() {
+                        let gg = offsets[q] + ids[q][n] as usize;
+                        if !paired[gg] {
+                            continue;
+                        }
+                        let r = dim_of_partner[gg];
+                        let alone = offsets[r] + ids[r][n] as usize != partner[gg];
+                        acc[gg][usize::from(alone)] += w(n);
                     }
                 }
-            });
-        }
+            },
+            |a, b| {
+                a[0] += b[0];
+                a[1] += b[1];
+            },
+        );
         for g in 0..groups {
             let h = pre.partner[g];
             if h <= g {
                 continue;
             }
             // `shared[g]` and `shared[h]` add the same rows in the same order.
-            let (c, ea, eb) = (shared[g], alone[g], alone[h]);
+            let (c, ea, eb) = (split[g][0], split[g][1], split[h][1]);
             let det = c * (ea + eb) + ea * eb;
             if c > 0.0 && det > 0.0 && det.is_finite() {
                 pre.diag[g] = (c + eb) / det;
@@ -168,6 +191,11 @@ impl BlockJacobi {
             }
         }
         pre
+    }
+
+    /// Each group's weight total `Σ_{n∈g} w_n` (its size under unit weights).
+    pub fn weight_sums(&self) -> &[f64] {
+        &self.weight
     }
 
     /// Number of 2×2 blocks.
@@ -222,7 +250,8 @@ mod tests {
         let ids: [&[u32]; 2] = [&e, &i];
         let a = normal_matrix(&ids, &levels, &w);
         let sums: Vec<f64> = (0..4).map(|g| a[g][g]).collect();
-        let pre = BlockJacobi::new(&ids, &levels, Some(&w), &sums);
+        let pre = BlockJacobi::new(&ids, &levels, Some(&w));
+        assert_eq!(pre.weight_sums(), sums);
         assert_eq!(pre.pairs(), 2);
         assert_eq!(pre.partner, vec![2, 3, 0, 1]);
         // M⁻¹ times the 2×2 principal submatrix is the identity.
@@ -253,7 +282,8 @@ mod tests {
         let w = [1.0, 2.0, 3.0, 4.0];
         let ids: [&[u32]; 2] = [&e, &e];
         let sums = [3.0, 7.0, 3.0, 7.0];
-        let pre = BlockJacobi::new(&ids, &[2, 2], Some(&w), &sums);
+        let pre = BlockJacobi::new(&ids, &[2, 2], Some(&w));
+        assert_eq!(pre.weight_sums(), sums);
         assert_eq!(pre.pairs(), 0);
         let r = [[1.0], [1.0], [1.0], [1.0]];
         for (g, sum) in sums.iter().enumerate() {
@@ -265,7 +295,8 @@ mod tests {
     fn one_dimension_and_empty_groups_are_jacobi() {
         let e: Vec<u32> = vec![0, 0, 2];
         let ids: [&[u32]; 1] = [&e];
-        let pre = BlockJacobi::new(&ids, &[3], None, &[2.0, 0.0, 1.0]);
+        let pre = BlockJacobi::new(&ids, &[3], None);
+        assert_eq!(pre.weight_sums(), [2.0, 0.0, 1.0]);
         assert_eq!(pre.pairs(), 0);
         let r = [[4.0], [4.0], [4.0]];
         let z: Vec<f64> = (0..3).map(|g| pre.apply_group(g, &r)[0]).collect();

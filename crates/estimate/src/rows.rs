@@ -6,6 +6,7 @@
 //! the part of a 5M-row PPML fit that a second core could not speed up.
 
 use rayon::prelude::*;
+use std::ops::Range;
 
 /// Observations per task: large enough that scheduling costs nothing, small enough that
 /// two threads share a 1M-row sample evenly. Fixed, so that [`sum`] adds the same partial
@@ -63,14 +64,97 @@ pub fn update_pair(
         });
 }
 
+/// Per-group accumulators over the rows `0..n`: `fold(range, acc)` adds the rows of
+/// `range` into `acc` (one entry per group). Rows are split in contiguous ranges, one per
+/// thread, each folded into its own accumulators, which are then merged group by group in
+/// range order (`merge(into, from)`): a group's partial results combine in row order, so a
+/// maximum with ties broken by the first row is the serial one, and a sum differs from the
+/// serial loop's only in how the ranges bracket it.
+///
+/// Splitting by dimension instead leaves a core idle whenever the dimensions do not divide
+/// evenly between threads (three dimensions on two cores: a third of the time).
+pub fn scatter<T: Copy + Send + Sync>(
+    n: usize,
+    groups: usize,
+    zero: T,
+    fold: impl Fn(Range<usize>, &mut [T]) + Sync,
+    merge: impl Fn(&mut T, &T) + Sync,
+) -> Vec<T> {
+    // No more ranges than chunks of rows, and copies of the accumulators that together
+    // hold at most twice as many entries as rows (a dimension with nearly as many groups
+    // as rows gains nothing from a split).
+    let parts = rayon::current_num_threads()
+        .min(n.div_ceil(CHUNK))
+        .min(2 * n / groups.max(1))
+        .max(1);
+    if parts == 1 {
+        let mut acc = vec![zero; groups];
+        fold(0..n, &mut acc);
+        return acc;
+    }
+    let len = n.div_ceil(parts);
+    let mut partial: Vec<Vec<T>> = (0..parts)
+        .into_par_iter()
+        .map(|p| {
+            let mut acc = vec![zero; groups];
+            fold((p * len).min(n)..((p + 1) * len).min(n), &mut acc);
+            acc
+        })
+        .collect();
+    let mut merged = partial.remove(0);
+    merged
+        .par_chunks_mut(MERGE_CHUNK)
+        .enumerate()
+        .for_each(|(c, out)| {
+            let base = c * MERGE_CHUNK;
+            for part in &partial {
+                for (o, p) in out.iter_mut().zip(&part[base..]) {
+                    merge(o, p);
+                }
+            }
+        });
+    merged
+}
+
+/// Groups per task when [`scatter`] merges the threads' accumulators.
+const MERGE_CHUNK: usize = 1 << 14;
+
 /// The entries of `v` at the rows flagged in `keep`, in order: the sample after a dropping
-/// rule, for any column type.
-pub fn kept<T: Copy>(v: &[T], keep: &[bool]) -> Vec<T> {
-    v.iter()
-        .zip(keep)
-        .filter(|(_, &k)| k)
-        .map(|(x, _)| *x)
-        .collect()
+/// rule, for any column type. Chunks of rows are counted, then copied, in parallel.
+pub fn kept<T: Copy + Default + Send + Sync>(v: &[T], keep: &[bool]) -> Vec<T> {
+    kept_with(keep, |i| v[i])
+}
+
+/// `value(i)` at the rows `i` flagged in `keep`, in order (see [`kept`]).
+pub fn kept_with<T: Copy + Default + Send + Sync>(
+    keep: &[bool],
+    value: impl Fn(usize) -> T + Sync,
+) -> Vec<T> {
+    let counts: Vec<usize> = keep
+        .par_chunks(CHUNK)
+        .map(|k| k.iter().filter(|k| **k).count())
+        .collect();
+    // (Zero-filled by the allocator for numbers: no pass over the memory.)
+    let mut out = vec![T::default(); counts.iter().sum()];
+    let mut slices = Vec::with_capacity(counts.len());
+    let mut rest = out.as_mut_slice();
+    for &c in &counts {
+        let (head, tail) = rest.split_at_mut(c);
+        slices.push(head);
+        rest = tail;
+    }
+    slices
+        .into_par_iter()
+        .zip(keep.par_chunks(CHUNK))
+        .enumerate()
+        .for_each(|(c, (out, keep))| {
+            let base = c * CHUNK;
+            let kept = keep.iter().enumerate().filter(|(_, &k)| k);
+            out.iter_mut()
+                .zip(kept)
+                .for_each(|(o, (i, _))| *o = value(base + i));
+        });
+    out
 }
 
 #[cfg(test)]
@@ -94,6 +178,73 @@ mod tests {
         assert_eq!(a.to_bits(), b.to_bits());
         let serial: f64 = (0..n).map(term).sum();
         assert!((a - serial).abs() < 1e-9 * serial.abs().max(1.0));
+    }
+
+    #[test]
+    fn scattered_sums_and_maxima_match_a_serial_loop() {
+        let n = 5 * CHUNK + 3;
+        let groups = 1000;
+        let g = |i: usize| (i * 7919) % groups;
+        let v = |i: usize| ((i % 13) as f64) - 6.0;
+        let serial_max = {
+            let mut best = vec![(f64::NEG_INFINITY, usize::MAX); groups];
+            for i in 0..n {
+                if v(i) > best[g(i)].0 {
+                    best[g(i)] = (v(i), i);
+                }
+            }
+            best
+        };
+        for threads in [1, 2, 3, 8] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let (sums, maxima) = pool.install(|| {
+                let sums = scatter(
+                    n,
+                    groups,
+                    0.0,
+                    |r, acc| r.for_each(|i| acc[g(i)] += v(i)),
+                    |a, b| *a += b,
+                );
+                let maxima = scatter(
+                    n,
+                    groups,
+                    (f64::NEG_INFINITY, usize::MAX),
+                    |r, acc| {
+                        for i in r {
+                            if v(i) > acc[g(i)].0 {
+                                acc[g(i)] = (v(i), i);
+                            }
+                        }
+                    },
+                    |a, b| {
+                        if b.0 > a.0 {
+                            *a = *b;
+                        }
+                    },
+                );
+                (sums, maxima)
+            });
+            // Integers: exact whatever the bracketing.
+            for (k, s) in sums.iter().enumerate() {
+                let want: f64 = (0..n).filter(|&i| g(i) == k).map(v).sum();
+                assert_eq!(*s, want, "group {k}, {threads} threads");
+            }
+            assert_eq!(maxima, serial_max, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn kept_rows_stay_in_order() {
+        let n = 3 * CHUNK + 11;
+        let v: Vec<u32> = (0..n as u32).collect();
+        let keep: Vec<bool> = (0..n).map(|i| i % 3 != 1 && i % 7 != 0).collect();
+        let want: Vec<u32> = v.iter().copied().filter(|&i| keep[i as usize]).collect();
+        assert_eq!(kept(&v, &keep), want);
+        assert!(kept(&v, &vec![false; n]).is_empty());
+        assert_eq!(kept(&v, &vec![true; n]), v);
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub struct ReluOutcome {
 /// Runs the iterative rectifier.
 pub fn relu(y: &[f64], x: &[Vec<f64>], fe: &FixedEffects, max_iter: usize) -> ReluOutcome {
     let n = y.len();
-    let interior = y.iter().filter(|v| **v > 0.0).count();
+    let interior = y.par_iter().filter(|v| **v > 0.0).count();
     if interior == n {
         return ReluOutcome {
             separated: vec![false; n],
@@ -42,10 +42,7 @@ pub fn relu(y: &[f64], x: &[Vec<f64>], fe: &FixedEffects, max_iter: usize) -> Re
         };
     }
     let heavy = interior as f64 / (RELU_TOL * RELU_TOL);
-    let w: Vec<f64> = y
-        .iter()
-        .map(|v| if *v > 0.0 { heavy } else { 1.0 })
-        .collect();
+    let w = rows::collect(n, |i| if y[i] > 0.0 { heavy } else { 1.0 });
     // Weights some 1e9 apart stall alternating projections; conjugate gradient copes.
     let opts = DemeanOptions {
         tol: 1e-10,
@@ -63,7 +60,7 @@ pub fn relu(y: &[f64], x: &[Vec<f64>], fe: &FixedEffects, max_iter: usize) -> Re
     // (In a block of its own: the unit weights and columns are freed before the loop,
     // whose vectors are the peak memory of a large fit.)
     let kept = {
-        let ones = vec![1.0; n];
+        let ones = rows::collect(n, |_| 1.0);
         let unit = Demeaner::new(fe, &ones);
         let mut unit_states = vec![Vec::new(); x.len()];
         let (xt_unit, infos) = unit.demean_many(&raw, &mut unit_states, opts);
@@ -79,7 +76,7 @@ pub fn relu(y: &[f64], x: &[Vec<f64>], fe: &FixedEffects, max_iter: usize) -> Re
     // The weights the regressors were last demeaned with: `None` not yet, `Some(None)`
     // the base weights (not copied), `Some(Some(w))` accelerated ones.
     let mut xt_under: Option<Option<Vec<f64>>> = None;
-    let mut u: Vec<f64> = y.iter().map(|v| f64::from(u8::from(*v == 0.0))).collect();
+    let mut u = rows::collect(n, |i| f64::from(u8::from(y[i] == 0.0)));
     let mut state = Vec::new();
     let mut ut = vec![0.0; n];
     let mut uhat = vec![0.0; n];

@@ -20,6 +20,7 @@
 //! 34,050 of them on a 1M-row chain, confirmed by a linear program on a small one.
 
 use crate::fixef::{find, union, FixedEffects};
+use crate::rows;
 use rayon::prelude::*;
 
 /// Flags (in `keep`) the kept observations separated by some pair of fixed-effect
@@ -61,26 +62,48 @@ fn separated_by_pair(
     y: &[f64],
     keep: &[bool],
 ) -> Vec<usize> {
-    // Components of the groups (first dimension's, then the second's) under `y > 0` rows.
-    let mut parent: Vec<usize> = (0..la + lb).collect();
-    for n in 0..y.len() {
-        if keep[n] && y[n] > 0.0 {
-            union(&mut parent, a[n] as usize, la + b[n] as usize);
-        }
-    }
-    // Constraint arcs `C1 → C2` (t_C1 ≥ t_C2) of the `y = 0` rows between components.
-    let mut arcs: Vec<(usize, usize, usize)> = Vec::new();
-    for n in 0..y.len() {
-        if keep[n] && y[n] == 0.0 {
-            let (c1, c2) = (
-                find(&mut parent, a[n] as usize),
-                find(&mut parent, la + b[n] as usize),
-            );
-            if c1 != c2 {
-                arcs.push((c1, c2, n));
+    // Components of the groups (first dimension's, then the second's) under `y > 0` rows:
+    // each thread joins its own range of rows, then the forests are merged. A root is always
+    // the smallest group of its component, so the result does not depend on the split.
+    let (n, groups) = (y.len(), la + lb);
+    let parts = rayon::current_num_threads()
+        .min(n.div_ceil(rows::CHUNK))
+        .min(2 * n / groups.max(1))
+        .max(1);
+    let len = n.div_ceil(parts);
+    let mut forests: Vec<Vec<usize>> = (0..parts)
+        .into_par_iter()
+        .map(|p| {
+            let mut parent: Vec<usize> = (0..groups).collect();
+            for n in (p * len).min(n)..((p + 1) * len).min(n) {
+                if keep[n] && y[n] > 0.0 {
+                    union(&mut parent, a[n] as usize, la + b[n] as usize);
+                }
+            }
+            parent
+        })
+        .collect();
+    let mut parent = forests.remove(0);
+    for mut other in forests {
+        for g in 0..groups {
+            let r = find(&mut other, g);
+            if r != g {
+                union(&mut parent, g, r);
             }
         }
     }
+    let component: Vec<usize> = (0..groups).map(|g| find(&mut parent, g)).collect();
+    // Constraint arcs `C1 → C2` (t_C1 ≥ t_C2) of the `y = 0` rows between components.
+    let arcs: Vec<(usize, usize, usize)> = (0..n)
+        .into_par_iter()
+        .filter_map(|n| {
+            if !(keep[n] && y[n] == 0.0) {
+                return None;
+            }
+            let (c1, c2) = (component[a[n] as usize], component[la + b[n] as usize]);
+            (c1 != c2).then_some((c1, c2, n))
+        })
+        .collect();
     if arcs.is_empty() {
         return Vec::new();
     }
@@ -221,6 +244,32 @@ mod tests {
         let mut keep = vec![true, true, false];
         assert_eq!(flag_two_way(&fe, &[1.0, 0.0, 2.0], &mut keep), 1);
         assert_eq!(keep, [true, false, false]);
+    }
+
+    #[test]
+    fn rows_split_between_threads_find_the_same_rows() {
+        // A sparse random graph: many components, zero rows between them.
+        let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+        let n = 3 * rows::CHUNK;
+        let groups = 30_000;
+        let a: Vec<u32> = (0..n).map(|_| rng.random_range(0..groups)).collect();
+        let b: Vec<u32> = (0..n).map(|_| rng.random_range(0..groups)).collect();
+        let y: Vec<f64> = (0..n)
+            .map(|_| if rng.random_bool(0.5) { 1.0 } else { 0.0 })
+            .collect();
+        let fe = two_way(a, b);
+        let flagged = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let mut keep = vec![true; n];
+            let count = pool.install(|| flag_two_way(&fe, &y, &mut keep));
+            (count, keep)
+        };
+        let one = flagged(1);
+        assert!(one.0 > 0);
+        assert_eq!(flagged(3), one);
     }
 
     /// Whether `to` is reachable from `from` along `edges`, by breadth-first search.
