@@ -91,7 +91,7 @@ impl Design {
     /// would otherwise look collinear (an infinite or zero pivot) or give infinite variances.
     pub fn check_magnitudes(&self, outcome: &str, outcome_squared: bool) -> Result<()> {
         let check = |role: &'static str, name: &str, v: &[f64]| -> Result<()> {
-            let m = v.iter().fold(0.0f64, |a, x| a.max(x.abs()));
+            let m = v.par_iter().map(|x| x.abs()).reduce(|| 0.0, f64::max);
             let why = if m > MAX_MAGNITUDE {
                 "its squares overflow double precision"
             } else if m > 0.0 && m < MIN_MAGNITUDE {

@@ -64,6 +64,7 @@ pub use request::{FitOptions, FitRequest, SeparationChecks};
 pub use vcov::{Ssc, VcovSpec};
 
 use hallyu_data::Table;
+use rayon::prelude::*;
 
 /// Receives progress reports from long computations (the CLI draws a bar; libraries
 /// never print).
@@ -158,11 +159,10 @@ fn estimate_keeping(
         .collect();
     d.check_magnitudes(&outcome, req.estimator == Estimator::Ols)?;
     if req.estimator == Estimator::Poisson {
-        let neg: Vec<usize> = (0..d.nobs()).filter(|&i| d.y[i] < 0.0).collect();
-        if let Some(&first) = neg.first() {
+        if let Some(first) = d.y.par_iter().position_first(|v| *v < 0.0) {
             return Err(EstimateError::NegativeOutcome {
                 column: outcome,
-                count: neg.len(),
+                count: d.y.par_iter().filter(|v| **v < 0.0).count(),
                 first_row: first + 1,
             });
         }

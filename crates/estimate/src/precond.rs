@@ -22,6 +22,7 @@
 //! a direction of the null space) stay Jacobi.
 
 use crate::rows;
+use rayon::prelude::*;
 
 /// Block-Jacobi preconditioner over all groups of all dimensions (dimension `q`'s groups at
 /// its offset, as in [`crate::fe_operator::FeOperator`]).
@@ -104,9 +105,9 @@ impl BlockJacobi {
                 }
             },
         );
-        let weight: Vec<f64> = stats.iter().map(|s| s.total).collect();
+        let weight: Vec<f64> = stats.par_iter().map(|s| s.total).collect();
         let diag: Vec<f64> = weight
-            .iter()
+            .par_iter()
             .map(|&t| if t > 0.0 { 1.0 / t } else { 0.0 })
             .collect();
         let mut pre = BlockJacobi {
