@@ -325,6 +325,10 @@ def fepois(
         fixef_rm: ``"singleton"`` drops observations alone in a fixed-effect group,
             ``"none"`` keeps them.
         separation_check: ``["fe", "ir"]`` (default), a subset, or ``[]`` for none.
+            ``"fe"`` drops groups whose outcome is all zero and the zero-outcome rows
+            that any two fixed-effect dimensions separate (found exactly on their
+            graph); ``"ir"`` is the iterative rectifier, for separation that involves
+            the regressors.
         where: A row selection, ``"year >= 1990 and exporter != importer"``.
         progress: True, False, or a callable ``(kind, stage, iteration, value)``; by
             default a tqdm bar (stderr lines without tqdm) for work longer than 0.5 s.
