@@ -80,13 +80,7 @@ pub fn scatter<T: Copy + Send + Sync>(
     fold: impl Fn(Range<usize>, &mut [T]) + Sync,
     merge: impl Fn(&mut T, &T) + Sync,
 ) -> Vec<T> {
-    // No more ranges than chunks of rows, and copies of the accumulators that together
-    // hold at most twice as many entries as rows (a dimension with nearly as many groups
-    // as rows gains nothing from a split).
-    let parts = rayon::current_num_threads()
-        .min(n.div_ceil(CHUNK))
-        .min(2 * n / groups.max(1))
-        .max(1);
+    let parts = ranges_for(n, groups);
     if parts == 1 {
         let mut acc = vec![zero; groups];
         fold(0..n, &mut acc);
@@ -114,6 +108,17 @@ pub fn scatter<T: Copy + Send + Sync>(
             }
         });
     merged
+}
+
+/// How many ranges of rows to give per-thread accumulators of `groups` entries: one per
+/// thread, no more than chunks of rows, and copies that together hold at most twice as many
+/// entries as rows (a dimension with nearly as many groups as rows gains nothing from a
+/// split).
+pub fn ranges_for(n: usize, groups: usize) -> usize {
+    rayon::current_num_threads()
+        .min(n.div_ceil(CHUNK))
+        .min(2 * n / groups.max(1))
+        .max(1)
 }
 
 /// Groups per task when [`scatter`] merges the threads' accumulators.

@@ -66,10 +66,7 @@ fn separated_by_pair(
     // each thread joins its own range of rows, then the forests are merged. A root is always
     // the smallest group of its component, so the result does not depend on the split.
     let (n, groups) = (y.len(), la + lb);
-    let parts = rayon::current_num_threads()
-        .min(n.div_ceil(rows::CHUNK))
-        .min(2 * n / groups.max(1))
-        .max(1);
+    let parts = rows::ranges_for(n, groups);
     let len = n.div_ceil(parts);
     let mut forests: Vec<Vec<usize>> = (0..parts)
         .into_par_iter()
